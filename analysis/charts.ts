@@ -1,0 +1,174 @@
+/**
+ * Chart rendering: a plain-data ChartSpec (what a figure record stores) → PNG, SVG and CSV,
+ * drawn by Chart.js on @napi-rs/canvas (prebuilt Skia; no cairo/pango needed).
+ * Charts are always rendered from records, never from live objects.
+ */
+import { createCanvas, SvgExportFlag } from "@napi-rs/canvas";
+import { Chart, registerables, type ChartConfiguration, type Plugin } from "chart.js";
+import path from "node:path";
+import { writeFileAtomic } from "./io.js";
+
+Chart.register(...registerables);
+
+export interface AxisSpec {
+  /** axis title, with units, e.g. "samples N" or "|mean − exact| (gradient units)" */
+  label: string;
+  log?: boolean;
+  min?: number;
+  max?: number;
+}
+
+export interface SeriesSpec {
+  label: string;
+  /** [x, y] points */
+  points: [number, number][];
+  /** "line" (default), "scatter" (markers only), "dashed" (guide line), "band" (needs lower/upper) */
+  style?: "line" | "scatter" | "dashed" | "band" | "bar";
+  /** for "band": lower and upper y at the same x as points */
+  lower?: number[];
+  upper?: number[];
+  /** palette index; default = series index */
+  color?: number;
+}
+
+export interface ChartSpec {
+  title: string;
+  x: AxisSpec;
+  y: AxisSpec;
+  series: SeriesSpec[];
+  /** "line" (numeric x) or "bar" (categorical x via `categories`) */
+  kind?: "line" | "bar";
+  categories?: string[];
+  /** legend placement; default "top" so it never covers data */
+  legend?: "top" | "right" | "bottom";
+  width?: number;
+  height?: number;
+}
+
+/** Colour-blind-safe palette (Okabe–Ito) plus greys. */
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#7F3C8D"];
+
+function withAlpha(hex: string, a: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
+}
+
+const whiteBackground: Plugin = {
+  id: "whiteBackground",
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+function logTicks(value: number | string): string {
+  const v = Number(value);
+  if (!(v > 0)) return "";
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return "";
+  const k = Math.round(e);
+  if (k >= -2 && k <= 3) return String(Number(v.toPrecision(1)));
+  return `1e${k}`;
+}
+
+function axisOptions(a: AxisSpec, categorical = false): Record<string, unknown> {
+  return {
+    type: categorical ? "category" : a.log ? "logarithmic" : "linear",
+    min: a.min,
+    max: a.max,
+    title: { display: true, text: a.label, font: { size: 14 } },
+    ticks: a.log ? { callback: logTicks, autoSkip: false, font: { size: 12 } } : { font: { size: 12 } },
+    grid: { color: "rgba(0,0,0,0.08)" },
+  };
+}
+
+/** Build the Chart.js configuration for a spec (exported for tests). */
+export function toChartConfig(spec: ChartSpec): ChartConfiguration {
+  const datasets: Record<string, unknown>[] = [];
+  spec.series.forEach((s, idx) => {
+    const col = PALETTE[(s.color ?? idx) % PALETTE.length];
+    const style = s.style ?? "line";
+    if (style === "band") {
+      const lo = s.points.map(([x], i) => ({ x, y: s.lower![i] }));
+      const hi = s.points.map(([x], i) => ({ x, y: s.upper![i] }));
+      datasets.push({ label: `${s.label} (band)`, data: lo, borderWidth: 0, pointRadius: 0, fill: false, borderColor: "transparent", backgroundColor: "transparent", bandLow: true });
+      datasets.push({ label: `__band_${idx}`, data: hi, borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: withAlpha(col, 0.18), borderColor: "transparent" });
+      datasets.push({ label: s.label, data: s.points.map(([x, y]) => ({ x, y })), borderColor: col, backgroundColor: col, borderWidth: 2, pointRadius: 0, fill: false });
+      return;
+    }
+    if (spec.kind === "bar") {
+      datasets.push({ label: s.label, data: s.points.map(([, y]) => y), backgroundColor: withAlpha(col, 0.8), borderColor: col });
+      return;
+    }
+    datasets.push({
+      label: s.label,
+      data: s.points.map(([x, y]) => ({ x, y })),
+      borderColor: col,
+      backgroundColor: col,
+      borderWidth: style === "scatter" ? 0 : style === "dashed" ? 1.5 : 2,
+      borderDash: style === "dashed" ? [6, 4] : [],
+      pointRadius: style === "scatter" ? 3 : s.points.length <= 12 && style === "line" ? 3 : 0,
+      showLine: style !== "scatter",
+      fill: false,
+    });
+  });
+  const bar = spec.kind === "bar";
+  return {
+    type: bar ? "bar" : "line",
+    data: bar ? { labels: spec.categories ?? [], datasets: datasets as never } : { datasets: datasets as never },
+    options: {
+      animation: false,
+      responsive: false,
+      devicePixelRatio: 1,
+      parsing: bar ? undefined : false,
+      plugins: {
+        title: { display: true, text: spec.title, font: { size: 16 } },
+        legend: {
+          position: spec.legend ?? "top",
+          labels: { filter: (item: { text: string }) => !item.text.startsWith("__band_") && !item.text.endsWith("(band)"), font: { size: 12 }, boxWidth: 18 },
+        },
+      },
+      scales: { x: axisOptions(spec.x, bar), y: axisOptions(spec.y) },
+    } as never,
+    plugins: [whiteBackground],
+  };
+}
+
+/** CSV of the data behind a chart, long format: series,x,y,lower,upper. */
+export function chartCsv(spec: ChartSpec): string {
+  const lines = ["series,x,y,lower,upper"];
+  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  for (const s of spec.series) {
+    s.points.forEach(([x, y], i) => {
+      const xs = spec.kind === "bar" && spec.categories ? q(spec.categories[i] ?? String(x)) : String(x);
+      lines.push([q(s.label), xs, String(y), s.lower ? String(s.lower[i]) : "", s.upper ? String(s.upper[i]) : ""].join(","));
+    });
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Render a spec to `${base}.png`, `${base}.svg` and `${base}.csv` (atomic writes). */
+export function renderChart(spec: ChartSpec, base: string): { png: string; svg: string; csv: string } {
+  const w = spec.width ?? 900;
+  const h = spec.height ?? 560;
+  const png = `${base}.png`;
+  const svg = `${base}.svg`;
+  const csv = `${base}.csv`;
+  {
+    const canvas = createCanvas(w, h);
+    const chart = new Chart(canvas.getContext("2d") as never, toChartConfig(spec));
+    writeFileAtomic(png, canvas.toBuffer("image/png"));
+    chart.destroy();
+  }
+  {
+    const canvas = createCanvas(w, h, SvgExportFlag.ConvertTextToPaths);
+    const chart = new Chart(canvas.getContext("2d") as never, toChartConfig(spec));
+    writeFileAtomic(svg, canvas.getContent());
+    chart.destroy();
+  }
+  writeFileAtomic(csv, chartCsv(spec));
+  return { png: path.basename(png), svg: path.basename(svg), csv: path.basename(csv) };
+}

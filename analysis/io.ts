@@ -1,0 +1,76 @@
+/**
+ * File I/O for records, reports and figures. Every write goes to a temporary file in the
+ * target folder and is renamed into place, so an error never leaves a half-written file.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { InputError } from "../src/problems/types.js";
+
+/** Canonical JSON: 2-space indent, keys in insertion order, trailing newline. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v instanceof Float64Array || v instanceof Float32Array ? Array.from(v) : v), 2) + "\n";
+}
+
+let tmpCounter = 0;
+
+/** Write `data` to `file` atomically (temp file + rename). Throws InputError naming the path. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tmpCounter++}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* nothing to clean */
+    }
+    throw new InputError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, toJsonText(value));
+}
+
+/**
+ * Make sure `dir` exists and is writable *before* any computation starts, so a bad --out fails
+ * fast with one clear error. Creates it (recursively) if missing.
+ */
+export function ensureWritableDir(dir: string, flag = "--out"): string {
+  const abs = path.resolve(dir);
+  try {
+    fs.mkdirSync(abs, { recursive: true });
+    const st = fs.statSync(abs);
+    if (!st.isDirectory()) throw new Error("not a directory");
+    fs.accessSync(abs, fs.constants.W_OK);
+    const probe = path.join(abs, `.stochgrad-probe-${process.pid}`);
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${flag} ${dir}: output folder is not writable (${code ?? (e as Error).message})`);
+  }
+  return abs;
+}
+
+/** Read a file as text; a missing or unreadable file is an InputError naming it. */
+export function readTextFile(file: string, what = "input file"): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${what} ${file}: cannot read (${code === "ENOENT" ? "no such file" : (code ?? (e as Error).message)})`);
+  }
+}
+
+/** Read and parse JSON; malformed JSON is an InputError naming the file. */
+export function readJsonFile(file: string, what = "JSON file"): unknown {
+  const text = readTextFile(file, what);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${what} ${file}: malformed JSON (${(e as Error).message})`);
+  }
+}

@@ -1,0 +1,39 @@
+import path from "node:path";
+import { renderRecord } from "../../analysis/figures.js";
+import { ensureWritableDir, readJsonFile } from "../../analysis/io.js";
+import { estimators } from "../../src/estimators/registry.js";
+import { InputError } from "../../src/problems/types.js";
+import type { FigureRecord } from "../../figures/types.js";
+import type { Command } from "../types.js";
+
+/** `stochgrad estimators`: the registry, with formulas and sources. */
+export const estimatorsCommand: Command = {
+  name: "estimators",
+  summary: "List the estimator registry: id, unbiased?, formula, source.",
+  usage: "stochgrad estimators [--json]",
+  flags: { json: { type: "boolean", description: "print JSON" }, help: { type: "boolean", description: "show this help" } },
+  async run(args) {
+    const rows = Object.values(estimators).map((e) => ({ id: e.id, unbiased: e.unbiased, noise: e.noise, formula: e.formula, source: e.source, options: e.defaults }));
+    if (args.flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+    else for (const r of rows) process.stdout.write(`${r.id.padEnd(28)} ${r.unbiased ? "unbiased" : "biased  "}  ${r.formula}\n${"".padEnd(28)} ${r.source}\n`);
+    return 0;
+  },
+};
+
+/** `stochgrad render record.json`: re-render a figure record's charts without recomputing. */
+export const renderCommand: Command = {
+  name: "render",
+  summary: "Re-render the charts of a figure record (JSON) to PNG, SVG and CSV without recomputing.",
+  usage: "stochgrad render record.json [--out DIR]",
+  flags: { out: { type: "string", description: "output folder (default: the record's folder)" }, help: { type: "boolean", description: "show this help" } },
+  async run(args) {
+    const file = args.positional[0];
+    if (!file) throw new InputError("render: missing record file");
+    const rec = readJsonFile(file, "figure record") as FigureRecord;
+    if (!rec || rec.kind !== "stochgrad.figure" || !Array.isArray(rec.charts)) throw new InputError(`figure record ${file}: not a stochgrad figure record (kind "stochgrad.figure" with charts)`);
+    const dir = ensureWritableDir(String(args.flags.out ?? path.dirname(file)));
+    const files = renderRecord(rec, dir);
+    process.stdout.write(files.map((f) => path.join(dir, f)).join("\n") + "\n");
+    return 0;
+  },
+};

@@ -1,0 +1,39 @@
+/** Helpers shared by CLI commands. */
+import { readJsonFile } from "../analysis/io.js";
+import { problemFromJSON } from "../src/problems/json.js";
+import { InputError, type BinaryProblem } from "../src/problems/types.js";
+import type { EstimatorOptions } from "../src/estimators/types.js";
+
+/** Load and validate a problem file; errors name the file. */
+export function loadProblem(file: string | undefined): BinaryProblem {
+  if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
+  const v = readJsonFile(file, "problem file");
+  try {
+    return problemFromJSON(v);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`problem file ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Nest a parameter-shaped vector as the problem does, or return it flat. */
+export function nestVector(problem: BinaryProblem, v: ArrayLike<number>): unknown {
+  return problem.nest ? problem.nest(v) : Array.from(v);
+}
+
+/** Parse "--option k=v,k2=v2" into numeric estimator options. */
+export function parseOptions(raw: string | undefined): EstimatorOptions {
+  const out: EstimatorOptions = {};
+  if (!raw) return out;
+  for (const part of raw.split(",")) {
+    const [k, v] = part.split("=");
+    const x = Number(v);
+    if (!k || v === undefined || !Number.isFinite(x)) throw new InputError(`--option: expected name=number pairs separated by commas, got "${part}"`);
+    out[k.trim()] = x;
+  }
+  return out;
+}
+
+export function printJson(v: unknown): void {
+  process.stdout.write(JSON.stringify(v, (_k, x) => (x instanceof Float64Array ? Array.from(x) : x), 2) + "\n");
+}

@@ -1,0 +1,33 @@
+/**
+ * A progress bar on stderr, shown only when stderr is a TTY and the run has lasted > 2 s.
+ */
+export class Progress {
+  private readonly start = Date.now();
+  private last = 0;
+  private shown = false;
+  private readonly tty: boolean;
+
+  constructor(private readonly label: string, stream: NodeJS.WriteStream = process.stderr) {
+    this.tty = Boolean(stream.isTTY) && !process.env.CI;
+    this.out = stream;
+  }
+  private readonly out: NodeJS.WriteStream;
+
+  update(done: number, total: number, what = ""): void {
+    if (!this.tty) return;
+    const now = Date.now();
+    if (now - this.start < 2000 || now - this.last < 100) return;
+    this.last = now;
+    this.shown = true;
+    const frac = total > 0 ? Math.min(1, done / total) : 0;
+    const width = 28;
+    const fill = Math.round(frac * width);
+    const secs = ((now - this.start) / 1000).toFixed(1);
+    const line = `${this.label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${secs}s ${what}`;
+    this.out.write(`\r${line.slice(0, (this.out.columns ?? 100) - 1).padEnd(Math.min(99, (this.out.columns ?? 100) - 1))}`);
+  }
+
+  done(): void {
+    if (this.tty && this.shown) this.out.write("\r\x1b[2K");
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Figures: one module per figure. `run` computes the data (seeded, JSON-able) and returns chart
+ * specs; the CLI writes the record as JSON and renders every chart from the record to PNG, SVG
+ * and CSV, so a figure can be re-rendered without recomputing (`stochgrad render record.json`).
+ */
+import type { ChartSpec } from "../analysis/charts.js";
+import type { Stream } from "../src/random/stream.js";
+
+export interface FigureContext {
+  stream: Stream;
+  quick: boolean;
+  progress(done: number, total: number): void;
+}
+
+export interface FigureOutput {
+  /** numbers behind the figure (inputs, parameters, results) */
+  data: Record<string, unknown>;
+  /** one or more charts; name "" means the figure id alone */
+  charts: { name: string; spec: ChartSpec }[];
+}
+
+export interface Figure {
+  id: string;
+  title: string;
+  /** what the figure shows, for the report */
+  caption: string;
+  run(ctx: FigureContext): FigureOutput | Promise<FigureOutput>;
+}
+
+/** The JSON record written beside the rendered files. */
+export interface FigureRecord extends FigureOutput {
+  kind: "stochgrad.figure";
+  id: string;
+  title: string;
+  caption: string;
+  seed: string;
+  quick: boolean;
+}

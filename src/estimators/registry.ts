@@ -1,0 +1,40 @@
+/**
+ * The typed estimator registry: one Record, no switch on strings. Each issue that adds
+ * estimators adds its specs here.
+ */
+import { InputError } from "../problems/types.js";
+import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
+import { exact } from "./exact.js";
+import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
+import type { EstimatorSpec } from "./types.js";
+
+export const estimators = {
+  exact,
+  correlation,
+  "correlation-constant": correlationConstant,
+  "correlation-ma": correlationMovingAverage,
+  "correlation-optimal": correlationOptimal,
+  "correlation-optimal-online": correlationOptimalOnline,
+  "correlation-hdep": correlationHDependent,
+  "straight-through": straightThrough,
+  "straight-through-sigmoid": straightThroughSigmoid,
+} satisfies Record<string, EstimatorSpec>;
+
+export type EstimatorId = keyof typeof estimators;
+
+export function isEstimatorId(id: string): id is EstimatorId {
+  return Object.prototype.hasOwnProperty.call(estimators, id);
+}
+
+/** Look up an estimator; unknown ids get one clear error listing the known ones. */
+export function getEstimator(id: string): EstimatorSpec {
+  if (!isEstimatorId(id)) throw new InputError(`unknown estimator "${id}" (known: ${Object.keys(estimators).join(", ")})`);
+  return estimators[id];
+}
+
+/** Parse "a,b,c" into specs, failing on the first unknown id. */
+export function parseEstimatorList(list: string): EstimatorSpec[] {
+  const ids = list.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (ids.length === 0) throw new InputError("--estimators: expected a comma-separated list of estimator ids");
+  return ids.map(getEstimator);
+}

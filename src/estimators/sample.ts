@@ -1,0 +1,51 @@
+/**
+ * Monte Carlo moments of an estimator: n draws of ĝ(θ, noise), noise from a keyed stream.
+ * Draws are grouped in fixed chunks; chunk c uses stream.fork(`chunk/${c}`) and its own
+ * accumulator, merged in chunk order — so the result is the same however the chunks are
+ * scheduled (sequentially here, or across workers).
+ */
+import type { Stream } from "../random/stream.js";
+import { MomentAccumulator } from "../stats/accumulator.js";
+import type { EstimatorInstance } from "./types.js";
+
+export const DEFAULT_CHUNK = 4096;
+
+export interface SampleMoments {
+  n: number;
+  mean: Float64Array;
+  /** unbiased sample variance per coordinate */
+  variance: Float64Array;
+  /** standard error of the mean per coordinate */
+  standardError: Float64Array;
+  /** the accumulator itself (mergeable) */
+  acc: MomentAccumulator;
+}
+
+/**
+ * Draw n estimates. Shapes: θ (nParams); each draw reads `instance.noiseSize` uniforms.
+ * If the instance is online (`observe`), its state advances after every draw.
+ */
+export function sampleMoments(instance: EstimatorInstance, theta: Float64Array, n: number, stream: Stream, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
+  const P = theta.length;
+  const total = new MomentAccumulator(P);
+  const part = new MomentAccumulator(P);
+  const noise = new Float64Array(instance.noiseSize);
+  const g = new Float64Array(P);
+  const chunks = Math.ceil(n / chunk);
+  for (let c = 0; c < chunks; c++) {
+    const s = stream.fork(`chunk/${c}`);
+    part.n = 0;
+    part.mean.fill(0);
+    part.m2.fill(0);
+    const m = Math.min(chunk, n - c * chunk);
+    for (let k = 0; k < m; k++) {
+      s.uniforms(noise);
+      instance.estimate(theta, noise, g);
+      instance.observe?.();
+      part.push(g);
+    }
+    total.merge(part);
+    onChunk?.(Math.min(n, (c + 1) * chunk), n);
+  }
+  return { n, mean: total.mean.slice(), variance: total.variance(), standardError: total.standardError(), acc: total };
+}

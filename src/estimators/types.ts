@@ -1,0 +1,68 @@
+/**
+ * The one estimator contract. An estimator of ∇θ E[L] is a pure function of
+ * (problem, θ, noise): `instance.estimate(θ, noise, out)`. Noise is explicit — a Float64Array
+ * the caller fills (uniforms for binary units; Rademacher Δ for SPSA; …) — so antithetic pairs,
+ * SPSA's ±cΔ and common random numbers reuse it, and the exact engine can feed every outcome.
+ *
+ * Estimators whose `noise` is "units" read the noise only through hᵢ = 1[uᵢ < σ(aᵢ)]; the exact
+ * engine (src/exact) then enumerates all 2^nUnits configurations for exact E[ĝ] and Var[ĝ].
+ * Others must provide `exactMoments` themselves where their noise allows, or are checked by
+ * seeded Monte Carlo.
+ */
+import type { BinaryProblem } from "../problems/types.js";
+
+/** Estimator options: numeric knobs (baseline value, decay, temperature, c, K, …). */
+export type EstimatorOptions = Record<string, number>;
+
+/**
+ * How an estimator consumes noise.
+ * - "units": one uniform per binary unit, used only through h = 1[u < σ(a)] (enumerable).
+ * - "none": deterministic (exact reference).
+ * - "custom": anything else; `noiseSize` says how many uniforms/normals it reads, and the
+ *   instance documents the layout.
+ */
+export type NoiseKind = "units" | "none" | "custom";
+
+export interface ExactMoments {
+  /** E[ĝ] per parameter (nParams) */
+  mean: Float64Array;
+  /** Var[ĝ] per parameter (nParams) */
+  variance: Float64Array;
+}
+
+export interface EstimatorInstance {
+  /** number of noise entries one estimate consumes */
+  readonly noiseSize: number;
+  /** loss evaluations per estimate (the cost unit of the field) */
+  readonly lossEvaluations: number;
+  /**
+   * ĝ(θ, noise) written to out (nParams). Returns the loss L of the configuration sampled at θ
+   * (NaN if the estimator evaluates no loss). Pure: same (θ, noise, state) ⇒ same out.
+   */
+  estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number;
+  /** Online estimators (moving-average baselines) update their state from the last estimate. */
+  observe?(): void;
+  /** Exact moments for noise the engine cannot enumerate itself (kind "custom"). */
+  exactMoments?(theta: Float64Array): ExactMoments;
+  /** State for records (baseline values, fitted coefficients). */
+  describeState?(): Record<string, unknown>;
+}
+
+export interface EstimatorSpec {
+  /** registry key, e.g. "correlation-optimal" */
+  readonly id: string;
+  /** short human title for tables and legends */
+  readonly title: string;
+  /** one-line formula */
+  readonly formula: string;
+  /** paper and section that introduced it */
+  readonly source: string;
+  /** unbiased for ∇θ E[L] by theory (claims check this) */
+  readonly unbiased: boolean;
+  readonly noise: NoiseKind;
+  /** the option names understood by `create`, with defaults */
+  readonly defaults: EstimatorOptions;
+  /** null when usable on this problem, else the reason */
+  applicable(problem: BinaryProblem): string | null;
+  create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance;
+}

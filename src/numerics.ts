@@ -1,0 +1,50 @@
+/**
+ * Stable scalar numerics used throughout the science (float64 everywhere).
+ */
+
+/** σ(a) = 1/(1+e^{−a}), evaluated without overflow for either sign of a. */
+export function sigmoid(a: number): number {
+  if (a >= 0) return 1 / (1 + Math.exp(-a));
+  const e = Math.exp(a);
+  return e / (1 + e);
+}
+
+/** log σ(a) = −softplus(−a). */
+export function logSigmoid(a: number): number {
+  return -softplus(-a);
+}
+
+/** softplus(a) = log(1+e^a), stable: max(a,0) + log1p(e^{−|a|}). */
+export function softplus(a: number): number {
+  return (a > 0 ? a : 0) + Math.log1p(Math.exp(-Math.abs(a)));
+}
+
+/** log Σ_i e^{x_i} over x[off .. off+n), stable (shift by the max). Empty ⇒ −∞. */
+export function logSumExp(x: ArrayLike<number>, off = 0, n = x.length - off): number {
+  let m = -Infinity;
+  for (let i = off; i < off + n; i++) if (x[i] > m) m = x[i];
+  if (m === -Infinity) return -Infinity;
+  if (m === Infinity) return Infinity;
+  let s = 0;
+  for (let i = off; i < off + n; i++) s += Math.exp(x[i] - m);
+  return m + Math.log(s);
+}
+
+/** log(e^a + e^b), stable. */
+export function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+/** Number of set bits in a 32-bit integer. */
+export function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Index of the bit that changes between Gray codes g(k−1) and g(k), k ≥ 1: trailing zeros of k. */
+export function grayFlipBit(k: number): number {
+  return 31 - Math.clz32(k & -k);
+}

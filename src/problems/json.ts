@@ -1,0 +1,67 @@
+/**
+ * The JSON problem format (documented in README "Defining your own problem"):
+ *   {"kind":"single","logit":0.3,"loss":{"kind":"squared","target":0.45}}
+ *   {"kind":"single","logit":0.3,"loss":{"kind":"table","table":[f0, f1]}}
+ *   {"kind":"sbn","input":[1,0,1],"layers":[{"weights":[[...]],"bias":[...]}, ...],
+ *    "loss":{"kind":"squared","target":[...]} | {"kind":"table","table":[2^m numbers]}}
+ *   {"kind":"delayed","steps":4,"states":5,"start":2,"policy":[5 logits],"reward":[5 numbers]}
+ * Every error names the offending path. Other issues register further kinds through
+ * `registerProblemKind`.
+ */
+import { DelayedReward, type DelayedRewardSpec } from "./delayed.js";
+import { parseLoss } from "./loss.js";
+import { SigmoidBeliefNet, type SbnLayerSpec } from "./sbn.js";
+import { InputError, requireFinite, type BinaryProblem } from "./types.js";
+
+export type ProblemParser = (o: Record<string, unknown>) => BinaryProblem;
+
+const parsers: Record<string, ProblemParser> = {
+  single: (o) => {
+    const logit = requireFinite(o.logit, "logit");
+    return new SigmoidBeliefNet([], [{ weights: [[]], bias: [logit] }], parseLoss(o.loss, 1), "single");
+  },
+  sbn: (o) => {
+    if (!Array.isArray(o.input)) throw new InputError(`input: expected an array of numbers (the constant x), got ${JSON.stringify(o.input)}`);
+    if (!Array.isArray(o.layers) || o.layers.length === 0) throw new InputError("layers: expected a non-empty array of {weights, bias}");
+    const layers = o.layers as SbnLayerSpec[];
+    const last = layers[layers.length - 1];
+    const lastWidth = last && Array.isArray(last.bias) ? last.bias.length : 0;
+    return new SigmoidBeliefNet(o.input as number[], layers, parseLoss(o.loss, lastWidth));
+  },
+  delayed: (o) => new DelayedReward(o as unknown as DelayedRewardSpec),
+};
+
+/** Add a problem kind to the JSON format (used by later modules, e.g. noisy-unit nets). */
+export function registerProblemKind(kind: string, parser: ProblemParser): void {
+  parsers[kind] = parser;
+}
+
+/** Known problem kinds. */
+export function problemKinds(): string[] {
+  return Object.keys(parsers).sort();
+}
+
+/** Validate a parsed JSON value and build the problem. Throws InputError naming the path. */
+export function problemFromJSON(value: unknown): BinaryProblem {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError("problem: expected a JSON object with a \"kind\" field");
+  const o = value as Record<string, unknown>;
+  const parse = typeof o.kind === "string" && Object.prototype.hasOwnProperty.call(parsers, o.kind) ? parsers[o.kind] : undefined;
+  if (!parse) throw new InputError(`kind: unknown problem kind ${JSON.stringify(o.kind)} (known: ${problemKinds().join(", ")})`);
+  return parse(o);
+}
+
+/** Parse JSON text into a problem; malformed JSON becomes an InputError naming `source`. */
+export function problemFromText(text: string, source = "problem"): BinaryProblem {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${source}: malformed JSON (${(e as Error).message})`);
+  }
+  try {
+    return problemFromJSON(v);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${source}: ${e.message}`);
+    throw e;
+  }
+}

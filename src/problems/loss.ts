@@ -1,0 +1,89 @@
+/**
+ * Losses on the last layer's configuration y ∈ {0,1}^m.
+ */
+import { InputError, requireFinite } from "./types.js";
+
+export interface LossFunction {
+  /** Number of units the loss reads (the last layer's width). */
+  readonly arity: number;
+  /** L(y), y = values[off .. off+arity) */
+  value(y: Float64Array, off: number): number;
+  /**
+   * dL/dy_k for a differentiable surrogate (out has length arity). Squared error: 2(y−t).
+   * Table: the multilinear extension's slope L(y with y_k=1) − L(y with y_k=0).
+   */
+  grad(y: Float64Array, off: number, out: Float64Array): void;
+  toJSON(): unknown;
+}
+
+/** L(y) = Σ_k (y_k − t_k)², the seed's running example for a single unit: (h − t)². */
+export class SquaredLoss implements LossFunction {
+  readonly arity: number;
+  readonly target: Float64Array;
+  constructor(target: ArrayLike<number>) {
+    this.arity = target.length;
+    this.target = Float64Array.from(target);
+  }
+  value(y: Float64Array, off: number): number {
+    let s = 0;
+    for (let k = 0; k < this.arity; k++) {
+      const d = y[off + k] - this.target[k];
+      s += d * d;
+    }
+    return s;
+  }
+  grad(y: Float64Array, off: number, out: Float64Array): void {
+    for (let k = 0; k < this.arity; k++) out[k] = 2 * (y[off + k] - this.target[k]);
+  }
+  toJSON(): unknown {
+    return { kind: "squared", target: this.arity === 1 ? this.target[0] : Array.from(this.target) };
+  }
+}
+
+/** L(y) = table[Σ_k y_k 2^k]: any function of the last layer, e.g. [f(0), f(1)] for one unit. */
+export class TableLoss implements LossFunction {
+  readonly arity: number;
+  readonly table: Float64Array;
+  constructor(table: ArrayLike<number>) {
+    const n = table.length;
+    const arity = Math.round(Math.log2(n));
+    if (n < 2 || 1 << arity !== n) throw new InputError(`loss.table: length must be a power of two ≥ 2, got ${n}`);
+    this.arity = arity;
+    this.table = Float64Array.from(table);
+  }
+  private index(y: Float64Array, off: number): number {
+    let idx = 0;
+    for (let k = 0; k < this.arity; k++) idx |= (y[off + k] > 0.5 ? 1 : 0) << k;
+    return idx;
+  }
+  value(y: Float64Array, off: number): number {
+    return this.table[this.index(y, off)];
+  }
+  grad(y: Float64Array, off: number, out: Float64Array): void {
+    const idx = this.index(y, off);
+    for (let k = 0; k < this.arity; k++) out[k] = this.table[idx | (1 << k)] - this.table[idx & ~(1 << k)];
+  }
+  toJSON(): unknown {
+    return { kind: "table", table: Array.from(this.table) };
+  }
+}
+
+/** Parse a loss spec {"kind":"squared","target":t|[...]} or {"kind":"table","table":[...]}. */
+export function parseLoss(spec: unknown, arity: number, where = "loss"): LossFunction {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new InputError(`${where}: expected an object like {"kind":"squared","target":[...]}`);
+  const o = spec as Record<string, unknown>;
+  if (o.kind === "squared") {
+    const t = typeof o.target === "number" ? [o.target] : o.target;
+    if (!Array.isArray(t)) throw new InputError(`${where}.target: expected a number or an array of numbers`);
+    if (t.length !== arity) throw new InputError(`${where}.target: length ${t.length} does not match the last layer's ${arity} units`);
+    t.forEach((v, k) => requireFinite(v, `${where}.target[${k}]`));
+    return new SquaredLoss(t as number[]);
+  }
+  if (o.kind === "table") {
+    if (!Array.isArray(o.table)) throw new InputError(`${where}.table: expected an array of 2^m numbers`);
+    o.table.forEach((v, k) => requireFinite(v, `${where}.table[${k}]`));
+    if (o.table.length !== 1 << arity) throw new InputError(`${where}.table: length ${o.table.length} must be 2^${arity} = ${1 << arity} (one entry per configuration of the last layer)`);
+    return new TableLoss(o.table as number[]);
+  }
+  throw new InputError(`${where}.kind: unknown loss kind ${JSON.stringify(o.kind)} (expected "squared" or "table")`);
+}

@@ -1,0 +1,76 @@
+/**
+ * The problem contract: a directed graph of binary stochastic neurons evaluated in a fixed
+ * order, each h_i = 1[u_i < σ(a_i)], where a_i depends on the parameters θ and on earlier
+ * units only. The loss L is a function of the configuration h (it may be a non-differentiable
+ * reward). Parameters are a flat Float64Array θ of length nParams; `paramLabels` names them.
+ *
+ * Explicit noise: `forward` consumes uniforms u (length nUnits) supplied by the caller, so an
+ * estimator is a pure function of (problem, θ, noise) and the exact engine can enumerate h.
+ */
+
+/** Buffers for one evaluation; allocate once with `createWorkspace`, reuse in per-sample loops. */
+export interface Workspace {
+  /** unit values h_i ∈ {0,1}, length nUnits */
+  readonly h: Float64Array;
+  /** logits a_i, length nUnits */
+  readonly a: Float64Array;
+  /** σ(a_i), length nUnits */
+  readonly s: Float64Array;
+  /** problem-specific scratch */
+  readonly scratch: Float64Array;
+}
+
+export interface BinaryProblem {
+  /** "single" | "sbn" | "delayed" | user kinds */
+  readonly kind: string;
+  /** Number of binary stochastic units (= length of the unit noise vector). */
+  readonly nUnits: number;
+  /** Number of parameters θ. */
+  readonly nParams: number;
+  /** Parameters the problem was defined with (a copy is safe to mutate). */
+  initialParams(): Float64Array;
+  /** Human-readable name per parameter, e.g. "W1[0,2]" or "b2[1]". */
+  paramLabels(): string[];
+  createWorkspace(): Workspace;
+  /**
+   * Sample: h_i = 1[u_i < σ(a_i)] in unit order; fills ws.h, ws.a, ws.s; returns L(h).
+   * Shapes: θ (nParams), u (nUnits).
+   */
+  forward(theta: Float64Array, u: Float64Array, ws: Workspace): number;
+  /**
+   * Evaluate a given configuration: ws.h is set by the caller; fills ws.a, ws.s; returns L(h).
+   */
+  evaluate(theta: Float64Array, ws: Workspace): number;
+  /**
+   * g += scale · ∂a_i/∂θ, the direct derivative of unit i's logit (parents' h held fixed).
+   * Shapes: g (nParams).
+   */
+  addLogitGradient(theta: Float64Array, ws: Workspace, i: number, scale: number, g: Float64Array): void;
+  /**
+   * Back-propagation with each h_i treated as a differentiable function of a_i whose
+   * derivative is dhda_i (supplied, length nUnits): g = dL/dθ of that surrogate. Present only
+   * for problems whose loss is differentiable in h and whose logits are differentiable in
+   * their parents (straight-through estimators need it).
+   */
+  backpropSurrogate?(theta: Float64Array, ws: Workspace, dhda: Float64Array, g: Float64Array): void;
+  /** Plain-data description (the JSON problem format), used in records. */
+  toJSON(): unknown;
+  /** A flat parameter-shaped vector nested like the problem's parameters (JSON output). */
+  nest?(v: ArrayLike<number>): unknown;
+}
+
+/** Validation error that names the offending input path, e.g. `layers[1].weights[2][0]`. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** Throws InputError unless x is a finite number. */
+export function requireFinite(x: unknown, where: string): number {
+  if (typeof x !== "number" || !Number.isFinite(x)) {
+    throw new InputError(`${where}: expected a finite number, got ${typeof x === "number" ? String(x) : JSON.stringify(x)}`);
+  }
+  return x;
+}
