@@ -11,7 +11,6 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 // seedrandom ships CommonJS; xor4096 is loaded directly so the ARC4 default is never used.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const xor4096: (seed: string, opts?: { state: true | Xor4096State }) => StatefulPrng = require("seedrandom/lib/xor4096.js");
 
 /** Serialisable generator state of xor4096 (128 × int32 words, index, Weyl counter). */
