@@ -5,6 +5,7 @@
 import { InputError } from "../problems/types.js";
 import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
 import { exact } from "./exact.js";
+import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
 
@@ -18,6 +19,10 @@ export const estimators = {
   "correlation-hdep": correlationHDependent,
   "straight-through": straightThrough,
   "straight-through-sigmoid": straightThroughSigmoid,
+  pathwise,
+  "pathwise-threshold": pathwiseThreshold,
+  sts,
+  "score-injected": scoreInjected,
 } satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorId = keyof typeof estimators;

@@ -32,6 +32,10 @@ export interface ExactAnalysis {
  * non-enumerable noise are omitted from `estimators`.
  */
 export function exactAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, { noise: string; instance: EstimatorInstance }> = {}): ExactAnalysis {
+  // Problems with non-Bernoulli noise (noisy rectifiers, STS; src/problems/noisy-net.ts) bring
+  // their own exact reference (nested quadrature) instead of enumeration.
+  const own = (problem as { exactReference?: (t: Float64Array, i: typeof instances) => ExactAnalysis }).exactReference;
+  if (own) return own.call(problem, theta, instances);
   const n = problem.nUnits;
   const P = problem.nParams;
   const grad = new Float64Array(P);
