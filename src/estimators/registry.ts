@@ -5,6 +5,7 @@
 import { InputError } from "../problems/types.js";
 import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
 import { exact } from "./exact.js";
+import { learnedPredictor, learnedPredictorOnline } from "./learned-predictor.js";
 import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
@@ -19,6 +20,8 @@ export const estimators = {
   "correlation-hdep": correlationHDependent,
   "straight-through": straightThrough,
   "straight-through-sigmoid": straightThroughSigmoid,
+  "learned-predictor": learnedPredictor,
+  "learned-predictor-online": learnedPredictorOnline,
   pathwise,
   "pathwise-threshold": pathwiseThreshold,
   sts,
