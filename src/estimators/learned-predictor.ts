@@ -153,7 +153,7 @@ export class LeastSquaresStats {
    * C β = c (C = Σw(x−x̄)(x−x̄)ᵀ), solved with symmetric pivoting; directions with pivot
    * ≤ 1e-10·max diag (collinear or constant features) get β = 0. β₀ = ȳ − βᵀx̄.
    */
-  solve(out = new Float64Array(this.P * (F + 1))): Float64Array {
+  solve(out: Float64Array = new Float64Array(this.P * (F + 1))): Float64Array {
     const { P, w } = this;
     const C = new Float64Array(F * F);
     const c = new Float64Array(F);
