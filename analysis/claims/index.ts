@@ -1,9 +1,14 @@
 /**
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
+import { lpVarianceReduction } from "./lp-variance-reduction.js";
+import { nrSparse } from "./nr-sparse.js";
+import { nrUnbiased } from "./nr-unbiased.js";
+import { stBias } from "./st-bias.js";
+import { stsBias } from "./sts-bias.js";
 import type { Claim } from "./types.js";
 
-export const claims: Claim[] = [];
+export const claims: Claim[] = [nrUnbiased, nrSparse, lpVarianceReduction, stBias, stsBias];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {

@@ -254,10 +254,11 @@ export class NoisyNet implements BinaryProblem {
   }
 
   /**
-   * Back-propagation through the sampled net with ∂hᵢ/∂aᵢ := ws.dhda[i]:
-   * g = dL/dθ of that surrogate (g is overwritten). Shapes: g (nParams).
+   * Back-propagation through the sampled net with ∂hᵢ/∂aᵢ := ws.dhda[i], plus an optional
+   * direct term extraDa[i] added to ∂L̃/∂aᵢ (the score terms): g = dL̃/dθ (overwritten).
+   * Shapes: g (nParams), extraDa (nUnits).
    */
-  backprop(theta: Float64Array, ws: NoisyWorkspace, g: Float64Array): void {
+  backprop(theta: Float64Array, ws: NoisyWorkspace, g: Float64Array, extraDa?: Float64Array): void {
     g.fill(0);
     const dh = ws.dh;
     dh.fill(0);
@@ -274,7 +275,8 @@ export class NoisyNet implements BinaryProblem {
       const wOff = this.weightOffset[l];
       const bOff = this.biasOffset[l];
       for (let i = 0; i < nOut; i++) {
-        const da = dh[uOff + i] * ws.dhda[uOff + i];
+        let da = dh[uOff + i] * ws.dhda[uOff + i];
+        if (extraDa) da += extraDa[uOff + i];
         if (da === 0) continue;
         const row = wOff + i * nIn;
         for (let j = 0; j < nIn; j++) g[row + j] += da * prev[pOff + j];
@@ -295,35 +297,30 @@ export class NoisyNet implements BinaryProblem {
 
   /**
    * Score-function (likelihood-ratio) gradient for the injected noise, the continuous analogue
-   * of Theorem 1's estimator: g = L·Σᵢ ψᵢ ∂aᵢ/∂θ, with ψᵢ = zᵢ/s² for Gaussian units (h depends on
-   * a only through y = a + z ~ N(a, s²)) and ψᵢ = (bᵢ − q)q'/(q(1−q)) for STS units; plus, for
-   * STS units, the direct path through the smooth factor (b held fixed). Unbiased for ∇E[L];
-   * it never differentiates f through Gaussian units, so it is an independent reference for the
+   * of Theorem 1's estimator. Writing each Gaussian unit as hᵢ = f(yᵢ), yᵢ = aᵢ + zᵢ ~ N(aᵢ, s²)
+   * (so h depends on θ only through the density of y) and each STS unit as hᵢ = bᵢ√σ(aᵢ),
+   * bᵢ ~ Bernoulli(q(aᵢ)) (θ enters through b's density and the smooth factor):
+   *   ∇E[L] = E[ L̃-backprop with ∂L̃/∂aᵢ += L·ψᵢ and ∂hᵢ/∂aᵢ = (STS: bᵢ q'(aᵢ); Gaussian: 0) ],
+   * ψᵢ = zᵢ/s² (Gaussian) or (bᵢ − q)q'/(q(1−q)) (STS). The score terms are carried back through
+   * the smooth factors of STS parents (aᵢ depends on θ through them). Unbiased; it never
+   * differentiates f through a Gaussian unit, so it is an independent reference for the
    * pathwise gradient. Shapes: g (nParams), overwritten.
    */
   scoreGradient(theta: Float64Array, ws: NoisyWorkspace, L: number, g: Float64Array): void {
-    let hasBernoulli = false;
+    const extra = ws.scratch;
     for (let i = 0; i < this.nUnits; i++) {
       const u = this.units[i];
       if (u.noise === "bernoulli") {
-        hasBernoulli = true;
         ws.dhda[i] = u.derivative(ws.a[i], ws.e[i]);
-      } else ws.dhda[i] = 0;
-    }
-    if (hasBernoulli) this.backprop(theta, ws, g);
-    else g.fill(0);
-    if (L === 0) return;
-    for (let i = 0; i < this.nUnits; i++) {
-      const u = this.units[i];
-      let psi: number;
-      if (u.noise === "gaussian") psi = ws.e[i] / (u.s * u.s);
-      else {
         const q = u.noiseProbability!(ws.a[i]);
         const dq = u.noiseProbabilityDerivative!(ws.a[i]);
-        psi = ((ws.e[i] - q) * dq) / (q * (1 - q));
+        extra[i] = (L * ((ws.e[i] - q) * dq)) / (q * (1 - q));
+      } else {
+        ws.dhda[i] = 0;
+        extra[i] = (L * ws.e[i]) / (u.s * u.s);
       }
-      if (psi !== 0) this.addLogitGradient(theta, ws, i, L * psi, g);
     }
+    this.backprop(theta, ws, g, extra);
   }
 
   /** Exact E[L], Var[L], ∇E[L] by nested quadrature, and "custom" estimators' exactMoments. */
