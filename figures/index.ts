@@ -1,4 +1,8 @@
 /** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
+import { lpMseVsBatch } from "./lp-mse-vs-batch.js";
+import { nrZeroRate } from "./nr-zero-rate.js";
+import { trainingCurves } from "./training-curves.js";
 import type { Figure } from "./types.js";
+import { unitBiasVariance } from "./unit-bias-variance.js";
 
-export const figures: Figure[] = [];
+export const figures: Figure[] = [unitBiasVariance, nrZeroRate, lpMseVsBatch, trainingCurves];
