@@ -1,8 +1,9 @@
 /** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
 import { lpMseVsBatch } from "./lp-mse-vs-batch.js";
 import { nrZeroRate } from "./nr-zero-rate.js";
+import { t1Figures } from "./t1.js";
 import { trainingCurves } from "./training-curves.js";
 import type { Figure } from "./types.js";
 import { unitBiasVariance } from "./unit-bias-variance.js";
 
-export const figures: Figure[] = [unitBiasVariance, nrZeroRate, lpMseVsBatch, trainingCurves];
+export const figures: Figure[] = [...t1Figures, unitBiasVariance, nrZeroRate, lpMseVsBatch, trainingCurves];

@@ -6,9 +6,10 @@ import { nrSparse } from "./nr-sparse.js";
 import { nrUnbiased } from "./nr-unbiased.js";
 import { stBias } from "./st-bias.js";
 import { stsBias } from "./sts-bias.js";
+import { t1Claims } from "./t1.js";
 import type { Claim } from "./types.js";
 
-export const claims: Claim[] = [nrUnbiased, nrSparse, lpVarianceReduction, stBias, stsBias];
+export const claims: Claim[] = [...t1Claims, nrUnbiased, nrSparse, lpVarianceReduction, stBias, stsBias];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {
