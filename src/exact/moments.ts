@@ -24,6 +24,11 @@ export interface ExactAnalysis {
   states: number;
   /** Σ p(h); equals 1 up to rounding */
   totalProbability: number;
+  /**
+   * Per-unit exact facts for problems with non-Bernoulli units (noisy-net: unit type, noise
+   * scale s, P(h = 0) and E[h] per unit), reported by `stochgrad exact`. Absent otherwise.
+   */
+  units?: { index: number; layer: number; type: string; s: number | null; zeroProbability: number; meanOutput: number }[];
 }
 
 /**

@@ -107,21 +107,27 @@ export function noisyEstimatorMoments(net: NoisyNet, theta: Float64Array, grad: 
 }
 
 /**
- * The exact engine for a noisy net: one nested integration of [1, L, L², ∇_score] gives E[L],
- * Var[L], ∇θE[L] and the total probability (∫1 = 1 up to quadrature error); "custom"-noise
+ * The exact engine for a noisy net: one nested integration of [1, L, L², ∇_score, 1[hᵢ=0], hᵢ]
+ * gives E[L], Var[L], ∇θE[L], the total probability (∫1 = 1 up to quadrature error) and each
+ * unit's exact zero rate and mean output; "custom"-noise
  * instances contribute via their own `exactMoments`. "units" instances (built on Bernoulli
  * units) are not meaningful here and are omitted.
  */
 export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances: Record<string, { noise: string; instance: EstimatorInstance }> = {}): ExactAnalysis {
   const P = net.nParams;
+  const n = net.nUnits;
   const g = new Float64Array(P);
-  const out = new Float64Array(3 + P);
-  const evals = integrateNoise(net, theta, 3 + P, (ws, L, o) => {
+  const out = new Float64Array(3 + P + 2 * n);
+  const evals = integrateNoise(net, theta, 3 + P + 2 * n, (ws, L, o) => {
     net.scoreGradient(theta, ws, L, g);
     o[0] = 1;
     o[1] = L;
     o[2] = L * L;
     for (let k = 0; k < P; k++) o[3 + k] = g[k];
+    for (let i = 0; i < n; i++) {
+      o[3 + P + i] = +(ws.h[i] === 0);
+      o[3 + P + n + i] = ws.h[i];
+    }
   }, out);
   const estimators: Record<string, ExactMoments> = {};
   for (const [key, e] of Object.entries(instances)) {
@@ -130,7 +136,8 @@ export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances
   return {
     expectedLoss: out[1],
     lossVariance: Math.max(0, out[2] - out[1] * out[1]),
-    gradient: out.slice(3),
+    gradient: out.slice(3, 3 + P),
+    units: net.units.map((u, i) => ({ index: i, layer: net.unitLayer[i], type: u.type, s: u.noise === "gaussian" ? u.s : null, zeroProbability: out[3 + P + i], meanOutput: out[3 + P + n + i] })),
     estimators,
     states: evals,
     totalProbability: out[0],
