@@ -29,7 +29,8 @@ describe("stochgrad exact on injected-noise problems", () => {
     expect(r.code).toBe(0);
     const o = JSON.parse(r.out);
     expect(o.units.map((u: { type: string }) => u.type)).toEqual(["sts", "sts", "noisy-rectifier"]);
-    expect(Math.abs(o.units[0].zeroProbability - (1 - Math.sqrt(1 / (1 + Math.exp(-0.2)))))).toBeLessThan(1e-14);
+    // unit 0: a = 0.9·1 + 0.2 = 1.1
+    expect(Math.abs(o.units[0].zeroProbability - (1 - Math.sqrt(1 / (1 + Math.exp(-1.1)))))).toBeLessThan(1e-14);
     expect(Object.keys(o.estimators).sort()).toEqual(["score-injected", "sts"]);
     expect(o.skipped.pathwise).toMatch(/discontinuous/);
     expect(o.skipped.correlation).toMatch(/injected noise/);
