@@ -59,7 +59,7 @@ export const nrUnbiased: Claim = {
       const n = Math.min(ctx.quick ? 20000 : 200000, Math.max(2000, samplesForPower(0.1 * Math.abs(ref.gradient[0]), Math.sqrt(rect.estimators.g.variance[0]), zCritical(ctx.alpha, 1))));
       const inst = estimators[kind === "rectifier" ? "pathwise" : "pathwise-threshold"].create(c.net, theta);
       const m = sampleMoments(inst, theta, n, ctx.stream.fork(`mc/${kind}`));
-      return monteCarloMeanCheck(`z-test at α=${ctx.alpha} of the sampled ${kind} pathwise mean vs exact ∂E[L]/∂a (n = ${n})`, m, ref.gradient, ctx.alpha);
+      return monteCarloMeanCheck(`z-test at α=${ctx.alpha} of the sampled ${kind} pathwise mean vs exact ∂E[L]/∂a`, m, ref.gradient, ctx.alpha);
     };
     return {
       reference: "∂E[L]/∂θ by nested adaptive Gauss–Kronrod quadrature of the score form E[L·Σ z/s²·∂a/∂θ] (no pathwise derivative), split at each unit's kink",

@@ -69,7 +69,11 @@ export class PredictorFeatures {
   private readonly dadt: Float64Array;
   private readonly gst: Float64Array;
   private readonly dhda: Float64Array;
-  constructor(readonly problem: BinaryProblem, readonly baseline = 0) {
+  /**
+   * @param mask bit a set ⇒ feature a is used (bit 0 ĝ_ST, 1 ĝ_STσ, 2 h·∂a/∂θ, 3 σ·∂a/∂θ);
+   *             unused features are set to 0 (constant, so the pivoted solve drops them)
+   */
+  constructor(readonly problem: BinaryProblem, readonly baseline = 0, readonly mask = 0b1111) {
     const o = parameterOwners(problem);
     if (typeof o === "string") throw new Error(o);
     this.owner = o;
@@ -110,6 +114,7 @@ export class PredictorFeatures {
       x[k * F + 3] = si * dadt[k];
       y[k] = (hi - si) * c * dadt[k];
     }
+    if (this.mask !== 0b1111) for (let k = 0; k < P; k++) for (let a = 0; a < F; a++) if (!((this.mask >> a) & 1)) x[k * F + a] = 0;
   }
 }
 
@@ -229,26 +234,36 @@ export function predict(coef: Float64Array, x: Float64Array, out: Float64Array):
 
 /**
  * Fit on `batch` seeded draws at θ (batch ≥ 2), or on the exact distribution by enumeration
- * (batch = 0: weights p(h)). Returns coefficients (P × (F+1)).
+ * (batch = 0: weights p(h)). `problems` may be one problem or a data set of examples that share
+ * θ (e.g. one sigmoid belief net per input x): each draw picks an example uniformly, so the
+ * coefficients are shared across examples as in training (1305.2982 §3). Returns coefficients
+ * (P × (F+1)).
  */
-export function fitLearnedPredictor(problem: BinaryProblem, theta: Float64Array, batch: number, stream: Stream | null, baseline = 0): Float64Array {
-  const feats = new PredictorFeatures(problem, baseline);
-  const stats = new LeastSquaresStats(problem.nParams);
+export function fitLearnedPredictor(problems: BinaryProblem | BinaryProblem[], theta: Float64Array, batch: number, stream: Stream | null, baseline = 0, mask = 0b1111): Float64Array {
+  const list = Array.isArray(problems) ? problems : [problems];
+  const P = list[0].nParams;
+  for (const q of list) if (q.nParams !== P || q.nUnits !== list[0].nUnits) throw new Error("fitLearnedPredictor: every example must share the parameter and unit layout");
+  const feats = list.map((q) => new PredictorFeatures(q, baseline, mask));
+  const stats = new LeastSquaresStats(P);
   if (batch === 0) {
-    enumerateConfigurations(problem, theta, (ws, _u, p, L) => {
-      feats.ws.h.set(ws.h);
-      feats.ws.a.set(ws.a);
-      feats.ws.s.set(ws.s);
-      feats.fill(theta, L);
-      stats.push(feats.x, feats.y, p);
+    list.forEach((q, e) => {
+      const f = feats[e];
+      enumerateConfigurations(q, theta, (ws, _u, p, L) => {
+        f.ws.h.set(ws.h);
+        f.ws.a.set(ws.a);
+        f.ws.s.set(ws.s);
+        f.fill(theta, L);
+        stats.push(f.x, f.y, p / list.length);
+      });
     });
   } else {
     if (!stream) throw new Error("fitLearnedPredictor: a stream is required for a sampled batch");
-    const u = new Float64Array(problem.nUnits);
+    const u = new Float64Array(list[0].nUnits);
     for (let r = 0; r < batch; r++) {
+      const f = feats[list.length === 1 ? 0 : stream.int(list.length)];
       stream.uniforms(u);
-      feats.sample(theta, u);
-      stats.push(feats.x, feats.y);
+      f.sample(theta, u);
+      stats.push(f.x, f.y);
     }
   }
   return stats.solve();
@@ -262,7 +277,8 @@ function requireOption(v: number, name: string, ok: (v: number) => boolean, what
 /**
  * Batch version. Options: batch (draws for the fit; 0 = exact enumeration-weighted fit),
  * seed (the fit's noise: Stream.fromSeed(`learned-predictor/${seed}`)), baseline (b in ĝ_corr),
- * fitShift (fit at θ + fitShift·1 instead of θ: the negative control of LP-variance-reduction).
+ * fitShift (fit at θ + fitShift·1 instead of θ: the negative control of LP-variance-reduction),
+ * features (bit mask: 1 ĝ_ST, 2 ĝ_STσ, 4 h·∂a/∂θ, 8 σ·∂a/∂θ; default 15 = all).
  */
 export const learnedPredictor: EstimatorSpec = {
   id: "learned-predictor",
@@ -271,14 +287,15 @@ export const learnedPredictor: EstimatorSpec = {
   source: "Bengio 2013, arXiv 1305.2982, §3 (learning to predict the unbiased estimator)",
   unbiased: false,
   noise: "units",
-  defaults: { batch: 1000, seed: 1, baseline: 0, fitShift: 0 },
+  defaults: { batch: 1000, seed: 1, baseline: 0, fitShift: 0, features: 15 },
   applicable: learnedPredictorApplicable,
   create(problem: BinaryProblem, theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
     const opt = { ...this.defaults, ...options };
     const batch = requireOption(opt.batch, "batch", (v) => Number.isInteger(v) && (v === 0 || v >= 2), "0 (exact fit) or an integer ≥ 2");
+    const mask = requireOption(opt.features, "features", (v) => Number.isInteger(v) && v >= 1 && v <= 15, "an integer bit mask in 1..15 (1 ĝ_ST, 2 ĝ_STσ, 4 h·∂a/∂θ, 8 σ·∂a/∂θ)");
     const fitTheta = theta.map((v) => v + opt.fitShift);
-    const coef = fitLearnedPredictor(problem, fitTheta, batch, batch === 0 ? null : Stream.fromSeed(`learned-predictor/${opt.seed}`), opt.baseline);
-    const feats = new PredictorFeatures(problem, opt.baseline);
+    const coef = fitLearnedPredictor(problem, fitTheta, batch, batch === 0 ? null : Stream.fromSeed(`learned-predictor/${opt.seed}`), opt.baseline, mask);
+    const feats = new PredictorFeatures(problem, opt.baseline, mask);
     return {
       noiseSize: problem.nUnits,
       lossEvaluations: 1,
@@ -304,12 +321,13 @@ export const learnedPredictorOnline: EstimatorSpec = {
   source: "Bengio 2013, arXiv 1305.2982, §3 (predictor kept up to date during training)",
   unbiased: false,
   noise: "units",
-  defaults: { decay: 0.999, warmup: 50, baseline: 0 },
+  defaults: { decay: 0.999, warmup: 50, baseline: 0, features: 15 },
   applicable: learnedPredictorApplicable,
   create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
     const opt = { ...this.defaults, ...options };
     requireOption(opt.decay, "decay", (v) => v > 0 && v <= 1, "in (0, 1]");
-    const feats = new PredictorFeatures(problem, opt.baseline);
+    const mask = requireOption(opt.features, "features", (v) => Number.isInteger(v) && v >= 1 && v <= 15, "an integer bit mask in 1..15");
+    const feats = new PredictorFeatures(problem, opt.baseline, mask);
     const stats = new LeastSquaresStats(problem.nParams);
     let coef: Float64Array = new Float64Array(problem.nParams * (F + 1));
     let stale = false;
