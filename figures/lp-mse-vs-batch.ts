@@ -18,6 +18,8 @@ export const lpMseVsBatch: Figure = {
     const batches = ctx.quick ? [50, 200, 1000, 5000] : [20, 50, 100, 200, 500, 1000, 2000, 5000, 20000];
     const R = ctx.quick ? 4 : 16;
     const exactFit = lpEvaluate(problems, theta, fitLearnedPredictor(problems, theta, 0, null));
+    // the noise-free feature alone (σ·∂a/∂θ, mask 8), exact fit: shows where the gain comes from
+    const sigmaOnly = lpEvaluate(problems, theta, fitLearnedPredictor(problems, theta, 0, null, 0, 8), 8).rows["learned predictor"];
     const rows: Record<string, unknown>[] = [];
     const mse: [number, number][] = [];
     const b2: [number, number][] = [];
@@ -44,7 +46,7 @@ export const lpMseVsBatch: Figure = {
     const hline = (y: number): [number, number][] => [[x0, y], [x1, y]];
     const ref = exactFit.rows;
     return {
-      data: { rows, references: ref, fitsPerBatch: R },
+      data: { rows, references: ref, sigmaFeatureOnlyExactFit: sigmaOnly, fitsPerBatch: R },
       charts: [
         {
           name: "",
@@ -61,6 +63,7 @@ export const lpMseVsBatch: Figure = {
               { label: "ĝ_ST (sigmoid-adjusted)", points: hline(ref["ĝ_ST (sigmoid-adjusted)"].mse), style: "dashed" },
               { label: "ĝ_corr (optimal baseline)", points: hline(ref["ĝ_corr (optimal baseline)"].mse), style: "dashed" },
               { label: "predictor, exact fit (n → ∞)", points: hline(ref["learned predictor"].mse), style: "dashed" },
+              { label: "predictor on σ·∂a/∂θ only, exact fit", points: hline(sigmaOnly.mse), style: "dashed" },
             ],
             legend: "right",
           },
