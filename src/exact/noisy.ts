@@ -110,8 +110,8 @@ export function noisyEstimatorMoments(net: NoisyNet, theta: Float64Array, grad: 
  * The exact engine for a noisy net: one nested integration of [1, L, L², ∇_score, 1[hᵢ=0], hᵢ]
  * gives E[L], Var[L], ∇θE[L], the total probability (∫1 = 1 up to quadrature error) and each
  * unit's exact zero rate and mean output; "custom"-noise
- * instances contribute via their own `exactMoments`. "units" instances (built on Bernoulli
- * units) are not meaningful here and are omitted.
+ * instances contribute via their own `exactMoments`, deterministic ("none") instances by one
+ * evaluation; "units" instances (built on Bernoulli units) are not meaningful here and are omitted.
  */
 export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances: Record<string, { noise: string; instance: EstimatorInstance }> = {}): ExactAnalysis {
   const P = net.nParams;
@@ -132,6 +132,12 @@ export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances
   const estimators: Record<string, ExactMoments> = {};
   for (const [key, e] of Object.entries(instances)) {
     if (e.noise === "custom" && e.instance.exactMoments) estimators[key] = e.instance.exactMoments(theta);
+    if (e.noise === "none") {
+      // deterministic estimators (e.g. "exact"): one evaluation, zero variance
+      const mean = new Float64Array(P);
+      e.instance.estimate(theta, new Float64Array(e.instance.noiseSize), mean);
+      estimators[key] = { mean, variance: new Float64Array(P) };
+    }
   }
   return {
     expectedLoss: out[1],
