@@ -31,7 +31,8 @@ describe("stochgrad exact on injected-noise problems", () => {
     expect(o.units.map((u: { type: string }) => u.type)).toEqual(["sts", "sts", "noisy-rectifier"]);
     // unit 0: a = 0.9·1 + 0.2 = 1.1
     expect(Math.abs(o.units[0].zeroProbability - (1 - Math.sqrt(1 / (1 + Math.exp(-1.1)))))).toBeLessThan(1e-14);
-    expect(Object.keys(o.estimators).sort()).toEqual(["score-injected", "sts"]);
+    expect(Object.keys(o.estimators).sort()).toEqual(["exact", "score-injected", "sts"]);
+    expect(o.estimators.exact.bias.bias[1][0]).toBe(0);
     expect(o.skipped.pathwise).toMatch(/discontinuous/);
     expect(o.skipped.correlation).toMatch(/injected noise/);
   });
