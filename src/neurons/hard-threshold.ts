@@ -4,7 +4,8 @@
  * but the pathwise derivative ∂h/∂a = 0 almost everywhere, so back-propagation through the
  * sampled unit gives a zero (biased) gradient. P(h = 0) = Φ(−a/s).
  */
-import { normalCdf, normalQuantile } from "../stats/tests.js";
+import { normalCdf } from "../stats/tests.js";
+import { standardNormalFromUniform } from "./gaussian-noise.js";
 import { requireNoiseScale, type NoisyUnit } from "./types.js";
 
 export class HardThreshold implements NoisyUnit {
@@ -15,9 +16,9 @@ export class HardThreshold implements NoisyUnit {
   constructor(s: number, where = "unit.s") {
     this.s = requireNoiseScale(s, where);
   }
-  /** z = s·Φ⁻¹(u) */
+  /** z = s·Φ⁻¹(u) (Acklam, relative error < 1.15e-9; see gaussian-noise.ts) */
   noiseFromUniform(_a: number, u: number): number {
-    return this.s * normalQuantile(u);
+    return this.s * standardNormalFromUniform(u);
   }
   /** h = 1[a + z > 0] */
   forward(a: number, z: number): number {

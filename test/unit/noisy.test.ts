@@ -156,3 +156,19 @@ describe("mixed STS → rectifier net", () => {
     }
   });
 });
+
+describe("Gaussian noise from uniforms", () => {
+  it("Acklam's Φ⁻¹ is within its documented 1.15e-9 relative error of the refined quantile", async () => {
+    const { standardNormalFromUniform } = await import("../../src/neurons/gaussian-noise.js");
+    const { normalQuantile } = await import("../../src/stats/tests.js");
+    let worst = 0;
+    for (const u of [1e-12, 1e-6, 0.01, 0.02425, 0.1, 0.3, 0.5 + 1e-9, 0.7, 0.97575, 0.999, 1 - 1e-9]) {
+      const a = standardNormalFromUniform(u);
+      const b = normalQuantile(u);
+      worst = Math.max(worst, Math.abs(a - b) / Math.max(Math.abs(b), 1e-300));
+    }
+    expect(worst).toBeLessThan(1.15e-9);
+    expect(standardNormalFromUniform(0)).toBe(-Infinity);
+    expect(standardNormalFromUniform(1)).toBe(Infinity);
+  });
+});
