@@ -8,7 +8,7 @@
  */
 import { sampleMoments } from "../../src/estimators/sample.js";
 import { integrateNoise } from "../../src/exact/noisy.js";
-import { NoisyRectifier, NoisySigmoid, type NoisyUnit } from "../../src/neurons/index.js";
+import { HardThreshold, NoisyRectifier, NoisySigmoid, StochasticTimesSmooth, type NoisyUnit } from "../../src/neurons/index.js";
 import { SquaredLoss } from "../../src/problems/loss.js";
 import { noisySingle, type NoisyNet } from "../../src/problems/noisy-net.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
@@ -81,12 +81,29 @@ export const nrSparse: Claim = {
       return monteCarloMeanCheck(`z-test at α=${ctx.alpha} of the sampled exact-zero rate vs the target 0.95 (${name})`, m, [0.95], ctx.alpha);
     };
     checks.push(mc((s) => new NoisyRectifier(s), "rectifier"));
+    // Sparsity against bias at equal zero rates (s = 1): noisy rectifier (pathwise), hard
+    // threshold (pathwise, 0 a.e.), STS unit with √σ(a) = 1 − ρ (its own STS gradient).
+    const sparsityVsBias = RATES.map((rho) => {
+      const a = -normalQuantile(rho);
+      const rel = (net: NoisyNet, id: "pathwise" | "pathwise-threshold" | "sts") => {
+        const r = exactWith(net, net.initialParams(), { g: [id] });
+        return { gradient: r6(r.gradient[0]), bias: r6(r.estimators.g.mean[0] - r.gradient[0]), relativeBias: r6((r.estimators.g.mean[0] - r.gradient[0]) / Math.abs(r.gradient[0])), variance: r6(r.estimators.g.variance[0]) };
+      };
+      const q = 1 - rho;
+      const aSts = Math.log((q * q) / (1 - q * q));
+      return {
+        zeroRate: rho,
+        rectifier: { a: r6(a), s: 1, ...rel(noisySingle(new NoisyRectifier(1), a, new SquaredLoss([TARGET])), "pathwise") },
+        hardThreshold: { a: r6(a), s: 1, ...rel(noisySingle(new HardThreshold(1), a, new SquaredLoss([TARGET])), "pathwise-threshold") },
+        sts: { a: r6(aSts), ...rel(noisySingle(new StochasticTimesSmooth(), aSts, new SquaredLoss([TARGET])), "sts") },
+      };
+    });
     controls.push(mc((s) => new NoisySigmoid(s), "sigmoid"));
     return {
       reference: "P(h=0) and ∂E[L]/∂a by adaptive quadrature split at z = −a; closed form Φ(−a/s) reported beside it",
       checks,
       controls,
-      data: { loss: `(h − ${TARGET})²`, table },
+      data: { loss: `(h − ${TARGET})²`, table, sparsityVsBias },
     };
   },
 };
