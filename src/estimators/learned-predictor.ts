@@ -135,6 +135,7 @@ export class LeastSquaresStats {
     this.sxx = new Float64Array(P * F * F);
     this.sxy = new Float64Array(P * F);
   }
+  /** Add one draw with weight w after multiplying the past by `decay`: S ← decay·S + w·(x, y) terms. Shapes: x (P × F), y (P). */
   push(x: Float64Array, y: Float64Array, weight = 1, decay = 1): void {
     const { P, sx, sy, sxx, sxy } = this;
     if (decay !== 1) {
