@@ -16,7 +16,7 @@
  */
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import { Stream } from "../random/stream.js";
-import { requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { InputError, requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 
 /** Number of features per coordinate (excluding the intercept). */
@@ -271,7 +271,7 @@ export function fitLearnedPredictor(problems: BinaryProblem | BinaryProblem[], t
 }
 
 function requireOption(v: number, name: string, ok: (v: number) => boolean, what: string): number {
-  if (!ok(v)) throw new Error(`learned-predictor: option ${name} must be ${what}, got ${v}`);
+  if (!ok(v)) throw new InputError(`--option ${name}: learned-predictor needs ${what}, got ${v}`);
   return v;
 }
 

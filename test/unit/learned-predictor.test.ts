@@ -4,6 +4,7 @@ import { fitLearnedPredictor, LeastSquaresStats, PredictorFeatures, predict, sol
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
+import { InputError } from "../../src/problems/types.js";
 
 const sbn = problemFromJSON({
   kind: "sbn",
@@ -82,7 +83,8 @@ describe("learned predictor", () => {
   it("is not applicable where parameters are shared or h has no path to L", () => {
     const delayed = problemFromJSON({ kind: "delayed", steps: 3, states: 3, start: 1, policy: [0, 0, 0], reward: [0, 0, 1] });
     expect(estimators["learned-predictor"].applicable(delayed)).not.toBeNull();
-    expect(() => estimators["learned-predictor"].create(sbn, sbn.initialParams(), { batch: 1 })).toThrow(/batch/);
+    expect(() => estimators["learned-predictor"].create(sbn, sbn.initialParams(), { batch: 1 })).toThrow(InputError);
+    expect(() => estimators["learned-predictor"].create(sbn, sbn.initialParams(), { features: 0 })).toThrow(/--option features/);
   });
 });
 
