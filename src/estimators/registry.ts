@@ -7,6 +7,14 @@ import { correlation, correlationConstant, correlationHDependent, correlationMov
 import { exact } from "./exact.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
+import { rloo } from "./rloo.js";
+import { ar } from "./ar.js";
+import { arm } from "./arm.js";
+import { disarm } from "./disarm.js";
+import { gumbelSoftmax } from "./gumbel-softmax.js";
+import { stGumbel } from "./st-gumbel.js";
+import { rebar } from "./rebar.js";
+import { relax } from "./relax.js";
 
 export const estimators = {
   exact,
@@ -18,6 +26,14 @@ export const estimators = {
   "correlation-hdep": correlationHDependent,
   "straight-through": straightThrough,
   "straight-through-sigmoid": straightThroughSigmoid,
+  rloo,
+  ar,
+  arm,
+  disarm,
+  "gumbel-softmax": gumbelSoftmax,
+  "st-gumbel": stGumbel,
+  rebar,
+  relax,
 } satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorId = keyof typeof estimators;

@@ -1,0 +1,120 @@
+/**
+ * REBAR (Tucker, Mnih, Maddison, Lawson & Sohl-Dickstein 2017, NeurIPS, §3, eq. 6): REINFORCE
+ * with the Concrete relaxation as a control variate, made unbiased by the conditional
+ * reparameterisation z̃ ~ p(z | b):
+ *   ĝ = [f(b) − η f(σ_λ(z̃))] ∇θ log p(b) + η ∇θ f(σ_λ(z)) − η ∇θ f(σ_λ(z̃)),
+ *   z = a + ℓ(u), b = H(z) = 1[u < σ(a)], z̃ = a + ℓ(u′(v, b, θ)), σ_λ(z) = σ(z/λ),
+ * with ∇θ log p(b) = Σᵢ (bᵢ − σ(aᵢ)) ∂aᵢ/∂θ and z̃ differentiated through u′ (relaxation.ts).
+ * Unbiased for every η and λ > 0; three loss evaluations (f(b), f(σ_λ(z)), f(σ_λ(z̃))).
+ * η and λ are options here (the paper also tunes them online by the variance gradient; RELAX
+ * below does that for its whole control variate). Factorised layers with a continuous loss.
+ *
+ * Noise ("custom"): 2n uniforms: u (unit order, draws b and z), then v (unit order, draws z̃ | b).
+ * Exact moments for a single unit: nested quadrature over (u, v), u split at σ(a).
+ */
+import { InputError, type BinaryProblem } from "../problems/types.js";
+import { FactorizedView, factorizedReason } from "./factorized.js";
+import { conditionalLogistic, continuousLoss, logisticNoise, relaxationReason, requireTemperature, type ContinuousLoss } from "./relaxation.js";
+import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
+import { SigmoidBeliefNet } from "../problems/sbn.js";
+import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+
+/** Applicable iff factorised and relaxable. */
+export function rebarReason(problem: BinaryProblem): string | null {
+  return factorizedReason(problem) ?? relaxationReason(problem);
+}
+
+/**
+ * Shared buffers of REBAR/RELAX for a factorised relaxable problem: samples z, b, z̃, dz̃/da and
+ * the relaxed loss f(σ_λ(·)) with its per-unit derivative ∂f(σ_λ(z))/∂zᵢ.
+ */
+export class ConcreteControl {
+  readonly view: FactorizedView;
+  readonly loss: ContinuousLoss;
+  readonly n: number;
+  readonly z: Float64Array;
+  readonly b: Float64Array;
+  readonly zt: Float64Array;
+  readonly dzt: Float64Array;
+  readonly y: Float64Array;
+  readonly dy: Float64Array;
+  private readonly pair = new Float64Array(2);
+  constructor(problem: BinaryProblem, readonly throughU = true) {
+    const why = rebarReason(problem);
+    if (why) throw new Error(why);
+    this.view = new FactorizedView(problem);
+    this.loss = continuousLoss((problem as SigmoidBeliefNet).loss)!;
+    const n = (this.n = problem.nUnits);
+    this.z = new Float64Array(n);
+    this.b = new Float64Array(n);
+    this.zt = new Float64Array(n);
+    this.dzt = new Float64Array(n);
+    this.y = new Float64Array(n);
+    this.dy = new Float64Array(n);
+  }
+  /** Draw z, b from u and z̃ | b from v (noise = [u, v]); returns f(b). Needs view.logits(θ) first. */
+  sample(theta: Float64Array, noise: Float64Array): number {
+    const { n, view } = this;
+    const a = view.ws.a;
+    const s = view.ws.s;
+    for (let i = 0; i < n; i++) {
+      const u = noise[i];
+      this.b[i] = +(u < s[i]);
+      this.z[i] = a[i] + logisticNoise(u);
+      conditionalLogistic(a[i], s[i], this.b[i], noise[n + i], this.pair, this.throughU);
+      this.zt[i] = this.pair[0];
+      this.dzt[i] = this.pair[1];
+    }
+    return view.loss(theta, this.b);
+  }
+  /** F = f(σ(z/λ)); grad[i] = ∂F/∂zᵢ. Shapes: z, grad (n). */
+  relaxed(z: Float64Array, lambda: number, grad: Float64Array): number {
+    const { n, y, dy } = this;
+    for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-z[i] / lambda));
+    const F = this.loss.value(y, 0);
+    this.loss.grad(y, 0, dy);
+    for (let i = 0; i < n; i++) grad[i] = (dy[i] * y[i] * (1 - y[i])) / lambda;
+    return F;
+  }
+}
+
+/** REBAR instance; `throughU = false` is the negative control dz̃/da := 1. */
+export function createRebar(problem: BinaryProblem, eta: number, lambda: number, throughU = true): EstimatorInstance {
+  const cc = new ConcreteControl(problem, throughU);
+  const n = cc.n;
+  const gz = new Float64Array(n);
+  const gzt = new Float64Array(n);
+  const gA = new Float64Array(n);
+  const inst: EstimatorInstance = {
+    noiseSize: 2 * n,
+    lossEvaluations: 3,
+    estimate(theta, noise, out) {
+      cc.view.logits(theta);
+      const s = cc.view.ws.s;
+      const fb = cc.sample(theta, noise);
+      cc.relaxed(cc.z, lambda, gz);
+      const Ft = cc.relaxed(cc.zt, lambda, gzt);
+      const c = fb - eta * Ft;
+      for (let i = 0; i < n; i++) gA[i] = c * (cc.b[i] - s[i]) + eta * gz[i] - eta * gzt[i] * cc.dzt[i];
+      cc.view.chain(theta, gA, out);
+      return fb;
+    },
+  };
+  return attachSingleUnitQuadrature(problem, inst, true);
+}
+
+export const rebar: EstimatorSpec = {
+  id: "rebar",
+  title: "REBAR (Concrete control variate)",
+  formula: "[f(b) − η f(σ_λ(z̃))]∇log p(b) + η∇f(σ_λ(z)) − η∇f(σ_λ(z̃)), z̃ ~ p(z|b)",
+  source: "Tucker, Mnih, Maddison, Lawson & Sohl-Dickstein 2017, NeurIPS, REBAR §3 (eq. 6)",
+  unbiased: true,
+  noise: "custom",
+  defaults: { eta: 1, temperature: 0.5 },
+  applicable: rebarReason,
+  create(problem, _theta, options = {}) {
+    const o = { ...this.defaults, ...options };
+    if (!Number.isFinite(o.eta)) throw new InputError(`rebar option eta: expected a finite number, got ${o.eta}`);
+    return createRebar(problem, o.eta, requireTemperature(o.temperature, "rebar option temperature"));
+  },
+};
