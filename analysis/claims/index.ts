@@ -2,8 +2,12 @@
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
 import type { Claim } from "./types.js";
+import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.js";
+import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
+import { gsBias, stgBias } from "./relaxation-bias.js";
+import { rlooUnbiased } from "./rloo-unbiased.js";
 
-export const claims: Claim[] = [];
+export const claims: Claim[] = [rlooUnbiased, arUnbiased, armUnbiased, disarmUnbiased, rebarUnbiased, relaxUnbiased, gsBias, stgBias];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {
