@@ -1,4 +1,7 @@
 /** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
 import type { Figure } from "./types.js";
+import { beliefNetCostFigure } from "./belief-net-cost.js";
+import { toyOptimisationFigure } from "./toy-optimisation.js";
+import { toyVarianceFigure } from "./toy-variance.js";
 
-export const figures: Figure[] = [];
+export const figures: Figure[] = [toyVarianceFigure, toyOptimisationFigure, beliefNetCostFigure];
