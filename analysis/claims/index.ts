@@ -1,13 +1,14 @@
 /**
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
+import { t1Claims } from "./t1.js";
 import type { Claim } from "./types.js";
 import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.js";
 import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
 import { gsBias, stgBias } from "./relaxation-bias.js";
 import { rlooUnbiased } from "./rloo-unbiased.js";
 
-export const claims: Claim[] = [rlooUnbiased, arUnbiased, armUnbiased, disarmUnbiased, rebarUnbiased, relaxUnbiased, gsBias, stgBias];
+export const claims: Claim[] = [...t1Claims, rlooUnbiased, arUnbiased, armUnbiased, disarmUnbiased, rebarUnbiased, relaxUnbiased, gsBias, stgBias];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {

@@ -1,0 +1,35 @@
+/**
+ * stochgrad library entry point: problems, estimators (one contract, typed registry), the exact
+ * engine, seeded streams and statistics. Claims and figures live in analysis/ and figures/.
+ */
+export { Stream, type StreamSnapshot } from "./random/stream.js";
+export * from "./numerics.js";
+export * from "./stats/accumulator.js";
+export * from "./stats/tests.js";
+export * from "./problems/types.js";
+export { SigmoidBeliefNet, type SbnLayerSpec } from "./problems/sbn.js";
+export { DelayedReward, type DelayedRewardSpec } from "./problems/delayed.js";
+export { SquaredLoss, TableLoss, parseLoss, type LossFunction } from "./problems/loss.js";
+export { problemFromJSON, problemFromText, registerProblemKind, problemKinds } from "./problems/json.js";
+export * from "./problems/reference.js";
+export * from "./estimators/types.js";
+export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
+export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
+export { sampleMoments, type SampleMoments } from "./estimators/sample.js";
+export { enumerateConfigurations, assertEnumerable, MAX_ENUMERABLE_UNITS } from "./exact/enumerate.js";
+export { exactAnalysis, type ExactAnalysis } from "./exact/moments.js";
+export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul, dualSigmoid } from "./exact/dual.js";
+// Estimator families beyond the seed (issue 6)
+export { createRloo, rlooExactMoments, rlooSamples } from "./estimators/rloo.js";
+export { createAr } from "./estimators/ar.js";
+export { createArm } from "./estimators/arm.js";
+export { createDisarm } from "./estimators/disarm.js";
+export { createGumbelSoftmax } from "./estimators/gumbel-softmax.js";
+export { createStGumbel } from "./estimators/st-gumbel.js";
+export { createRebar, ConcreteControl } from "./estimators/rebar.js";
+export { createRelax, type RelaxInstance, type RelaxOptions } from "./estimators/relax.js";
+export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logisticNoise, type ContinuousLoss } from "./estimators/relaxation.js";
+export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
+export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
+export { piecewiseAffineMoments } from "./exact/piecewise.js";
+export { Adam, type AdamOptions } from "./optim/adam.js";
