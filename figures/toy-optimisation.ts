@@ -4,7 +4,8 @@
  * (learning rate 0.01) for 5000 steps, one estimate per step, for every estimator and several
  * seeds. The optimum is σ(a) → 0 (∂E/∂p = 1 − 2t = 0.002 > 0): low-variance unbiased estimators
  * get there, high-variance ones wander, and relaxations aim at the relaxed optimum instead.
- * RELAX trains its control variate alongside (Algorithm 2: one variance-gradient Adam step per step).
+ * RELAX trains its control variate alongside (Algorithm 2: one variance-gradient Adam step per step),
+ * and REBAR tunes η the same way (Tucker et al. 2017 §3.3; λ = 0.5 fixed for both).
  */
 import { estimators } from "../src/estimators/registry.js";
 import { Adam } from "../src/optim/adam.js";
@@ -13,13 +14,13 @@ import { singleUnitToy } from "../analysis/claims/toys.js";
 import type { Stream } from "../src/random/stream.js";
 import type { Figure, FigureOutput } from "./types.js";
 import type { SeriesSpec } from "../analysis/charts.js";
-import { TOY_ESTIMATORS } from "./toy-variance.js";
+import { TOY_ESTIMATORS, TOY_OPTIONS } from "./toy-variance.js";
 
 /** σ(a) every `every` steps of Adam(lr) on the toy with estimator id. Shapes: returns steps/every + 1. */
 export function optimiseToy(id: keyof typeof estimators, t: number, steps: number, lr: number, every: number, stream: Stream): Float64Array {
   const prob = singleUnitToy(0.5, t);
   const theta = prob.initialParams();
-  const inst = estimators[id].create(prob, theta, {});
+  const inst = estimators[id].create(prob, theta, TOY_OPTIONS[id] ?? {});
   const adam = new Adam(1, { lr });
   const noise = new Float64Array(inst.noiseSize);
   const g = new Float64Array(1);
@@ -38,7 +39,7 @@ export function optimiseToy(id: keyof typeof estimators, t: number, steps: numbe
 export const toyOptimisationFigure: Figure = {
   id: "toy-optimisation",
   title: "REBAR/RELAX toy: σ(a) under Adam (lr 0.01) minimising E[(b − 0.499)²]",
-  caption: "σ(a) against the Adam step (learning rate 0.01, 5000 steps, from σ(a) = 0.5; the optimum is σ(a) = 0), mean over seeds with a min–max band. One estimate per step.",
+  caption: "σ(a) against the Adam step (learning rate 0.01, 5000 steps, from σ(a) = 0.5; the optimum is σ(a) = 0), mean over seeds with a min–max band. One estimate per step. REBAR tunes η and RELAX its control variate online (Adam, lr 0.01, on the single-sample variance gradient).",
   run(ctx): FigureOutput {
     const t = 0.499;
     const steps = 5000;

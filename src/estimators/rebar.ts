@@ -6,8 +6,8 @@
  *   z = a + ℓ(u), b = H(z) = 1[u < σ(a)], z̃ = a + ℓ(u′(v, b, θ)), σ_λ(z) = σ(z/λ),
  * with ∇θ log p(b) = Σᵢ (bᵢ − σ(aᵢ)) ∂aᵢ/∂θ and z̃ differentiated through u′ (relaxation.ts).
  * Unbiased for every η and λ > 0; three loss evaluations (f(b), f(σ_λ(z)), f(σ_λ(z̃))).
- * η and λ are options here (the paper also tunes them online by the variance gradient; RELAX
- * below does that for its whole control variate). Factorised layers with a continuous loss.
+ * η and λ are options; option `tune` > 0 tunes η online by Adam on the single-sample variance
+ * gradient (paper §3.3; λ stays fixed). Factorised layers with a continuous loss.
  *
  * Noise ("custom"): 2n uniforms: u (unit order, draws b and z), then v (unit order, draws z̃ | b).
  * Exact moments for a single unit: nested quadrature over (u, v), u split at σ(a).
@@ -18,6 +18,7 @@ import { conditionalLogistic, continuousLoss, logisticNoise, relaxationReason, r
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import { SigmoidBeliefNet } from "../problems/sbn.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { Adam } from "../optim/adam.js";
 
 /** Applicable iff factorised and relaxable. */
 export function rebarReason(problem: BinaryProblem): string | null {
@@ -78,14 +79,35 @@ export class ConcreteControl {
   }
 }
 
-/** REBAR instance; `throughU = false` is the negative control dz̃/da := 1. */
-export function createRebar(problem: BinaryProblem, eta: number, lambda: number, throughU = true): EstimatorInstance {
+/** A REBAR instance with its (possibly tuned) scale η exposed. */
+export interface RebarInstance extends EstimatorInstance {
+  /** current η */
+  eta(): number;
+  /** ∂‖ĝ‖²/∂η at the last estimate */
+  etaGradient(theta: Float64Array): number;
+}
+
+/**
+ * REBAR instance; `throughU = false` is the negative control dz̃/da := 1. With `tuneLr > 0`, η is
+ * tuned online as in Tucker et al. 2017 §3.3: after each estimate, one Adam step (lr = tuneLr) on
+ * ∂‖ĝ‖²/∂η = 2 ĝ · ∂ĝ/∂η (an unbiased estimate of ∂Var[ĝ]/∂η, since E[ĝ] does not depend on η);
+ * λ stays fixed.
+ */
+export function createRebar(problem: BinaryProblem, eta0: number, lambda: number, throughU = true, tuneLr = 0): RebarInstance {
   const cc = new ConcreteControl(problem, throughU);
   const n = cc.n;
+  const P = problem.nParams;
   const gz = new Float64Array(n);
   const gzt = new Float64Array(n);
   const gA = new Float64Array(n);
-  const inst: EstimatorInstance = {
+  const dA = new Float64Array(n);
+  const dG = new Float64Array(P);
+  const lastG = new Float64Array(P);
+  const eta = Float64Array.of(eta0);
+  const adam = tuneLr > 0 ? new Adam(1, { lr: tuneLr }) : null;
+  const dEta = new Float64Array(1);
+  let lastTheta: Float64Array | null = null;
+  const inst: RebarInstance = {
     noiseSize: 2 * n,
     lossEvaluations: 3,
     estimate(theta, noise, out) {
@@ -94,13 +116,34 @@ export function createRebar(problem: BinaryProblem, eta: number, lambda: number,
       const fb = cc.sample(theta, noise);
       cc.relaxed(cc.z, lambda, gz);
       const Ft = cc.relaxed(cc.zt, lambda, gzt);
-      const c = fb - eta * Ft;
-      for (let i = 0; i < n; i++) gA[i] = c * (cc.b[i] - s[i]) + eta * gz[i] - eta * gzt[i] * cc.dzt[i];
+      const e = eta[0];
+      for (let i = 0; i < n; i++) {
+        // ∂gᵢ/∂η = −F(z̃)(bᵢ − σᵢ) + ∂F(z)/∂zᵢ − ∂F(z̃)/∂z̃ᵢ · dz̃ᵢ/daᵢ
+        dA[i] = -Ft * (cc.b[i] - s[i]) + gz[i] - gzt[i] * cc.dzt[i];
+        gA[i] = fb * (cc.b[i] - s[i]) + e * dA[i];
+      }
       cc.view.chain(theta, gA, out);
+      lastG.set(out);
+      lastTheta = theta;
       return fb;
     },
+    eta: () => eta[0],
+    etaGradient(theta) {
+      cc.view.chain(theta, dA, dG);
+      let d = 0;
+      for (let k = 0; k < P; k++) d += 2 * lastG[k] * dG[k];
+      return d;
+    },
+    describeState: () => ({ eta: eta[0], lambda, tuned: adam ? adam.t : 0 }),
   };
-  return attachSingleUnitQuadrature(problem, inst, true);
+  if (adam) {
+    inst.observe = () => {
+      if (!lastTheta) return;
+      dEta[0] = inst.etaGradient(lastTheta);
+      adam.step(eta, dEta);
+    };
+  }
+  return attachSingleUnitQuadrature(problem, inst, true) as RebarInstance;
 }
 
 export const rebar: EstimatorSpec = {
@@ -110,11 +153,12 @@ export const rebar: EstimatorSpec = {
   source: "Tucker, Mnih, Maddison, Lawson & Sohl-Dickstein 2017, NeurIPS, REBAR §3 (eq. 6)",
   unbiased: true,
   noise: "custom",
-  defaults: { eta: 1, temperature: 0.5 },
+  defaults: { eta: 1, temperature: 0.5, tune: 0 },
   applicable: rebarReason,
   create(problem, _theta, options = {}) {
     const o = { ...this.defaults, ...options };
     if (!Number.isFinite(o.eta)) throw new InputError(`rebar option eta: expected a finite number, got ${o.eta}`);
-    return createRebar(problem, o.eta, requireTemperature(o.temperature, "rebar option temperature"));
+    if (!(o.tune >= 0) || !Number.isFinite(o.tune)) throw new InputError(`rebar option tune: the learning rate of η's online tuning must be ≥ 0 (0 = fixed η), got ${o.tune}`);
+    return createRebar(problem, o.eta, requireTemperature(o.temperature, "rebar option temperature"), true, o.tune);
   },
 };
