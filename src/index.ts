@@ -31,5 +31,6 @@ export { createRelax, type RelaxInstance, type RelaxOptions } from "./estimators
 export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logisticNoise, type ContinuousLoss } from "./estimators/relaxation.js";
 export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
 export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
-export { piecewiseAffineMoments } from "./exact/piecewise.js";
+export { sequentialCellMoments } from "./exact/sequential-cells.js";
+export { AntitheticChains, unitLayers } from "./estimators/antithetic.js";
 export { Adam, type AdamOptions } from "./optim/adam.js";

@@ -2,12 +2,12 @@
  * RLOO-unbiased: the leave-one-out baseline keeps REINFORCE unbiased for any K ≥ 2 on any net
  * (Kool, van Hoof & Welling 2019, eq. 8): sample k's baseline uses only the other K−1 samples.
  * Exact: brute-force enumeration of all 2^{K·n} joint configurations (K = 3 on a three-unit
- * layer; src/exact/piecewise.ts with constant cells) and the closed form on a two-layer net;
+ * layer; src/exact/sequential-cells.ts with constant cells) and the closed form on a two-layer net;
  * the closed-form variance must equal the brute-force variance. Monte Carlo: seeded z-test at α.
  * Control: the baseline includes sample k itself — exactly (K−1)/K · RLOO, mean (K−1)/K · ∇.
  */
 import { createRloo, rlooExactMoments } from "../../src/estimators/rloo.js";
-import { piecewiseAffineMoments } from "../../src/exact/piecewise.js";
+import { sequentialCellMoments } from "../../src/exact/sequential-cells.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { exactCheck, maxRelativeError, sampleAndTest } from "./checks.js";
 import { exactGradient, powerSampleSize } from "./estimator-checks.js";
@@ -19,10 +19,10 @@ function bruteForce(problem: BinaryProblem, K: number, leaveIn: boolean) {
   const theta = problem.initialParams();
   const ws = problem.createWorkspace();
   problem.evaluate(theta, ws);
-  const cuts = [];
+  const cuts: number[][] = [];
   for (let k = 0; k < K; k++) for (let i = 0; i < problem.nUnits; i++) cuts.push([ws.s[i]]);
   const inst = createRloo(problem, K, leaveIn);
-  return piecewiseAffineMoments(inst, theta, cuts, { affine: cuts.map(() => false) });
+  return sequentialCellMoments(inst, theta, (d) => cuts[d], { affine: cuts.map(() => false) });
 }
 
 export const rlooUnbiased: Claim = {

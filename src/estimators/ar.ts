@@ -2,48 +2,42 @@
  * AR, the Augment-REINFORCE estimator (Yin & Zhou 2019, "ARM: Augment-REINFORCE-Merge Gradient
  * for Stochastic Binary Networks", ICLR 2019, §2, eq. 5, in this library's convention
  * b = 1[u < σ(a)]):
- *   ĝ = Σᵢ f(b) · (1 − 2uᵢ) · ∂aᵢ/∂θ,     b = 1[u < σ(a)],  u ~ U[0,1]ⁿ.
- * Unbiased: ∫₀^σ (1−2u)du = σ(1−σ) = −∫_σ^1 (1−2u)du. One loss evaluation. Factorised layers only.
+ *   ĝ = Σᵢ f(b) · (1 − 2uᵢ) · ∂aᵢ/∂θ,     b = forward(u),  u ~ U[0,1]ⁿ.
+ * Unbiased on any net of binary units: given the other uniforms, E_{uᵢ}[F(1[uᵢ < σ])(1 − 2uᵢ)]
+ * = σ(1−σ)(F(1) − F(0)) = ∂E_{uᵢ}[F]/∂aᵢ (∫₀^σ (1−2u)du = σ(1−σ) = −∫_σ^1 (1−2u)du). One loss evaluation.
  *
- * Noise ("custom"): u, one uniform per unit (layout = unit order). The weight 1 − 2u reads u
- * itself, not only b, so the unit engine cannot enumerate it; `exactMoments` integrates exactly
- * over the 2ⁿ cells split at uᵢ = σ(aᵢ) (AR is affine in u on each cell; src/exact/piecewise.ts).
+ * Noise ("custom"): u, one uniform per unit (unit order). The weight 1 − 2u reads u itself, not
+ * only b, so the unit engine cannot enumerate it; `exactMoments` integrates exactly over cells
+ * cut at uᵢ = σ(aᵢ) (affine in u on each cell; src/exact/sequential-cells.ts).
  */
-import { piecewiseAffineMoments, MAX_CELLS } from "../exact/piecewise.js";
+import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import type { BinaryProblem } from "../problems/types.js";
-import { FactorizedView, factorizedReason } from "./factorized.js";
+import { AntitheticChains } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
 /**
- * Build an AR-type instance with weight w(u) (AR: 1 − 2u). `shareNoise = false` is the negative
- * control that draws the weight's u independently of the one that drew b (noise 2n: u, then u′).
+ * AR instance. `shareNoise = false` is the negative control that draws the weight's u′
+ * independently of the u that drew b (noise 2n: u, then u′; mean 0).
  */
 export function createAr(problem: BinaryProblem, shareNoise = true): EstimatorInstance {
-  const view = new FactorizedView(problem);
-  const n = view.n;
-  const h = new Float64Array(n);
-  const gA = new Float64Array(n);
-  const noiseSize = shareNoise ? n : 2 * n;
+  const ch = new AntitheticChains(problem);
+  const n = ch.n;
   const inst: EstimatorInstance = {
-    noiseSize,
+    noiseSize: shareNoise ? n : 2 * n,
     lossEvaluations: 1,
     estimate(theta, u, out) {
-      view.logits(theta);
-      const s = view.ws.s;
-      for (let i = 0; i < n; i++) h[i] = +(u[i] < s[i]);
-      const f = view.loss(theta, h);
+      const f = ch.forwardMain(theta, u);
+      out.fill(0);
       const off = shareNoise ? 0 : n;
-      for (let i = 0; i < n; i++) gA[i] = f * (1 - 2 * u[off + i]);
-      view.chain(theta, gA, out);
+      for (let i = 0; i < n; i++) {
+        const c = f * (1 - 2 * u[off + i]);
+        if (c !== 0) problem.addLogitGradient(theta, ch.main, i, c, out);
+      }
       return f;
     },
   };
-  if ((shareNoise ? 2 ** n : 4 ** n) <= MAX_CELLS) {
-    inst.exactMoments = (theta) => {
-      view.logits(theta);
-      const cuts = Array.from(view.ws.s, (s) => [s]);
-      return piecewiseAffineMoments(inst, theta, shareNoise ? cuts : [...cuts, ...cuts.map(() => [])]);
-    };
+  if (2 ** n <= MAX_SEQUENTIAL_CELLS) {
+    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => (d < n ? ch.breakpoints(theta, d, w, false) : []));
   }
   return inst;
 }
@@ -56,6 +50,6 @@ export const ar: EstimatorSpec = {
   unbiased: true,
   noise: "custom",
   defaults: {},
-  applicable: factorizedReason,
+  applicable: () => null,
   create: (problem) => createAr(problem),
 };

@@ -1,54 +1,67 @@
 /**
- * ARM, the Augment-REINFORCE-Merge estimator (Yin & Zhou 2019, ICLR, §2, Theorem 1 / eq. 6, in
- * this library's convention b = 1[u < σ(a)]): the antithetic pair b = 1[u < σ(a)] and
- * b̃ = 1[1 − u < σ(a)] share the same u and
- *   ĝ = Σᵢ (f(b̃) − f(b)) · (uᵢ − ½) · ∂aᵢ/∂θ,    u ~ U[0,1]ⁿ.
- * Unbiased for factorised layers; two loss evaluations.
+ * ARM, the Augment-REINFORCE-Merge estimator (Yin & Zhou 2019, ICLR, §2 Theorem 1 / eq. 6 for a
+ * factorised layer and §3 for multiple stochastic layers, in this library's convention
+ * b = 1[u < σ(a)]): per layer l the antithetic pair shares u_l,
+ *   ĝ = Σ_l Σ_{i∈l} (f(b⁽ˡ⁾) − f(b)) · (uᵢ − ½) · ∂aᵢ/∂θ,
+ * b = forward(u) and b⁽ˡ⁾ = forward(u with u_l → 1 − u_l) (antithetic.ts: later layers re-sampled
+ * from the same u_{>l}). Unbiased; 1 + L loss evaluations (2 for a single layer).
  *
- * Noise ("custom"): u, one uniform per unit (unit order); b̃ is computed from the same u.
- * `exactMoments`: ARM is affine in u on each of the 3ⁿ cells cut at uᵢ ∈ {σ(aᵢ), 1 − σ(aᵢ)},
- * integrated exactly by src/exact/piecewise.ts.
+ * Noise ("custom"): u, one uniform per unit (unit order); every branch reuses it.
+ * `exactMoments`: ARM is affine in u on cells cut at σ(aᵢ), 1 − σ(aᵢ) and the re-sampled
+ * branches' σ(aᵢ⁽ˡ⁾) — integrated exactly by src/exact/sequential-cells.ts.
  */
-import { piecewiseAffineMoments, MAX_CELLS } from "../exact/piecewise.js";
+import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import type { BinaryProblem } from "../problems/types.js";
-import { FactorizedView, factorizedReason } from "./factorized.js";
+import { AntitheticChains } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
+/** Upper bound on the cells of the layered antithetic partition: Πᵢ (2 + layer(i)) (× 2ⁿ with u′). */
+export function antitheticCellBound(ch: AntitheticChains, independent = false): number {
+  let c = 1;
+  for (let i = 0; i < ch.n; i++) c *= (independent ? 2 : 1) * (2 + ch.layerOf[i]);
+  return c;
+}
+
 /**
- * ARM instance. `shareNoise = false` is the negative control in which b̃ is drawn from an
- * independent u′ (noise 2n: u, then u′) — it breaks the antithetic coupling (mean ∇/2).
+ * ARM instance. `shareNoise = false` is the negative control in which each branch's antithetic
+ * layer is drawn from an independent u′ (noise 2n: u, then u′): b̃_l = 1[1 − u′_l < σ(a_l)],
+ * which breaks the antithetic coupling (mean ∇/2 on a factorised layer).
  */
 export function createArm(problem: BinaryProblem, shareNoise = true): EstimatorInstance {
-  const view = new FactorizedView(problem);
-  const n = view.n;
-  const b = new Float64Array(n);
-  const bt = new Float64Array(n);
-  const gA = new Float64Array(n);
+  const ch = new AntitheticChains(problem);
+  const n = ch.n;
+  const L = ch.layers.length;
   const inst: EstimatorInstance = {
     noiseSize: shareNoise ? n : 2 * n,
-    lossEvaluations: 2,
+    lossEvaluations: 1 + L,
     estimate(theta, u, out) {
-      view.logits(theta);
-      const s = view.ws.s;
-      const off = shareNoise ? 0 : n;
-      for (let i = 0; i < n; i++) {
-        b[i] = +(u[i] < s[i]);
-        bt[i] = +(1 - u[off + i] < s[i]);
+      out.fill(0);
+      for (let l = 0; l < L; l++) {
+        const fl = ch.forwardBranch(theta, u, l, shareNoise ? u : u.subarray(n));
+        const f = ch.forwardMain(theta, u);
+        const [s, e] = ch.layers[l];
+        for (let i = s; i < e; i++) {
+          const c = (fl - f) * (u[i] - 0.5);
+          if (c !== 0) problem.addLogitGradient(theta, ch.main, i, c, out);
+        }
       }
-      const fb = view.loss(theta, b);
-      const fbt = view.loss(theta, bt);
-      for (let i = 0; i < n; i++) gA[i] = (fbt - fb) * (u[i] - 0.5);
-      view.chain(theta, gA, out);
-      return fb;
+      return ch.forwardMain(theta, u);
     },
   };
-  if ((shareNoise ? 3 ** n : 4 ** n) <= MAX_CELLS) {
-    inst.exactMoments = (theta) => {
-      view.logits(theta);
-      const s = Array.from(view.ws.s);
-      const cuts = shareNoise ? s.map((p) => [p, 1 - p]) : [...s.map((p) => [p]), ...s.map((p) => [1 - p])];
-      return piecewiseAffineMoments(inst, theta, cuts);
-    };
+  if (antitheticCellBound(ch, !shareNoise) <= MAX_SEQUENTIAL_CELLS) {
+    // control: interleave u_i, u′_i so each branch's flipped layer is known before later units
+    const order = shareNoise ? undefined : Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? k / 2 : n + (k - 1) / 2));
+    inst.exactMoments = (theta) =>
+      sequentialCellMoments(
+        inst,
+        theta,
+        (d, w) => {
+          if (d < n) return ch.breakpoints(theta, d, w, true, shareNoise);
+          ch.forwardMain(theta, w);
+          return [1 - ch.main.s[d - n]];
+        },
+        { order },
+      );
   }
   return inst;
 }
@@ -56,11 +69,11 @@ export function createArm(problem: BinaryProblem, shareNoise = true): EstimatorI
 export const arm: EstimatorSpec = {
   id: "arm",
   title: "ARM (antithetic, Yin & Zhou)",
-  formula: "Σᵢ (f(b̃) − f(b))(uᵢ − ½) ∂aᵢ/∂θ, b = 1[u < σ(a)], b̃ = 1[1−u < σ(a)]",
-  source: "Yin & Zhou 2019, ICLR, ARM paper §2 (Theorem 1, eq. 6)",
+  formula: "Σ_l Σ_{i∈l} (f(b⁽ˡ⁾) − f(b))(uᵢ − ½) ∂aᵢ/∂θ, b⁽ˡ⁾: layer l from 1 − u_l",
+  source: "Yin & Zhou 2019, ICLR, ARM paper §2 (Theorem 1, eq. 6) and §3 (multiple stochastic layers)",
   unbiased: true,
   noise: "custom",
   defaults: {},
-  applicable: factorizedReason,
+  applicable: () => null,
   create: (problem) => createArm(problem),
 };

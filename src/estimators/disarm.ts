@@ -1,18 +1,21 @@
 /**
  * DisARM (Dong, Mnih & Tucker 2020, "DisARM: An Antithetic Gradient Estimator for Binary Latent
- * Variables", NeurIPS 2020, §3, eq. 7): ARM Rao–Blackwellised over u given the antithetic pair
- * b = 1[u < σ(a)], b̃ = 1[1 − u < σ(a)]:
- *   ĝ = Σᵢ ½ (f(b) − f(b̃)) · (−1)^{b̃ᵢ} · 1[bᵢ ≠ b̃ᵢ] · σ(|aᵢ|) · ∂aᵢ/∂θ.
- * Unbiased for factorised layers; two loss evaluations; never worse than ARM in variance.
+ * Variables", NeurIPS 2020, §3 eq. 7, and §4 for multiple stochastic layers): ARM
+ * Rao–Blackwellised over u_l given the antithetic pair (b_l, b̃_l), per layer l:
+ *   ĝ = Σ_l Σ_{i∈l} ½ (f(b) − f(b⁽ˡ⁾)) · (−1)^{b̃ᵢ} · 1[bᵢ ≠ b̃ᵢ] · σ(|aᵢ|) · ∂aᵢ/∂θ,
+ * b = forward(u), b⁽ˡ⁾ = forward(u with u_l → 1 − u_l), b̃ᵢ = 1[1 − uᵢ < σ(aᵢ)] (antithetic.ts).
+ * Unbiased; 1 + L loss evaluations (2 for one layer); never worse than ARM in variance.
  *
- * Noise ("custom"): u, one uniform per unit (unit order). ĝ depends on u only through the pair
- * (bᵢ, b̃ᵢ), whose joint law is discrete: P(1,0) = P(0,1) = min(σ, 1−σ), P(1,1) = (2σ−1)₊,
- * P(0,0) = (1−2σ)₊. `exactMoments` enumerates those 3ⁿ outcomes (cells cut at σ and 1 − σ).
+ * Noise ("custom"): u, one uniform per unit (unit order). Given the other layers' uniforms, ĝ
+ * depends on u_l only through the pairs (bᵢ, b̃ᵢ), whose joint law is discrete: P(1,0) = P(0,1)
+ * = min(σ, 1−σ), P(1,1) = (2σ−1)₊, P(0,0) = (1−2σ)₊. `exactMoments` enumerates those outcomes
+ * (cells cut at σ and 1 − σ, plus the re-sampled branches' σ(aᵢ⁽ˡ⁾) for later layers).
  */
-import { piecewiseAffineMoments, MAX_CELLS } from "../exact/piecewise.js";
+import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import { sigmoid } from "../numerics.js";
 import type { BinaryProblem } from "../problems/types.js";
-import { FactorizedView, factorizedReason } from "./factorized.js";
+import { AntitheticChains } from "./antithetic.js";
+import { antitheticCellBound } from "./arm.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
 /**
@@ -20,41 +23,36 @@ import type { EstimatorInstance, EstimatorSpec } from "./types.js";
  * σ(|aᵢ|) (a transcription slip: biased wherever aᵢ < 0).
  */
 export function createDisarm(problem: BinaryProblem, absLogit = true): EstimatorInstance {
-  const view = new FactorizedView(problem);
-  const n = view.n;
-  const b = new Float64Array(n);
-  const bt = new Float64Array(n);
-  const gA = new Float64Array(n);
+  const ch = new AntitheticChains(problem);
+  const n = ch.n;
+  const L = ch.layers.length;
   const inst: EstimatorInstance = {
     noiseSize: n,
-    lossEvaluations: 2,
+    lossEvaluations: 1 + L,
     estimate(theta, u, out) {
-      view.logits(theta);
-      const s = view.ws.s;
-      const a = view.ws.a;
-      for (let i = 0; i < n; i++) {
-        b[i] = +(u[i] < s[i]);
-        bt[i] = +(1 - u[i] < s[i]);
+      out.fill(0);
+      for (let l = 0; l < L; l++) {
+        const fl = ch.forwardBranch(theta, u, l);
+        const f = ch.forwardMain(theta, u);
+        const half = 0.5 * (f - fl);
+        if (half === 0) continue;
+        const [s, e] = ch.layers[l];
+        for (let i = s; i < e; i++) {
+          const si = ch.main.s[i];
+          const b = +(u[i] < si);
+          const bt = +(1 - u[i] < si);
+          if (b === bt) continue;
+          const a = ch.main.a[i];
+          const c = half * (1 - 2 * bt) * sigmoid(absLogit ? Math.abs(a) : a);
+          problem.addLogitGradient(theta, ch.main, i, c, out);
+        }
       }
-      const fb = view.loss(theta, b);
-      const fbt = view.loss(theta, bt);
-      const half = 0.5 * (fb - fbt);
-      for (let i = 0; i < n; i++) {
-        const differ = b[i] !== bt[i] ? 1 : 0;
-        const sign = 1 - 2 * bt[i];
-        gA[i] = half * sign * differ * sigmoid(absLogit ? Math.abs(a[i]) : a[i]);
-      }
-      view.chain(theta, gA, out);
-      return fb;
+      return ch.forwardMain(theta, u);
     },
   };
-  if (3 ** n <= MAX_CELLS) {
-    inst.exactMoments = (theta) => {
-      view.logits(theta);
-      const cuts = Array.from(view.ws.s, (p) => [p, 1 - p]);
-      // constant on each cell: the discrete joint law of (b, b̃), no slopes needed
-      return piecewiseAffineMoments(inst, theta, cuts, { affine: cuts.map(() => false) });
-    };
+  if (antitheticCellBound(ch) <= MAX_SEQUENTIAL_CELLS) {
+    // constant on each cell: the discrete joint law of the pairs, no slopes needed
+    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) });
   }
   return inst;
 }
@@ -62,11 +60,11 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
 export const disarm: EstimatorSpec = {
   id: "disarm",
   title: "DisARM (Dong, Mnih & Tucker)",
-  formula: "Σᵢ ½(f(b) − f(b̃))(−1)^{b̃ᵢ} 1[bᵢ≠b̃ᵢ] σ(|aᵢ|) ∂aᵢ/∂θ",
-  source: "Dong, Mnih & Tucker 2020, NeurIPS, DisARM §3 (eq. 7)",
+  formula: "Σ_l Σ_{i∈l} ½(f(b) − f(b⁽ˡ⁾))(−1)^{b̃ᵢ} 1[bᵢ≠b̃ᵢ] σ(|aᵢ|) ∂aᵢ/∂θ",
+  source: "Dong, Mnih & Tucker 2020, NeurIPS, DisARM §3 (eq. 7) and §4 (multiple layers)",
   unbiased: true,
   noise: "custom",
   defaults: {},
-  applicable: factorizedReason,
+  applicable: () => null,
   create: (problem) => createDisarm(problem),
 };

@@ -19,10 +19,11 @@ import { estimators, parseEstimatorList } from "../../src/estimators/registry.js
 import { createRloo, rloo, rlooExactMoments } from "../../src/estimators/rloo.js";
 import { createStGumbel, stGumbel } from "../../src/estimators/st-gumbel.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
-import { piecewiseAffineMoments } from "../../src/exact/piecewise.js";
+import { sequentialCellMoments } from "../../src/exact/sequential-cells.js";
 import { sigmoid } from "../../src/numerics.js";
 import { Adam } from "../../src/optim/adam.js";
 import { InputError, type BinaryProblem } from "../../src/problems/types.js";
+import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
 
 const UNBIASED = ["rloo", "ar", "arm", "disarm", "rebar", "relax"] as const;
@@ -65,7 +66,7 @@ describe("RLOO", () => {
     for (const K of [2, 3]) {
       const cuts: number[][] = [];
       for (let k = 0; k < K; k++) for (let i = 0; i < p.nUnits; i++) cuts.push([ws.s[i]]);
-      const bf = piecewiseAffineMoments(createRloo(p, K), th, cuts, { affine: cuts.map(() => false) });
+      const bf = sequentialCellMoments(createRloo(p, K), th, (d) => cuts[d], { affine: cuts.map(() => false) });
       const cf = rlooExactMoments(p, th, K);
       expect(maxRelativeError(cf.variance, bf.variance)).toBeLessThan(1e-12);
       expect(maxRelativeError(cf.mean, bf.mean)).toBeLessThan(1e-12);
@@ -126,7 +127,7 @@ describe("AR / ARM / DisARM", () => {
     const a = createArm(net).exactMoments!(th).variance;
     for (let k = 0; k < d.length; k++) expect(d[k]).toBeLessThanOrEqual(a[k] * (1 + 1e-12));
   });
-  it("the piecewise engine agrees with a direct 2-D midpoint sum for ARM (independent check)", () => {
+  it("the cell engine agrees with a direct midpoint sum for ARM (independent check)", () => {
     const prob = singleUnitToy(0.3, 0.45);
     const th = prob.initialParams();
     const inst = createArm(prob);
@@ -146,8 +147,24 @@ describe("AR / ARM / DisARM", () => {
     expect(Math.abs(s1 / N - m.mean[0])).toBeLessThan(1e-6);
     expect(Math.abs(s2 / N - (s1 / N) ** 2 - m.variance[0])).toBeLessThan(1e-6);
   });
-  it("are not applicable to non-factorised nets", () => {
-    for (const id of ["ar", "arm", "disarm", "rebar", "relax"] as const) expect(estimators[id].applicable(twoLayerNet())).toMatch(/factorised/);
+  it("layered AR/ARM/DisARM: exact means = gradient on a two-layer net and the delayed reward (≤ 1e-12)", () => {
+    const delayed = problemFromJSON({ kind: "delayed", steps: 4, states: 5, start: 2, policy: [0.3, -0.5, 0.2, 0.8, -0.1] });
+    for (const p of [twoLayerNet(), delayed]) {
+      const th = p.initialParams();
+      const g = exactAnalysis(p, th).gradient;
+      for (const make of [createAr, createArm, createDisarm]) expect(maxRelativeError(make(p).exactMoments!(th).mean, g), `${p.kind} ${make.name}`).toBeLessThan(1e-12);
+      expect(createArm(p).lossEvaluations).toBe(1 + (p.kind === "sbn" ? 2 : 4));
+    }
+  });
+  it("layered cells: DisARM ≤ ARM in exact variance on the two-layer net", () => {
+    const p = twoLayerNet();
+    const th = p.initialParams();
+    const d = createDisarm(p).exactMoments!(th).variance;
+    const a = createArm(p).exactMoments!(th).variance;
+    for (let k = 0; k < d.length; k++) expect(d[k]).toBeLessThanOrEqual(a[k] * (1 + 1e-12));
+  });
+  it("REBAR and RELAX need a factorised layer", () => {
+    for (const id of ["rebar", "relax"] as const) expect(estimators[id].applicable(twoLayerNet())).toMatch(/factorised/);
   });
 });
 
