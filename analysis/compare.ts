@@ -157,7 +157,11 @@ export function comparisonCharts(rec: ComparisonRecord, title: string): { name: 
         categories: ids,
         x: { label: "estimator ((MC) = seeded Monte Carlo, else exact)" },
         y: { label: "max |bias| (gradient units, log scale; absent = 0)", log: true },
-        series: [{ label: "max |bias|", points: rec.estimators.map((e, i) => [i, pos(Math.max(...(e.bias ?? [0]).map(Math.abs)))]) }],
+        series: [
+          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(Math.max(...(e.bias ?? [0]).map(Math.abs)))]) },
+          // a Monte Carlo |bias| below z*·SE is not distinguishable from 0 at α
+          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * Math.max(...e.standardError)) : Number.NaN]) },
+        ],
       },
     });
   }
