@@ -6,8 +6,8 @@
  *   z = a + ℓ(u), b = H(z) = 1[u < σ(a)], z̃ = a + ℓ(u′(v, b, θ)), σ_λ(z) = σ(z/λ),
  * with ∇θ log p(b) = Σᵢ (bᵢ − σ(aᵢ)) ∂aᵢ/∂θ and z̃ differentiated through u′ (relaxation.ts).
  * Unbiased for every η and λ > 0; three loss evaluations (f(b), f(σ_λ(z)), f(σ_λ(z̃))).
- * η and λ are options; option `tune` > 0 tunes η online by Adam on the single-sample variance
- * gradient (paper §3.3; λ stays fixed). Factorised layers with a continuous loss.
+ * η and λ are options; option `tune` > 0 tunes η and log λ online by Adam (lr = tune) on the
+ * single-sample variance gradient (paper §3.3). Factorised layers with a continuous loss.
  *
  * Noise ("custom"): 2n uniforms: u (unit order, draws b and z), then v (unit order, draws z̃ | b).
  * Exact moments for a single unit: nested quadrature over (u, v), u split at σ(a).
@@ -39,6 +39,8 @@ export class ConcreteControl {
   readonly dzt: Float64Array;
   readonly y: Float64Array;
   readonly dy: Float64Array;
+  private readonly yp: Float64Array;
+  private readonly hess: Float64Array;
   private readonly pair = new Float64Array(2);
   constructor(problem: BinaryProblem, readonly throughU = true) {
     const why = rebarReason(problem);
@@ -52,6 +54,8 @@ export class ConcreteControl {
     this.dzt = new Float64Array(n);
     this.y = new Float64Array(n);
     this.dy = new Float64Array(n);
+    this.yp = new Float64Array(n);
+    this.hess = new Float64Array(n * n);
   }
   /** Draw z, b from u and z̃ | b from v (noise = [u, v]); returns f(b). Needs view.logits(θ) first. */
   sample(theta: Float64Array, noise: Float64Array): number {
@@ -77,35 +81,62 @@ export class ConcreteControl {
     for (let i = 0; i < n; i++) grad[i] = (dy[i] * y[i] * (1 - y[i])) / lambda;
     return F;
   }
+  /**
+   * λ-derivatives of the last `relaxed(z, λ, ·)` call (same z, λ): returns ∂F/∂λ and writes
+   * dgrad[i] = ∂²F/∂λ∂zᵢ. With y = σ(z/λ), y′ = ∂y/∂λ = −y(1−y)z/λ²:
+   *   ∂F/∂λ = Σⱼ f′ⱼ y′ⱼ,   ∂(f′ᵢ yᵢ(1−yᵢ)/λ)/∂λ = (Σⱼ f″ᵢⱼ y′ⱼ) yᵢ(1−yᵢ)/λ + f′ᵢ[(1−2yᵢ)y′ᵢ/λ − yᵢ(1−yᵢ)/λ²].
+   */
+  lambdaDerivatives(z: Float64Array, lambda: number, dgrad: Float64Array): number {
+    const { n, y, dy, yp, hess } = this;
+    this.loss.hessian(y, 0, hess);
+    let dF = 0;
+    for (let j = 0; j < n; j++) {
+      yp[j] = (-y[j] * (1 - y[j]) * z[j]) / (lambda * lambda);
+      dF += dy[j] * yp[j];
+    }
+    for (let i = 0; i < n; i++) {
+      let hy = 0;
+      for (let j = 0; j < n; j++) hy += hess[i * n + j] * yp[j];
+      const v = y[i] * (1 - y[i]);
+      dgrad[i] = (hy * v) / lambda + dy[i] * (((1 - 2 * y[i]) * yp[i]) / lambda - v / (lambda * lambda));
+    }
+    return dF;
+  }
 }
 
-/** A REBAR instance with its (possibly tuned) scale η exposed. */
+/** A REBAR instance with its (possibly tuned) η and λ exposed. */
 export interface RebarInstance extends EstimatorInstance {
   /** current η */
   eta(): number;
-  /** ∂‖ĝ‖²/∂η at the last estimate */
-  etaGradient(theta: Float64Array): number;
+  /** current λ */
+  lambda(): number;
+  /** [∂‖ĝ‖²/∂η, ∂‖ĝ‖²/∂log λ] at the last estimate (out length 2) */
+  tuningGradient(theta: Float64Array, out: Float64Array): void;
 }
 
 /**
- * REBAR instance; `throughU = false` is the negative control dz̃/da := 1. With `tuneLr > 0`, η is
- * tuned online as in Tucker et al. 2017 §3.3: after each estimate, one Adam step (lr = tuneLr) on
- * ∂‖ĝ‖²/∂η = 2 ĝ · ∂ĝ/∂η (an unbiased estimate of ∂Var[ĝ]/∂η, since E[ĝ] does not depend on η);
- * λ stays fixed.
+ * REBAR instance; `throughU = false` is the negative control dz̃/da := 1. With `tuneLr > 0`, η and
+ * log λ are tuned online as in Tucker et al. 2017 §3.3: after each estimate, one Adam step
+ * (lr = tuneLr) on ∂‖ĝ‖²/∂(η, log λ) = 2 ĝ · ∂ĝ/∂(η, log λ), an unbiased estimate of the gradient
+ * of Var[ĝ] (E[ĝ] does not depend on η, λ).
  */
-export function createRebar(problem: BinaryProblem, eta0: number, lambda: number, throughU = true, tuneLr = 0): RebarInstance {
+export function createRebar(problem: BinaryProblem, eta0: number, lambda0: number, throughU = true, tuneLr = 0): RebarInstance {
   const cc = new ConcreteControl(problem, throughU);
   const n = cc.n;
   const P = problem.nParams;
   const gz = new Float64Array(n);
   const gzt = new Float64Array(n);
+  const dgz = new Float64Array(n);
+  const dgzt = new Float64Array(n);
   const gA = new Float64Array(n);
-  const dA = new Float64Array(n);
+  const dEtaA = new Float64Array(n);
+  const dLamA = new Float64Array(n);
   const dG = new Float64Array(P);
   const lastG = new Float64Array(P);
-  const eta = Float64Array.of(eta0);
-  const adam = tuneLr > 0 ? new Adam(1, { lr: tuneLr }) : null;
-  const dEta = new Float64Array(1);
+  // tuned parameters: [η, log λ]
+  const par = Float64Array.of(eta0, Math.log(lambda0));
+  const adam = tuneLr > 0 ? new Adam(2, { lr: tuneLr }) : null;
+  const dPar = new Float64Array(2);
   let lastTheta: Float64Array | null = null;
   const inst: RebarInstance = {
     noiseSize: 2 * n,
@@ -114,33 +145,43 @@ export function createRebar(problem: BinaryProblem, eta0: number, lambda: number
       cc.view.logits(theta);
       const s = cc.view.ws.s;
       const fb = cc.sample(theta, noise);
+      const e = par[0];
+      const lambda = Math.exp(par[1]);
       cc.relaxed(cc.z, lambda, gz);
+      cc.lambdaDerivatives(cc.z, lambda, dgz);
       const Ft = cc.relaxed(cc.zt, lambda, gzt);
-      const e = eta[0];
+      const dFt = cc.lambdaDerivatives(cc.zt, lambda, dgzt);
       for (let i = 0; i < n; i++) {
-        // ∂gᵢ/∂η = −F(z̃)(bᵢ − σᵢ) + ∂F(z)/∂zᵢ − ∂F(z̃)/∂z̃ᵢ · dz̃ᵢ/daᵢ
-        dA[i] = -Ft * (cc.b[i] - s[i]) + gz[i] - gzt[i] * cc.dzt[i];
-        gA[i] = fb * (cc.b[i] - s[i]) + e * dA[i];
+        const si = cc.b[i] - s[i];
+        // ∂gᵢ/∂η = −F(z̃)sᵢ + ∂F(z)/∂zᵢ − ∂F(z̃)/∂z̃ᵢ · dz̃ᵢ/daᵢ;  ∂gᵢ/∂λ = η(−∂F(z̃)/∂λ sᵢ + ∂²F(z)/∂λ∂zᵢ − ∂²F(z̃)/∂λ∂z̃ᵢ · dz̃ᵢ/daᵢ)
+        dEtaA[i] = -Ft * si + gz[i] - gzt[i] * cc.dzt[i];
+        dLamA[i] = e * lambda * (-dFt * si + dgz[i] - dgzt[i] * cc.dzt[i]);
+        gA[i] = fb * si + e * dEtaA[i];
       }
       cc.view.chain(theta, gA, out);
       lastG.set(out);
       lastTheta = theta;
       return fb;
     },
-    eta: () => eta[0],
-    etaGradient(theta) {
-      cc.view.chain(theta, dA, dG);
-      let d = 0;
-      for (let k = 0; k < P; k++) d += 2 * lastG[k] * dG[k];
-      return d;
+    eta: () => par[0],
+    lambda: () => Math.exp(par[1]),
+    tuningGradient(theta, o) {
+      const dot = (v: Float64Array) => {
+        cc.view.chain(theta, v, dG);
+        let d = 0;
+        for (let k = 0; k < P; k++) d += 2 * lastG[k] * dG[k];
+        return d;
+      };
+      o[0] = dot(dEtaA);
+      o[1] = dot(dLamA);
     },
-    describeState: () => ({ eta: eta[0], lambda, tuned: adam ? adam.t : 0 }),
+    describeState: () => ({ eta: par[0], lambda: Math.exp(par[1]), tuned: adam ? adam.t : 0 }),
   };
   if (adam) {
     inst.observe = () => {
       if (!lastTheta) return;
-      dEta[0] = inst.etaGradient(lastTheta);
-      adam.step(eta, dEta);
+      inst.tuningGradient(lastTheta, dPar);
+      adam.step(par, dPar);
     };
   }
   return attachSingleUnitQuadrature(problem, inst, true) as RebarInstance;
@@ -158,7 +199,7 @@ export const rebar: EstimatorSpec = {
   create(problem, _theta, options = {}) {
     const o = { ...this.defaults, ...options };
     if (!Number.isFinite(o.eta)) throw new InputError(`rebar option eta: expected a finite number, got ${o.eta}`);
-    if (!(o.tune >= 0) || !Number.isFinite(o.tune)) throw new InputError(`rebar option tune: the learning rate of η's online tuning must be ≥ 0 (0 = fixed η), got ${o.tune}`);
+    if (!(o.tune >= 0) || !Number.isFinite(o.tune)) throw new InputError(`rebar option tune: the learning rate of the online tuning of η and λ must be ≥ 0 (0 = fixed), got ${o.tune}`);
     return createRebar(problem, o.eta, requireTemperature(o.temperature, "rebar option temperature"), true, o.tune);
   },
 };

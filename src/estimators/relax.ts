@@ -7,7 +7,8 @@
  * (the paper's REBAR term plus a one-hidden-layer network, as in its experiments).
  * Unbiased for every φ = (η, W1, b1, w2, b2). φ is trained by minimising the variance:
  *   ∇φ Var[ĝ] = ∇φ E[‖ĝ‖²] = E[2 Σ_k ĝ_k ∂ĝ_k/∂φ]   (E[ĝ] does not depend on φ),
- * one single-sample step of Adam per `observe()` (Algorithm 2). λ is an option (not trained).
+ * one single-sample step of Adam per `observe()` (Algorithm 2); φ includes log λ (the paper
+ * learns the temperature too), initialised from option `temperature`.
  * Four loss-shaped evaluations per estimate: f(b), f(σ_λ(z)), f(σ_λ(z̃)) and the two network
  * passes; `lossEvaluations` counts the three evaluations of f.
  *
@@ -34,7 +35,7 @@ export interface RelaxOptions {
 
 /** A RELAX instance with its control-variate parameters φ exposed (for tests and records). */
 export interface RelaxInstance extends EstimatorInstance {
-  /** φ = [η, W1 (H×n row-major), b1 (H), w2 (H), b2] */
+  /** φ = [η, W1 (H×n row-major), b1 (H), w2 (H), b2, log λ] */
   readonly phi: Float64Array;
   /** ∂‖ĝ‖²/∂φ at the last estimate (written to out; length phi.length) */
   varianceGradient(theta: Float64Array, out: Float64Array): void;
@@ -45,21 +46,26 @@ export function createRelax(problem: BinaryProblem, o: RelaxOptions, throughU = 
   const cc = new ConcreteControl(problem, throughU);
   const n = cc.n;
   const H = o.hidden;
-  const lambda = o.temperature;
   const P = problem.nParams;
   // φ layout
   const iW1 = 1;
   const iB1 = iW1 + H * n;
   const iW2 = iB1 + H;
   const iB2 = iW2 + H;
-  const phi = new Float64Array(iB2 + 1);
+  const iRho = iB2 + 1;
+  const phi = new Float64Array(iRho + 1);
   phi[0] = o.eta;
+  phi[iRho] = Math.log(o.temperature);
   const init = Stream.fromSeed(`relax/${o.seed}`);
   for (let k = 0; k < H * n; k++) phi[iW1 + k] = init.normal() / Math.sqrt(n);
   const adam = new Adam(phi.length, { lr: o.lr });
   // per-estimate caches
   const gz = new Float64Array(n);
   const gzt = new Float64Array(n);
+  const dgz = new Float64Array(n);
+  const dgzt = new Float64Array(n);
+  let dFt = 0;
+  let lambda = o.temperature;
   const q = new Float64Array(n);
   const qt = new Float64Array(n);
   const t = new Float64Array(H);
@@ -102,8 +108,11 @@ export function createRelax(problem: BinaryProblem, o: RelaxOptions, throughU = 
       const s = cc.view.ws.s;
       const fb = cc.sample(theta, noise);
       const eta = phi[0];
+      lambda = Math.exp(phi[iRho]);
       cc.relaxed(cc.z, lambda, gz);
+      cc.lambdaDerivatives(cc.z, lambda, dgz);
       Ft = cc.relaxed(cc.zt, lambda, gzt);
+      dFt = cc.lambdaDerivatives(cc.zt, lambda, dgzt);
       net(cc.z, q, t, R);
       const rt = net(cc.zt, qt, tt, Rt);
       const ct = eta * Ft + rt;
@@ -132,6 +141,7 @@ export function createRelax(problem: BinaryProblem, o: RelaxOptions, throughU = 
         const k = q[i] * (1 - q[i]);
         const kt = qt[i] * (1 - qt[i]);
         out[0] += ei * (-Ft * si + gz[i] - gzt[i] * Di);
+        out[iRho] += ei * phi[0] * lambda * (-dFt * si + dgz[i] - dgzt[i] * Di);
         out[iB2] += ei * -si;
         for (let h = 0; h < H; h++) {
           const w1 = phi[iW1 + h * n + i];
@@ -154,7 +164,7 @@ export function createRelax(problem: BinaryProblem, o: RelaxOptions, throughU = 
       inst.varianceGradient(lastTheta, dphi);
       adam.step(phi, dphi);
     },
-    describeState: () => ({ eta: phi[0], phi: Array.from(phi), steps: adam.t }),
+    describeState: () => ({ eta: phi[0], lambda: Math.exp(phi[iRho]), phi: Array.from(phi), steps: adam.t }),
   };
   return attachSingleUnitQuadrature(problem, inst, true) as RelaxInstance;
 }

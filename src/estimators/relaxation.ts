@@ -20,6 +20,26 @@ export interface ContinuousLoss {
   value(y: Float64Array, off: number): number;
   /** out[k] = ∂f/∂yₖ at y (out length arity) */
   grad(y: Float64Array, off: number, out: Float64Array): void;
+  /** out[j·m + k] = ∂²f/∂yⱼ∂yₖ at y (out length m², m = arity) */
+  hessian(y: Float64Array, off: number, out: Float64Array): void;
+}
+
+/** f(y) = Σₖ (yₖ − tₖ)² as a continuous loss: gradient 2(y − t), Hessian 2I. */
+class ContinuousSquared implements ContinuousLoss {
+  readonly arity: number;
+  constructor(private readonly loss: SquaredLoss) {
+    this.arity = loss.arity;
+  }
+  value(y: Float64Array, off: number): number {
+    return this.loss.value(y, off);
+  }
+  grad(y: Float64Array, off: number, out: Float64Array): void {
+    this.loss.grad(y, off, out);
+  }
+  hessian(_y: Float64Array, _off: number, out: Float64Array): void {
+    out.fill(0);
+    for (let k = 0; k < this.arity; k++) out[k * this.arity + k] = 2;
+  }
 }
 
 /** Multilinear extension of a table loss: f(y) = Σ_c table[c] Πₖ (cₖ ? yₖ : 1 − yₖ). O(2^m·m). */
@@ -47,11 +67,26 @@ export class MultilinearLoss implements ContinuousLoss {
       }
     }
   }
+  hessian(y: Float64Array, off: number, out: Float64Array): void {
+    const m = this.arity;
+    out.fill(0);
+    for (let c = 0; c < this.table.length; c++) {
+      for (let j = 0; j < m; j++) {
+        for (let k = j + 1; k < m; k++) {
+          let p = 1;
+          for (let r = 0; r < m; r++) if (r !== j && r !== k) p *= (c >> r) & 1 ? y[off + r] : 1 - y[off + r];
+          const v = this.table[c] * p * ((c >> j) & 1 ? 1 : -1) * ((c >> k) & 1 ? 1 : -1);
+          out[j * m + k] += v;
+          out[k * m + j] += v;
+        }
+      }
+    }
+  }
 }
 
 /** The continuous extension of a loss, or null if it has none. */
 export function continuousLoss(loss: LossFunction): ContinuousLoss | null {
-  if (loss instanceof SquaredLoss) return loss;
+  if (loss instanceof SquaredLoss) return new ContinuousSquared(loss);
   if (loss instanceof TableLoss) return new MultilinearLoss(loss.table);
   return null;
 }

@@ -320,23 +320,28 @@ describe("registry, Adam", () => {
   });
 });
 
-describe("REBAR η tuning", () => {
-  it("∂‖ĝ‖²/∂η matches central finite differences in η", () => {
-    const p = oneLayerNet();
-    const th = p.initialParams();
-    const u = Float64Array.from([0.2, 0.6, 0.85, 0.3, 0.75, 0.1]);
-    const g = new Float64Array(p.nParams);
-    const norm2 = (eta: number) => {
-      createRebar(p, eta, 0.5).estimate(th, u, g);
-      return g.reduce((a, x) => a + x * x, 0);
-    };
-    const inst = createRebar(p, 0.7, 0.5);
-    inst.estimate(th, u, g);
-    const h = 1e-6;
-    const fd = (norm2(0.7 + h) - norm2(0.7 - h)) / (2 * h);
-    expect(Math.abs(inst.etaGradient(th) - fd)).toBeLessThan(1e-7 * Math.max(1, Math.abs(fd)));
+describe("REBAR η and λ tuning", () => {
+  it("∂‖ĝ‖²/∂(η, log λ) matches central finite differences", () => {
+    for (const p of [oneLayerNet(), singleUnitToy(0.3, 0.45)]) {
+      const th = p.initialParams();
+      const u = Float64Array.from([0.2, 0.6, 0.85, 0.3, 0.75, 0.1]).subarray(0, 2 * p.nUnits);
+      const g = new Float64Array(p.nParams);
+      const norm2 = (eta: number, lambda: number) => {
+        createRebar(p, eta, lambda).estimate(th, u, g);
+        return g.reduce((a, x) => a + x * x, 0);
+      };
+      const inst = createRebar(p, 0.7, 0.4);
+      inst.estimate(th, u, g);
+      const an = new Float64Array(2);
+      inst.tuningGradient(th, an);
+      const h = 1e-6;
+      const fdEta = (norm2(0.7 + h, 0.4) - norm2(0.7 - h, 0.4)) / (2 * h);
+      const fdRho = (norm2(0.7, 0.4 * Math.exp(h)) - norm2(0.7, 0.4 * Math.exp(-h))) / (2 * h);
+      expect(Math.abs(an[0] - fdEta)).toBeLessThan(1e-7 * Math.max(1, Math.abs(fdEta)));
+      expect(Math.abs(an[1] - fdRho)).toBeLessThan(1e-7 * Math.max(1, Math.abs(fdRho)));
+    }
   });
-  it("tuning η lowers the exact variance on one unit, and the estimator stays unbiased", () => {
+  it("tuning η and λ lowers the exact variance on one unit, and the estimator stays unbiased", () => {
     const p = singleUnitToy(0.3, 0.45);
     const th = p.initialParams();
     const inst = rebar.create(p, th, { tune: 0.01 }) as ReturnType<typeof createRebar>;
@@ -347,6 +352,7 @@ describe("REBAR η tuning", () => {
     for (let k = 0; k < 2000; k++) (s.uniforms(u), inst.estimate(th, u, g), inst.observe!());
     const after = inst.exactMoments!(th);
     expect(inst.eta()).not.toBe(1);
+    expect(inst.lambda()).not.toBe(0.5);
     expect(after.variance[0]).toBeLessThan(before.variance[0]);
     const grad = exactAnalysis(p, th).gradient;
     expect(maxRelativeError(after.mean, grad)).toBeLessThan(1e-10);
