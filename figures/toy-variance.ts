@@ -5,7 +5,7 @@
  * estimators are compared at equal numbers of loss evaluations. Exact throughout: unit
  * enumeration, RLOO's closed form, piecewise-affine cells (AR/ARM/DisARM), quadrature
  * (Concrete, ST-Gumbel, REBAR, RELAX). REBAR's η and RELAX's control variate are first tuned for
- * 500 variance-gradient steps at each p (seeded); the exact moments are at the tuned state.
+ * 2000 variance-gradient steps at each p (seeded); the exact moments are at the tuned state.
  */
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
 import type { EstimatorInstance } from "../src/estimators/types.js";
@@ -39,7 +39,7 @@ export interface ToyRow {
 }
 
 /** Exact moments of every toy estimator at (p, t). Online ones (REBAR's η, RELAX's φ) are warmed by `relaxSteps` steps (fork `id/p/t`), then measured at their state. */
-export function toyRow(p: number, t: number, stream: Stream, relaxSteps = 500): ToyRow {
+export function toyRow(p: number, t: number, stream: Stream, relaxSteps = 2000): ToyRow {
   const prob = singleUnitToy(p, t);
   const theta = prob.initialParams();
   const set: Record<string, { noise: string; instance: EstimatorInstance }> = {};
@@ -62,7 +62,7 @@ export function toyRow(p: number, t: number, stream: Stream, relaxSteps = 500): 
 export const toyVarianceFigure: Figure = {
   id: "toy-variance",
   title: "Single unit f(b) = (b − t)²: exact estimator variance against p at equal loss evaluations",
-  caption: "Exact Var[ĝ] × (loss evaluations per estimate) for every estimator against p = σ(a), t ∈ {0.45, 0.499}. Unbiased: correlation (REINFORCE), its optimal baseline, RLOO (K=2), AR, ARM, DisARM, REBAR (λ=0.5, η tuned for 500 variance-gradient steps), RELAX (λ=0.5, φ trained for 500 steps); biased: ST-sigmoid, Gumbel-Softmax and ST-Gumbel (τ=0.5). Correlation-optimal has zero variance on one unit.",
+  caption: "Exact Var[ĝ] × (loss evaluations per estimate) for every estimator against p = σ(a), t ∈ {0.45, 0.499}. Unbiased: correlation (REINFORCE), its optimal baseline, RLOO (K=2), AR, ARM, DisARM, REBAR (η and λ tuned for 2000 variance-gradient steps from η=1, λ=0.5), RELAX (φ incl. λ trained for 2000 single-sample steps — the variance is that of one trained state, hence the jagged curve); biased: ST-sigmoid, Gumbel-Softmax and ST-Gumbel (τ=0.5). Correlation-optimal has zero variance on one unit.",
   run(ctx): FigureOutput {
     const ps = ctx.quick ? [0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 0.98] : Array.from({ length: 25 }, (_, k) => 0.02 + (0.96 * k) / 24);
     const table = [0.1, 0.5, 0.9];
