@@ -8,6 +8,7 @@
  */
 import { compareEstimators, comparisonCharts } from "../analysis/compare.js";
 import { oneLayerNet, twoLayerNet } from "../analysis/claims/toys.js";
+import { warmUp } from "../analysis/claims/estimator-checks.js";
 import { estimators } from "../src/estimators/registry.js";
 import type { Figure, FigureOutput } from "./types.js";
 
@@ -36,11 +37,7 @@ export const beliefNetCostFigure: Figure = {
         stream: ctx.stream.fork(name),
         prepare: (id, inst) => {
           if (id !== "relax" || !inst.observe) return;
-          const s = ctx.stream.fork(`${name}/relax-warm`);
-          const noise = new Float64Array(inst.noiseSize);
-          const g = new Float64Array(problem.nParams);
-          const th = problem.initialParams();
-          for (let i = 0; i < 2000; i++) (s.uniforms(noise), inst.estimate(th, noise, g), inst.observe());
+          warmUp(inst, problem.initialParams(), 2000, ctx.stream.fork(`${name}/relax-warm`));
           inst.observe = undefined; // frozen from here on
         },
       });

@@ -12,6 +12,7 @@ import type { EstimatorInstance } from "../src/estimators/types.js";
 import { exactAnalysis } from "../src/exact/moments.js";
 import { singleUnitToy } from "../analysis/claims/toys.js";
 import type { Stream } from "../src/random/stream.js";
+import { warmUp } from "../analysis/claims/estimator-checks.js";
 import type { Figure, FigureOutput } from "./types.js";
 import type { SeriesSpec } from "../analysis/charts.js";
 
@@ -19,17 +20,6 @@ import type { SeriesSpec } from "../analysis/charts.js";
 export const TOY_OPTIONS: Partial<Record<EstimatorId, Record<string, number>>> = { rebar: { tune: 0.01 } };
 
 export const TOY_ESTIMATORS: EstimatorId[] = ["correlation", "correlation-optimal", "rloo", "ar", "arm", "disarm", "straight-through-sigmoid", "gumbel-softmax", "st-gumbel", "rebar", "relax"];
-
-function warm(inst: EstimatorInstance, theta: Float64Array, steps: number, stream: Stream): void {
-  if (!inst.observe) return;
-  const noise = new Float64Array(inst.noiseSize);
-  const g = new Float64Array(theta.length);
-  for (let k = 0; k < steps; k++) {
-    stream.uniforms(noise);
-    inst.estimate(theta, noise, g);
-    inst.observe();
-  }
-}
 
 export interface ToyRow {
   p: number;
@@ -46,7 +36,7 @@ export function toyRow(p: number, t: number, stream: Stream, relaxSteps = 2000):
   for (const id of TOY_ESTIMATORS) {
     const spec = estimators[id];
     const inst = spec.create(prob, theta, TOY_OPTIONS[id] ?? {});
-    if (inst.observe) warm(inst, theta, relaxSteps, stream.fork(`${id}/${p}/${t}`));
+    warmUp(inst, theta, relaxSteps, stream.fork(`${id}/${p}/${t}`));
     set[id] = { noise: spec.noise, instance: inst };
   }
   const r = exactAnalysis(prob, theta, set);

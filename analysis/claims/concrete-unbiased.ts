@@ -12,7 +12,7 @@ import { createRelax } from "../../src/estimators/relax.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import type { Stream } from "../../src/random/stream.js";
-import { frozen, monteCarloUnbiasedChecks, unbiasedChecks } from "./estimator-checks.js";
+import { frozen, monteCarloUnbiasedChecks, unbiasedChecks, warmUp } from "./estimator-checks.js";
 import { oneLayerNet, singleUnitToy } from "./toys.js";
 import type { Claim, ClaimOutcome } from "./types.js";
 
@@ -24,14 +24,7 @@ const TOL_WHY = "1e-10: nested adaptive Gauss–Kronrod, 1e-12 relative target p
 /** Train RELAX's φ for `steps` variance-gradient steps at θ (noise from `stream`), then freeze it. */
 export function trainedRelax(problem: BinaryProblem, steps: number, stream: Stream, throughU = true): EstimatorInstance {
   const inst = createRelax(problem, { eta: 1, temperature: 0.5, hidden: 8, lr: 0.01, seed: 0 }, throughU);
-  const theta = problem.initialParams();
-  const noise = new Float64Array(inst.noiseSize);
-  const g = new Float64Array(problem.nParams);
-  for (let k = 0; k < steps; k++) {
-    stream.uniforms(noise);
-    inst.estimate(theta, noise, g);
-    inst.observe!();
-  }
+  warmUp(inst, problem.initialParams(), steps, stream);
   return frozen(inst);
 }
 
