@@ -41,14 +41,15 @@ export class AntitheticChains {
     return this.problem.forward(theta, u, this.main);
   }
   /**
-   * f on branch l: u with layer l replaced by 1 − v_l (v = u for ARM/DisARM; an independent u′
-   * for the negative control). Fills branch.*.
+   * f on branch l: u with layer l replaced by 1 − v_l, v = u[vOffset …] (vOffset = 0 for
+   * ARM/DisARM; n for the negative control's independent u′). Fills branch.*. No allocation.
    */
-  forwardBranch(theta: Float64Array, u: Float64Array, l: number, v: Float64Array = u): number {
-    this.ub.set(u.subarray(0, this.n));
+  forwardBranch(theta: Float64Array, u: Float64Array, l: number, vOffset = 0): number {
+    const ub = this.ub;
+    for (let i = 0; i < this.n; i++) ub[i] = u[i];
     const [s, e] = this.layers[l];
-    for (let i = s; i < e; i++) this.ub[i] = 1 - v[i];
-    return this.problem.forward(theta, this.ub, this.branch);
+    for (let i = s; i < e; i++) ub[i] = 1 - u[vOffset + i];
+    return this.problem.forward(theta, ub, this.branch);
   }
   /**
    * Breakpoints of noise dimension d (< n: main uniform u_d) given the earlier noise: where the
@@ -70,6 +71,6 @@ export class AntitheticChains {
     return cuts;
   }
   private forwardBranchFor(theta: Float64Array, w: Float64Array, l: number, antitheticOnU: boolean): void {
-    this.forwardBranch(theta, w, l, antitheticOnU ? w : w.subarray(this.n));
+    this.forwardBranch(theta, w, l, antitheticOnU ? 0 : this.n);
   }
 }

@@ -36,16 +36,17 @@ export function createArm(problem: BinaryProblem, shareNoise = true): EstimatorI
     lossEvaluations: 1 + L,
     estimate(theta, u, out) {
       out.fill(0);
+      // main chain once (its workspace is untouched by the branches)
+      const f = ch.forwardMain(theta, u);
       for (let l = 0; l < L; l++) {
-        const fl = ch.forwardBranch(theta, u, l, shareNoise ? u : u.subarray(n));
-        const f = ch.forwardMain(theta, u);
+        const fl = ch.forwardBranch(theta, u, l, shareNoise ? 0 : n);
         const [s, e] = ch.layers[l];
         for (let i = s; i < e; i++) {
           const c = (fl - f) * (u[i] - 0.5);
           if (c !== 0) problem.addLogitGradient(theta, ch.main, i, c, out);
         }
       }
-      return ch.forwardMain(theta, u);
+      return f;
     },
   };
   if (antitheticCellBound(ch, !shareNoise) <= MAX_SEQUENTIAL_CELLS) {

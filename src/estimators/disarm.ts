@@ -31,9 +31,10 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
     lossEvaluations: 1 + L,
     estimate(theta, u, out) {
       out.fill(0);
+      // main chain once (its workspace is untouched by the branches)
+      const f = ch.forwardMain(theta, u);
       for (let l = 0; l < L; l++) {
         const fl = ch.forwardBranch(theta, u, l);
-        const f = ch.forwardMain(theta, u);
         const half = 0.5 * (f - fl);
         if (half === 0) continue;
         const [s, e] = ch.layers[l];
@@ -47,7 +48,7 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
           problem.addLogitGradient(theta, ch.main, i, c, out);
         }
       }
-      return ch.forwardMain(theta, u);
+      return f;
     },
   };
   if (antitheticCellBound(ch) <= MAX_SEQUENTIAL_CELLS) {

@@ -16,6 +16,10 @@ import { RelaxedNet, relaxationReason, requireTemperature } from "./relaxation.j
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
+/**
+ * Gumbel-Softmax instance at temperature τ: ĝ = ∇θ f(σ((a + ℓ(u))/τ)) by back-propagation through
+ * the relaxed net. Shapes: noise u (nUnits), out (nParams). Source: Jang et al. 2017 §2.
+ */
 export function createGumbelSoftmax(problem: BinaryProblem, tau: number): EstimatorInstance {
   const net = new RelaxedNet(problem);
   const inst: EstimatorInstance = {

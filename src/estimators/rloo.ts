@@ -80,16 +80,19 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
   const ws = problem.createWorkspace();
   const f = new Float64Array(K);
   const scores = new Float64Array(K * P);
+  const scoreViews = Array.from({ length: K }, (_, k) => scores.subarray(k * P, (k + 1) * P));
+  const uk = new Float64Array(n);
   const inst: EstimatorInstance = {
     noiseSize: K * n,
     lossEvaluations: K,
     estimate(theta, u, out) {
       let sum = 0;
       for (let k = 0; k < K; k++) {
-        const L = problem.forward(theta, u.subarray(k * n, (k + 1) * n), ws);
+        for (let i = 0; i < n; i++) uk[i] = u[k * n + i];
+        const L = problem.forward(theta, uk, ws);
         f[k] = L;
         sum += L;
-        const sk = scores.subarray(k * P, (k + 1) * P);
+        const sk = scoreViews[k];
         sk.fill(0);
         for (let i = 0; i < n; i++) {
           const d = ws.h[i] - ws.s[i];

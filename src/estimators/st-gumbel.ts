@@ -15,6 +15,10 @@ import { logisticNoise, requireTemperature } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
+/**
+ * ST-Gumbel instance at temperature τ: hard forward b = 1[u < σ(a)], backward with
+ * ∂bᵢ/∂aᵢ := yᵢ(1 − yᵢ)/τ, y = σ((a + ℓ(u))/τ). Shapes: u (nUnits), out (nParams). Source: Jang et al. 2017 §2.
+ */
 export function createStGumbel(problem: BinaryProblem, tau: number): EstimatorInstance {
   const back = problem.backpropSurrogate;
   if (!back) throw new Error(`st-gumbel: problem kind "${problem.kind}" has no back-propagation path`);

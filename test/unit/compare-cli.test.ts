@@ -51,4 +51,10 @@ describe("stochgrad compare", () => {
     const rec = JSON.parse(fs.readFileSync(path.join(out, "comparison.json"), "utf8"));
     for (const e of rec.estimators) expect(e.method, e.id).toBe("exact");
   });
+  it("stochgrad exact lists exact moments for every new estimator on one unit", () => {
+    const r = spawnSync(process.execPath, [CLI, "exact", problem], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const rec = JSON.parse(r.stdout);
+    for (const id of ["rloo", "ar", "arm", "disarm", "gumbel-softmax", "st-gumbel", "rebar", "relax"]) expect(Object.keys(rec.estimators), id).toContain(id);
+  });
 });
