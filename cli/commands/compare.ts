@@ -35,14 +35,20 @@ export const compareCommand: Command = {
     const alpha = Number(f.alpha);
     if (!(alpha > 0 && alpha < 0.5)) throw new InputError(`--alpha: expected a number in (0, 0.5), got ${alpha}`);
     const options = parseOptions(f.option as string | undefined);
-    // validate every estimator's options before any output is written
-    for (const s of specs) if (!s.applicable(problem)) s.create(problem, problem.initialParams(), options);
+    const samples = Number(f.samples);
+    if (!Number.isInteger(samples) || samples < 2) throw new InputError(`--samples: need an integer ≥ 2, got ${samples}`);
+    // validate applicability and every estimator's options before any output is written
+    for (const s of specs) {
+      const why = s.applicable(problem);
+      if (why) throw new InputError(`--estimators: ${s.id} does not apply to this problem: ${why}`);
+      s.create(problem, problem.initialParams(), options);
+    }
     const out = ensureWritableDir(String(f.out));
     const seed = String(f.seed);
     const bar = new Progress("compare");
     const rec: ComparisonRecord = compareEstimators(problem, specs, {
       exact: Boolean(f.exact),
-      samples: Number(f.samples),
+      samples,
       seed,
       alpha,
       options,

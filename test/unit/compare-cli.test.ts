@@ -24,6 +24,7 @@ describe("stochgrad compare", () => {
       [["--estimators", "rloo", "--option", "K=1"], /rloo option K.*K ≥ 2, got 1/],
       [["--estimators", "gumbel-softmax,arm", "--option", "temperature=0"], /temperature τ must be a finite number > 0, got 0/],
       [["--estimators", "rebar", "--option", "temperature=-2"], /temperature τ/],
+      [["--estimators", "arm", "--samples", "1"], /--samples: need an integer ≥ 2/],
     ];
     for (const [args, msg] of cases) {
       const out = path.join(tmp, `bad-${args.join("_").replace(/[^a-z0-9]/gi, "")}`);
