@@ -7,8 +7,9 @@ import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.j
 import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
 import { gsBias, stgBias } from "./relaxation-bias.js";
 import { rlooUnbiased } from "./rloo-unbiased.js";
+import { disarmVariance } from "./disarm-variance.js";
 
-export const claims: Claim[] = [...t1Claims, rlooUnbiased, arUnbiased, armUnbiased, disarmUnbiased, rebarUnbiased, relaxUnbiased, gsBias, stgBias];
+export const claims: Claim[] = [...t1Claims, rlooUnbiased, arUnbiased, armUnbiased, disarmUnbiased, disarmVariance, rebarUnbiased, relaxUnbiased, gsBias, stgBias];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {
