@@ -6,4 +6,19 @@ import { trainingCurves } from "./training-curves.js";
 import type { Figure } from "./types.js";
 import { unitBiasVariance } from "./unit-bias-variance.js";
 
-export const figures: Figure[] = [...t1Figures, unitBiasVariance, nrZeroRate, lpMseVsBatch, trainingCurves];
+import { beliefNetCostFigure } from "./belief-net-cost.js";
+import { toyOptimisationFigure } from "./toy-optimisation.js";
+import { toyVarianceFigure } from "./toy-variance.js";
+import { relaxationBiasFigure } from "./relaxation-bias.js";
+
+export const figures: Figure[] = [
+  ...t1Figures,
+  unitBiasVariance,
+  nrZeroRate,
+  lpMseVsBatch,
+  trainingCurves,
+  toyVarianceFigure,
+  toyOptimisationFigure,
+  beliefNetCostFigure,
+  relaxationBiasFigure,
+];

@@ -25,3 +25,18 @@ export { requireNoiseScale } from "./neurons/types.js";
 export { NoisyNet, noisySingle, LinearLoss, parseContinuousLoss, noisyNetFromJSON, noisySingleFromJSON, type NoisyLayerSpec, type NoisyWorkspace } from "./problems/noisy-net.js";
 export { integrateNoise, noisyEstimatorMoments, noisyExactAnalysis, quadratureApplicable, quadratureCost, MAX_QUADRATURE_COST } from "./exact/noisy.js";
 export { fitLearnedPredictor, PredictorFeatures, LeastSquaresStats, predict, solvePivoted, parameterOwners, N_FEATURES } from "./estimators/learned-predictor.js";
+// Estimator families beyond the seed (issue 6)
+export { createRloo, rlooExactMoments, rlooSamples } from "./estimators/rloo.js";
+export { createAr } from "./estimators/ar.js";
+export { createArm } from "./estimators/arm.js";
+export { createDisarm } from "./estimators/disarm.js";
+export { createGumbelSoftmax } from "./estimators/gumbel-softmax.js";
+export { createStGumbel } from "./estimators/st-gumbel.js";
+export { createRebar, ConcreteControl } from "./estimators/rebar.js";
+export { createRelax, type RelaxInstance, type RelaxOptions } from "./estimators/relax.js";
+export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logisticNoise, type ContinuousLoss } from "./estimators/relaxation.js";
+export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
+export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
+export { sequentialCellMoments } from "./exact/sequential-cells.js";
+export { AntitheticChains, unitLayers } from "./estimators/antithetic.js";
+export { Adam, type AdamOptions } from "./optim/adam.js";

@@ -9,6 +9,14 @@ import { learnedPredictor, learnedPredictorOnline } from "./learned-predictor.js
 import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
+import { rloo } from "./rloo.js";
+import { ar } from "./ar.js";
+import { arm } from "./arm.js";
+import { disarm } from "./disarm.js";
+import { gumbelSoftmax } from "./gumbel-softmax.js";
+import { stGumbel } from "./st-gumbel.js";
+import { rebar } from "./rebar.js";
+import { relax } from "./relax.js";
 
 export const estimators = {
   exact,
@@ -26,6 +34,14 @@ export const estimators = {
   "pathwise-threshold": pathwiseThreshold,
   sts,
   "score-injected": scoreInjected,
+  rloo,
+  ar,
+  arm,
+  disarm,
+  "gumbel-softmax": gumbelSoftmax,
+  "st-gumbel": stGumbel,
+  rebar,
+  relax,
 } satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorId = keyof typeof estimators;
