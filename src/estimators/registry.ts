@@ -5,6 +5,8 @@
 import { InputError } from "../problems/types.js";
 import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
 import { exact } from "./exact.js";
+import { fdsaCentral, fdsaForward } from "./finite-difference.js";
+import { spsa, spsaOne } from "./spsa.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
 
@@ -18,6 +20,10 @@ export const estimators = {
   "correlation-hdep": correlationHDependent,
   "straight-through": straightThrough,
   "straight-through-sigmoid": straightThroughSigmoid,
+  spsa,
+  "spsa-one": spsaOne,
+  "fdsa-forward": fdsaForward,
+  "fdsa-central": fdsaCentral,
 } satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorId = keyof typeof estimators;
