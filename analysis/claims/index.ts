@@ -2,8 +2,11 @@
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
 import type { Claim } from "./types.js";
+import { spsaBiasC2 } from "./spsa-bias-c2.js";
+import { spsaEfficiency } from "./spsa-efficiency.js";
+import { spsaVsCorrelation } from "./spsa-vs-correlation.js";
 
-export const claims: Claim[] = [];
+export const claims: Claim[] = [spsaBiasC2, spsaVsCorrelation, spsaEfficiency];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {
