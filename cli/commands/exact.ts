@@ -2,6 +2,7 @@ import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
+import { requirePerturbation } from "../../src/estimators/spsa.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
 
@@ -13,12 +14,14 @@ export const exactCommand: Command = {
   flags: {
     estimators: { type: "string", description: "comma-separated estimator ids (default: every applicable one)" },
     option: { type: "string", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
+    c: { type: "number", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const problem = loadProblem(args.positional[0]);
     const theta = problem.initialParams();
     const opts = parseOptions(args.flags.option as string | undefined);
+    if (args.flags.c !== undefined) opts.c = requirePerturbation(Number(args.flags.c), "--c");
     const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
     const instances: Record<string, { noise: string; instance: EstimatorInstance }> = {};
     const skipped: Record<string, string> = {};

@@ -2,6 +2,7 @@
 import type { Command } from "../types.js";
 import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";
+import { spsaCommand } from "./spsa.js";
 import { verifyCommand } from "./verify.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
 
@@ -11,4 +12,5 @@ export const commands: Record<string, Command> = {
   estimate: estimateCommand,
   estimators: estimatorsCommand,
   render: renderCommand,
+  spsa: spsaCommand,
 };
