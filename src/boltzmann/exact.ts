@@ -21,6 +21,7 @@
 import { InputError } from "../problems/types.js";
 import { grayFlipBit, softplus } from "../numerics.js";
 import { gemm } from "../linalg/gemm.js";
+import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
 import { freeEnergy, hiddenProbabilities, type Rbm, type RbmGradient, zeroGradient } from "./rbm.js";
 
 /** Largest enumerated layer (2^24 states). */
@@ -81,7 +82,9 @@ export function sumSoftplus(a: Float64Array, m: number): number {
     const x = a[i];
     const ax = Math.abs(x);
     lin += (x + ax) * 0.5;
-    prod *= 1 + Math.exp(-ax);
+    // for |x| ≥ 40, e^{−|x|} < 2^{−54} so 1 + e^{−|x|} rounds to exactly 1: skip the exp
+    // (this also avoids slow subnormal arithmetic for |x| > 708)
+    prod *= ax < EXPNEG_LIMIT ? 1 + expNeg(ax) : 1;
     if ((i & 511) === 511) {
       total += Math.log(prod);
       prod = 1;
@@ -193,7 +196,8 @@ export function rbmModelStats(rbm: Rbm): PhaseStats & { logZ: number } {
       const a = act[i];
       const aa = Math.abs(a);
       pos += (a + aa) * 0.5;
-      const e = Math.exp(-aa);
+      // e^{−700} ≈ 1e−304: below that, 0 changes σ by < 1e−304 and avoids subnormals
+      const e = aa < EXPNEG_LIMIT ? expNeg(aa) : aa < 700 ? Math.exp(-aa) : 0;
       ex[i] = e;
       prod *= 1 + e;
       if ((i & 511) === 511) {

@@ -17,6 +17,7 @@
  * row-major n×nVisible (V) and n×nHidden (H) Float64Arrays of 0/1 (or probabilities).
  */
 import { gemm } from "../linalg/gemm.js";
+import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
 import { softplus } from "../numerics.js";
 import { InputError, requireFinite } from "../problems/types.js";
 import type { Stream, StreamSnapshot } from "../random/stream.js";
@@ -183,7 +184,8 @@ export function visibleActivations(rbm: Rbm, H: Float64Array, n: number, A: Floa
 export function sigmoidInPlace(x: Float64Array, len = x.length): Float64Array {
   for (let k = 0; k < len; k++) {
     const a = x[k];
-    const e = Math.exp(-Math.abs(a));
+    const aa = Math.abs(a);
+    const e = aa < EXPNEG_LIMIT ? expNeg(aa) : Math.exp(-aa);
     x[k] = a >= 0 ? 1 / (1 + e) : e / (1 + e);
   }
   return x;
