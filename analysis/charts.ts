@@ -29,6 +29,10 @@ export interface SeriesSpec {
   upper?: number[];
   /** palette index; default = series index */
   color?: number;
+  /** marker shape for "scatter" (default circle) */
+  marker?: "circle" | "triangle" | "rect" | "crossRot";
+  /** marker radius in px for "scatter" (default 4) */
+  size?: number;
 }
 
 export interface ChartSpec {
@@ -64,13 +68,20 @@ const whiteBackground: Plugin = {
   },
 };
 
-function logTicks(value: number | string): string {
-  const v = Number(value);
-  if (!(v > 0)) return "";
+function decade(v: number): number | null {
+  if (!(v > 0)) return null;
   const e = Math.log10(v);
-  if (Math.abs(e - Math.round(e)) > 1e-9) return "";
-  const k = Math.round(e);
-  if (k >= -2 && k <= 3) return String(Number(v.toPrecision(1)));
+  return Math.abs(e - Math.round(e)) > 1e-9 ? null : Math.round(e);
+}
+
+/** Label powers of ten only; over many decades, every k-th decade so labels never collide. */
+function logTicks(value: number | string, _index: number, ticks: { value: number }[]): string {
+  const k = decade(Number(value));
+  if (k === null) return "";
+  const decades = ticks.map((t) => decade(t.value)).filter((d): d is number => d !== null);
+  const step = Math.max(1, Math.ceil(decades.length / 10));
+  if (k % step !== 0) return "";
+  if (k >= -2 && k <= 3) return String(Number((10 ** k).toPrecision(1)));
   return `1e${k}`;
 }
 
@@ -110,7 +121,11 @@ export function toChartConfig(spec: ChartSpec): ChartConfiguration {
       backgroundColor: col,
       borderWidth: style === "scatter" ? 0 : style === "dashed" ? 1.5 : 2,
       borderDash: style === "dashed" ? [6, 4] : [],
-      pointRadius: style === "scatter" ? 3 : s.points.length <= 12 && style === "line" ? 3 : 0,
+      pointRadius: style === "scatter" ? (s.size ?? 4) : s.points.length <= 12 && style === "line" ? 3 : 0,
+      pointStyle: s.marker ?? "circle",
+      pointBorderColor: col,
+      pointBackgroundColor: s.marker === "triangle" || s.marker === "rect" ? "#ffffff" : col,
+      pointBorderWidth: style === "scatter" ? 2 : 1,
       showLine: style !== "scatter",
       fill: false,
     });

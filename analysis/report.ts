@@ -23,9 +23,17 @@ export function fmt(x: number): string {
   return x.toExponential(2);
 }
 
+function ratio(v: Verdict): number {
+  return v.tolerance > 0 ? v.measured / v.tolerance : v.measured === 0 ? 0 : Infinity;
+}
+
+/**
+ * The verdict that decides the row: for checks, the one closest to failing (largest
+ * measured/tolerance); for controls, the one closest to not being rejected (smallest ratio).
+ */
 function worst(vs: Verdict[], wantPass: boolean): Verdict | undefined {
-  // the verdict that decides: first failing check, or first control not rejected, else the first
-  return vs.find((v) => v.pass !== wantPass) ?? vs[0];
+  if (vs.length === 0) return undefined;
+  return vs.reduce((a, b) => (wantPass ? (ratio(b) > ratio(a) ? b : a) : ratio(b) < ratio(a) ? b : a));
 }
 
 /** One row per claim: measured/tolerance of the deciding check, and the control's verdict. */
@@ -51,7 +59,7 @@ export function claimsTable(r: ClaimsRecord): string {
   const w = HEAD.map((_, j) => Math.max(...rows.map((row) => [...row[j]].length)));
   const line = (row: string[]) => row.map((cell, j) => cell + " ".repeat(w[j] - [...cell].length)).join("  ");
   const out = [line(rows[0]), w.map((x) => "─".repeat(x)).join("  "), ...rows.slice(1).map(line)];
-  out.push("", `${r.summary.passed} passed, ${r.summary.failed} failed (α = ${r.alpha} per claim; seed "${r.seed}"${r.quick ? ", quick" : ""})`);
+  out.push("", `${r.summary.passed} passed, ${r.summary.failed} failed (α = ${fmt(r.alpha)} per claim; seed "${r.seed}"${r.quick ? ", quick" : ""})`);
   return out.join("\n") + "\n";
 }
 
@@ -62,7 +70,7 @@ function verdictLines(vs: Verdict[], control: boolean): string[] {
 export function reportMarkdown(r: ClaimsRecord, figures: { record: FigureRecord; files: string[] }[]): string {
   const L: string[] = [];
   L.push("# stochgrad verification report", "");
-  L.push(`Seed \`${r.seed}\`${r.quick ? " (quick mode)" : ""}; family-wise false-alarm rate α = ${r.alpha} per statistical check (Bonferroni over coordinates). stochgrad ${r.versions.stochgrad}, Node ${r.versions.node}.`, "");
+  L.push(`Seed \`${r.seed}\`${r.quick ? " (quick mode)" : ""}; family-wise false-alarm rate α = ${fmt(r.alpha)} per claim (split across its statistical checks; Bonferroni over coordinates). The table shows, per claim, the check closest to failing and the control closest to escaping rejection. stochgrad ${r.versions.stochgrad}, Node ${r.versions.node}.`, "");
   L.push(`**${r.summary.passed} of ${r.summary.claims} claims hold**; a claim holds when every check passes and every negative control is rejected by the same check.`, "");
   L.push("| claim | measured | tolerance | verdict | negative control | |", "|---|---|---|---|---|---|");
   for (const row of claimRows(r)) L.push(`| ${row.join(" | ")} |`);

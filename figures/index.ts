@@ -1,4 +1,5 @@
 /** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
+import { t1Figures } from "./t1.js";
 import type { Figure } from "./types.js";
 
-export const figures: Figure[] = [];
+export const figures: Figure[] = [...t1Figures];

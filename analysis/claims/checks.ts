@@ -5,7 +5,10 @@
 import { sampleMoments, type SampleMoments } from "../../src/estimators/sample.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import type { Stream } from "../../src/random/stream.js";
-import { zTest } from "../../src/stats/tests.js";
+import { sampleVarianceSE, zTest } from "../../src/stats/tests.js";
+import { WeightedMoments } from "../../src/stats/accumulator.js";
+import { enumerateConfigurations } from "../../src/exact/enumerate.js";
+import type { BinaryProblem } from "../../src/problems/types.js";
 import { verdict, type Verdict } from "./types.js";
 
 /** max_k |a_k − b_k| / max(‖b‖_∞, floor): relative error in the ∞-norm. */
@@ -38,13 +41,13 @@ export function exactCheck(description: string, value: ArrayLike<number>, refere
  */
 export function monteCarloMeanCheck(description: string, m: SampleMoments, reference: ArrayLike<number>, alpha: number): Verdict {
   const z = zTest(m.mean, m.standardError, reference, alpha);
-  return verdict(description, z.maxAbsZ, z.critical, "statistical");
+  return verdict(`${description} (n = ${m.n}, α = ${alpha})`, z.maxAbsZ, z.critical, "statistical");
 }
 
 /** Draw n samples of an instance and z-test the mean against a reference. */
 export function sampleAndTest(description: string, instance: EstimatorInstance, theta: Float64Array, reference: ArrayLike<number>, n: number, stream: Stream, alpha: number): { verdict: Verdict; moments: SampleMoments } {
   const m = sampleMoments(instance, theta, n, stream);
-  return { verdict: monteCarloMeanCheck(`${description} (n = ${n})`, m, reference, alpha), moments: m };
+  return { verdict: monteCarloMeanCheck(description, m, reference, alpha), moments: m };
 }
 
 /**
@@ -53,4 +56,48 @@ export function sampleAndTest(description: string, instance: EstimatorInstance, 
  */
 export function samplesForPower(delta: number, sd: number, zCrit: number, zBeta = 3.0902): number {
   return Math.ceil((((zCrit + zBeta) * sd) / Math.abs(delta)) ** 2);
+}
+
+/**
+ * Exact E[ĝ], Var[ĝ] and fourth central moment μ₄ = E[(ĝ−E ĝ)⁴] per coordinate of a "units"-noise
+ * estimator, by two enumeration passes. Shapes: all nParams.
+ */
+export function exactMomentsWithFourth(problem: BinaryProblem, theta: Float64Array, instance: EstimatorInstance): { mean: Float64Array; variance: Float64Array; mu4: Float64Array } {
+  const P = problem.nParams;
+  const g = new Float64Array(P);
+  const wm = new WeightedMoments(P);
+  enumerateConfigurations(problem, theta, (_ws, u, p) => {
+    instance.estimate(theta, u, g);
+    wm.push(g, p);
+  });
+  const mean = wm.mean.slice();
+  const mu4 = new Float64Array(P);
+  let mass = 0;
+  enumerateConfigurations(problem, theta, (_ws, u, p) => {
+    instance.estimate(theta, u, g);
+    mass += p;
+    for (let k = 0; k < P; k++) {
+      const d = g[k] - mean[k];
+      mu4[k] += p * d * d * d * d;
+    }
+  });
+  for (let k = 0; k < P; k++) mu4[k] /= mass;
+  return { mean, variance: wm.variance(), mu4 };
+}
+
+/**
+ * Statistical check of H0: Var[ĝ_k] = σ²_k for all k from a sample: z_k = |s²_k − σ²_k| / SE(s²_k)
+ * with SE from the exact σ² and μ₄ (asymptotic normality of s²). Bonferroni over coordinates
+ * with σ² > 0; coordinates with σ² = 0 must have s² = 0.
+ */
+export function monteCarloVarianceCheck(description: string, m: SampleMoments, variance: ArrayLike<number>, mu4: ArrayLike<number>, alpha: number): Verdict {
+  const P = variance.length;
+  const mean = new Float64Array(P);
+  const se = new Float64Array(P);
+  for (let k = 0; k < P; k++) {
+    mean[k] = m.variance[k];
+    se[k] = sampleVarianceSE(variance[k], mu4[k], m.n);
+  }
+  const z = zTest(mean, se, variance, alpha, 1e-12);
+  return verdict(`${description} (n = ${m.n}, α = ${alpha})`, z.maxAbsZ, z.critical, "statistical");
 }

@@ -1,6 +1,9 @@
+import os from "node:os";
 import path from "node:path";
 import { claims as allClaims, selectClaims } from "../../analysis/claims/index.js";
 import { runClaim } from "../../analysis/claims/runner.js";
+import type { ClaimResult } from "../../analysis/claims/types.js";
+import { runClaimsOnWorkers } from "../../analysis/parallel.js";
 import { renderFigure } from "../../analysis/figures.js";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../../analysis/io.js";
 import { claimsTable, reportMarkdown, type ClaimsRecord } from "../../analysis/report.js";
@@ -15,7 +18,7 @@ import { VERSION } from "../version.js";
 export const verifyCommand: Command = {
   name: "verify",
   summary: "Check every claim against its exact reference (and its negative control); write claims.json, report.md and figures.",
-  usage: "stochgrad verify [--only ids] [--quick] [--seed N] [--out DIR] [--json] [--figures all|none|ids] [--alpha A]",
+  usage: "stochgrad verify [--only ids] [--quick] [--seed N] [--out DIR] [--json] [--figures all|none|ids] [--alpha A] [--workers W]",
   flags: {
     only: { type: "string", description: "comma-separated claim ids or prefixes (T1-*,BM-B2)" },
     quick: { type: "boolean", description: "smaller samples (same α): a fast smoke run" },
@@ -23,7 +26,8 @@ export const verifyCommand: Command = {
     out: { type: "string", description: "output folder", default: "verify-out" },
     json: { type: "boolean", description: "print the claims record as JSON instead of the table" },
     figures: { type: "string", description: "all | none | comma-separated figure ids (default: all, or none with --only)" },
-    alpha: { type: "number", description: "family-wise false-alarm rate per statistical check", default: 1e-6 },
+    alpha: { type: "number", description: "family-wise false-alarm rate per claim", default: 1e-6 },
+    workers: { type: "int", description: "worker threads for claims (results are identical for any number)", default: Math.max(1, Math.min(4, os.availableParallelism())) },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -48,14 +52,37 @@ export const verifyCommand: Command = {
     const seed = String(f.seed);
     const quick = Boolean(f.quick);
     const bar = new Progress("verify");
-    const results = [];
+    const workers = Number(f.workers);
+    if (!(workers >= 1 && workers <= 64)) throw new InputError(`--workers: expected an integer in [1, 64], got ${workers}`);
+    const results: ClaimResult[] = [];
     const t0 = Date.now();
-    for (let i = 0; i < chosen.length; i++) {
-      const c = chosen[i];
-      const ts = Date.now();
-      const r = await runClaim(c, { seed, quick, alpha, onProgress: (_id, d, t) => bar.update(i + Math.min(1, d / Math.max(1, t)), chosen.length + figs.length, c.id) });
-      results.push(r);
-      if (!f.json) process.stderr.write(`${r.verdict === "pass" ? "✓" : "✗"} ${c.id} (${((Date.now() - ts) / 1000).toFixed(1)} s)\n`);
+    const note = (r: ClaimResult, secs: string) => {
+      if (!f.json) process.stderr.write(`${r.verdict === "pass" ? "✓" : "✗"} ${r.id} (${secs})\n`);
+    };
+    if (workers > 1) {
+      const frac = new Float64Array(chosen.length);
+      const rs = await runClaimsOnWorkers(
+        chosen.map((c) => c.id),
+        { seed, quick, alpha },
+        workers,
+        (i, d, t) => {
+          frac[i] = Math.min(1, d / Math.max(1, t));
+          bar.update(frac.reduce((a, b) => a + b, 0), chosen.length + figs.length, chosen[i].id);
+        },
+        (i, r) => {
+          frac[i] = 1;
+          note(r, "worker");
+        },
+      );
+      results.push(...rs);
+    } else {
+      for (let i = 0; i < chosen.length; i++) {
+        const c = chosen[i];
+        const ts = Date.now();
+        const r = await runClaim(c, { seed, quick, alpha, onProgress: (_id, d, t) => bar.update(i + Math.min(1, d / Math.max(1, t)), chosen.length + figs.length, c.id) });
+        results.push(r);
+        note(r, `${((Date.now() - ts) / 1000).toFixed(1)} s`);
+      }
     }
     const record: ClaimsRecord = {
       kind: "stochgrad.claims",
