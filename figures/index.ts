@@ -1,6 +1,7 @@
 /** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
 import { spsaFigures } from "./spsa.js";
+import { spsaRbmFigure } from "./spsa-rbm.js";
 import { t1Figures } from "./t1.js";
 import type { Figure } from "./types.js";
 
-export const figures: Figure[] = [...t1Figures, ...spsaFigures];
+export const figures: Figure[] = [...t1Figures, ...spsaFigures, spsaRbmFigure];
