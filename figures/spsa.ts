@@ -27,7 +27,7 @@ export const spsaBiasFigure: Figure = {
   id: "spsa-bias",
   title: "Exact bias of SPSA and finite differences against the perturbation size c",
   caption:
-    "‖E[ĝ] − ∇L‖∞ on Spall's skewed quartic (p = 10, θ₀ = 1), exact by enumerating all Rademacher Δ. Two-sided SPSA, one-measurement SPSA and central differences follow c² (dashed guide); forward differences follow c (dotted guide). On a quadratic, two-sided SPSA is exactly unbiased (claim SPSA-bias-c2).",
+    "‖E[ĝ] − ∇L‖∞ on Spall's skewed quartic (p = 10, θ₀ = 1), exact by enumerating all Rademacher Δ. Two-sided SPSA, one-measurement SPSA and central differences follow c² (grey dashed guide); forward differences follow c (black dashed guide). On a quadratic, two-sided SPSA is exactly unbiased (claim SPSA-bias-c2).",
   run() {
     const cs = logGrid(1e-3, 1, 13);
     const r = biasCurves(cs);

@@ -96,14 +96,14 @@ export const spsaBiasC2: Claim = {
     return {
       reference: "exact E[ĝ] by enumerating Δ ∈ {±1}¹⁰ (2⁹ patterns), against the analytic gradient of Spall's skewed quartic (p = 10, θ₀ = 1) and of a diagonal quadratic (condition number 10)",
       checks: [
-        verdict("two-sided SPSA on the skewed quartic: |log–log slope of exact bias vs c − 2|", Math.abs(s.spsa - 2), 0.1, "exact"),
-        verdict("central FDSA on the skewed quartic: |slope − 2|", Math.abs(s["fdsa-central"] - 2), 0.1, "exact"),
-        verdict("forward FDSA on the skewed quartic: |slope − 1|", Math.abs(s["fdsa-forward"] - 1), 0.1, "exact"),
+        verdict("two-sided SPSA on the skewed quartic: abs(log–log slope of exact bias vs c − 2)", Math.abs(s.spsa - 2), 0.1, "exact"),
+        verdict("central FDSA on the skewed quartic: abs(slope − 2)", Math.abs(s["fdsa-central"] - 2), 0.1, "exact"),
+        verdict("forward FDSA on the skewed quartic: abs(slope − 1)", Math.abs(s["fdsa-forward"] - 1), 0.1, "exact"),
         verdict(`two-sided SPSA on the quadratic at c = ${worstQuad.c}: relative bias / rounding tolerance (≤ 1 means zero up to rounding)`, worstQuad.relativeBias / worstQuad.tolerance, 1, "exact"),
       ],
       controls: [
-        verdict("control — forward FDSA: |slope − 2|", Math.abs(s["fdsa-forward"] - 2), 0.1, "exact"),
-        verdict("control — two-sided SPSA: |slope − 1|", Math.abs(s.spsa - 1), 0.1, "exact"),
+        verdict("control — forward FDSA: abs(slope − 2)", Math.abs(s["fdsa-forward"] - 2), 0.1, "exact"),
+        verdict("control — two-sided SPSA: abs(slope − 1)", Math.abs(s.spsa - 1), 0.1, "exact"),
         verdict(`control — two-sided SPSA on the skewed quartic at c = ${cq}: relative bias / rounding tolerance`, quarticRel / quarticTol, 1, "exact"),
       ],
       data: {

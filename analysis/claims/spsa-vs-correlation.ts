@@ -109,16 +109,16 @@ export const spsaVsCorrelation: Claim = {
     return {
       reference: "∂E[L]/∂a by exact enumeration (forward-mode product rule, not the score identity); exact estimator moments by enumerating h and, for SPSA/FDSA, Δ jointly with the unit's uniform (CRN via the coupled 3-way partition of u)",
       checks: [
-        verdict(`correlation estimator, exact: max relative |E[ĝ] − ∂E[L]/∂a| over σ(a) ∈ {${rows.map((r) => r.sigma.toFixed(3)).join(", ")}}`, worst("correlation"), tol, "exact"),
-        monteCarloMeanCheck("correlation estimator, Monte Carlo at a = 0: max |z| of the sample mean against the exact gradient", corrMc, [r0.gradient], alpha),
-        monteCarloMeanCheck(`SPSA (c = ${cBig}, CRN), Monte Carlo at a = 0: max |z| of the sample mean against SPSA's exact mean (MC converges to the exact moments)`, spMc, [r0.spsa.mean], alpha),
-        verdict("SPSA with independent noise: |log–log slope of exact Var[ĝ] vs c − (−2)| over c ∈ [1e-3, 1e-1]", Math.abs(slopeIndep + 2), 0.1, "exact"),
+        verdict(`correlation estimator, exact: max relative abs(E[ĝ] − ∂E[L]/∂a) over σ(a) ∈ {${rows.map((r) => r.sigma.toFixed(3)).join(", ")}}`, worst("correlation"), tol, "exact"),
+        monteCarloMeanCheck("correlation estimator, Monte Carlo at a = 0: max abs(z) of the sample mean against the exact gradient", corrMc, [r0.gradient], alpha),
+        monteCarloMeanCheck(`SPSA (c = ${cBig}, CRN), Monte Carlo at a = 0: max abs(z) of the sample mean against SPSA's exact mean (MC converges to the exact moments)`, spMc, [r0.spsa.mean], alpha),
+        verdict("SPSA with independent noise: abs(log–log slope of exact Var[ĝ] vs c − (−2)) over c ∈ [1e-3, 1e-1]", Math.abs(slopeIndep + 2), 0.1, "exact"),
       ],
       controls: [
-        verdict(`control — SPSA (c = ${cBig}), exact: max relative |E[ĝ] − ∂E[L]/∂a|`, worst("spsa"), tol, "exact"),
-        verdict(`control — forward FDSA (c = ${cBig}), exact: max relative |E[ĝ] − ∂E[L]/∂a|`, worst("fdsaForward"), tol, "exact"),
-        monteCarloMeanCheck(`control — SPSA (c = ${cBig}, CRN), Monte Carlo at a = 0: max |z| of the sample mean against the exact gradient`, spMc, [r0.gradient], alpha),
-        verdict("control — SPSA with common random numbers: |slope of exact Var[ĝ] vs c − (−2)|", Math.abs(slopeCrn + 2), 0.1, "exact"),
+        verdict(`control — SPSA (c = ${cBig}), exact: max relative abs(E[ĝ] − ∂E[L]/∂a)`, worst("spsa"), tol, "exact"),
+        verdict(`control — forward FDSA (c = ${cBig}), exact: max relative abs(E[ĝ] − ∂E[L]/∂a)`, worst("fdsaForward"), tol, "exact"),
+        monteCarloMeanCheck(`control — SPSA (c = ${cBig}, CRN), Monte Carlo at a = 0: max abs(z) of the sample mean against the exact gradient`, spMc, [r0.gradient], alpha),
+        verdict("control — SPSA with common random numbers: abs(slope of exact Var[ĝ] vs c − (−2))", Math.abs(slopeCrn + 2), 0.1, "exact"),
       ],
       data: {
         target: 0.3,

@@ -103,6 +103,7 @@ export const spsaCommand: Command = {
     if (f.theta0 !== undefined) theta0 = parseTheta(String(f.theta0), oracle.dimension);
     const calibrateStep = f.calibrate === undefined ? undefined : Number(f.calibrate);
     if (f.a === undefined && calibrateStep === undefined) throw new InputError("--a: required unless --calibrate is given");
+    if (f.a !== undefined && calibrateStep !== undefined) throw new InputError("--calibrate: sets a from measurements; give either --a or --calibrate, not both");
     const gainsIn = { a: f.a === undefined ? 1 : Number(f.a), c: Number(f.c), A: f.A === undefined ? Math.floor(0.1 * iterations) : Number(f.A), alpha: Number(f.alpha), gamma: Number(f.gamma) };
     validateGains(gainsIn);
     if (method === "fdsa" && calibrateStep !== undefined) throw new InputError("--calibrate: available for --method spsa only");
