@@ -78,7 +78,7 @@ export class FdKernel {
 
   /** Exact moments are affordable when p pairs × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK. */
   exactFeasible(): boolean {
-    return Boolean(this.oracle.differenceMoments) && Math.log2(this.p) + this.oracle.exactCostLog2 <= MAX_EXACT_LOG2_WORK;
+    return Boolean(this.oracle.differenceMoments) && Math.log2(this.p) + this.oracle.exactCostLog2(this.crn) <= MAX_EXACT_LOG2_WORK;
   }
 
   /** Exact E[ĝ], Var[ĝ] per coordinate (see file comment). */

@@ -29,8 +29,8 @@ export interface LossOracle {
    * ξ₁ = ξ₂ when crn. Written to out (length 2). Absent when the noise cannot be enumerated.
    */
   differenceMoments?(theta1: Float64Array, theta2: Float64Array | null, crn: boolean, out: Float64Array): void;
-  /** log₂ of the work of one `differenceMoments` call (to decide whether exact moments are feasible) */
-  readonly exactCostLog2: number;
+  /** log₂ of the work of one `differenceMoments` call, with or without CRN (to decide whether exact moments are feasible) */
+  exactCostLog2(crn: boolean): number;
   /** noise-free / expected loss E_ξ[y(θ, ξ)] when computable (monitoring, references) */
   expected?(theta: Float64Array): number;
   toJSON(): unknown;
@@ -47,7 +47,7 @@ export function objectiveOracle(objective: Objective, sigma = 0): LossOracle {
   return {
     dimension: objective.dimension,
     noisePerEvaluation: noisy ? 2 : 0,
-    exactCostLog2: 1,
+    exactCostLog2: () => 1,
     measure: noisy ? (t, u, off) => objective.value(t) + sigma * boxMuller(u[off], u[off + 1]) : (t) => objective.value(t),
     differenceMoments(t1, t2, crn, out) {
       const L1 = objective.value(t1);
@@ -143,7 +143,8 @@ export function problemOracle(problem: BinaryProblem): LossOracle {
   return {
     dimension: problem.nParams,
     noisePerEvaluation: n,
-    exactCostLog2: n * Math.log2(3),
+    // independent: two Gray-code passes of 2ⁿ states; CRN: ≈ 3ⁿ leaves, 2 evaluations per tree node
+    exactCostLog2: (crn) => (crn ? n * Math.log2(3) + Math.log2(2 * n + 2) : n + 1),
     measure(t, noise, off) {
       for (let i = 0; i < n; i++) u[i] = noise[off + i];
       return problem.forward(t, u, ws);

@@ -123,7 +123,7 @@ export class SpsaKernel {
   exactFeasible(): boolean {
     if (!this.oracle.differenceMoments) return false;
     const deltas = this.variant === "two-sided" ? this.p - 1 : this.p;
-    return this.p <= MAX_EXACT_SPSA_DIMENSION && deltas + this.oracle.exactCostLog2 <= MAX_EXACT_LOG2_WORK;
+    return this.p <= MAX_EXACT_SPSA_DIMENSION && deltas + this.oracle.exactCostLog2(this.crn) <= MAX_EXACT_LOG2_WORK;
   }
 
   /** Exact E[ĝ] and Var[ĝ] by enumerating Δ jointly with the loss noise (see file comment). */
