@@ -2,9 +2,10 @@
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
 import { t1Claims } from "./t1.js";
+import { bmClaims } from "./bm.js";
 import type { Claim } from "./types.js";
 
-export const claims: Claim[] = [...t1Claims];
+export const claims: Claim[] = [...t1Claims, ...bmClaims];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {
