@@ -3,6 +3,7 @@ import type { Command } from "../types.js";
 import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";
 import { verifyCommand } from "./verify.js";
+import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
 
 export const commands: Record<string, Command> = {
@@ -11,4 +12,5 @@ export const commands: Record<string, Command> = {
   estimate: estimateCommand,
   estimators: estimatorsCommand,
   render: renderCommand,
+  rbm: rbmCommand,
 };
