@@ -165,3 +165,104 @@ export function unrolledScoreSample(rbm: Rbm, v0: ArrayLike<number>, vData: numb
   if (R === 0) out.fill(0);
   return R;
 }
+
+/**
+ * The visible→visible block-Gibbs transition matrix alone, M[v·S + v'] = Σ_h p(h|v)p(v'|h),
+ * S = 2^nV (nV ≤ 10, nH ≤ 16). Cost O(S²·2^nH·nV).
+ */
+export function visibleMarkovMatrix(rbm: Rbm): Float64Array {
+  const { nVisible: nV, nHidden: nH, W, b, c } = rbm;
+  if (nV > 10 || nH > 16) throw new InputError(`visibleMarkovMatrix: needs nVisible ≤ 10 and nHidden ≤ 16 (got ${nV}×${nH})`);
+  const S = 2 ** nV;
+  const SH = 2 ** nH;
+  const M = new Float64Array(S * S);
+  const sh = new Float64Array(nH);
+  // p(v'|h) table: SH × S
+  const pv = new Float64Array(SH * S);
+  const sv = new Float64Array(nV);
+  for (let h = 0; h < SH; h++) {
+    for (let i = 0; i < nV; i++) {
+      let a = b[i];
+      for (let j = 0; j < nH; j++) if ((h >> j) & 1) a += W[i * nH + j];
+      sv[i] = sig(a);
+    }
+    for (let v2 = 0; v2 < S; v2++) {
+      let p = 1;
+      for (let i = 0; i < nV; i++) p *= (v2 >> i) & 1 ? sv[i] : 1 - sv[i];
+      pv[h * S + v2] = p;
+    }
+  }
+  for (let v = 0; v < S; v++) {
+    for (let j = 0; j < nH; j++) {
+      let a = c[j];
+      for (let i = 0; i < nV; i++) if ((v >> i) & 1) a += W[i * nH + j];
+      sh[j] = sig(a);
+    }
+    for (let h = 0; h < SH; h++) {
+      let ph = 1;
+      for (let j = 0; j < nH; j++) ph *= (h >> j) & 1 ? sh[j] : 1 - sh[j];
+      const row = v * S;
+      const src = h * S;
+      for (let v2 = 0; v2 < S; v2++) M[row + v2] += ph * pv[src + v2];
+    }
+  }
+  return M;
+}
+
+/**
+ * Exact expected CD-k gradient (chains started at the data, k block-Gibbs steps, hNeg = p(h|v_k)):
+ *   E[ĝ_CDk] = E_data[v p(h|v)ᵀ, v, p(h|v)] − Σ_v q_k(v) [v p(h|v)ᵀ, v, p(h|v)],  q_k = q_data Mᵏ.
+ * Returns one flat gradient per k in `ks` (layout [W, b, c]). Shapes: data (n×nV), nV ≤ 10.
+ * Source: Hinton 2002; Carreira-Perpiñán & Hinton 2005 (CD bias).
+ */
+export function cdExpectedGradients(rbm: Rbm, data: Float64Array, n: number, ks: number[], M = visibleMarkovMatrix(rbm)): Float64Array[] {
+  const { nVisible: nV, nHidden: nH, W, c } = rbm;
+  const S = 2 ** nV;
+  const P = nV * nH + nV + nH;
+  // per-visible-state statistics [v σᵀ, v, σ]
+  const stat = new Float64Array(S * P);
+  for (let v = 0; v < S; v++) {
+    const o = v * P;
+    for (let j = 0; j < nH; j++) {
+      let a = c[j];
+      for (let i = 0; i < nV; i++) if ((v >> i) & 1) a += W[i * nH + j];
+      const s = sig(a);
+      stat[o + nV * nH + nV + j] = s;
+      for (let i = 0; i < nV; i++) stat[o + i * nH + j] = (v >> i) & 1 ? s : 0;
+    }
+    for (let i = 0; i < nV; i++) stat[o + nV * nH + i] = (v >> i) & 1;
+  }
+  let q = new Float64Array(S);
+  for (let r = 0; r < n; r++) {
+    let idx = 0;
+    for (let i = 0; i < nV; i++) if (data[r * nV + i]) idx |= 1 << i;
+    q[idx] += 1 / n;
+  }
+  const expect = (dist: Float64Array): Float64Array => {
+    const e = new Float64Array(P);
+    for (let v = 0; v < S; v++) if (dist[v] !== 0) for (let p = 0; p < P; p++) e[p] += dist[v] * stat[v * P + p];
+    return e;
+  };
+  const pos = expect(q);
+  const out: Float64Array[] = [];
+  const sorted = [...ks].sort((a, b) => a - b);
+  const byK = new Map<number, Float64Array>();
+  let step = 0;
+  for (const k of sorted) {
+    while (step < k) {
+      const nq = new Float64Array(S);
+      for (let x = 0; x < S; x++) {
+        const qx = q[x];
+        if (qx === 0) continue;
+        const row = x * S;
+        for (let y = 0; y < S; y++) nq[y] += qx * M[row + y];
+      }
+      q = nq;
+      step++;
+    }
+    const neg = expect(q);
+    byK.set(k, pos.map((p, i) => p - neg[i]));
+  }
+  for (const k of ks) out.push(byK.get(k)!);
+  return out;
+}
