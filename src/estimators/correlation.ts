@@ -6,7 +6,7 @@
  * with no small-perturbation assumption, and for a delayed non-differentiable reward L.
  * The variance-minimising per-unit baseline is L̄ᵢ = E[(hᵢ−σᵢ)² L] / E[(hᵢ−σᵢ)²].
  */
-import type { BinaryProblem, Workspace } from "../problems/types.js";
+import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 
@@ -14,14 +14,9 @@ import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types
  * out = Σᵢ (hᵢ − σᵢ)(L − bᵢ) ∂aᵢ/∂θ after sampling h from u. Shapes: θ (nParams), u (nUnits),
  * baseline b (nUnits), out (nParams). Returns L. No allocation.
  */
-export function correlationEstimate(problem: BinaryProblem, theta: Float64Array, u: Float64Array, ws: Workspace, baseline: Float64Array, out: Float64Array): number {
+export function correlationEstimate(problem: BinaryProblem, theta: Float64Array, u: Float64Array, ws: Workspace, baseline: Float64Array, out: Float64Array, coef = new Float64Array(problem.nUnits)): number {
   const L = problem.forward(theta, u, ws);
-  out.fill(0);
-  const n = problem.nUnits;
-  for (let i = 0; i < n; i++) {
-    const c = (ws.h[i] - ws.s[i]) * (L - baseline[i]);
-    if (c !== 0) problem.addLogitGradient(theta, ws, i, c, out);
-  }
+  correlationAt(problem, theta, ws, L, baseline, out, coef);
   return L;
 }
 
@@ -29,6 +24,15 @@ function sameTheta(a: Float64Array | null, b: Float64Array): boolean {
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** out = Σᵢ (hᵢ − σᵢ)(L − bᵢ) ∂aᵢ/∂θ for the configuration already in ws (no forward pass). */
+/** coef (nUnits) is caller-owned scratch, so per-sample loops allocate nothing. */
+export function correlationAt(problem: BinaryProblem, theta: Float64Array, ws: Workspace, L: number, baseline: Float64Array, out: Float64Array, coef: Float64Array): void {
+  out.fill(0);
+  const n = problem.nUnits;
+  for (let i = 0; i < n; i++) coef[i] = (ws.h[i] - ws.s[i]) * (L - baseline[i]);
+  addAllLogitGradients(problem, theta, ws, coef, out);
 }
 
 /**
@@ -69,6 +73,7 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
       const b = new Float64Array(n);
       const num = new Float64Array(n);
       const den = new Float64Array(n);
+      const coef = new Float64Array(n);
       let ma = opt.initial ?? 0;
       let lastL = Number.NaN;
       let cachedTheta: Float64Array | null = null;
@@ -96,9 +101,23 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
             }
             return lastL;
           }
-          lastL = correlationEstimate(problem, t, u, ws, b, out);
+          lastL = correlationEstimate(problem, t, u, ws, b, out, coef);
           return lastL;
         },
+        estimateAt:
+          kind === "h-dependent"
+            ? undefined
+            : (t, w, L, out) => {
+                if (kind === "optimal") refreshOptimal(t);
+                correlationAt(problem, t, w, L, b, out, coef);
+              },
+        coefficientsAt:
+          kind === "h-dependent"
+            ? undefined
+            : (t, w, L, c) => {
+                if (kind === "optimal") refreshOptimal(t);
+                for (let i = 0; i < n; i++) c[i] = (w.h[i] - w.s[i]) * (L - b[i]);
+              },
         observe() {
           if (kind === "moving-average") {
             ma = opt.decay * ma + (1 - opt.decay) * lastL;

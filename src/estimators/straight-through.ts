@@ -25,16 +25,30 @@ function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
       if (!back) throw new Error(`${id}: ${this.applicable(problem)}`);
       const ws = problem.createWorkspace();
       const dhda = new Float64Array(problem.nUnits);
+      const slopes = (w: typeof ws) => {
+        if (mode === "identity") dhda.fill(1);
+        else for (let i = 0; i < dhda.length; i++) dhda[i] = w.s[i] * (1 - w.s[i]);
+      };
+      const coefFn = problem.surrogateCoefficients;
       return {
         noiseSize: problem.nUnits,
         lossEvaluations: 1,
         estimate(theta, u, out) {
           const L = problem.forward(theta, u, ws);
-          if (mode === "identity") dhda.fill(1);
-          else for (let i = 0; i < dhda.length; i++) dhda[i] = ws.s[i] * (1 - ws.s[i]);
+          slopes(ws);
           back.call(problem, theta, ws, dhda, out);
           return L;
         },
+        estimateAt(theta, w, _L, out) {
+          slopes(w);
+          back.call(problem, theta, w, dhda, out);
+        },
+        coefficientsAt: coefFn
+          ? (theta, w, _L, coef) => {
+              slopes(w);
+              coefFn.call(problem, theta, w, dhda, coef);
+            }
+          : undefined,
       };
     },
   };

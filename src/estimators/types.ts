@@ -9,7 +9,7 @@
  * Others must provide `exactMoments` themselves where their noise allows, or are checked by
  * seeded Monte Carlo.
  */
-import type { BinaryProblem } from "../problems/types.js";
+import type { BinaryProblem, Workspace } from "../problems/types.js";
 
 /** Estimator options: numeric knobs (baseline value, decay, temperature, c, K, …). */
 export type EstimatorOptions = Record<string, number>;
@@ -40,6 +40,20 @@ export interface EstimatorInstance {
    * (NaN if the estimator evaluates no loss). Pure: same (θ, noise, state) ⇒ same out.
    */
   estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number;
+  /**
+   * Optional fast path for "units" estimators: the same ĝ, evaluated on a configuration that is
+   * already in `ws` (h, a, σ(a) set by the caller, e.g. the exact engine) with loss L, so the
+   * forward pass is not repeated. Must equal estimate() on the midpoint noise of that
+   * configuration (tested).
+   */
+  estimateAt?(theta: Float64Array, ws: Workspace, L: number, out: Float64Array): void;
+  /**
+   * Optional per-unit coefficient form for the configuration in ws: ĝ = Σᵢ coef[i]·∂aᵢ/∂θ
+   * (coef has length nUnits). Every estimator that scales each unit's logit gradient has it
+   * (correlation with any baseline, straight-through's back-propagated δaᵢ). The exact engine
+   * then accumulates O(nUnits) per configuration instead of O(nParams).
+   */
+  coefficientsAt?(theta: Float64Array, ws: Workspace, L: number, coef: Float64Array): void;
   /** Online estimators (moving-average baselines) update their state from the last estimate. */
   observe?(): void;
   /** Exact moments for noise the engine cannot enumerate itself (kind "custom"). */

@@ -24,9 +24,11 @@ function isIncremental(p: BinaryProblem): p is IncrementalProblem {
 /**
  * Visitor called once per configuration with probability p > 0. `ws` holds h, a, σ(a) for the
  * configuration; `u` holds uniforms that reproduce h under h = 1[u < σ(a)] (the midpoint of
- * each unit's interval), so any "units"-noise estimator can be evaluated on it.
+ * each unit's interval), so any "units"-noise estimator can be evaluated on it. `step` is the
+ * Gray-code index k: Gray bit b is unit n−1−b, so the last m units run through all 2^m
+ * configurations within each aligned block k ∈ [j·2^m, (j+1)·2^m) while the others stay fixed.
  */
-export type Visitor = (ws: Workspace, u: Float64Array, p: number, L: number) => void;
+export type Visitor = (ws: Workspace, u: Float64Array, p: number, L: number, step: number) => void;
 
 /** Throws unless the problem is small enough to enumerate. */
 export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UNITS): void {
@@ -52,9 +54,11 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
   const s = ws.s;
   for (let k = 0; k < total; k++) {
     if (k > 0) {
-      const bit = grayFlipBit(k);
-      h[bit] = 1 - h[bit];
-      L = incremental ? problem.flipUnit(theta, ws, bit) : problem.evaluate(theta, ws);
+      // Gray bit b flips 2^(n−b−1) times: map it to unit n−1−b so the most frequent flips hit
+      // the last units (fewest descendants to update).
+      const unit = n - 1 - grayFlipBit(k);
+      h[unit] = 1 - h[unit];
+      L = incremental ? problem.flipUnit(theta, ws, unit) : problem.evaluate(theta, ws);
     }
     let p = 1;
     for (let i = 0; i < n; i++) {
@@ -66,7 +70,7 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
     if (p > 0) {
       states++;
       mass += p;
-      visit(ws, u, p, L);
+      visit(ws, u, p, L, k);
     }
   }
   return { states, totalProbability: mass };

@@ -33,6 +33,7 @@ export class SigmoidBeliefNet implements BinaryProblem {
   readonly loss: LossFunction;
   private readonly theta0: Float64Array;
   private readonly lossGrad: Float64Array;
+  private coefScratch: Float64Array = new Float64Array(0);
 
   /**
    * @param input constant x (may be empty)
@@ -79,12 +80,32 @@ export class SigmoidBeliefNet implements BinaryProblem {
     if (loss.arity !== last) throw new InputError(`loss: reads ${loss.arity} units but the last layer has ${last}`);
     this.loss = loss;
     this.lossGrad = new Float64Array(last);
+    this.coefScratch = new Float64Array(units);
     this.theta0 = new Float64Array(params);
     layers.forEach((L, l) => {
       const nIn = this.widths[l];
       L.weights.forEach((row, i) => row.forEach((w, j) => (this.theta0[this.weightOffset[l] + i * nIn + j] = w)));
       L.bias.forEach((b, i) => (this.theta0[this.biasOffset[l] + i] = b));
     });
+  }
+
+  /** The last layer's units are parents of no unit. */
+  get leafUnits(): number {
+    return this.widths[this.widths.length - 1];
+  }
+
+  /** Unit whose logit each parameter enters (Wˡ row i and bˡᵢ → unit i of layer l). */
+  paramUnit(): Int32Array {
+    const out = new Int32Array(this.nParams);
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.widths[l];
+      for (let i = 0; i < this.widths[l + 1]; i++) {
+        const u = this.unitOffset[l] + i;
+        out.fill(u, this.weightOffset[l] + i * nIn, this.weightOffset[l] + (i + 1) * nIn);
+        out[this.biasOffset[l] + i] = u;
+      }
+    }
+    return out;
   }
 
   get nLayers(): number {
@@ -178,12 +199,33 @@ export class SigmoidBeliefNet implements BinaryProblem {
     g[this.biasOffset[l] + r] += scale;
   }
 
+  /** g += Σᵢ coef[i]·∂aᵢ/∂θ: for unit i of layer l, W row i gets coef[i]·prev, bias i gets coef[i]. */
+  addLogitGradients(_theta: Float64Array, ws: Workspace, coef: Float64Array, g: Float64Array): void {
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.widths[l];
+      const nOut = this.widths[l + 1];
+      const prev = l === 0 ? this.input : ws.h;
+      const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
+      const uOff = this.unitOffset[l];
+      const wOff = this.weightOffset[l];
+      const bOff = this.biasOffset[l];
+      for (let i = 0; i < nOut; i++) {
+        const c = coef[uOff + i];
+        if (c === 0) continue;
+        const row = wOff + i * nIn;
+        for (let j = 0; j < nIn; j++) g[row + j] += c * prev[pOff + j];
+        g[bOff + i] += c;
+      }
+    }
+  }
+
   /**
-   * g = dL̃/dθ where each hᵢ is treated as differentiable in aᵢ with slope dhdaᵢ
-   * (identity ST: 1; sigmoid-adjusted ST: σ'(aᵢ)), evaluated at the sampled h.
+   * Per-unit back-propagated coefficients δaᵢ = dL̃/daᵢ where each hᵢ is treated as
+   * differentiable in aᵢ with slope dhdaᵢ (identity ST: 1; sigmoid-adjusted ST: σ'(aᵢ)),
+   * evaluated at the sampled h: δhᴸ = ∂L/∂hᴸ, δaᵢ = δhᵢ·dhdaᵢ, δhⱼ = Σᵢ Wᵢⱼ δaᵢ.
+   * Shapes: dhda, coef (nUnits).
    */
-  backpropSurrogate(theta: Float64Array, ws: Workspace, dhda: Float64Array, g: Float64Array): void {
-    g.fill(0);
+  surrogateCoefficients(theta: Float64Array, ws: Workspace, dhda: Float64Array, coef: Float64Array): void {
     const dh = ws.scratch; // dL/dh per unit
     dh.fill(0);
     const L = this.nLayers;
@@ -194,19 +236,23 @@ export class SigmoidBeliefNet implements BinaryProblem {
       const nIn = this.widths[l];
       const nOut = this.widths[l + 1];
       const uOff = this.unitOffset[l];
-      const prev = l === 0 ? this.input : ws.h;
       const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
       const wOff = this.weightOffset[l];
-      const bOff = this.biasOffset[l];
       for (let i = 0; i < nOut; i++) {
         const da = dh[uOff + i] * dhda[uOff + i];
-        if (da === 0) continue;
+        coef[uOff + i] = da;
+        if (da === 0 || l === 0) continue;
         const row = wOff + i * nIn;
-        for (let j = 0; j < nIn; j++) g[row + j] += da * prev[pOff + j];
-        g[bOff + i] += da;
-        if (l > 0) for (let j = 0; j < nIn; j++) dh[pOff + j] += da * theta[row + j];
+        for (let j = 0; j < nIn; j++) dh[pOff + j] += da * theta[row + j];
       }
     }
+  }
+
+  /** g = dL̃/dθ = Σᵢ δaᵢ ∂aᵢ/∂θ for the straight-through surrogate (see surrogateCoefficients). */
+  backpropSurrogate(theta: Float64Array, ws: Workspace, dhda: Float64Array, g: Float64Array): void {
+    g.fill(0);
+    this.surrogateCoefficients(theta, ws, dhda, this.coefScratch);
+    this.addLogitGradients(theta, ws, this.coefScratch, g);
   }
 
   /** The parameters as the JSON problem format's nested layers. */

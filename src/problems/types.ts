@@ -47,12 +47,27 @@ export interface BinaryProblem {
    */
   addLogitGradient(theta: Float64Array, ws: Workspace, i: number, scale: number, g: Float64Array): void;
   /**
+   * Optional batched form: g += Σᵢ coef[i] · ∂aᵢ/∂θ in one sweep (coef has length nUnits).
+   * Callers fall back to addLogitGradient per unit when absent (see addAllLogitGradients).
+   */
+  addLogitGradients?(theta: Float64Array, ws: Workspace, coef: Float64Array, g: Float64Array): void;
+  /**
    * Back-propagation with each h_i treated as a differentiable function of a_i whose
    * derivative is dhda_i (supplied, length nUnits): g = dL/dθ of that surrogate. Present only
    * for problems whose loss is differentiable in h and whose logits are differentiable in
    * their parents (straight-through estimators need it).
    */
   backpropSurrogate?(theta: Float64Array, ws: Workspace, dhda: Float64Array, g: Float64Array): void;
+  /** The same surrogate as per-unit coefficients δaᵢ (g = Σᵢ δaᵢ ∂aᵢ/∂θ), when available. */
+  surrogateCoefficients?(theta: Float64Array, ws: Workspace, dhda: Float64Array, coef: Float64Array): void;
+  /**
+   * Optional structure for the exact engine's block path: `paramUnit()[k]` is the one unit whose
+   * logit θₖ enters directly, and the last `leafUnits` units are parents of no unit (so flipping
+   * them changes no ∂aᵢ/∂θ). Layered belief nets have both; problems that share a parameter
+   * across units (the tabular policy of the delayed-reward problem) must not declare them.
+   */
+  readonly leafUnits?: number;
+  paramUnit?(): Int32Array;
   /** Plain-data description (the JSON problem format), used in records. */
   toJSON(): unknown;
   /** A flat parameter-shaped vector nested like the problem's parameters (JSON output). */
@@ -73,4 +88,13 @@ export function requireFinite(x: unknown, where: string): number {
     throw new InputError(`${where}: expected a finite number, got ${typeof x === "number" ? String(x) : JSON.stringify(x)}`);
   }
   return x;
+}
+
+/** g += Σᵢ coef[i] · ∂aᵢ/∂θ, using the problem's batched form when it has one. */
+export function addAllLogitGradients(problem: BinaryProblem, theta: Float64Array, ws: Workspace, coef: Float64Array, g: Float64Array): void {
+  if (problem.addLogitGradients) {
+    problem.addLogitGradients(theta, ws, coef, g);
+    return;
+  }
+  for (let i = 0; i < problem.nUnits; i++) if (coef[i] !== 0) problem.addLogitGradient(theta, ws, i, coef[i], g);
 }

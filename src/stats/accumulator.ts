@@ -159,17 +159,19 @@ export class WeightedMoments {
   }
 
   /** Add outcome x with probability weight p ≥ 0. */
-  push(x: ArrayLike<number>, p: number): void {
+  push(x: Float64Array, p: number): void {
     if (p <= 0) return;
     const w = (this.w += p);
     const r = p / w;
     const mean = this.mean;
     const m2 = this.m2;
-    for (let i = 0; i < this.dim; i++) {
-      const d = x[i] - mean[i];
-      const inc = d * r;
-      mean[i] += inc;
-      m2[i] += p * d * (x[i] - mean[i]);
+    const n = this.dim;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i];
+      const d = xi - mean[i];
+      const mi = mean[i] + d * r;
+      mean[i] = mi;
+      m2[i] += p * d * (xi - mi);
     }
   }
 
