@@ -27,6 +27,13 @@ export class Progress {
     this.out.write(`\r${line.slice(0, (this.out.columns ?? 100) - 1).padEnd(Math.min(99, (this.out.columns ?? 100) - 1))}`);
   }
 
+  /** Write a line to stderr without tearing the bar (clears it first; it redraws on the next update). */
+  log(line: string): void {
+    if (this.tty && this.shown) this.out.write("\r\x1b[2K");
+    this.out.write(line.endsWith("\n") ? line : line + "\n");
+    this.last = 0;
+  }
+
   done(): void {
     if (this.tty && this.shown) this.out.write("\r\x1b[2K");
   }

@@ -2,6 +2,7 @@
 import { spsaFigures } from "./spsa.js";
 import { spsaRbmFigure } from "./spsa-rbm.js";
 import { t1Figures } from "./t1.js";
+import { bmFigures } from "./bm.js";
 import type { Figure } from "./types.js";
 
-export const figures: Figure[] = [...t1Figures, ...spsaFigures, spsaRbmFigure];
+export const figures: Figure[] = [...t1Figures, ...bmFigures, ...spsaFigures, spsaRbmFigure];

@@ -27,62 +27,78 @@ const convergenceSet: [EstimatorId, EstimatorOptions, string][] = [
   ["straight-through-sigmoid", {}, "straight-through (sigmoid-adjusted)"],
 ];
 
+/** q-quantile of a sorted array (linear interpolation). */
+function quantile(sorted: number[], q: number): number {
+  const x = q * (sorted.length - 1);
+  const i = Math.floor(x);
+  return i + 1 < sorted.length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
 export const convergenceFigure: Figure = {
   id: "t1-convergence",
   title: "Sampled means converge to the exact gradient as 1/√N — unless the estimator is biased",
-  caption: `Relative error ‖ḡ_N − ∇E[L]‖₂ / ‖∇E[L]‖₂ of the running mean of N draws on the ${NET}, one seeded stream per estimator. Dashed: the exact expected RMS error √(tr Var[ĝ]/N)/‖∇E[L]‖ of each unbiased estimator (from exact variances); dotted horizontal: the exact relative bias ‖E[ĝ] − ∇E[L]‖/‖∇E[L]‖ of the biased ones.`,
+  caption: `Relative error ‖ḡ_N − ∇E[L]‖₂ / ‖∇E[L]‖₂ of the running mean of N draws on the ${NET}. Solid: median over 12 independent seeded replicates; shaded: their 10–90% range. Dashed: the exact expected RMS error √(tr Var[ĝ]/N)/‖∇E[L]‖ of each unbiased estimator (from exact variances), or the exact relative bias ‖E[ĝ] − ∇E[L]‖/‖∇E[L]‖ of each biased one, which the error cannot go below.`,
   run(ctx) {
     const p = referenceNet();
     const th = p.initialParams();
-    const Nmax = ctx.quick ? 100_000 : 1_000_000;
-    const checkpoints = logspace(1, Math.log10(Nmax), ctx.quick ? 21 : 31);
+    const Nmax = ctx.quick ? 20_000 : 200_000;
+    const R = 12;
+    const checkpoints = logspace(1, Math.log10(Nmax), ctx.quick ? 16 : 25);
     const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
     for (const [id, opt] of convergenceSet) insts[id] = { noise: "units", instance: estimators[id].create(p, th, opt) };
     const ex = exactAnalysis(p, th, insts);
     const gnorm = Math.hypot(...ex.gradient);
     const series: SeriesSpec[] = [];
-    const data: Record<string, unknown> = { gradientNorm: gnorm, expectedLoss: ex.expectedLoss, checkpoints };
+    const data: Record<string, unknown> = { gradientNorm: gnorm, expectedLoss: ex.expectedLoss, checkpoints, replicates: R };
+    const P = p.nParams;
+    const sum = new Float64Array(P);
+    const g = new Float64Array(P);
     convergenceSet.forEach(([id, opt, label], idx) => {
-      const inst = estimators[id].create(p, th, opt); // fresh state for the online baseline
-      const s = ctx.stream.fork(id);
-      const P = p.nParams;
-      const sum = new Float64Array(P);
-      const g = new Float64Array(P);
-      const u = new Float64Array(inst.noiseSize);
-      const pts: [number, number][] = [];
-      let next = 0;
-      for (let n = 1; n <= Nmax; n++) {
-        s.uniforms(u);
-        inst.estimate(th, u, g);
-        inst.observe?.();
-        for (let k = 0; k < P; k++) sum[k] += g[k];
-        if (n === checkpoints[next]) {
-          let e = 0;
-          for (let k = 0; k < P; k++) e += (sum[k] / n - ex.gradient[k]) ** 2;
-          pts.push([n, Math.sqrt(e) / gnorm]);
-          next++;
+      const errs: number[][] = checkpoints.map(() => []);
+      for (let r = 0; r < R; r++) {
+        const inst = estimators[id].create(p, th, opt); // fresh state for the online baseline
+        const s = ctx.stream.fork(`${id}/rep/${r}`);
+        const u = new Float64Array(inst.noiseSize);
+        sum.fill(0);
+        let next = 0;
+        for (let n = 1; n <= Nmax; n++) {
+          s.uniforms(u);
+          inst.estimate(th, u, g);
+          inst.observe?.();
+          for (let k = 0; k < P; k++) sum[k] += g[k];
+          if (n === checkpoints[next]) {
+            let e = 0;
+            for (let k = 0; k < P; k++) e += (sum[k] / n - ex.gradient[k]) ** 2;
+            errs[next].push(Math.sqrt(e) / gnorm);
+            next++;
+          }
         }
+        ctx.progress(idx * R + r + 1, convergenceSet.length * R);
       }
-      ctx.progress(idx + 1, convergenceSet.length);
-      series.push({ label, points: pts, color: idx });
+      const sorted = errs.map((e) => e.slice().sort((a, b) => a - b));
+      series.push({
+        label,
+        points: checkpoints.map((n, i) => [n, quantile(sorted[i], 0.5)]),
+        lower: sorted.map((e) => quantile(e, 0.1)),
+        upper: sorted.map((e) => quantile(e, 0.9)),
+        style: "band",
+        color: idx,
+      });
       const m = ex.estimators[id];
       const bias = Math.hypot(...m.mean.map((v, k) => v - ex.gradient[k])) / gnorm;
       const trVar = m.variance.reduce((a, b) => a + b, 0);
-      if (estimators[id].unbiased) {
-        series.push({ label: `√(tr Var/N): ${label.split(",")[0]}${label.includes(",") ? "," + label.split(",")[1] : ""}`, points: checkpoints.map((n) => [n, Math.sqrt(trVar / n) / gnorm]), style: "dashed", color: idx });
-      } else {
-        series.push({ label: `exact bias: ${label}`, points: [[checkpoints[0], bias], [Nmax, bias]], style: "dashed", color: idx });
-      }
-      data[id] = { exactRelativeBias: bias, exactTraceVariance: trVar, errors: pts };
+      if (estimators[id].unbiased) series.push({ label: `√(tr Var/N), ${label}`, points: checkpoints.map((n) => [n, Math.sqrt(trVar / n) / gnorm]), style: "dashed", color: idx });
+      else series.push({ label: `exact bias, ${label}`, points: [[checkpoints[0], bias], [Nmax, bias]], style: "dashed", color: idx });
+      data[id] = { exactRelativeBias: bias, exactTraceVariance: trVar, medianErrors: sorted.map((e) => quantile(e, 0.5)) };
     });
     const spec: ChartSpec = {
-      title: "Convergence of sampled means to the exact gradient (4-4-4 belief net)",
+      title: "Convergence of sampled means to the exact gradient (4-4-4 belief net, 12 replicates)",
       x: { label: "number of samples N (log scale)", log: true },
       y: { label: "relative error ‖ḡ_N − ∇E[L]‖ / ‖∇E[L]‖ (log scale)", log: true },
       series,
-      legend: "right",
-      width: 1200,
-      height: 620,
+      legend: "bottom",
+      width: 1150,
+      height: 760,
     };
     return { data, charts: [{ name: "", spec }] };
   },

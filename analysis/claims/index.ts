@@ -2,12 +2,13 @@
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
 import { t1Claims } from "./t1.js";
+import { bmClaims } from "./bm.js";
 import type { Claim } from "./types.js";
 import { spsaBiasC2 } from "./spsa-bias-c2.js";
 import { spsaEfficiency } from "./spsa-efficiency.js";
 import { spsaVsCorrelation } from "./spsa-vs-correlation.js";
 
-export const claims: Claim[] = [...t1Claims, spsaBiasC2, spsaVsCorrelation, spsaEfficiency];
+export const claims: Claim[] = [...t1Claims, ...bmClaims, spsaBiasC2, spsaVsCorrelation, spsaEfficiency];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {

@@ -4,6 +4,7 @@ import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";
 import { spsaCommand } from "./spsa.js";
 import { verifyCommand } from "./verify.js";
+import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
 
 export const commands: Record<string, Command> = {
@@ -13,4 +14,5 @@ export const commands: Record<string, Command> = {
   estimators: estimatorsCommand,
   render: renderCommand,
   spsa: spsaCommand,
+  rbm: rbmCommand,
 };

@@ -57,7 +57,7 @@ export const verifyCommand: Command = {
     const results: ClaimResult[] = [];
     const t0 = Date.now();
     const note = (r: ClaimResult, secs: string) => {
-      if (!f.json) process.stderr.write(`${r.verdict === "pass" ? "✓" : "✗"} ${r.id} (${secs})\n`);
+      if (!f.json) bar.log(`${r.verdict === "pass" ? "✓" : "✗"} ${r.id} (${secs})`);
     };
     if (workers > 1) {
       const frac = new Float64Array(chosen.length);
@@ -101,7 +101,7 @@ export const verifyCommand: Command = {
       const ts = Date.now();
       const res = await renderFigure(fig, { seed, quick, dir: figDir, onProgress: (d, t) => bar.update(chosen.length + i + Math.min(1, d / Math.max(1, t)), chosen.length + figs.length, fig.id) });
       rendered.push(res);
-      if (!f.json) process.stderr.write(`  figure ${fig.id} (${((Date.now() - ts) / 1000).toFixed(1)} s)\n`);
+      if (!f.json) bar.log(`  figure ${fig.id} (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
     }
     bar.done();
     writeJsonAtomic(path.join(out, "claims.json"), record);

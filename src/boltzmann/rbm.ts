@@ -223,7 +223,7 @@ export function zeroGradient(rbm: { nVisible: number; nHidden: number }): RbmGra
 }
 
 /** Flat [W, b, c] of a gradient (same layout as `Rbm.toFlat`). */
-export function gradientToFlat(g: RbmGradient, out = new Float64Array(g.W.length + g.b.length + g.c.length)): Float64Array {
+export function gradientToFlat(g: RbmGradient, out: Float64Array = new Float64Array(g.W.length + g.b.length + g.c.length)): Float64Array {
   out.set(g.W, 0);
   out.set(g.b, g.W.length);
   out.set(g.c, g.W.length + g.b.length);
