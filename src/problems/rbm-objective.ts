@@ -9,6 +9,7 @@
  */
 import { Rbm } from "../boltzmann/rbm.js";
 import { rbmExactGradientFlat, rbmLogLikelihood, rbmMarginalLogProbs } from "../boltzmann/exact.js";
+import { unrolledScoreSample } from "../boltzmann/unrolled.js";
 import { sigmoid } from "../numerics.js";
 import { InputError } from "./types.js";
 import type { Objective } from "./functions.js";
@@ -138,5 +139,52 @@ export class RbmExactSampleEstimator {
     for (let i = 0; i < nV; i++) out[nw + i] = -(this.vPos[i] - this.vNeg[i]);
     for (let j = 0; j < nH; j++) out[nw + nV + j] = -(this.hPos[j] - this.hNeg[j]);
     return Number.NaN;
+  }
+}
+
+/**
+ * Theorem 1 on the unrolled block-Gibbs chain (the BM-B4 form of issue 3, src/boltzmann/unrolled.ts),
+ * turned into an estimator of ∇L: draw a data row v_r uniformly, run T block-Gibbs steps from the
+ * fixed start v₀ = 0, R = 1[v_T = v_r], and weight Theorem 1's score by 1/p(v_r):
+ *   ĝ = −R · Σₜ Σ_units (x − σ(a)) ∂a/∂θ / p(v_r),
+ * whose mean −(1/n) Σ_r ∂P_T(v_r)/∂θ / p(v_r) tends to ∇L as T → ∞ (biased at finite T by the
+ * chain's distance from stationarity). p(v_r) is exact (one enumeration per θ).
+ * Noise layout (uniforms, 1 + T(nH + nV)): [row][step 1: h (nH), v (nV)] … [step T].
+ */
+export class RbmUnrolledEstimator {
+  readonly noiseSize: number;
+  private logp: Float64Array | null = null;
+  private cached: Float64Array | null = null;
+  private readonly v0: Float64Array;
+  private readonly u: Float64Array;
+  private readonly scratch: { v: Float64Array; vPrev: Float64Array; h: Float64Array; sh: Float64Array; sv: Float64Array };
+
+  constructor(readonly objective: RbmNegLogLikelihood, readonly T: number) {
+    const r = objective.rbm;
+    if (!Number.isInteger(T) || T < 1) throw new InputError(`T: expected an integer ≥ 1 Gibbs steps, got ${T}`);
+    if (r.nVisible > 20) throw new InputError(`the unrolled estimator needs exact p(v); nVisible = ${r.nVisible} > 20`);
+    this.noiseSize = 1 + T * (r.nHidden + r.nVisible);
+    this.v0 = new Float64Array(r.nVisible);
+    this.u = new Float64Array(T * (r.nHidden + r.nVisible));
+    this.scratch = { v: new Float64Array(r.nVisible), vPrev: new Float64Array(r.nVisible), h: new Float64Array(r.nHidden), sh: new Float64Array(r.nHidden), sv: new Float64Array(r.nVisible) };
+  }
+
+  /** ĝ(θ, u) → out (gradient of the negative log-likelihood). Returns R. */
+  estimate(theta: Float64Array, u: Float64Array, out: Float64Array): number {
+    const o = this.objective;
+    const rbm = o.load(theta);
+    if (!this.cached || !this.cached.every((v, k) => v === theta[k])) {
+      this.logp = rbmMarginalLogProbs(rbm);
+      this.cached = theta.slice();
+    }
+    const nV = rbm.nVisible;
+    const row = Math.min(o.n - 1, Math.floor(u[0] * o.n));
+    let idx = 0;
+    for (let i = 0; i < nV; i++) if (o.data[row * nV + i]) idx |= 1 << i;
+    for (let k = 0; k < this.u.length; k++) this.u[k] = u[1 + k];
+    const R = unrolledScoreSample(rbm, this.v0, idx, this.T, this.u, out, this.scratch);
+    const w = -1 / Math.exp(this.logp![idx]);
+    for (let k = 0; k < out.length; k++) out[k] *= w;
+    return R;
   }
 }
