@@ -51,7 +51,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const [, s] = cpuSeconds(() => {
       for (let k = 0; k < reps; k++) e.estimate(theta, out);
     });
-    console.log(`  ${e.label.padEnd(30)} ${((s / reps) * 1e6).toFixed(2).padStart(9)} µs   (${e.lossEvaluations} likelihood evaluations, ${e.gibbsSweeps} Gibbs sweeps)${e.id === "x-exact-samples" ? " — 2^nV marginal cached at fixed θ; +1 enumeration per θ change" : ""}`);
+    console.log(`  ${e.label.padEnd(40)} ${((s / reps) * 1e6).toFixed(2).padStart(9)} µs   (${e.lossEvaluations} likelihood evaluations, ${e.gibbsSweeps} Gibbs sweeps)${e.id === "x-exact-samples" ? " — 2^nV marginal cached at fixed θ; +1 enumeration per θ change" : ""}`);
   }
   const here = path.dirname(fileURLToPath(import.meta.url));
   const py = path.resolve(here, "../../bench/spsa_numpy.py");
