@@ -12,16 +12,16 @@ import { spsa } from "../../src/estimators/spsa.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
-import { problemFromJSON } from "../../src/problems/json.js";
+import { singleUnit as referenceUnit } from "../../src/problems/reference.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { zCritical } from "../../src/stats/tests.js";
 import { monteCarloMeanCheck, samplesForPower } from "./checks.js";
 import { verdict, type Claim } from "./types.js";
 import { logGrid, logLogSlope } from "./spsa-common.js";
 
-/** The seed's running example: one unit with logit a, L = (h − t)². */
+/** The seed's running example: one unit with logit a, L = (h − t)², t = 0.3 here. */
 export function singleUnit(a: number, target = 0.3): BinaryProblem {
-  return problemFromJSON({ kind: "single", logit: a, loss: { kind: "squared", target } });
+  return referenceUnit(a, target);
 }
 
 function exactOf(problem: BinaryProblem, inst: EstimatorInstance, noise: "units" | "custom") {
