@@ -41,12 +41,27 @@ export interface ChartSpec {
   y: AxisSpec;
   series: SeriesSpec[];
   /** "line" (numeric x) or "bar" (categorical x via `categories`) */
-  kind?: "line" | "bar";
+  kind?: "line" | "bar" | "images";
+  /** kind "images": a grid of grey-scale tiles (e.g. RBM filters), values mapped linearly to black…white */
+  images?: ImageGridSpec;
   categories?: string[];
   /** legend placement; default "top" so it never covers data */
   legend?: "top" | "right" | "bottom";
   width?: number;
   height?: number;
+}
+
+/** A grid of tiles, each tileHeight×tileWidth values (row-major); drawn with `scale` pixels per value. */
+export interface ImageGridSpec {
+  tiles: number[][];
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  /** value mapped to black and to white (default: each tile's own min and max) */
+  range?: [number, number];
+  scale?: number;
+  /** label drawn under each tile */
+  labels?: string[];
 }
 
 /** Colour-blind-safe palette (Okabe–Ito) plus greys. */
@@ -166,7 +181,74 @@ export function chartCsv(spec: ChartSpec): string {
 }
 
 /** Render a spec to `${base}.png`, `${base}.svg` and `${base}.csv` (atomic writes). */
+/** Draw an image grid (kind "images") on a canvas context. */
+function drawImageGrid(ctx: CanvasRenderingContext2D, spec: ChartSpec, w: number, h: number): void {
+  const g = spec.images!;
+  const sc = g.scale ?? 4;
+  const pad = 6;
+  const top = 40;
+  const lab = g.labels ? 16 : 0;
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, w, h);
+  ctx.fillStyle = "#000000";
+  ctx.font = "16px sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillText(spec.title, w / 2, 24);
+  ctx.font = "11px sans-serif";
+  g.tiles.forEach((tile, t) => {
+    const gx = t % g.columns;
+    const gy = Math.floor(t / g.columns);
+    const x0 = pad + gx * (g.tileWidth * sc + pad);
+    const y0 = top + gy * (g.tileHeight * sc + pad + lab);
+    let lo = Infinity;
+    let hi = -Infinity;
+    if (g.range) [lo, hi] = g.range;
+    else for (const v of tile) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    const span = hi > lo ? hi - lo : 1;
+    for (let r = 0; r < g.tileHeight; r++) {
+      for (let c = 0; c < g.tileWidth; c++) {
+        const v = Math.round((255 * Math.min(1, Math.max(0, (tile[r * g.tileWidth + c] - lo) / span))));
+        ctx.fillStyle = `rgb(${v},${v},${v})`;
+        ctx.fillRect(x0 + c * sc, y0 + r * sc, sc, sc);
+      }
+    }
+    if (g.labels) {
+      ctx.fillStyle = "#000000";
+      ctx.fillText(g.labels[t] ?? "", x0 + (g.tileWidth * sc) / 2, y0 + g.tileHeight * sc + 12);
+    }
+  });
+  if (spec.x.label) {
+    ctx.fillStyle = "#000000";
+    ctx.font = "12px sans-serif";
+    ctx.fillText(spec.x.label, w / 2, h - 8);
+  }
+}
+
+/** Pixel size of an image grid. */
+function imageGridSize(spec: ChartSpec): [number, number] {
+  const g = spec.images!;
+  const sc = g.scale ?? 4;
+  const rows = Math.ceil(g.tiles.length / g.columns);
+  return [6 + g.columns * (g.tileWidth * sc + 6), 40 + rows * (g.tileHeight * sc + 6 + (g.labels ? 16 : 0)) + 24];
+}
+
 export function renderChart(spec: ChartSpec, base: string): { png: string; svg: string; csv: string } {
+  if (spec.kind === "images") {
+    const [w, h] = imageGridSize(spec);
+    const png = `${base}.png`;
+    const svg = `${base}.svg`;
+    const csv = `${base}.csv`;
+    const c1 = createCanvas(w, h);
+    drawImageGrid(c1.getContext("2d") as never, spec, w, h);
+    writeFileAtomic(png, c1.toBuffer("image/png"));
+    const c2 = createCanvas(w, h, SvgExportFlag.ConvertTextToPaths);
+    drawImageGrid(c2.getContext("2d") as never, spec, w, h);
+    writeFileAtomic(svg, c2.getContent());
+    const lines = ["tile,row,col,value"];
+    spec.images!.tiles.forEach((tile, t) => tile.forEach((v, k) => lines.push(`${t},${Math.floor(k / spec.images!.tileWidth)},${k % spec.images!.tileWidth},${v}`)));
+    writeFileAtomic(csv, lines.join("\n") + "\n");
+    return { png: path.basename(png), svg: path.basename(svg), csv: path.basename(csv) };
+  }
   const w = spec.width ?? 900;
   const h = spec.height ?? 560;
   const png = `${base}.png`;

@@ -3,6 +3,9 @@ import { lpMseVsBatch } from "./lp-mse-vs-batch.js";
 import { nrZeroRate } from "./nr-zero-rate.js";
 import { t1Figures } from "./t1.js";
 import { trainingCurves } from "./training-curves.js";
+import { spsaFigures } from "./spsa.js";
+import { spsaRbmFigure } from "./spsa-rbm.js";
+import { bmFigures } from "./bm.js";
 import type { Figure } from "./types.js";
 import { unitBiasVariance } from "./unit-bias-variance.js";
 
@@ -21,4 +24,7 @@ export const figures: Figure[] = [
   toyOptimisationFigure,
   beliefNetCostFigure,
   relaxationBiasFigure,
+  ...bmFigures,
+  ...spsaFigures,
+  spsaRbmFigure,
 ];

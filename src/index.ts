@@ -40,3 +40,13 @@ export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
 export { sequentialCellMoments } from "./exact/sequential-cells.js";
 export { AntitheticChains, unitLayers } from "./estimators/antithetic.js";
 export { Adam, type AdamOptions } from "./optim/adam.js";
+// SPSA / finite differences (issue 4): loss oracles, kernels with exact moments, test objectives, optimisers
+export * from "./problems/functions.js";
+export { RbmNegLogLikelihood, RbmExactSampleEstimator } from "./problems/rbm-objective.js";
+export { objectiveOracle, problemOracle, MAX_COUPLED_UNITS, type LossOracle } from "./estimators/oracle.js";
+export { SpsaKernel, spsa, spsaOne, requirePerturbation, MAX_EXACT_SPSA_DIMENSION, type SpsaOptions, type SpsaVariant } from "./estimators/spsa.js";
+export { FdKernel, fdsaForward, fdsaCentral, type FdOptions, type FdScheme } from "./estimators/finite-difference.js";
+export * from "./optim/types.js";
+export { spsaOptimize, resolveGains, type SpsaOptimizeOptions, type Calibration } from "./optim/spsa.js";
+export { fdsaOptimize, type FdsaOptimizeOptions } from "./optim/fdsa.js";
+export { sgdOptimize, type SgdOptions } from "./optim/sgd.js";

@@ -7,6 +7,7 @@ import { nrUnbiased } from "./nr-unbiased.js";
 import { stBias } from "./st-bias.js";
 import { stsBias } from "./sts-bias.js";
 import { t1Claims } from "./t1.js";
+import { bmClaims } from "./bm.js";
 import type { Claim } from "./types.js";
 import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.js";
 import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
@@ -30,7 +31,15 @@ export const claims: Claim[] = [
   relaxUnbiased,
   gsBias,
   stgBias,
+  ...bmClaims,
+  spsaBiasC2,
+  spsaVsCorrelation,
+  spsaEfficiency,
 ];
+import { spsaBiasC2 } from "./spsa-bias-c2.js";
+import { spsaEfficiency } from "./spsa-efficiency.js";
+import { spsaVsCorrelation } from "./spsa-vs-correlation.js";
+
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {

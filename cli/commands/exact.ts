@@ -1,7 +1,9 @@
+import { InputError } from "../../src/problems/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
+import { requirePerturbation } from "../../src/estimators/spsa.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
 
@@ -13,23 +15,33 @@ export const exactCommand: Command = {
   flags: {
     estimators: { type: "string", description: "comma-separated estimator ids (default: every applicable one)" },
     option: { type: "string", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
+    c: { type: "number", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const problem = loadProblem(args.positional[0]);
     const theta = problem.initialParams();
     const opts = parseOptions(args.flags.option as string | undefined);
+    if (args.flags.c !== undefined) opts.c = requirePerturbation(Number(args.flags.c), "--c");
     const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
     const instances: Record<string, { noise: string; instance: EstimatorInstance }> = {};
     const skipped: Record<string, string> = {};
     for (const spec of specs) {
       const why = spec.applicable(problem);
       if (why) {
-        if (args.flags.estimators) throw new Error(`estimator ${spec.id}: ${why}`);
+        if (args.flags.estimators) throw new InputError(`estimator ${spec.id}: ${why}`);
         skipped[spec.id] = why;
         continue;
       }
-      const inst = spec.create(problem, theta, opts);
+      let inst;
+      try {
+        inst = spec.create(problem, theta, opts);
+      } catch (e) {
+        // an option that does not fit this estimator (e.g. K for RLOO) is an error only when it was asked for
+        if (!(e instanceof InputError) || args.flags.estimators) throw e;
+        skipped[spec.id] = e.message;
+        continue;
+      }
       if (spec.noise === "custom" && !inst.exactMoments) {
         skipped[spec.id] = "noise cannot be enumerated; use stochgrad estimate";
         continue;
@@ -37,6 +49,7 @@ export const exactCommand: Command = {
       instances[spec.id] = { noise: spec.noise, instance: inst };
     }
     const r = exactAnalysis(problem, theta, instances);
+    for (const [id, why] of Object.entries(r.unavailable ?? {})) skipped[id] = why;
     const est: Record<string, unknown> = {};
     for (const [id, m] of Object.entries(r.estimators)) {
       const bias = m.mean.map((v, k) => v - r.gradient[k]);

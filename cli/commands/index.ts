@@ -3,7 +3,9 @@ import type { Command } from "../types.js";
 import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";
 import { compareCommand } from "./compare.js";
+import { spsaCommand } from "./spsa.js";
 import { verifyCommand } from "./verify.js";
+import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
 
 export const commands: Record<string, Command> = {
@@ -13,4 +15,6 @@ export const commands: Record<string, Command> = {
   estimators: estimatorsCommand,
   render: renderCommand,
   compare: compareCommand,
+  spsa: spsaCommand,
+  rbm: rbmCommand,
 };

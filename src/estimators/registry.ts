@@ -7,6 +7,8 @@ import { correlation, correlationConstant, correlationHDependent, correlationMov
 import { exact } from "./exact.js";
 import { learnedPredictor, learnedPredictorOnline } from "./learned-predictor.js";
 import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
+import { fdsaCentral, fdsaForward } from "./finite-difference.js";
+import { spsa, spsaOne } from "./spsa.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
 import { rloo } from "./rloo.js";
@@ -42,6 +44,10 @@ export const estimators = {
   "st-gumbel": stGumbel,
   rebar,
   relax,
+  spsa,
+  "spsa-one": spsaOne,
+  "fdsa-forward": fdsaForward,
+  "fdsa-central": fdsaCentral,
 } satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorId = keyof typeof estimators;

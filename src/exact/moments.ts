@@ -15,7 +15,7 @@
  * (ĝₖ = coef_{unit(k)}·Dₖ, Dₖ = ∂a_{unit(k)}/∂θₖ fixed in the block). Same numbers as the
  * general path up to rounding (tested), O(nUnits) instead of O(nParams) per configuration.
  */
-import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, InputError, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
 import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
 import { enumerateConfigurations } from "./enumerate.js";
@@ -36,6 +36,8 @@ export interface ExactAnalysis {
    * scale s, P(h = 0) and E[h] per unit), reported by `stochgrad exact`. Absent otherwise.
    */
   units?: { index: number; layer: number; type: string; s: number | null; zeroProbability: number; meanOutput: number }[];
+  /** estimators whose own exactMoments declined (too costly), with the reason */
+  unavailable?: Record<string, string>;
 }
 
 export interface ExactOptions {
@@ -59,7 +61,14 @@ export function exactAnalysis(problem: BinaryProblem, theta: Float64Array, insta
   const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
   const res = blockable ? blockPath(problem, theta, enumerated) : generalPath(problem, theta, enumerated);
   for (const [key, e] of Object.entries(instances)) {
-    if (e.noise === "custom" && e.instance.exactMoments) res.estimators[key] = e.instance.exactMoments(theta);
+    if (e.noise !== "custom" || !e.instance.exactMoments) continue;
+    try {
+      res.estimators[key] = e.instance.exactMoments(theta);
+    } catch (err) {
+      // an estimator's own exact engine may decline an unaffordable enumeration
+      if (!(err instanceof InputError)) throw err;
+      (res.unavailable ??= {})[key] = err.message;
+    }
   }
   return res;
 }

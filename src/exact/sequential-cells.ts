@@ -60,6 +60,23 @@ export function sequentialCellMoments(instance: EstimatorInstance, theta: Float6
       }
     }
   };
+  // Counting pass first: refuse an unaffordable enumeration before doing any estimator work.
+  let counted = 0;
+  const count = (depth: number) => {
+    if (depth === D) {
+      if (++counted > MAX_SEQUENTIAL_CELLS) throw new InputError(`exact cell enumeration exceeds ${MAX_SEQUENTIAL_CELLS} cells; use Monte Carlo`);
+      return;
+    }
+    const d = order[depth];
+    const cuts = [0, ...breakpoints(d, w).filter((x) => x > 0 && x < 1).sort((a, b) => a - b), 1];
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const l = cuts[k + 1] - cuts[k];
+      if (!(l > 0)) continue;
+      w[d] = cuts[k] + 0.5 * l;
+      count(depth + 1);
+    }
+  };
+  count(0);
   const rec = (depth: number, vol: number) => {
     if (depth === D) return leaf(vol);
     const d = order[depth];

@@ -1,0 +1,186 @@
+/**
+ * `stochgrad spsa optimize`: SPSA (or FDSA) with Spall's gains on a built-in test function or on
+ * a belief-net problem file, over one or more seeds; writes a JSON record and a figure (median
+ * and quartile band of L(θₖ)/L(θ₀) against loss measurements) rendered from the record.
+ */
+import path from "node:path";
+import { renderRecord } from "../../analysis/figures.js";
+import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
+import { bandSeries } from "../../figures/spsa.js";
+import type { FigureRecord } from "../../figures/types.js";
+import { assertEnumerable } from "../../src/exact/enumerate.js";
+import { expectedLoss } from "../../src/exact/dual.js";
+import { objectiveOracle, problemOracle, type LossOracle } from "../../src/estimators/oracle.js";
+import { fdsaOptimize } from "../../src/optim/fdsa.js";
+import { spsaOptimize } from "../../src/optim/spsa.js";
+import { validateGains, type OptimResult } from "../../src/optim/types.js";
+import { getObjective, requireDimension } from "../../src/problems/functions.js";
+import { InputError } from "../../src/problems/types.js";
+import { Stream } from "../../src/random/stream.js";
+import { loadProblem } from "../common.js";
+import { Progress } from "../progress.js";
+import type { Command } from "../types.js";
+import { VERSION } from "../version.js";
+
+function quantile(x: number[], q: number): number {
+  const s = x.slice().sort((u, v) => u - v);
+  const pos = q * (s.length - 1);
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
+}
+
+function parseTheta(raw: string, p: number): Float64Array {
+  const parts = raw.split(",").map((s) => s.trim());
+  const v = parts.map((s, i) => {
+    const x = Number(s);
+    if (s === "" || !Number.isFinite(x)) throw new InputError(`--theta0: entry ${i} is not a finite number ("${s}")`);
+    return x;
+  });
+  requireDimension(v, p, "--theta0");
+  return Float64Array.from(v);
+}
+
+export const spsaCommand: Command = {
+  name: "spsa",
+  summary: "SPSA / FDSA optimisation with Spall's gains on a test function or a problem file (JSON record + figure).",
+  usage:
+    "stochgrad spsa optimize --function skewed-quartic|quadratic|rosenbrock|problem.json [--iterations N] [--a A] [--c C] [--A A] [--alpha α] [--gamma γ] [--seed S] [--seeds K] [--noise σ] [--method spsa|fdsa] [--out DIR]",
+  flags: {
+    function: { type: "string", description: "skewed-quartic | quadratic | rosenbrock | a belief-net problem .json (sampled loss)" },
+    iterations: { type: "int", description: "iterations N", default: 1000 },
+    a: { type: "number", description: "step-size numerator a in aₖ = a/(k+1+A)^α (required unless --calibrate)" },
+    c: { type: "number", description: "perturbation numerator c in cₖ = c/(k+1)^γ", default: 0.1 },
+    A: { type: "number", description: "stability constant A (default 10% of the iterations)" },
+    alpha: { type: "number", description: "step decay exponent α", default: 0.602 },
+    gamma: { type: "number", description: "perturbation decay exponent γ", default: 0.101 },
+    seed: { type: "string", description: "root seed; run k uses fork(`run/k`)", default: "1" },
+    seeds: { type: "int", description: "number of independent runs", default: 1 },
+    method: { type: "string", description: "spsa | fdsa (central differences; same gains)", default: "spsa" },
+    dimension: { type: "int", description: "dimension p of a test function (defaults: quartic 10, quadratic 10, rosenbrock 2)" },
+    noise: { type: "number", description: "additive N(0, σ²) measurement noise on a test function", default: 0 },
+    theta0: { type: "string", description: "starting point, comma-separated (default: the function's θ₀ or the problem's parameters)" },
+    perturbations: { type: "int", description: "SPSA perturbations averaged per step", default: 1 },
+    crn: { type: "boolean", description: "common random numbers for the two measurements of a difference" },
+    calibrate: { type: "number", description: "calibrate a so the first steps change θᵢ by about this much (10 gradient measurements)" },
+    blocking: { type: "number", description: "reject a step that raises the measured loss by more than this tolerance" },
+    out: { type: "string", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
+    help: { type: "boolean", description: "show this help" },
+  },
+  async run(args) {
+    const f = args.flags;
+    const sub = args.positional[0];
+    if (sub !== "optimize") throw new InputError(`spsa: unknown subcommand ${sub === undefined ? "(none)" : `"${sub}"`} (expected: stochgrad spsa optimize ...)`);
+    if (args.positional.length > 1) throw new InputError(`spsa optimize: unexpected argument "${args.positional[1]}"`);
+    const fn = f.function as string | undefined;
+    if (!fn) throw new InputError("--function: required (skewed-quartic, quadratic, rosenbrock, or a problem .json file)");
+    const iterations = Number(f.iterations);
+    if (iterations < 1) throw new InputError(`--iterations: expected an integer ≥ 1, got ${iterations}`);
+    const seeds = Number(f.seeds);
+    if (seeds < 1) throw new InputError(`--seeds: expected an integer ≥ 1, got ${seeds}`);
+    const method = String(f.method);
+    if (method !== "spsa" && method !== "fdsa") throw new InputError(`--method: expected spsa or fdsa, got "${method}"`);
+    const sigma = Number(f.noise);
+    let oracle: LossOracle;
+    let monitor: (t: Float64Array) => number;
+    let theta0: Float64Array;
+    let described: unknown;
+    if (fn.endsWith(".json")) {
+      const problem = loadProblem(fn);
+      if (sigma !== 0) throw new InputError("--noise: a problem file's loss is already stochastic (its units' noise); --noise applies to test functions only");
+      if (f.dimension !== undefined) throw new InputError("--dimension: applies to test functions only (a problem file fixes its parameters)");
+      assertEnumerable(problem);
+      oracle = problemOracle(problem);
+      monitor = (t) => expectedLoss(problem, t);
+      theta0 = problem.initialParams();
+      described = problem.toJSON();
+    } else {
+      const obj = getObjective(fn, f.dimension === undefined ? undefined : Number(f.dimension));
+      oracle = objectiveOracle(obj, sigma);
+      monitor = (t) => obj.value(t);
+      theta0 = obj.initialParams();
+      described = obj.toJSON();
+    }
+    if (f.theta0 !== undefined) theta0 = parseTheta(String(f.theta0), oracle.dimension);
+    const calibrateStep = f.calibrate === undefined ? undefined : Number(f.calibrate);
+    if (f.a === undefined && calibrateStep === undefined) throw new InputError("--a: required unless --calibrate is given");
+    if (f.a !== undefined && calibrateStep !== undefined) throw new InputError("--calibrate: sets a from measurements; give either --a or --calibrate, not both");
+    const gainsIn = { a: f.a === undefined ? 1 : Number(f.a), c: Number(f.c), A: f.A === undefined ? Math.floor(0.1 * iterations) : Number(f.A), alpha: Number(f.alpha), gamma: Number(f.gamma) };
+    validateGains(gainsIn);
+    if (method === "fdsa" && calibrateStep !== undefined) throw new InputError("--calibrate: available for --method spsa only");
+    const out = ensureWritableDir(String(f.out));
+    const seed = String(f.seed);
+    const root = Stream.fromSeed(seed);
+    const bar = new Progress("spsa");
+    const runs: OptimResult[] = [];
+    const common = {
+      c: gainsIn.c,
+      A: gainsIn.A,
+      alpha: gainsIn.alpha,
+      gamma: gainsIn.gamma,
+      iterations,
+      monitor,
+      crn: Boolean(f.crn),
+      blockingTolerance: f.blocking === undefined ? undefined : Number(f.blocking),
+      recordEvery: Math.max(1, Math.ceil(iterations / 200)),
+    };
+    for (let k = 0; k < seeds; k++) {
+      const s = root.fork(`run/${k}`);
+      runs.push(
+        method === "spsa"
+          ? spsaOptimize(oracle, theta0, { ...common, a: f.a === undefined ? undefined : gainsIn.a, perturbations: Number(f.perturbations), calibrate: calibrateStep === undefined ? undefined : { measurements: 10, step: calibrateStep } }, s)
+          : fdsaOptimize(oracle, theta0, { ...common, a: gainsIn.a }, s),
+      );
+      bar.update(k + 1, seeds);
+    }
+    bar.done();
+    const ratios = runs.map((r) => r.finalLoss / r.initialLoss);
+    const ratiosAvg = runs.map((r) => r.finalLossAveraged / r.initialLoss);
+    const summary = (x: number[]) => ({ median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: Math.min(...x), max: Math.max(...x) });
+    const record = {
+      kind: "stochgrad.spsa-optimize",
+      versions: { stochgrad: VERSION },
+      function: fn,
+      objective: described,
+      method,
+      seed,
+      seeds,
+      options: { ...gainsIn, a: runs[0].gains.a, iterations, noise: sigma, perturbations: Number(f.perturbations), crn: Boolean(f.crn), calibrate: calibrateStep ?? null, blocking: f.blocking ?? null, theta0: Array.from(theta0) },
+      initialLoss: runs[0].initialLoss,
+      evaluationsPerRun: runs[0].evaluations,
+      finalRatio: summary(ratios),
+      finalRatioAveragedIterate: summary(ratiosAvg),
+      runs: runs.map((r, k) => ({ run: k, ...r })),
+    };
+    writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
+    const fig: FigureRecord = {
+      kind: "stochgrad.figure",
+      id: "spsa-optimize",
+      title: `${method.toUpperCase()} on ${fn}`,
+      caption: `L(θₖ)/L(θ₀) (exact loss) against loss measurements, median and interquartile band over ${seeds} seed(s).`,
+      seed,
+      quick: false,
+      data: { finalRatio: record.finalRatio },
+      charts: [
+        {
+          name: "",
+          spec: {
+            title: `${method.toUpperCase()} on ${path.basename(fn)}: L(θₖ)/L(θ₀) over ${seeds} seed(s)`,
+            x: { label: "loss measurements (log scale)", log: true },
+            y: { label: "L(θₖ) / L(θ₀) (exact, log scale)", log: true },
+            series: [bandSeries(runs, `${method.toUpperCase()} (a = ${+runs[0].gains.a.toPrecision(4)}, c = ${gainsIn.c})`, 0)],
+          },
+        },
+      ],
+    };
+    writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
+    const files = renderRecord(fig, out);
+    const fmt = (v: number) => v.toExponential(3);
+    process.stdout.write(
+      `${method} on ${fn}: ${seeds} run(s) × ${runs[0].evaluations} loss measurements, L(θ₀) = ${runs[0].initialLoss.toPrecision(6)}\n` +
+        `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
+        `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
+        `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`,
+    );
+    return 0;
+  },
+};
