@@ -237,3 +237,31 @@ describe("data", () => {
     expect(b[4500]).toBeCloseTo(0.9, 12);
   });
 });
+
+describe("binary (0/1) products", () => {
+  it("match the dense GEMM for sparse binary left factors", async () => {
+    const { binaryTimes, binaryTransposeTimes, binaryTransposeTimes2, binaryDensity } = await import("../../src/linalg/binary.js");
+    const s = Stream.fromSeed("binary");
+    const n = 13, K = 37, N = 11;
+    const A = s.uniforms(new Float64Array(n * K)).map((u) => +(u < 0.2));
+    const A2 = s.uniforms(new Float64Array(n * K)).map((u) => +(u < 0.3));
+    const B = s.normals(new Float64Array(K * N));
+    const H = s.normals(new Float64Array(n * N));
+    const H2 = s.normals(new Float64Array(n * N));
+    expect(binaryDensity(new Float64Array([0, 1, 0.5]))).toBe(-1);
+    const C1 = s.normals(new Float64Array(n * N));
+    const C2 = C1.slice();
+    binaryTimes(A, n, K, B, N, C1, 0.5);
+    gemmNaive(false, false, n, N, K, 0.5, A, K, B, N, 1, C2, N);
+    expect(relErr(C1, C2)).toBeLessThan(1e-14);
+    const G1 = new Float64Array(K * N);
+    const G2 = new Float64Array(K * N);
+    binaryTransposeTimes(A, n, K, H, N, G1, 0.25);
+    gemmNaive(true, false, K, N, n, 0.25, A, K, H, N, 0, G2, N);
+    expect(relErr(G1, G2)).toBeLessThan(1e-14);
+    const G3 = new Float64Array(K * N);
+    binaryTransposeTimes2(A, H, n, 0.25, A2, H2, n, -0.5, K, N, G3);
+    gemmNaive(true, false, K, N, n, -0.5, A2, K, H2, N, 1, G2, N);
+    expect(relErr(G3, G2)).toBeLessThan(1e-14);
+  });
+});
