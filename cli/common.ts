@@ -1,6 +1,7 @@
 /** Helpers shared by CLI commands. */
 import { readJsonFile } from "../analysis/io.js";
 import { problemFromJSON } from "../src/problems/json.js";
+import "../src/problems/noisy-kinds.js";
 import { InputError, type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorOptions } from "../src/estimators/types.js";
 

@@ -1,11 +1,38 @@
 /**
  * Every claim the suite checks, in report order. Each issue adds its claim modules here.
  */
+import { lpVarianceReduction } from "./lp-variance-reduction.js";
+import { nrSparse } from "./nr-sparse.js";
+import { nrUnbiased } from "./nr-unbiased.js";
+import { stBias } from "./st-bias.js";
+import { stsBias } from "./sts-bias.js";
 import { t1Claims } from "./t1.js";
 import { bmClaims } from "./bm.js";
 import type { Claim } from "./types.js";
+import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.js";
+import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
+import { gsBias, stgBias } from "./relaxation-bias.js";
+import { rlooUnbiased } from "./rloo-unbiased.js";
+import { disarmVariance } from "./disarm-variance.js";
 
-export const claims: Claim[] = [...t1Claims, ...bmClaims];
+export const claims: Claim[] = [
+  ...t1Claims,
+  nrUnbiased,
+  nrSparse,
+  lpVarianceReduction,
+  stBias,
+  stsBias,
+  rlooUnbiased,
+  arUnbiased,
+  armUnbiased,
+  disarmUnbiased,
+  disarmVariance,
+  rebarUnbiased,
+  relaxUnbiased,
+  gsBias,
+  stgBias,
+  ...bmClaims,
+];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */
 export function selectClaims(only: string | undefined, all: Claim[] = claims): Claim[] {

@@ -50,6 +50,7 @@ export const exactCommand: Command = {
       expectedLoss: r.expectedLoss,
       lossVariance: r.lossVariance,
       gradient: nestVector(problem, r.gradient),
+      ...(r.units ? { units: r.units } : {}),
       estimators: est,
       skipped,
     });

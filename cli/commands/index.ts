@@ -2,6 +2,7 @@
 import type { Command } from "../types.js";
 import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";
+import { compareCommand } from "./compare.js";
 import { verifyCommand } from "./verify.js";
 import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
@@ -13,4 +14,5 @@ export const commands: Record<string, Command> = {
   estimators: estimatorsCommand,
   render: renderCommand,
   rbm: rbmCommand,
+  compare: compareCommand,
 };

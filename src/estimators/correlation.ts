@@ -6,7 +6,7 @@
  * with no small-perturbation assumption, and for a delayed non-differentiable reward L.
  * The variance-minimising per-unit baseline is L̄ᵢ = E[(hᵢ−σᵢ)² L] / E[(hᵢ−σᵢ)²].
  */
-import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 
@@ -65,7 +65,7 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
     unbiased,
     noise: "units",
     defaults,
-    applicable: (problem) => (kind === "optimal" && problem.nUnits > 24 ? `the exact optimal baseline enumerates 2^${problem.nUnits} states; use correlation-optimal-online` : null),
+    applicable: (problem) => requireBernoulliUnits(problem) ?? (kind === "optimal" && problem.nUnits > 24 ? `the exact optimal baseline enumerates 2^${problem.nUnits} states; use correlation-optimal-online` : null),
     create(problem: BinaryProblem, theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
       const opt = { ...defaults, ...options };
       const n = problem.nUnits;

@@ -5,8 +5,18 @@
 import { InputError } from "../problems/types.js";
 import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
 import { exact } from "./exact.js";
+import { learnedPredictor, learnedPredictorOnline } from "./learned-predictor.js";
+import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
 import type { EstimatorSpec } from "./types.js";
+import { rloo } from "./rloo.js";
+import { ar } from "./ar.js";
+import { arm } from "./arm.js";
+import { disarm } from "./disarm.js";
+import { gumbelSoftmax } from "./gumbel-softmax.js";
+import { stGumbel } from "./st-gumbel.js";
+import { rebar } from "./rebar.js";
+import { relax } from "./relax.js";
 
 export const estimators = {
   exact,
@@ -18,6 +28,20 @@ export const estimators = {
   "correlation-hdep": correlationHDependent,
   "straight-through": straightThrough,
   "straight-through-sigmoid": straightThroughSigmoid,
+  "learned-predictor": learnedPredictor,
+  "learned-predictor-online": learnedPredictorOnline,
+  pathwise,
+  "pathwise-threshold": pathwiseThreshold,
+  sts,
+  "score-injected": scoreInjected,
+  rloo,
+  ar,
+  arm,
+  disarm,
+  "gumbel-softmax": gumbelSoftmax,
+  "st-gumbel": stGumbel,
+  rebar,
+  relax,
 } satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorId = keyof typeof estimators;

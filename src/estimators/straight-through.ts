@@ -7,7 +7,7 @@
  * Biased in general (the natural negative control for Theorem 1); the sigmoid-adjusted form
  * is exactly unbiased for a single unit whose loss is linear in h.
  */
-import type { BinaryProblem } from "../problems/types.js";
+import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
 function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
@@ -19,7 +19,7 @@ function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
     unbiased: false,
     noise: "units",
     defaults: {},
-    applicable: (problem) => (problem.backpropSurrogate ? null : `problem kind "${problem.kind}" has no differentiable path from h to L (straight-through needs back-propagation)`),
+    applicable: (problem) => requireBernoulliUnits(problem) ?? (problem.backpropSurrogate ? null : `problem kind "${problem.kind}" has no differentiable path from h to L (straight-through needs back-propagation)`),
     create(problem: BinaryProblem): EstimatorInstance {
       const back = problem.backpropSurrogate;
       if (!back) throw new Error(`${id}: ${this.applicable(problem)}`);

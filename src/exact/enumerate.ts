@@ -32,6 +32,7 @@ export type Visitor = (ws: Workspace, u: Float64Array, p: number, L: number, ste
 
 /** Throws unless the problem is small enough to enumerate. */
 export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UNITS): void {
+  if (problem.unitNoise === "injected") throw new InputError(`problem kind "${problem.kind}" has units with injected noise; enumeration of binary configurations does not apply (use exactAnalysis, which integrates its noise)`);
   if (problem.nUnits > max) throw new InputError(`problem has ${problem.nUnits} binary units; exact enumeration supports at most ${max} (2^${max} states)`);
 }
 

@@ -31,6 +31,11 @@ export interface ExactAnalysis {
   states: number;
   /** Σ p(h); equals 1 up to rounding */
   totalProbability: number;
+  /**
+   * Per-unit exact facts for problems with non-Bernoulli units (noisy-net: unit type, noise
+   * scale s, P(h = 0) and E[h] per unit), reported by `stochgrad exact`. Absent otherwise.
+   */
+  units?: { index: number; layer: number; type: string; s: number | null; zeroProbability: number; meanOutput: number }[];
 }
 
 export interface ExactOptions {
@@ -46,6 +51,10 @@ type Entry = { noise: string; instance: EstimatorInstance };
  * non-enumerable noise are omitted from `estimators`.
  */
 export function exactAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, Entry> = {}, options: ExactOptions = {}): ExactAnalysis {
+  // Problems with non-Bernoulli noise (noisy rectifiers, STS; src/problems/noisy-net.ts) bring
+  // their own exact reference (nested quadrature) instead of enumeration.
+  const own = (problem as { exactReference?: (t: Float64Array, i: Record<string, Entry>) => ExactAnalysis }).exactReference;
+  if (own) return own.call(problem, theta, instances);
   const enumerated = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
   const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
   const res = blockable ? blockPath(problem, theta, enumerated) : generalPath(problem, theta, enumerated);

@@ -5,6 +5,16 @@
  *   {"kind":"sbn","input":[1,0,1],"layers":[{"weights":[[...]],"bias":[...]}, ...],
  *    "loss":{"kind":"squared","target":[...]} | {"kind":"table","table":[2^m numbers]}}
  *   {"kind":"delayed","steps":4,"states":5,"start":2,"policy":[5 logits],"reward":[5 numbers]}
+ * Units with injected noise (registered by src/problems/noisy-kinds.ts; see noisy-net.ts):
+ *   {"kind":"noisy-single","unit":{"type":"noisy-rectifier","s":0.5},"a":0.3,
+ *    "loss":{"kind":"squared","target":0.45} | {"kind":"linear","weights":[c]}}
+ *   {"kind":"noisy-net","input":[...],"layers":[{"unit":UNIT,"weights":[[...]],"bias":[...]}, ...],
+ *    "loss":{"kind":"squared","target":[...]} | {"kind":"linear","weights":[...]}}
+ *   UNIT = {"type":"noisy-rectifier","s":s}  h = max(0, a+z), z ~ N(0, s²)
+ *        | {"type":"noisy-sigmoid","s":s}    h = σ(a+z)
+ *        | {"type":"hard-threshold","s":s}   h = 1[a+z > 0]
+ *        | {"type":"sts"}                    h = b·√σ(a), b ~ Bernoulli(√σ(a))   (1308.3432 §3)
+ *   s must be a finite number > 0; an unknown type is an InputError listing the known ones.
  * Every error names the offending path. Other issues register further kinds through
  * `registerProblemKind`.
  */

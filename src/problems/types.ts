@@ -23,6 +23,12 @@ export interface Workspace {
 export interface BinaryProblem {
   /** "single" | "sbn" | "delayed" | user kinds */
   readonly kind: string;
+  /**
+   * Absent or "bernoulli": hᵢ = 1[uᵢ < σ(aᵢ)] (enumerable). "injected": units carry their own
+   * noise (noisy rectifiers, STS units; src/problems/noisy-net.ts), so estimators built on
+   * Bernoulli units do not apply and the exact engine defers to the problem's `exactReference`.
+   */
+  readonly unitNoise?: "bernoulli" | "injected";
   /** Number of binary stochastic units (= length of the unit noise vector). */
   readonly nUnits: number;
   /** Number of parameters θ. */
@@ -88,6 +94,11 @@ export function requireFinite(x: unknown, where: string): number {
     throw new InputError(`${where}: expected a finite number, got ${typeof x === "number" ? String(x) : JSON.stringify(x)}`);
   }
   return x;
+}
+
+/** null when the problem's units are Bernoulli(σ(a)), else the reason estimators that need them do not apply. */
+export function requireBernoulliUnits(problem: BinaryProblem): string | null {
+  return problem.unitNoise === "injected" ? `problem kind "${problem.kind}" has units with injected noise, not Bernoulli(σ(a)) units` : null;
 }
 
 /** g += Σᵢ coef[i] · ∂aᵢ/∂θ, using the problem's batched form when it has one. */

@@ -1,0 +1,169 @@
+/**
+ * Side-by-side comparison of estimators on one problem: per estimator its mean, variance, bias
+ * and cost (loss evaluations per estimate), exact where the noise allows (unit enumeration,
+ * closed forms, piecewise-affine cells, single-unit quadrature) and seeded Monte Carlo
+ * otherwise. The record is plain JSON; charts are built from the record.
+ */
+import type { ChartSpec } from "./charts.js";
+import { exactAnalysis } from "../src/exact/moments.js";
+import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
+import { sampleMoments } from "../src/estimators/sample.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
+import { InputError, type BinaryProblem } from "../src/problems/types.js";
+import type { Stream } from "../src/random/stream.js";
+import { zCritical } from "../src/stats/tests.js";
+
+export interface EstimatorComparison {
+  id: string;
+  title: string;
+  unbiasedByTheory: boolean;
+  /** "exact" (enumeration / closed form / quadrature) or "monte-carlo" */
+  method: "exact" | "monte-carlo";
+  lossEvaluations: number;
+  mean: number[];
+  variance: number[];
+  /** Σ_k Var[ĝ_k] */
+  totalVariance: number;
+  /** Σ_k Var[ĝ_k] × loss evaluations: the variance at equal numbers of loss evaluations */
+  varianceTimesCost: number;
+  /** mean − exact gradient (when the gradient is exact) */
+  bias: number[] | null;
+  /** Monte Carlo only: samples, standard errors and max |z| of the bias against the exact gradient */
+  samples?: number;
+  standardError?: number[];
+  maxAbsZ?: number;
+  /** Bonferroni critical value at α for maxAbsZ */
+  zCritical?: number;
+  state?: Record<string, unknown>;
+}
+
+export interface ComparisonRecord {
+  kind: "stochgrad.comparison";
+  problem: unknown;
+  options: EstimatorOptions;
+  seed: string;
+  exactRequested: boolean;
+  samples: number;
+  alpha: number;
+  expectedLoss: number | null;
+  gradient: number[] | null;
+  estimators: EstimatorComparison[];
+}
+
+export interface CompareOptions {
+  exact: boolean;
+  samples: number;
+  seed: string;
+  alpha: number;
+  options: EstimatorOptions;
+  stream: Stream;
+  onProgress?: (done: number, total: number) => void;
+  /** called before measuring, e.g. to warm up an online estimator */
+  prepare?: (id: string, inst: EstimatorInstance) => void;
+}
+
+function sum(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += v[k];
+  return s;
+}
+
+/**
+ * Compare `specs` on `problem` at its initial θ. With `exact`, every estimator whose noise allows
+ * it gets exact moments and the rest fall back to Monte Carlo; without, all use `samples` seeded
+ * draws (stream.fork(`estimator/${id}`)). Throws InputError for inapplicable estimators.
+ */
+export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[], o: CompareOptions): ComparisonRecord {
+  if (!Number.isInteger(o.samples) || o.samples < 2) throw new InputError(`--samples: need an integer ≥ 2, got ${o.samples}`);
+  const theta = problem.initialParams();
+  const enumerable = problem.nUnits <= MAX_ENUMERABLE_UNITS;
+  const insts: { spec: EstimatorSpec; inst: EstimatorInstance }[] = [];
+  for (const spec of specs) {
+    const why = spec.applicable(problem);
+    if (why) throw new InputError(`--estimators: ${spec.id} does not apply to this problem: ${why}`);
+    const inst = spec.create(problem, theta, o.options);
+    o.prepare?.(spec.id, inst);
+    insts.push({ spec, inst });
+  }
+  const exactSet: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+  if (o.exact && enumerable) {
+    for (const { spec, inst } of insts) if (spec.noise !== "custom" || inst.exactMoments) exactSet[spec.id] = { noise: spec.noise, instance: inst };
+  }
+  const ref = enumerable ? exactAnalysis(problem, theta, exactSet) : null;
+  const grad = ref ? ref.gradient : null;
+  const out: EstimatorComparison[] = [];
+  insts.forEach(({ spec, inst }, idx) => {
+    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations };
+    const ex = ref?.estimators[spec.id];
+    if (ex) {
+      const tv = sum(ex.variance);
+      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(ex.mean, (v, k) => v - grad[k]) : null, state: inst.describeState?.() });
+    } else {
+      const m = sampleMoments(inst, theta, o.samples, o.stream.fork(`estimator/${spec.id}`));
+      const tv = sum(m.variance);
+      let maxAbsZ: number | undefined;
+      if (grad) {
+        maxAbsZ = 0;
+        for (let k = 0; k < grad.length; k++) {
+          const d = m.mean[k] - grad[k];
+          const z = m.standardError[k] > 0 ? Math.abs(d) / m.standardError[k] : d === 0 ? 0 : Infinity;
+          maxAbsZ = Math.max(maxAbsZ, z);
+        }
+      }
+      out.push({ ...base, method: "monte-carlo", mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(m.mean, (v, k) => v - grad[k]) : null, samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
+    }
+    o.onProgress?.(idx + 1, insts.length);
+  });
+  return {
+    kind: "stochgrad.comparison",
+    problem: problem.toJSON(),
+    options: o.options,
+    seed: o.seed,
+    exactRequested: o.exact,
+    samples: o.samples,
+    alpha: o.alpha,
+    expectedLoss: ref ? ref.expectedLoss : null,
+    gradient: grad ? Array.from(grad) : null,
+    estimators: out,
+  };
+}
+
+/** Charts of a comparison record: total variance and variance × cost (log scale), and |bias|. */
+export function comparisonCharts(rec: ComparisonRecord, title: string): { name: string; spec: ChartSpec }[] {
+  const ids = rec.estimators.map((e) => `${e.id}${e.method === "monte-carlo" ? " (MC)" : ""}`);
+  const pos = (x: number) => (x > 0 ? x : Number.NaN);
+  const charts: { name: string; spec: ChartSpec }[] = [
+    {
+      name: "variance",
+      spec: {
+        title: `${title}: Σₖ Var[ĝₖ] per estimate and at equal loss evaluations`,
+        kind: "bar",
+        categories: ids,
+        x: { label: "estimator ((MC) = seeded Monte Carlo, else exact)" },
+        y: { label: "variance (squared gradient units, log scale)", log: true },
+        series: [
+          { label: "Σ Var[ĝ] per estimate", points: rec.estimators.map((e, i) => [i, pos(e.totalVariance)]) },
+          { label: "Σ Var[ĝ] × loss evaluations", points: rec.estimators.map((e, i) => [i, pos(e.varianceTimesCost)]) },
+        ],
+      },
+    },
+  ];
+  if (rec.gradient) {
+    charts.push({
+      name: "bias",
+      spec: {
+        title: `${title}: max |E[ĝ] − ∇E[L]| over parameters`,
+        kind: "bar",
+        categories: ids,
+        x: { label: "estimator ((MC) = seeded Monte Carlo, else exact)" },
+        y: { label: "max |bias| (gradient units, log scale; absent = 0)", log: true },
+        series: [
+          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(Math.max(...(e.bias ?? [0]).map(Math.abs)))]) },
+          // a Monte Carlo |bias| below z*·SE is not distinguishable from 0 at α
+          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * Math.max(...e.standardError)) : Number.NaN]) },
+        ],
+      },
+    });
+  }
+  return charts;
+}
