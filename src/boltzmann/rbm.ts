@@ -311,6 +311,8 @@ export interface RbmTrainOptions {
   batchSize: number;
   /** use p(h|v) for hPos/hNeg (Rao–Blackwellised, as scikit-learn) rather than sampled h */
   meanFieldHidden: boolean;
+  /** learning-rate decay d: epoch e (0-based) uses η/(1 + d·e); 0 = constant (Tieleman 2008 decays η for PCD) */
+  lrDecay?: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true };
@@ -322,6 +324,7 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
   if (!Number.isInteger(o.chains) || o.chains < 1) throw new InputError(`--chains: expected an integer ≥ 1, got ${o.chains}`);
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new InputError(`--lr: expected a finite learning rate > 0, got ${o.learningRate}`);
   if (!(o.momentum >= 0 && o.momentum < 1)) throw new InputError(`--momentum: expected a number in [0, 1), got ${o.momentum}`);
+  if (o.lrDecay !== undefined && (!(o.lrDecay >= 0) || !Number.isFinite(o.lrDecay))) throw new InputError(`--lr-decay: expected a finite number ≥ 0, got ${o.lrDecay}`);
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new InputError(`--weight-decay: expected a finite number ≥ 0, got ${o.weightDecay}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new InputError(`--batch: expected an integer ≥ 1, got ${o.batchSize}`);
   return o;
@@ -348,6 +351,8 @@ export class RbmTrainer {
   readonly options: RbmTrainOptions;
   stream: Stream;
   updates = 0;
+  /** multiplies the learning rate (set per epoch from `lrDecay`) */
+  learningRateScale = 1;
   /** the last gradient estimate (flat layout buffers) */
   readonly grad: RbmGradient;
   private readonly velocity: Float64Array;
@@ -440,7 +445,7 @@ export class RbmTrainer {
     const vel = this.velocity;
     const nw = rbm.W.length;
     const mu = o.momentum;
-    const lr = o.learningRate;
+    const lr = o.learningRate * this.learningRateScale;
     const wd = o.weightDecay;
     for (let k = 0; k < nw; k++) {
       vel[k] = mu * vel[k] + lr * (g.W[k] - wd * rbm.W[k]);

@@ -44,6 +44,9 @@ describe("stochgrad rbm", () => {
     const lr = run(["rbm", "train", "--lr", "-0.1", "--out", out]);
     expect(lr.code).toBe(2);
     expect(lr.err).toMatch(/--lr: expected a finite learning rate > 0/);
+    const dec = run(["rbm", "train", "--lr-decay", "-1", "--out", out]);
+    expect(dec.code).toBe(2);
+    expect(dec.err).toMatch(/--lr-decay: expected a finite number ≥ 0/);
     const bad = path.join(d, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ kind: "stochgrad.rbm", nVisible: 784, nHidden: 2, W: [[0, 0]], b: [], c: [0, 0] }));
     const ev = run(["rbm", "eval", bad]);
