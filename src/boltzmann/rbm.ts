@@ -151,7 +151,7 @@ export function energy(rbm: Rbm, v: ArrayLike<number>, h: ArrayLike<number>): nu
  * stably. Shapes: V (n×nV), out (n). `act` is optional scratch (n×nH).
  */
 export function freeEnergy(rbm: Rbm, V: Float64Array, n: number, out = new Float64Array(n), act = new Float64Array(n * rbm.nHidden)): Float64Array {
-  const { nVisible: nV, nHidden: nH, b, c } = rbm;
+  const { nVisible: nV, nHidden: nH, b } = rbm;
   hiddenActivations(rbm, V, n, act);
   for (let r = 0; r < n; r++) {
     let f = 0;
@@ -161,7 +161,6 @@ export function freeEnergy(rbm: Rbm, V: Float64Array, n: number, out = new Float
     for (let j = 0; j < nH; j++) f -= softplus(act[ho + j]);
     out[r] = f;
   }
-  void c;
   return out;
 }
 
