@@ -63,8 +63,13 @@ export function claimsTable(r: ClaimsRecord): string {
   return out.join("\n") + "\n";
 }
 
+/** Escape a Markdown table cell (pipes and newlines would break the row). */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
 function verdictLines(vs: Verdict[], control: boolean): string[] {
-  return vs.map((v) => `| ${control ? "control" : "check"} | ${v.description} | ${v.kind} | ${fmt(v.measured)} | ≤ ${fmt(v.tolerance)} | ${control ? (v.pass ? "**not rejected**" : "rejected") : v.pass ? "pass" : "**FAIL**"} |`);
+  return vs.map((v) => `| ${control ? "control" : "check"} | ${cell(v.description)} | ${v.kind} | ${fmt(v.measured)} | ≤ ${fmt(v.tolerance)} | ${control ? (v.pass ? "**not rejected**" : "rejected") : v.pass ? "pass" : "**FAIL**"} |`);
 }
 
 export function reportMarkdown(r: ClaimsRecord, figures: { record: FigureRecord; files: string[] }[]): string {
@@ -73,7 +78,7 @@ export function reportMarkdown(r: ClaimsRecord, figures: { record: FigureRecord;
   L.push(`Seed \`${r.seed}\`${r.quick ? " (quick mode)" : ""}; family-wise false-alarm rate α = ${fmt(r.alpha)} per claim (split across its statistical checks; Bonferroni over coordinates). The table shows, per claim, the check closest to failing and the control closest to escaping rejection. stochgrad ${r.versions.stochgrad}, Node ${r.versions.node}.`, "");
   L.push(`**${r.summary.passed} of ${r.summary.claims} claims hold**; a claim holds when every check passes and every negative control is rejected by the same check.`, "");
   L.push("| claim | measured | tolerance | verdict | negative control | |", "|---|---|---|---|---|---|");
-  for (const row of claimRows(r)) L.push(`| ${row.join(" | ")} |`);
+  for (const row of claimRows(r)) L.push(`| ${row.map(cell).join(" | ")} |`);
   L.push("");
   for (const c of r.claims) {
     L.push(`## ${c.id}`, "");

