@@ -23,17 +23,22 @@ export function fmt(x: number): string {
   return x.toExponential(2);
 }
 
-function ratio(v: Verdict): number {
-  return v.tolerance > 0 ? v.measured / v.tolerance : v.measured === 0 ? 0 : Infinity;
+/**
+ * Scale-free room left before a verdict flips: (tolerance − measured) / max(|tolerance|, |measured|).
+ * Works for negative tolerances ("≤ −1e-12") as well as positive ones.
+ */
+function slack(v: Verdict): number {
+  const scale = Math.max(Math.abs(v.tolerance), Math.abs(v.measured), 1e-300);
+  return (v.tolerance - v.measured) / scale;
 }
 
 /**
- * The verdict that decides the row: for checks, the one closest to failing (largest
- * measured/tolerance); for controls, the one closest to not being rejected (smallest ratio).
+ * The verdict that decides the row: for checks, the one closest to failing (least slack); for
+ * controls, the one closest to not being rejected (largest slack, i.e. least negative).
  */
 function worst(vs: Verdict[], wantPass: boolean): Verdict | undefined {
   if (vs.length === 0) return undefined;
-  return vs.reduce((a, b) => (wantPass ? (ratio(b) > ratio(a) ? b : a) : ratio(b) < ratio(a) ? b : a));
+  return vs.reduce((a, b) => (wantPass ? (slack(b) < slack(a) ? b : a) : slack(b) > slack(a) ? b : a));
 }
 
 /** One row per claim: measured/tolerance of the deciding check, and the control's verdict. */

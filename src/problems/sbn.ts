@@ -34,6 +34,10 @@ export class SigmoidBeliefNet implements BinaryProblem {
   private readonly theta0: Float64Array;
   private readonly lossGrad: Float64Array;
   private coefScratch: Float64Array = new Float64Array(0);
+  private l0Params: Float64Array = new Float64Array(0);
+  private l0A: Float64Array = new Float64Array(0);
+  private l0S: Float64Array = new Float64Array(0);
+  private l0Valid = false;
 
   /**
    * @param input constant x (may be empty)
@@ -81,6 +85,9 @@ export class SigmoidBeliefNet implements BinaryProblem {
     this.loss = loss;
     this.lossGrad = new Float64Array(last);
     this.coefScratch = new Float64Array(units);
+    this.l0Params = new Float64Array(this.widths[1] * (this.widths[0] + 1));
+    this.l0A = new Float64Array(this.widths[1]);
+    this.l0S = new Float64Array(this.widths[1]);
     this.theta0 = new Float64Array(params);
     layers.forEach((L, l) => {
       const nIn = this.widths[l];
@@ -134,7 +141,24 @@ export class SigmoidBeliefNet implements BinaryProblem {
   }
 
   /** Logit of every unit of layer l from the previous layer's values (θ, h fixed). */
+  /**
+   * The first layer's logits depend only on θ (its input x is constant), so they are cached by
+   * value: the cached parameters are compared (W¹, b¹: n₁(n₀+1) numbers) and, if equal, a¹ and
+   * σ(a¹) are copied instead of recomputed. Values, not object identity, so θ mutated in place
+   * by an optimiser is always seen.
+   */
+  private firstLayerFromCache(theta: Float64Array, ws: Workspace): boolean {
+    const c = this.l0Params;
+    const off = this.weightOffset[0];
+    if (!this.l0Valid) return false;
+    for (let k = 0; k < c.length; k++) if (theta[off + k] !== c[k]) return false;
+    ws.a.set(this.l0A);
+    ws.s.set(this.l0S);
+    return true;
+  }
+
   private layerLogits(theta: Float64Array, ws: Workspace, l: number): void {
+    if (l === 0 && this.firstLayerFromCache(theta, ws)) return;
     const nIn = this.widths[l];
     const nOut = this.widths[l + 1];
     const prev = l === 0 ? this.input : ws.h;
@@ -150,6 +174,13 @@ export class SigmoidBeliefNet implements BinaryProblem {
       for (let j = 0; j < nIn; j++) z += theta[row + j] * prev[pOff + j];
       a[uOff + i] = z;
       s[uOff + i] = sigmoid(z);
+    }
+    if (l === 0) {
+      // parameters of layer 1 are contiguous: W¹ (n₁×n₀) then b¹ (n₁)
+      this.l0Params.set(theta.subarray(wOff, wOff + nOut * (nIn + 1)));
+      this.l0A.set(a.subarray(0, nOut));
+      this.l0S.set(s.subarray(0, nOut));
+      this.l0Valid = true;
     }
   }
 

@@ -56,3 +56,22 @@ describe("JSON problem format", () => {
     expect(() => parseEstimatorList("correlation,nope")).toThrow(/"nope"/);
   });
 });
+
+describe("first-layer logit cache", () => {
+  it("sees θ mutated in place: forward after an update equals a fresh net's forward", async () => {
+    const { randomSbn } = await import("../../src/problems/reference.js");
+    const p = randomSbn([3, 4, 2], "cache-test");
+    const th = p.initialParams();
+    const ws = p.createWorkspace();
+    const u = new Float64Array(p.nUnits).fill(0.5);
+    p.forward(th, u, ws);
+    th[0] += 0.25; // W¹[0,0]
+    th[p.biasOffset[0] + 1] -= 0.5; // b¹[1]
+    p.forward(th, u, ws);
+    const fresh = randomSbn([3, 4, 2], "cache-test");
+    const ws2 = fresh.createWorkspace();
+    fresh.forward(th, u, ws2);
+    expect(Array.from(ws.a)).toEqual(Array.from(ws2.a));
+    expect(Array.from(ws.s)).toEqual(Array.from(ws2.s));
+  });
+});
