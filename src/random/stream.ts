@@ -1,6 +1,6 @@
 /**
  * Seeded random streams. A Stream is always passed in as a parameter: no module-level
- * generator exists anywhere in stochgrad (lint forbids Math.random).
+ * generator exists anywhere in stochgrad (an eslint rule forbids the global Math generator).
  *
  * Built on seedrandom's xor4096 (Brent's xorgens, period 2^4096−1; ~10× faster than the
  * default ARC4). Streams are keyed: `fork(key)` derives a child whose seed is
