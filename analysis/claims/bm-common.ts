@@ -3,10 +3,9 @@
  */
 import { Rbm } from "../../src/boltzmann/rbm.js";
 import { rbmMarginalLogProbs } from "../../src/boltzmann/exact.js";
-import type { SampleMoments } from "../../src/estimators/sample.js";
+import { sampleDraws, type SampleMoments } from "../../src/estimators/sample.js";
 import type { Stream } from "../../src/random/stream.js";
-import { MomentAccumulator } from "../../src/stats/accumulator.js";
-import { samplesForPower } from "./checks.js";
+import { samplesToRejectControl } from "./checks.js";
 
 export const SEED_BM = "Bengio 2013, arXiv 1305.2982, §5 (Boltzmann machines: the gradient as a reward correlation)";
 
@@ -29,41 +28,15 @@ export function modeOf(rbm: Rbm): { v: Float64Array; index: number; prob: number
   return { v, index: best, prob: Math.exp(lp[best]) };
 }
 
-/**
- * n i.i.d. draws of a vector statistic (dim), chunked: chunk c uses stream.fork(`chunk/${c}`)
- * and its own accumulator, merged in chunk order (deterministic for a seed).
- */
+/** n i.i.d. draws of a vector statistic (dim) through the shared chunked sampler, in chunks of 8192. */
 export function sampleVectors(dim: number, n: number, stream: Stream, draw: (s: Stream, out: Float64Array) => void, progress?: (done: number, total: number) => void, chunk = 8192): SampleMoments {
-  const total = new MomentAccumulator(dim);
-  const part = new MomentAccumulator(dim);
-  const g = new Float64Array(dim);
-  const chunks = Math.ceil(n / chunk);
-  for (let c = 0; c < chunks; c++) {
-    const s = stream.fork(`chunk/${c}`);
-    part.n = 0;
-    part.mean.fill(0);
-    part.m2.fill(0);
-    const m = Math.min(chunk, n - c * chunk);
-    for (let k = 0; k < m; k++) {
-      draw(s, g);
-      part.push(g);
-    }
-    total.merge(part);
-    progress?.(Math.min(n, (c + 1) * chunk), n);
-  }
-  return { n, mean: total.mean.slice(), variance: total.variance(), standardError: total.standardError(), acc: total };
+  return sampleDraws(dim, n, stream, draw, progress, chunk);
 }
 
 /**
  * Sample size giving power ≈ 1 − 1e-3 to reject a control whose mean is offset by `bias`
- * (per-draw variance `variance`) at critical value z*: the most detectable coordinate decides.
- * Clamped to [nMin, nMax].
+ * (per-draw variance `variance`) at critical value z*, clamped to [nMin, nMax].
  */
 export function nForControl(bias: ArrayLike<number>, variance: ArrayLike<number>, zStar: number, nMin: number, nMax = 4_000_000): number {
-  let best = Infinity;
-  for (let k = 0; k < bias.length; k++) {
-    if (Math.abs(bias[k]) < 1e-9) continue;
-    best = Math.min(best, samplesForPower(bias[k], Math.sqrt(Math.max(variance[k], 1e-30)), zStar));
-  }
-  return Math.min(nMax, Math.max(nMin, best));
+  return samplesToRejectControl(bias, variance, zStar, nMin, nMax);
 }

@@ -59,6 +59,22 @@ export function samplesForPower(delta: number, sd: number, zCrit: number, zBeta 
 }
 
 /**
+ * Sample size at which a control whose mean is offset by `offset` (per-draw variance
+ * `variance`) is rejected at critical value z* with power ≈ 1 − 1e-3: the most detectable
+ * coordinate decides (smallest samplesForPower over non-zero offsets with |offset| ≥ `ignoreBelow`;
+ * variances are floored at 1e-30). Clamped to [nMin, nMax]; nMax when no coordinate is offset.
+ */
+export function samplesToRejectControl(offset: ArrayLike<number>, variance: ArrayLike<number>, zStar: number, nMin: number, nMax: number, ignoreBelow = 1e-9): number {
+  let best = Infinity;
+  for (let k = 0; k < offset.length; k++) {
+    const a = Math.abs(offset[k]);
+    if (a === 0 || a < ignoreBelow) continue;
+    best = Math.min(best, samplesForPower(offset[k], Math.sqrt(Math.max(variance[k], 1e-30)), zStar));
+  }
+  return Math.min(nMax, Math.max(nMin, best));
+}
+
+/**
  * Exact E[ĝ], Var[ĝ] and fourth central moment μ₄ = E[(ĝ−E ĝ)⁴] per coordinate of a "units"-noise
  * estimator, by two enumeration passes. Shapes: all nParams.
  */

@@ -8,7 +8,7 @@ import { exactAnalysis } from "../../src/exact/moments.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import type { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { exactCheck, maxRelativeError, sampleAndTest, samplesForPower } from "./checks.js";
+import { exactCheck, maxRelativeError, sampleAndTest, samplesToRejectControl } from "./checks.js";
 import type { Verdict } from "./types.js";
 
 /** Exact ∇θ E[L] by enumeration (forward-mode product rule; no score identity). */
@@ -24,18 +24,10 @@ export function momentsOf(inst: EstimatorInstance, theta: Float64Array, what: st
 
 /**
  * Sample size for a z-test at α (Bonferroni over P coordinates) to detect the control's offset:
- * max over coordinates of samplesForPower(|offset_k|, sd_k, z*), over coordinates with an offset
- * of at least 1e-3 of the reference's ∞-norm. Clamped to [2000, cap].
+ * the most detectable non-zero coordinate decides (samplesToRejectControl). Clamped to [2000, cap].
  */
 export function powerSampleSize(offset: ArrayLike<number>, variance: ArrayLike<number>, alpha: number, cap = 2_000_000): number {
-  const P = offset.length;
-  const z = zCritical(alpha, P);
-  let best = Infinity;
-  for (let k = 0; k < P; k++) {
-    if (Math.abs(offset[k]) === 0) continue;
-    best = Math.min(best, samplesForPower(offset[k], Math.sqrt(variance[k]), z));
-  }
-  return Math.max(2000, Math.min(cap, Number.isFinite(best) ? best : cap));
+  return samplesToRejectControl(offset, variance, zCritical(alpha, offset.length), 2000, cap, 0);
 }
 
 /**

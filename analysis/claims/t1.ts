@@ -17,7 +17,7 @@ import { referenceDelayed, referenceNet, referenceNetTable, singleUnit, singleUn
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { SigmoidBeliefNet } from "../../src/problems/sbn.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { exactMomentsWithFourth, maxRelativeError, monteCarloMeanCheck, monteCarloVarianceCheck, samplesForPower } from "./checks.js";
+import { exactMomentsWithFourth, maxRelativeError, monteCarloMeanCheck, monteCarloVarianceCheck, samplesToRejectControl } from "./checks.js";
 import { verdict, type Claim, type ClaimContext, type Verdict } from "./types.js";
 
 const SEED = "Bengio 2013, arXiv 1305.2982";
@@ -36,22 +36,9 @@ function exactMean(problem: BinaryProblem, theta: Float64Array, instance: Estima
   return { mean: r.estimators.e.mean, variance: r.estimators.e.variance, gradient: r.gradient };
 }
 
-/**
- * Sample size giving power ≈ 1 − 1e-3 to reject a biased control at critical value z*:
- * the smallest n with |bias_k|·√n/sd_k ≥ z* + 3.09 for the most detectable coordinate.
- */
-function nForControl(bias: ArrayLike<number>, variance: ArrayLike<number>, zStar: number): number {
-  let best = Infinity;
-  for (let k = 0; k < bias.length; k++) {
-    if (Math.abs(bias[k]) < 1e-9) continue;
-    best = Math.min(best, samplesForPower(bias[k], Math.sqrt(Math.max(variance[k], 1e-30)), zStar));
-  }
-  return best;
-}
-
-function sampleSize(ctx: ClaimContext, nControl: number): number {
-  const nMin = ctx.quick ? 50_000 : 1_000_000;
-  return Math.min(4_000_000, Math.max(nMin, nControl));
+/** Draws for a Monte Carlo check: enough to reject the control (power ≈ 1 − 1e-3), at least 1e6 (5e4 quick), at most 4e6. */
+function sampleSize(ctx: ClaimContext, bias: ArrayLike<number>, variance: ArrayLike<number>, zStar: number): number {
+  return samplesToRejectControl(bias, variance, zStar, ctx.quick ? 50_000 : 1_000_000, 4_000_000);
 }
 
 /** Monte Carlo part shared by the unbiasedness claims: the z-test on the estimator and on the control. */
@@ -59,7 +46,7 @@ function mcPair(ctx: ClaimContext, label: string, problem: BinaryProblem, theta:
   const ref = exactAnalysis(problem, theta, { c: units(control) });
   const bias = ref.estimators.c.mean.map((m, k) => m - ref.gradient[k]);
   const zStar = zCritical(alpha, problem.nParams);
-  const n = sampleSize(ctx, nForControl(bias, ref.estimators.c.variance, zStar));
+  const n = sampleSize(ctx, bias, ref.estimators.c.variance, zStar);
   const m = sampleMoments(est, theta, n, ctx.stream.fork(`${label}/estimator`), (d, t) => ctx.progress(d, 2 * t));
   const mc = sampleMoments(control, theta, n, ctx.stream.fork(`${label}/control`), (d, t) => ctx.progress(t + d, 2 * t));
   return {

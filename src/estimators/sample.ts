@@ -22,15 +22,15 @@ export interface SampleMoments {
 }
 
 /**
- * Draw n estimates. Shapes: θ (nParams); each draw reads `instance.noiseSize` uniforms.
- * If the instance is online (`observe`), its state advances after every draw.
+ * n i.i.d. draws of a vector statistic of length `dim`, in fixed chunks: chunk c draws from
+ * stream.fork(`chunk/${c}`) into its own accumulator, merged in chunk order (Chan). Any
+ * seeded Monte Carlo of a vector (estimators, phase statistics) goes through here.
+ * `draw(s, out)` writes one draw to out (length dim) using only the stream s.
  */
-export function sampleMoments(instance: EstimatorInstance, theta: Float64Array, n: number, stream: Stream, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
-  const P = theta.length;
-  const total = new MomentAccumulator(P);
-  const part = new MomentAccumulator(P);
-  const noise = new Float64Array(instance.noiseSize);
-  const g = new Float64Array(P);
+export function sampleDraws(dim: number, n: number, stream: Stream, draw: (s: Stream, out: Float64Array) => void, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
+  const total = new MomentAccumulator(dim);
+  const part = new MomentAccumulator(dim);
+  const g = new Float64Array(dim);
   const chunks = Math.ceil(n / chunk);
   for (let c = 0; c < chunks; c++) {
     const s = stream.fork(`chunk/${c}`);
@@ -39,13 +39,31 @@ export function sampleMoments(instance: EstimatorInstance, theta: Float64Array, 
     part.m2.fill(0);
     const m = Math.min(chunk, n - c * chunk);
     for (let k = 0; k < m; k++) {
-      s.uniforms(noise);
-      instance.estimate(theta, noise, g);
-      instance.observe?.();
+      draw(s, g);
       part.push(g);
     }
     total.merge(part);
     onChunk?.(Math.min(n, (c + 1) * chunk), n);
   }
   return { n, mean: total.mean.slice(), variance: total.variance(), standardError: total.standardError(), acc: total };
+}
+
+/**
+ * Draw n estimates ĝ(θ, noise). Shapes: θ (nParams); each draw reads `instance.noiseSize`
+ * uniforms. If the instance is online (`observe`), its state advances after every draw.
+ */
+export function sampleMoments(instance: EstimatorInstance, theta: Float64Array, n: number, stream: Stream, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
+  const noise = new Float64Array(instance.noiseSize);
+  return sampleDraws(
+    theta.length,
+    n,
+    stream,
+    (s, g) => {
+      s.uniforms(noise);
+      instance.estimate(theta, noise, g);
+      instance.observe?.();
+    },
+    onChunk,
+    chunk,
+  );
 }
