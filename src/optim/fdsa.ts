@@ -10,7 +10,7 @@ import { InputError } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { FdKernel, type FdScheme } from "../estimators/finite-difference.js";
-import { runLoop, validateGains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
+import { blockingMeasure, kernelStep, runLoop, validateGains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
 import { resolveGains } from "./spsa.js";
 
 export interface FdsaOptimizeOptions extends StopOptions, RecordOptions {
@@ -30,25 +30,10 @@ export function fdsaOptimize(oracle: LossOracle, theta0: Float64Array, opts: Fds
   if (opts.a === undefined) throw new InputError("a: the step-size numerator is required");
   const gains = validateGains(resolveGains(opts));
   const kernel = new FdKernel(oracle, { c: gains.c, scheme: opts.scheme ?? "central", crn: opts.crn });
-  const noise = new Float64Array(kernel.noiseSize);
-  const blockNoise = new Float64Array(2 * oracle.noisePerEvaluation);
-  const blockStream = stream.fork("block");
-  const block = opts.blockingTolerance !== undefined
-    ? (oldT: Float64Array, newT: Float64Array): [number, number] => {
-        blockStream.uniforms(blockNoise);
-        return [oracle.measure(oldT, blockNoise, 0), oracle.measure(newT, blockNoise, oracle.noisePerEvaluation)];
-      }
-    : undefined;
-  const iterStream = stream.fork("iterations");
   return runLoop(
     theta0,
-    (t, _k, ck, out) => {
-      kernel.c = ck;
-      iterStream.uniforms(noise);
-      kernel.estimate(t, noise, out);
-      return kernel.lossEvaluations;
-    },
+    kernelStep(kernel, stream),
     kernel.lossEvaluations,
-    { ...opts, method: `fdsa-${kernel.scheme}`, gains, block, details: { scheme: kernel.scheme, crn: kernel.crn } },
+    { ...opts, method: `fdsa-${kernel.scheme}`, gains, block: blockingMeasure(oracle, stream, opts.blockingTolerance), details: { scheme: kernel.scheme, crn: kernel.crn } },
   );
 }

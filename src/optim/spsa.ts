@@ -14,7 +14,7 @@ import { InputError } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { SpsaKernel, type SpsaVariant } from "../estimators/spsa.js";
-import { perturbationGain, runLoop, SPALL_DEFAULTS, validateGains, type Gains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
+import { blockingMeasure, kernelStep, perturbationGain, runLoop, SPALL_DEFAULTS, validateGains, type Gains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
 
 export interface Calibration {
   /** gradient estimates averaged at θ₀ (each costs the kernel's evaluations) */
@@ -78,25 +78,10 @@ export function spsaOptimize(oracle: LossOracle, theta0: Float64Array, opts: Sps
     gains.a = (step * (gains.A + 1) ** gains.alpha) / meanAbs;
     details.calibration = { measurements, step, meanAbsGradient: meanAbs, a: gains.a };
   }
-  const blockNoise = new Float64Array(2 * oracle.noisePerEvaluation);
-  let blockStream: Stream | null = null;
-  const block = opts.blockingTolerance !== undefined
-    ? (oldT: Float64Array, newT: Float64Array): [number, number] => {
-        blockStream ??= stream.fork("block");
-        blockStream.uniforms(blockNoise);
-        return [oracle.measure(oldT, blockNoise, 0), oracle.measure(newT, blockNoise, oracle.noisePerEvaluation)];
-      }
-    : undefined;
-  const iterStream = stream.fork("iterations");
   return runLoop(
     theta0,
-    (t, _k, ck, out) => {
-      kernel.c = ck;
-      iterStream.uniforms(noise);
-      kernel.estimate(t, noise, out);
-      return kernel.lossEvaluations;
-    },
+    kernelStep(kernel, stream),
     kernel.lossEvaluations,
-    { ...opts, method: "spsa", gains, block, blockingTolerance: opts.blockingTolerance, initialEvaluations: spent, details },
+    { ...opts, method: "spsa", gains, block: blockingMeasure(oracle, stream, opts.blockingTolerance), blockingTolerance: opts.blockingTolerance, initialEvaluations: spent, details },
   );
 }

@@ -1,3 +1,5 @@
+import type { LossOracle } from "../estimators/oracle.js";
+import type { Stream } from "../random/stream.js";
 /**
  * Shared pieces of the stochastic-approximation optimisers (SPSA, FDSA, SGD): Spall's gain
  * sequences, stopping, recording, and the iterate average — so every method is run and recorded
@@ -96,6 +98,32 @@ export type GradientStep = (theta: Float64Array, k: number, ck: number, out: Flo
 
 /** Optional blocking: measure the loss at the old and new iterate; returns [y(old), y(new)] and uses 2 evaluations. */
 export type BlockingMeasure = (oldTheta: Float64Array, newTheta: Float64Array) => [number, number];
+
+/**
+ * Blocking measurements for a loss oracle: y(old), y(new) with common noise drawn from
+ * stream.fork("block"); undefined when no blocking tolerance is set. Shared by SPSA and FDSA.
+ */
+export function blockingMeasure(oracle: LossOracle, stream: Stream, tolerance: number | undefined): BlockingMeasure | undefined {
+  if (tolerance === undefined) return undefined;
+  const blockNoise = new Float64Array(2 * oracle.noisePerEvaluation);
+  const blockStream = stream.fork("block");
+  return (oldT, newT) => {
+    blockStream.uniforms(blockNoise);
+    return [oracle.measure(oldT, blockNoise, 0), oracle.measure(newT, blockNoise, oracle.noisePerEvaluation)];
+  };
+}
+
+/** A kernel's gradient step: set its perturbation size to cₖ, draw noise from stream.fork("iterations"), estimate. */
+export function kernelStep(kernel: { c: number; noiseSize: number; lossEvaluations: number; estimate(t: Float64Array, noise: Float64Array, out: Float64Array): void }, stream: Stream): GradientStep {
+  const noise = new Float64Array(kernel.noiseSize);
+  const iterStream = stream.fork("iterations");
+  return (t, _k, ck, out) => {
+    kernel.c = ck;
+    iterStream.uniforms(noise);
+    kernel.estimate(t, noise, out);
+    return kernel.lossEvaluations;
+  };
+}
 
 export interface LoopOptions extends StopOptions, RecordOptions {
   method: string;
