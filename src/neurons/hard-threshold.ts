@@ -5,21 +5,11 @@
  * sampled unit gives a zero (biased) gradient. P(h = 0) = Φ(−a/s).
  */
 import { normalCdf } from "../stats/tests.js";
-import { standardNormalFromUniform } from "./gaussian-noise.js";
-import { requireNoiseScale, type NoisyUnit } from "./types.js";
+import { GaussianNoiseUnit } from "./gaussian-noise.js";
 
-export class HardThreshold implements NoisyUnit {
+export class HardThreshold extends GaussianNoiseUnit {
   readonly type = "hard-threshold" as const;
-  readonly noise = "gaussian" as const;
   readonly continuous = false;
-  readonly s: number;
-  constructor(s: number, where = "unit.s") {
-    this.s = requireNoiseScale(s, where);
-  }
-  /** z = s·Φ⁻¹(u) (Acklam, relative error < 1.15e-9; see gaussian-noise.ts) */
-  noiseFromUniform(_a: number, u: number): number {
-    return this.s * standardNormalFromUniform(u);
-  }
   /** h = 1[a + z > 0] */
   forward(a: number, z: number): number {
     return +(a + z > 0);
@@ -35,8 +25,5 @@ export class HardThreshold implements NoisyUnit {
   /** jump at z = −a */
   breakpoints(a: number): number[] {
     return [-a];
-  }
-  toJSON() {
-    return { type: this.type, s: this.s };
   }
 }

@@ -5,21 +5,11 @@
  * with probability P(h = 0) = Φ(−a/s): the rate is set by a/s.
  */
 import { normalCdf } from "../stats/tests.js";
-import { standardNormalFromUniform } from "./gaussian-noise.js";
-import { requireNoiseScale, type NoisyUnit } from "./types.js";
+import { GaussianNoiseUnit } from "./gaussian-noise.js";
 
-export class NoisyRectifier implements NoisyUnit {
+export class NoisyRectifier extends GaussianNoiseUnit {
   readonly type = "noisy-rectifier" as const;
-  readonly noise = "gaussian" as const;
   readonly continuous = true;
-  readonly s: number;
-  constructor(s: number, where = "unit.s") {
-    this.s = requireNoiseScale(s, where);
-  }
-  /** z = s·Φ⁻¹(u) (Acklam, relative error < 1.15e-9; see gaussian-noise.ts) */
-  noiseFromUniform(_a: number, u: number): number {
-    return this.s * standardNormalFromUniform(u);
-  }
   /** h = max(0, a + z) */
   forward(a: number, z: number): number {
     const y = a + z;
@@ -36,8 +26,5 @@ export class NoisyRectifier implements NoisyUnit {
   /** kink at z = −a */
   breakpoints(a: number): number[] {
     return [-a];
-  }
-  toJSON() {
-    return { type: this.type, s: this.s };
   }
 }

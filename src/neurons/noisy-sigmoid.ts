@@ -4,21 +4,11 @@
  * exact zero (P(h = 0) = 0), which is what the noisy rectifier improves on.
  */
 import { sigmoid } from "../numerics.js";
-import { standardNormalFromUniform } from "./gaussian-noise.js";
-import { requireNoiseScale, type NoisyUnit } from "./types.js";
+import { GaussianNoiseUnit } from "./gaussian-noise.js";
 
-export class NoisySigmoid implements NoisyUnit {
+export class NoisySigmoid extends GaussianNoiseUnit {
   readonly type = "noisy-sigmoid" as const;
-  readonly noise = "gaussian" as const;
   readonly continuous = true;
-  readonly s: number;
-  constructor(s: number, where = "unit.s") {
-    this.s = requireNoiseScale(s, where);
-  }
-  /** z = s·Φ⁻¹(u) (Acklam, relative error < 1.15e-9; see gaussian-noise.ts) */
-  noiseFromUniform(_a: number, u: number): number {
-    return this.s * standardNormalFromUniform(u);
-  }
   /** h = σ(a + z) */
   forward(a: number, z: number): number {
     return sigmoid(a + z);
@@ -34,8 +24,5 @@ export class NoisySigmoid implements NoisyUnit {
   }
   breakpoints(): number[] {
     return [];
-  }
-  toJSON() {
-    return { type: this.type, s: this.s };
   }
 }
