@@ -25,6 +25,7 @@ import type { NoisyUnit } from "../neurons/types.js";
 import type { ExactAnalysis } from "../exact/moments.js";
 import type { EstimatorInstance } from "../estimators/types.js";
 import { SquaredLoss, type LossFunction } from "./loss.js";
+import { LayerLayout } from "./layout.js";
 import { InputError, requireFinite, type BinaryProblem, type Workspace } from "./types.js";
 
 /** L(h) = Σ_k c_k h_k: a loss linear in the last layer (ST-sigmoid is unbiased on it for one unit). */
@@ -100,59 +101,28 @@ export class NoisyNet implements BinaryProblem {
   /** layer index per unit */
   readonly unitLayer: Int32Array;
   readonly loss: LossFunction;
+  /** the shared layered layout (offsets, validation, labels, nesting) */
+  readonly layout: LayerLayout;
   private readonly theta0: Float64Array;
 
   constructor(input: ArrayLike<number>, layers: NoisyLayerSpec[], loss: LossFunction, kind = "noisy-net") {
     this.kind = kind;
-    if (layers.length === 0) throw new InputError("layers: at least one layer is required");
-    this.input = Float64Array.from(input);
-    this.input.forEach((v, j) => requireFinite(v, `input[${j}]`));
-    this.widths = [this.input.length];
-    this.unitOffset = [];
-    this.weightOffset = [];
-    this.biasOffset = [];
-    this.layerUnits = [];
-    this.units = [];
-    const unitLayer: number[] = [];
-    let units = 0;
-    let params = 0;
-    layers.forEach((L, l) => {
-      const where = `layers[${l}]`;
-      if (!L || !Array.isArray(L.weights) || !Array.isArray(L.bias)) throw new InputError(`${where}: expected {"unit":{...},"weights":[[...]],"bias":[...]}`);
-      const nOut = L.bias.length;
-      const nIn = this.widths[l];
-      if (nOut === 0) throw new InputError(`${where}.bias: a layer needs at least one unit`);
-      if (L.weights.length !== nOut) throw new InputError(`${where}.weights: ${L.weights.length} rows but bias has ${nOut} units`);
-      L.weights.forEach((row, i) => {
-        if (!Array.isArray(row) || row.length !== nIn) throw new InputError(`${where}.weights[${i}]: expected ${nIn} entries, got ${Array.isArray(row) ? row.length : typeof row}`);
-        row.forEach((w, j) => requireFinite(w, `${where}.weights[${i}][${j}]`));
-      });
-      L.bias.forEach((b, i) => requireFinite(b, `${where}.bias[${i}]`));
-      this.widths.push(nOut);
-      this.unitOffset.push(units);
-      this.weightOffset.push(params);
-      params += nOut * nIn;
-      this.biasOffset.push(params);
-      params += nOut;
-      units += nOut;
-      this.layerUnits.push(L.unit);
-      for (let i = 0; i < nOut; i++) {
-        this.units.push(L.unit);
-        unitLayer.push(l);
-      }
-    });
-    this.unitLayer = Int32Array.from(unitLayer);
-    this.nUnits = units;
-    this.nParams = params;
+    const lay = new LayerLayout(input, layers, `{"unit":{...},"weights":[[...]],"bias":[...]}`);
+    this.layout = lay;
+    this.input = lay.input;
+    this.widths = lay.widths;
+    this.unitOffset = lay.unitOffset;
+    this.weightOffset = lay.weightOffset;
+    this.biasOffset = lay.biasOffset;
+    this.unitLayer = lay.unitLayer;
+    this.nUnits = lay.nUnits;
+    this.nParams = lay.nParams;
+    this.layerUnits = layers.map((L) => L.unit);
+    this.units = Array.from(lay.unitLayer, (l) => this.layerUnits[l]);
     const last = this.widths[this.widths.length - 1];
     if (loss.arity !== last) throw new InputError(`loss: reads ${loss.arity} units but the last layer has ${last}`);
     this.loss = loss;
-    this.theta0 = new Float64Array(params);
-    layers.forEach((L, l) => {
-      const nIn = this.widths[l];
-      L.weights.forEach((row, i) => row.forEach((w, j) => (this.theta0[this.weightOffset[l] + i * nIn + j] = w)));
-      L.bias.forEach((b, i) => (this.theta0[this.biasOffset[l] + i] = b));
-    });
+    this.theta0 = lay.theta0;
   }
 
   get nLayers(): number {
@@ -169,14 +139,7 @@ export class NoisyNet implements BinaryProblem {
   }
 
   paramLabels(): string[] {
-    const out: string[] = [];
-    for (let l = 0; l < this.nLayers; l++) {
-      const nIn = this.widths[l];
-      const nOut = this.widths[l + 1];
-      for (let i = 0; i < nOut; i++) for (let j = 0; j < nIn; j++) out.push(`W${l + 1}[${i},${j}]`);
-      for (let i = 0; i < nOut; i++) out.push(this.kind === "noisy-single" ? "a" : `b${l + 1}[${i}]`);
-    }
-    return out;
+    return this.layout.paramLabels(this.kind === "noisy-single" ? "a" : undefined);
   }
 
   createWorkspace(): NoisyWorkspace {
@@ -243,14 +206,7 @@ export class NoisyNet implements BinaryProblem {
   }
 
   addLogitGradient(_theta: Float64Array, ws: Workspace, i: number, scale: number, g: Float64Array): void {
-    const l = this.unitLayer[i];
-    const r = i - this.unitOffset[l];
-    const nIn = this.widths[l];
-    const prev = l === 0 ? this.input : ws.h;
-    const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
-    const row = this.weightOffset[l] + r * nIn;
-    for (let j = 0; j < nIn; j++) g[row + j] += scale * prev[pOff + j];
-    g[this.biasOffset[l] + r] += scale;
+    this.layout.addLogitGradient(ws.h, i, scale, g);
   }
 
   /**
@@ -329,21 +285,12 @@ export class NoisyNet implements BinaryProblem {
   }
 
   layersFromParams(theta: Float64Array): { unit: unknown; weights: number[][]; bias: number[] }[] {
-    const out: { unit: unknown; weights: number[][]; bias: number[] }[] = [];
-    for (let l = 0; l < this.nLayers; l++) {
-      const nIn = this.widths[l];
-      const nOut = this.widths[l + 1];
-      const weights: number[][] = [];
-      for (let i = 0; i < nOut; i++) weights.push(Array.from(theta.subarray(this.weightOffset[l] + i * nIn, this.weightOffset[l] + (i + 1) * nIn)));
-      out.push({ unit: this.layerUnits[l].toJSON(), weights, bias: Array.from(theta.subarray(this.biasOffset[l], this.biasOffset[l] + nOut)) });
-    }
-    return out;
+    return this.layout.layersFromParams(theta).map((L, l) => ({ unit: this.layerUnits[l].toJSON(), weights: L.weights, bias: L.bias }));
   }
 
   nest(v: ArrayLike<number>): unknown {
     if (this.kind === "noisy-single") return { a: v[0] };
-    const layers = this.layersFromParams(Float64Array.from(v));
-    return { bias: layers.map((l) => l.bias), weights: layers.map((l) => l.weights) };
+    return this.layout.nest(v);
   }
 
   toJSON(): unknown {

@@ -9,13 +9,11 @@
  */
 import { sigmoid } from "../numerics.js";
 import type { LossFunction } from "./loss.js";
-import { InputError, requireFinite, type BinaryProblem, type Workspace } from "./types.js";
+import { LayerLayout, type LayerSpec } from "./layout.js";
+import { InputError, type BinaryProblem, type Workspace } from "./types.js";
 
-export interface SbnLayerSpec {
-  /** weights[i][j]: unit j of the previous layer (or input) → unit i */
-  weights: number[][];
-  bias: number[];
-}
+/** weights[i][j]: unit j of the previous layer (or input) → unit i; bias per unit. */
+export type SbnLayerSpec = LayerSpec;
 
 export class SigmoidBeliefNet implements BinaryProblem {
   readonly kind: string;
@@ -31,6 +29,8 @@ export class SigmoidBeliefNet implements BinaryProblem {
   readonly weightOffset: number[];
   readonly biasOffset: number[];
   readonly loss: LossFunction;
+  /** the shared layered layout (offsets, validation, labels, nesting) */
+  readonly layout: LayerLayout;
   private readonly theta0: Float64Array;
   private readonly lossGrad: Float64Array;
   private coefScratch: Float64Array = new Float64Array(0);
@@ -47,53 +47,24 @@ export class SigmoidBeliefNet implements BinaryProblem {
    */
   constructor(input: ArrayLike<number>, layers: SbnLayerSpec[], loss: LossFunction, kind = "sbn") {
     this.kind = kind;
-    if (layers.length === 0) throw new InputError("layers: at least one layer is required");
-    this.input = Float64Array.from(input);
-    this.input.forEach((v, j) => requireFinite(v, `input[${j}]`));
-    this.widths = [this.input.length];
-    this.unitOffset = [];
-    this.weightOffset = [];
-    this.biasOffset = [];
-    let units = 0;
-    let params = 0;
-    layers.forEach((L, l) => {
-      const where = `layers[${l}]`;
-      if (!L || !Array.isArray(L.weights) || !Array.isArray(L.bias)) throw new InputError(`${where}: expected {"weights":[[...]], "bias":[...]}`);
-      const nOut = L.bias.length;
-      const nIn = this.widths[l];
-      if (nOut === 0) throw new InputError(`${where}.bias: a layer needs at least one unit`);
-      if (L.weights.length !== nOut) throw new InputError(`${where}.weights: ${L.weights.length} rows but bias has ${nOut} units (weights[i][j] maps previous unit j to unit i)`);
-      L.weights.forEach((row, i) => {
-        if (!Array.isArray(row) || row.length !== nIn) {
-          throw new InputError(`${where}.weights[${i}]: expected ${nIn} entries (one per ${l === 0 ? "input" : `unit of layer ${l - 1}`}), got ${Array.isArray(row) ? row.length : typeof row}`);
-        }
-        row.forEach((w, j) => requireFinite(w, `${where}.weights[${i}][${j}]`));
-      });
-      L.bias.forEach((b, i) => requireFinite(b, `${where}.bias[${i}]`));
-      this.widths.push(nOut);
-      this.unitOffset.push(units);
-      this.weightOffset.push(params);
-      params += nOut * nIn;
-      this.biasOffset.push(params);
-      params += nOut;
-      units += nOut;
-    });
-    this.nUnits = units;
-    this.nParams = params;
+    const lay = new LayerLayout(input, layers);
+    this.layout = lay;
+    this.input = lay.input;
+    this.widths = lay.widths;
+    this.unitOffset = lay.unitOffset;
+    this.weightOffset = lay.weightOffset;
+    this.biasOffset = lay.biasOffset;
+    this.nUnits = lay.nUnits;
+    this.nParams = lay.nParams;
     const last = this.widths[this.widths.length - 1];
     if (loss.arity !== last) throw new InputError(`loss: reads ${loss.arity} units but the last layer has ${last}`);
     this.loss = loss;
     this.lossGrad = new Float64Array(last);
-    this.coefScratch = new Float64Array(units);
+    this.theta0 = lay.theta0;
+    this.coefScratch = new Float64Array(lay.nUnits);
     this.l0Params = new Float64Array(this.widths[1] * (this.widths[0] + 1));
     this.l0A = new Float64Array(this.widths[1]);
     this.l0S = new Float64Array(this.widths[1]);
-    this.theta0 = new Float64Array(params);
-    layers.forEach((L, l) => {
-      const nIn = this.widths[l];
-      L.weights.forEach((row, i) => row.forEach((w, j) => (this.theta0[this.weightOffset[l] + i * nIn + j] = w)));
-      L.bias.forEach((b, i) => (this.theta0[this.biasOffset[l] + i] = b));
-    });
   }
 
   /** The last layer's units are parents of no unit. */
@@ -124,14 +95,7 @@ export class SigmoidBeliefNet implements BinaryProblem {
   }
 
   paramLabels(): string[] {
-    const out: string[] = [];
-    for (let l = 0; l < this.nLayers; l++) {
-      const nIn = this.widths[l];
-      const nOut = this.widths[l + 1];
-      for (let i = 0; i < nOut; i++) for (let j = 0; j < nIn; j++) out.push(`W${l + 1}[${i},${j}]`);
-      for (let i = 0; i < nOut; i++) out.push(this.kind === "single" ? "a" : `b${l + 1}[${i}]`);
-    }
-    return out;
+    return this.layout.paramLabels(this.kind === "single" ? "a" : undefined);
   }
 
   createWorkspace(): Workspace {
@@ -214,20 +178,11 @@ export class SigmoidBeliefNet implements BinaryProblem {
 
   /** Layer index of unit i. */
   layerOf(i: number): number {
-    let l = this.nLayers - 1;
-    while (l > 0 && this.unitOffset[l] > i) l--;
-    return l;
+    return this.layout.unitLayer[i];
   }
 
   addLogitGradient(_theta: Float64Array, ws: Workspace, i: number, scale: number, g: Float64Array): void {
-    const l = this.layerOf(i);
-    const r = i - this.unitOffset[l];
-    const nIn = this.widths[l];
-    const prev = l === 0 ? this.input : ws.h;
-    const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
-    const row = this.weightOffset[l] + r * nIn;
-    for (let j = 0; j < nIn; j++) g[row + j] += scale * prev[pOff + j];
-    g[this.biasOffset[l] + r] += scale;
+    this.layout.addLogitGradient(ws.h, i, scale, g);
   }
 
   /** g += Σᵢ coef[i]·∂aᵢ/∂θ: for unit i of layer l, W row i gets coef[i]·prev, bias i gets coef[i]. */
@@ -288,22 +243,13 @@ export class SigmoidBeliefNet implements BinaryProblem {
 
   /** The parameters as the JSON problem format's nested layers. */
   layersFromParams(theta: Float64Array): SbnLayerSpec[] {
-    const out: SbnLayerSpec[] = [];
-    for (let l = 0; l < this.nLayers; l++) {
-      const nIn = this.widths[l];
-      const nOut = this.widths[l + 1];
-      const weights: number[][] = [];
-      for (let i = 0; i < nOut; i++) weights.push(Array.from(theta.subarray(this.weightOffset[l] + i * nIn, this.weightOffset[l] + (i + 1) * nIn)));
-      out.push({ weights, bias: Array.from(theta.subarray(this.biasOffset[l], this.biasOffset[l] + nOut)) });
-    }
-    return out;
+    return this.layout.layersFromParams(theta);
   }
 
   /** A flat vector (gradient, mean, variance) nested like the parameters: {bias:[[..]], weights:[[[..]]]}. */
   nest(v: ArrayLike<number>): { bias: number[][]; weights: number[][][] } | { logit: number } {
     if (this.kind === "single") return { logit: v[0] };
-    const layers = this.layersFromParams(Float64Array.from(v));
-    return { bias: layers.map((l) => l.bias), weights: layers.map((l) => l.weights) };
+    return this.layout.nest(v);
   }
 
   toJSON(): unknown {
