@@ -214,7 +214,9 @@ export const t1OptimalBaseline: Claim = {
       kappa = Math.max(kappa, Math.max(vm, v0, vp, V25[k]) / A);
       fits.push({ coordinate: net.paramLabels()[k], A, B, C, argmin: bStar, Lbar: Lbar[i] });
     });
-    // Rounding bound: variances are exact to ~100ε relative; a 3-point fit amplifies by κ = max Var / A.
+    // Rounding bound: variances are exact to ~100ε relative; a 3-point fit amplifies that by
+    // κ = max Var / A, and predicting at b = 2.5 weights the coefficient errors by
+    // |b²| + |b| + 1 = 9.75 ≤ 10 (the same bound covers the argmin −B/2A).
     const fitTol = 100 * EPS * kappa * 10;
     // Controls: the same single-unit zero-variance check applied at b = E[L]; the same argmin check against E[L].
     return {
