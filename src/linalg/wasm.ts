@@ -152,17 +152,20 @@ export class WasmArena {
 
   /** A Float64Array of n zeros. */
   f64(n: number): Float64Array {
-    return new Float64Array(this.core.buffer, this.take(n * 8), n);
+    const p = this.take(n * 8); // (grows the memory first: the buffer must be read after)
+    return new Float64Array(this.core.buffer, p, n);
   }
 
   /** A Float32Array of n zeros. */
   f32(n: number): Float32Array {
-    return new Float32Array(this.core.buffer, this.take(n * 4), n);
+    const p = this.take(n * 4);
+    return new Float32Array(this.core.buffer, p, n);
   }
 
   /** An Int32Array of n zeros. */
   i32(n: number): Int32Array {
-    return new Int32Array(this.core.buffer, this.take(n * 4), n);
+    const p = this.take(n * 4);
+    return new Int32Array(this.core.buffer, p, n);
   }
 
   /** A zeroed array of the same type as `like` with n elements. */
