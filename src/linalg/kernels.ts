@@ -75,6 +75,12 @@ export interface Kernels {
    */
   columnIndex(A: FloatArray, lda: number, n: number, k0: number, k1: number, index: BinaryIndex): number;
   /**
+   * Column lists from row lists: for columns k ∈ [k0, k1), list k of `cols` = the rows r < n
+   * whose list in `rows` holds k, ascending (cols.start given, room for n each). Row lists must
+   * be ascending (as every builder here makes them). Disjoint column ranges are independent.
+   */
+  transposeIndex(rows: BinaryIndex, n: number, k0: number, k1: number, cols: BinaryIndex): void;
+  /**
    * Products with a 0/1 operand as row additions: C[r, :] = init + Σ_{q} B[idx_r[q], :] for r < n
    * (acc = init, or 0 when init is null, then rows added in list order). With a row index of A
    * this is A·B (A n×K 0/1, B K×N); with a column index of A it is Aᵀ·B (B n×N). Shapes: B rows
@@ -96,6 +102,13 @@ export interface Kernels {
    * reference's 1[u < σ(a)] only when u lies within that distance of σ(a).
    */
   sigmoidBernoulli(A: FloatArray, lda: number, n: number, N: number, U: FloatArray | null, ldu: number, P: FloatArray | null, ldp: number, S: FloatArray | null, lds: number): void;
+  /**
+   * The draws of sigmoidBernoulli as row index lists (what the next product reads) instead of a
+   * 0/1 matrix: list r of `draws` = {j : U[r,j] < σ̂(A[r,j])}, ascending (draws.start given,
+   * room for N + 1 each); P[r,j] = σ̂(A[r,j]) when P is non-null. Same σ̂ and comparison as
+   * sigmoidBernoulli, so the lists are the row index of its S.
+   */
+  sigmoidBernoulliIndex(A: FloatArray, lda: number, n: number, N: number, U: FloatArray, ldu: number, P: FloatArray | null, ldp: number, draws: BinaryIndex): void;
   /**
    * out[r] = Σ_{j<N} softplus(A[r,j]), softplus(a) = log(1 + e^a), for r < n (an RBM's free energy
    * F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vW)ⱼ)). Shapes: A n×N (stride lda), out n. Each term within

@@ -58,6 +58,16 @@ export const referenceKernels: Kernels = {
     return bad;
   },
 
+  transposeIndex(rows, n, k0, k1, cols) {
+    for (let k = k0; k < k1; k++) cols.count[k] = 0;
+    for (let r = 0; r < n; r++) {
+      for (let q = rows.start[r]; q < rows.start[r] + rows.count[r]; q++) {
+        const k = rows.idx[q];
+        if (k >= k0 && k < k1) cols.idx[cols.start[k] + cols.count[k]++] = r;
+      }
+    }
+  },
+
   rowSums(index, n, B, ldb, N, init, C, ldc) {
     const f = rounder(C);
     for (let r = 0; r < n; r++) {
@@ -92,6 +102,19 @@ export const referenceKernels: Kernels = {
         if (S && U) S[r * lds + j] = +(U[r * ldu + j] < p);
         if (P) P[r * ldp + j] = p;
       }
+    }
+  },
+
+  sigmoidBernoulliIndex(A, lda, n, N, U, ldu, P, ldp, draws) {
+    const f = rounder(A);
+    for (let r = 0; r < n; r++) {
+      let m = 0;
+      for (let j = 0; j < N; j++) {
+        const p = f(sigmoidRef(A[r * lda + j]));
+        if (U[r * ldu + j] < p) draws.idx[draws.start[r] + m++] = j;
+        if (P) P[r * ldp + j] = p;
+      }
+      draws.count[r] = m;
     }
   },
 

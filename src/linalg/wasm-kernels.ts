@@ -82,6 +82,13 @@ export const wasmKernels: Kernels = {
     });
   },
 
+  transposeIndex(rows, n, k0, k1, cols) {
+    call((m, k) => {
+      const [i, s, c] = indexIn(m, rows);
+      k.transposeIndex(i, s, c, n, k0, k1, m.out(cols.idx), m.in(cols.start), m.out(cols.count));
+    });
+  },
+
   rowSums(index, n, B, ldb, N, init, C, ldc) {
     const d = f64(B, init, C);
     call((m, k) => {
@@ -112,6 +119,16 @@ export const wasmKernels: Kernels = {
       const args = [a, lda, n, N, m.in(U), ldu, P === A ? a : m.out(P), ldp, m.out(S), lds] as const;
       if (d) k.sigmoidBernoulliF64(...args);
       else k.sigmoidBernoulliF32(...args);
+    });
+  },
+
+  sigmoidBernoulliIndex(A, lda, n, N, U, ldu, P, ldp, draws) {
+    const d = f64(A, U, P);
+    call((m, k) => {
+      const a = P === A ? m.out(A) : m.in(A);
+      const args = [a, lda, n, N, m.in(U), ldu, P === A ? a : m.out(P), ldp, m.out(draws.idx), m.in(draws.start), m.out(draws.count)] as const;
+      if (d) k.sigmoidBernoulliIndexF64(...args);
+      else k.sigmoidBernoulliIndexF32(...args);
     });
   },
 

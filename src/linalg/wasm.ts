@@ -25,6 +25,9 @@ export interface KernelExports {
   columnIndexF32(A: number, lda: number, n: number, k0: number, k1: number, idx: number, start: number, cnt: number): number;
   sigmoidBernoulliF64(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, S: number, lds: number): void;
   sigmoidBernoulliF32(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, S: number, lds: number): void;
+  sigmoidBernoulliIndexF64(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, idx: number, start: number, cnt: number): void;
+  sigmoidBernoulliIndexF32(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, idx: number, start: number, cnt: number): void;
+  transposeIndex(idx: number, start: number, cnt: number, n: number, k0: number, k1: number, colIdx: number, colStart: number, colCnt: number): void;
   softplusRowSumsF64(A: number, lda: number, n: number, N: number, out: number): void;
   softplusRowSumsF32(A: number, lda: number, n: number, N: number, out: number): void;
   logSumExpRowsF64(A: number, lda: number, n: number, N: number, out: number): void;

@@ -73,6 +73,29 @@ describe("binary index lists", () => {
       }
     });
 
+    it(`transposeIndex turns row lists into the column lists of columnIndex, any column range (${name})`, () => {
+      const s = Stream.fromSeed(`linalg/transpose-index/${name}`);
+      for (const K of WIDTHS) {
+        const n = 1 + s.int(30);
+        const A = binary(T, n, K, K, [0.05, 0.3, 0.9][s.int(3)], s);
+        const rows = binaryIndex(n, K);
+        wasm.rowIndex(A, K, n, K, rows, false);
+        const want = binaryIndex(K, n);
+        wasm.columnIndex(A, K, n, 0, K, want);
+        const got = binaryIndex(K, n);
+        const cut = s.int(K + 1);
+        wasm.transposeIndex(rows, n, 0, cut, got);
+        wasm.transposeIndex(rows, n, cut, K, got);
+        const r2 = binaryIndex(K, n);
+        ref.transposeIndex(rows, n, 0, K, r2);
+        for (let k = 0; k < K; k++) {
+          const g = Array.from(got.idx.subarray(got.start[k], got.start[k] + got.count[k]));
+          expect(g).toEqual(Array.from(want.idx.subarray(want.start[k], want.start[k] + want.count[k])));
+          expect(g).toEqual(Array.from(r2.idx.subarray(r2.start[k], r2.start[k] + r2.count[k])));
+        }
+      }
+    });
+
     it(`entries other than 0 and 1 are counted, not silently treated as ones (${name})`, () => {
       const A = new T([1, 0, 0.5, 1, 2, 0]);
       expect(wasm.rowIndex(A, 3, 2, 3, binaryIndex(2, 3), false)).toBe(2);
@@ -274,6 +297,31 @@ describe("fused σ → Bernoulli draws on the caller's uniforms", () => {
       }
       expect(total).toBeGreaterThan(10_000);
       expect(differ).toBeLessThanOrEqual(1);
+    });
+
+    it(`draws as row lists equal the row index of the 0/1 draws, and P is the same σ̂ (${name})`, () => {
+      const s = Stream.fromSeed(`linalg/draw-index/${name}`);
+      for (const N of WIDTHS) {
+        const n = 9;
+        const A = dense(T, n * N, s, 6);
+        const U = new T(n * N).map(() => Math.floor(s.uniform() * 2 ** 24) * 2 ** -24);
+        const S = new T(n * N);
+        const P1 = new T(n * N);
+        kernels.sigmoidBernoulli(A, N, n, N, U, N, P1, N, S, N);
+        const draws = binaryIndex(n, N + 1);
+        const P2 = new T(n * N);
+        kernels.sigmoidBernoulliIndex(A, N, n, N, U, N, P2, N, draws);
+        expect(sameBytes(P1, P2)).toBe(true);
+        const fromS = binaryIndex(n, N + 1);
+        kernels.rowIndex(S, N, n, N, fromS, false);
+        expect(Array.from(draws.count)).toEqual(Array.from(fromS.count));
+        for (let r = 0; r < n; r++) expect(Array.from(draws.idx.subarray(draws.start[r], draws.start[r] + draws.count[r]))).toEqual(Array.from(fromS.idx.subarray(fromS.start[r], fromS.start[r] + fromS.count[r])));
+        const refDraws = binaryIndex(n, N + 1);
+        ref.sigmoidBernoulliIndex(A, N, n, N, U, N, null, 0, refDraws);
+        let differ = 0;
+        for (let r = 0; r < n; r++) differ += Math.abs(refDraws.count[r] - draws.count[r]);
+        expect(differ).toBeLessThanOrEqual(1);
+      }
     });
 
     it(`a uniform placed exactly on σ̂(a) is the only kind that can flip; away from it, draws agree (${name})`, () => {

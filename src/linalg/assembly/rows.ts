@@ -255,3 +255,31 @@ export function columnIndexF64(A: usize, lda: i32, n: i32, k0: i32, k1: i32, idx
 export function columnIndexF32(A: usize, lda: i32, n: i32, k0: i32, k1: i32, idx: usize, start: usize, cnt: usize): i32 {
   return columnIndex<f32>(A, lda, n, k0, k1, idx, start, cnt);
 }
+
+/**
+ * Column lists from row lists (the transpose of an index): for the columns k ∈ [k0, k1), the rows
+ * r < n whose list holds k, ascending, at colIdx[colStart[k] …] (given; room for n each), and
+ * colCnt[k] (written). Row lists are ascending, so each row's entries in [k0, k1) are one run,
+ * found by binary search: disjoint column ranges cost about their share of the entries.
+ */
+export function transposeIndex(idx: usize, start: usize, cnt: usize, n: i32, k0: i32, k1: i32, colIdx: usize, colStart: usize, colCnt: usize): void {
+  for (let k = k0; k < k1; k++) store<i32>(colCnt + (<usize>k << 2), 0);
+  for (let r: i32 = 0; r < n; r++) {
+    let lo = load<i32>(start + (<usize>r << 2));
+    const e = lo + load<i32>(cnt + (<usize>r << 2));
+    let hi = e;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (load<i32>(idx + (<usize>mid << 2)) < k0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let q = lo; q < e; q++) {
+      const k = load<i32>(idx + (<usize>q << 2));
+      if (k >= k1) break;
+      const c = colCnt + (<usize>k << 2);
+      const m = load<i32>(c);
+      store<i32>(colIdx + (<usize>(load<i32>(colStart + (<usize>k << 2)) + m) << 2), r);
+      store<i32>(c, m + 1);
+    }
+  }
+}

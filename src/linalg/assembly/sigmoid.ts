@@ -56,6 +56,52 @@ export function sigmoidBernoulliF32(A: usize, lda: i32, n: i32, N: i32, U: usize
   sigmoidBernoulli<f32>(A, lda, n, N, U, ldu, P, ldp, S, lds);
 }
 
+/**
+ * σ and Bernoulli draws that emit the draws as row index lists instead of a 0/1 matrix (what the
+ * next product reads): for r < n, p = σ(A[r,j]), P[r,j] = p when P ≠ 0, and list r at
+ * idx[start[r] …] = {j : U[r,j] < p}, ascending, cnt[r] = its length (start[] given, room for
+ * N + 1 each). The same σ and comparison as sigmoidBernoulli, so the lists equal the row index of
+ * its S.
+ */
+function sigmoidBernoulliIndex<T>(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize): void {
+  const es = <usize>sizeof<T>();
+  const L = lanes<T>();
+  for (let r: i32 = 0; r < n; r++) {
+    const a = A + <usize>r * <usize>lda * es;
+    const u = U + <usize>r * <usize>ldu * es;
+    const p = P + <usize>r * <usize>ldp * es;
+    const out = idx + (<usize>load<i32>(start + (<usize>r << 2)) << 2);
+    let m: i32 = 0;
+    let j: i32 = 0;
+    for (; j + L <= N; j += L) {
+      const o = <usize>j * es;
+      const q = vsigmoid<T>(v128.load(a + o));
+      if (P != 0) v128.store(p + o, q);
+      const bits = sizeof<T>() == 8 ? i64x2.bitmask(vlt<T>(v128.load(u + o), q)) : i32x4.bitmask(vlt<T>(v128.load(u + o), q));
+      for (let l: i32 = 0; l < L; l++) {
+        store<i32>(out + (<usize>m << 2), j + l);
+        m += (bits >>> l) & 1;
+      }
+    }
+    for (; j < N; j++) {
+      const o = <usize>j * es;
+      const q = lane0<T>(vsigmoid<T>(splatT<T>(load<T>(a + o))));
+      if (P != 0) store<T>(p + o, q);
+      store<i32>(out + (<usize>m << 2), j);
+      m += i32(load<T>(u + o) < q);
+    }
+    store<i32>(cnt + (<usize>r << 2), m);
+  }
+}
+
+export function sigmoidBernoulliIndexF64(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize): void {
+  sigmoidBernoulliIndex<f64>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt);
+}
+
+export function sigmoidBernoulliIndexF32(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize): void {
+  sigmoidBernoulliIndex<f32>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt);
+}
+
 /** Sum of the lanes of v in lane order. */
 function hsum<T>(v: v128): T {
   if (sizeof<T>() == 8) return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));

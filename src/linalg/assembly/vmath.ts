@@ -13,147 +13,188 @@
 //   series (through s¹⁹ for float64: remainder < 2.2e−17; s⁹ for float32); result E·ln2 + log m.
 //   Domain: finite positive normal x (the kernels pass 1 + e^{−|a|} ∈ [1, 2] and sums ≥ 1).
 
+// Constants live in memory, loaded with one splat-load each (`vmovddup`/`vbroadcastss`): V8
+// rebuilds an immediate splat with three instructions at every use, which made e^x 2.5× slower.
+// The tables are a data segment below the allocator's heap (src/linalg/wasm.ts starts at
+// 64 KiB); every instance writes the same bytes. Entries are named by their index below.
+
 // ---- float64 ----
-const LOG2E: f64 = 1.4426950408889634;
-const LN2_HI: f64 = 6.93147180369123816490e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const MAGIC64: f64 = 6755399441055744.0; // 1.5·2⁵²
-const EXP_MIN64: f64 = -708.0;
-const SQRT2: f64 = 1.4142135623730951;
+// e^x: log₂e, 1.5·2⁵², ln2 high/low (fdlibm), then 1/13!, 1/12!, …, 1/2!, 1 (Horner order), the cut-off
+const E64 = memory.data<f64>([
+  1.4426950408889634, 6755399441055744.0, 6.93147180369123816490e-1, 1.90821492927058770002e-10,
+  1.6059043836821613e-10, 2.08767569878681e-9, 2.505210838544172e-8, 2.755731922398589e-7, 2.7557319223985893e-6,
+  2.48015873015873e-5, 1.984126984126984e-4, 1.388888888888889e-3, 8.333333333333333e-3, 4.1666666666666664e-2,
+  1.6666666666666666e-1, 0.5, 1.0, -708.0,
+]);
+const E64_TAYLOR = 4; // index of 1/13!; 13 coefficients down to 1/1!, then 1 at E64_ONE
+const E64_ONE = 16;
+const E64_MIN = 17;
+// log x: √2, then 2/19, 2/17, …, 2/3 (Horner order in s²), ½, 0
+const L64 = memory.data<f64>([1.4142135623730951, 2.0 / 19.0, 2.0 / 17.0, 2.0 / 15.0, 2.0 / 13.0, 2.0 / 11.0, 2.0 / 9.0, 2.0 / 7.0, 2.0 / 5.0, 2.0 / 3.0, 0.5, 0.0]);
+const L64_HALF = 10;
+const L64_ZERO = 11;
+// bit patterns: bits(1.5·2⁵²), 1023, mantissa mask, exponent of 1.0
+const B64 = memory.data<i64>([0x4338000000000000, 1023, 0x000fffffffffffff, 0x3ff0000000000000]);
+
+@inline function e64(i: i32): v128 {
+  return v128.load64_splat(E64 + (<usize>i << 3));
+}
+@inline function l64(i: i32): v128 {
+  return v128.load64_splat(L64 + (<usize>i << 3));
+}
+@inline function b64(i: i32): v128 {
+  return v128.load64_splat(B64 + (<usize>i << 3));
+}
 
 /** e^x per lane of an f64x2 for x ≤ 0 (0 below −708). */
-export function exp2v(x: v128): v128 {
-  const t = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(MAGIC64));
-  const k = f64x2.sub(t, f64x2.splat(MAGIC64));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(1.6059043836821613e-10);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.08767569878681e-9));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.505210838544172e-8));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.755731922398589e-7));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.7557319223985893e-6));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.48015873015873e-5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.984126984126984e-4));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.388888888888889e-3));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(8.333333333333333e-3));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(4.1666666666666664e-2));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.6666666666666666e-1));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+@inline export function exp2v(x: v128): v128 {
+  const t = f64x2.add(f64x2.mul(x, e64(0)), e64(1));
+  const k = f64x2.sub(t, e64(1));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, e64(2))), f64x2.mul(k, e64(3)));
+  // Horner, written out (a loop here stays a loop, with a branch and a stack check per step)
+  let p = e64(E64_TAYLOR);
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 1));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 2));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 3));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 4));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 5));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 6));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 7));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 8));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 9));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 10));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 11));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_ONE));
+  p = f64x2.add(f64x2.mul(p, r), e64(E64_ONE));
   // 2^k: the low bits of t hold k (two's complement); shift k + 1023 into the exponent field
-  const bits = i64x2.shl(i64x2.add(i64x2.sub(t, v128.splat<i64>(0x4338000000000000)), v128.splat<i64>(1023)), 52);
-  const y = f64x2.mul(p, bits);
-  return v128.andnot(y, f64x2.lt(x, f64x2.splat(EXP_MIN64)));
+  const bits = i64x2.shl(i64x2.add(i64x2.sub(t, b64(0)), b64(1)), 52);
+  return v128.andnot(f64x2.mul(p, bits), f64x2.lt(x, e64(E64_MIN)));
 }
 
 /** log x per lane of an f64x2 for finite positive normal x. */
-export function log2v(x: v128): v128 {
-  // exponent E and mantissa m ∈ [1, 2)
-  const e = i64x2.sub(i64x2.shr_u(x, 52), v128.splat<i64>(1023));
-  let m = v128.or(v128.and(x, v128.splat<i64>(0x000fffffffffffff)), v128.splat<i64>(0x3ff0000000000000));
-  const big = f64x2.gt(m, f64x2.splat(SQRT2));
-  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
+@inline export function log2v(x: v128): v128 {
+  // exponent E and mantissa m ∈ [1, 2), then m ∈ [√½, √2)
+  const e = i64x2.sub(i64x2.shr_u(x, 52), b64(1));
+  let m = v128.or(v128.and(x, b64(2)), b64(3));
+  const big = f64x2.gt(m, l64(0));
+  m = v128.bitselect(f64x2.mul(m, l64(L64_HALF)), m, big);
   // E as f64 (|E| < 2¹⁰): i64 lanes → i32 lanes 0,1 → f64
-  let E = f64x2.convert_low_i32x4_s(i32x4.shuffle(e, e, 0, 2, 0, 2));
-  E = f64x2.add(E, v128.and(big, f64x2.splat(1.0)));
-  const s = f64x2.div(f64x2.sub(m, f64x2.splat(1.0)), f64x2.add(m, f64x2.splat(1.0)));
+  const E = f64x2.add(f64x2.convert_low_i32x4_s(i32x4.shuffle(e, e, 0, 2, 0, 2)), v128.and(big, e64(E64_ONE)));
+  const s = f64x2.div(f64x2.sub(m, e64(E64_ONE)), f64x2.add(m, e64(E64_ONE)));
   const s2 = f64x2.mul(s, s);
-  let p = f64x2.splat(2.0 / 19.0);
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 17.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 15.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 13.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 11.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 9.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 7.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 5.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(2.0 / 3.0));
-  // log m = 2s + s·s²·p
+  let p = l64(1);
+  p = f64x2.add(f64x2.mul(p, s2), l64(2));
+  p = f64x2.add(f64x2.mul(p, s2), l64(3));
+  p = f64x2.add(f64x2.mul(p, s2), l64(4));
+  p = f64x2.add(f64x2.mul(p, s2), l64(5));
+  p = f64x2.add(f64x2.mul(p, s2), l64(6));
+  p = f64x2.add(f64x2.mul(p, s2), l64(7));
+  p = f64x2.add(f64x2.mul(p, s2), l64(8));
+  p = f64x2.add(f64x2.mul(p, s2), l64(9));
+  // log m = 2s + s·s²·p;  log x = E·ln2_hi + (log m + E·ln2_lo)
   const logm = f64x2.add(f64x2.add(s, s), f64x2.mul(f64x2.mul(s, s2), p));
-  return f64x2.add(f64x2.mul(E, f64x2.splat(LN2_HI)), f64x2.add(logm, f64x2.mul(E, f64x2.splat(LN2_LO))));
+  return f64x2.add(f64x2.mul(E, e64(2)), f64x2.add(logm, f64x2.mul(E, e64(3))));
 }
 
 // ---- float32 ----
-const LOG2E32: f32 = 1.4426950408889634;
-const LN2_HI32: f32 = 0.693359375;
-const LN2_LO32: f32 = -2.12194440e-4;
-const MAGIC32: f32 = 12582912.0; // 1.5·2²³
-const EXP_MIN32: f32 = -86.5;
-const SQRT2_32: f32 = 1.4142135623730951;
+// e^x: log₂e, 1.5·2²³, ln2 high/low, 1/7!, …, 1/2!, 1, the cut-off
+const E32 = memory.data<f32>([
+  1.4426950408889634, 12582912.0, 0.693359375, -2.12194440e-4,
+  1.984126984126984e-4, 1.388888888888889e-3, 8.333333333333333e-3, 4.1666666666666664e-2, 1.6666666666666666e-1, 0.5, 1.0, -86.5,
+]);
+const E32_TAYLOR = 4; // index of 1/7!
+const E32_ONE = 10;
+const E32_MIN = 11;
+// log x: √2, 2/9, 2/7, 2/5, 2/3, ½, 0
+const L32 = memory.data<f32>([1.4142135623730951, 2.0 / 9.0, 2.0 / 7.0, 2.0 / 5.0, 2.0 / 3.0, 0.5, 0.0]);
+const L32_HALF = 5;
+const L32_ZERO = 6;
+// bit patterns: bits(1.5·2²³), 127, mantissa mask, exponent of 1.0
+const B32 = memory.data<i32>([0x4b400000, 127, 0x007fffff, 0x3f800000]);
+
+@inline function e32(i: i32): v128 {
+  return v128.load32_splat(E32 + (<usize>i << 2));
+}
+@inline function l32(i: i32): v128 {
+  return v128.load32_splat(L32 + (<usize>i << 2));
+}
+@inline function b32(i: i32): v128 {
+  return v128.load32_splat(B32 + (<usize>i << 2));
+}
 
 /** e^x per lane of an f32x4 for x ≤ 0 (0 below −86.5). */
-export function exp4v(x: v128): v128 {
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E32)), f32x4.splat(MAGIC32));
-  const k = f32x4.sub(t, f32x4.splat(MAGIC32));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI32))), f32x4.mul(k, f32x4.splat(LN2_LO32)));
-  let p = f32x4.splat(<f32>1.984126984126984e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>1.388888888888889e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>8.333333333333333e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>4.1666666666666664e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>1.6666666666666666e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>1.0));
-  const bits = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
-  const y = f32x4.mul(p, bits);
-  return v128.andnot(y, f32x4.lt(x, f32x4.splat(EXP_MIN32)));
+@inline export function exp4v(x: v128): v128 {
+  const t = f32x4.add(f32x4.mul(x, e32(0)), e32(1));
+  const k = f32x4.sub(t, e32(1));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, e32(2))), f32x4.mul(k, e32(3)));
+  let p = e32(E32_TAYLOR);
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_TAYLOR + 1));
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_TAYLOR + 2));
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_TAYLOR + 3));
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_TAYLOR + 4));
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_TAYLOR + 5));
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_ONE));
+  p = f32x4.add(f32x4.mul(p, r), e32(E32_ONE));
+  const bits = i32x4.shl(i32x4.add(i32x4.sub(t, b32(0)), b32(1)), 23);
+  return v128.andnot(f32x4.mul(p, bits), f32x4.lt(x, e32(E32_MIN)));
 }
 
 /** log x per lane of an f32x4 for finite positive normal x. */
-export function log4v(x: v128): v128 {
-  const e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(127));
-  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
-  const big = f32x4.gt(m, f32x4.splat(SQRT2_32));
-  m = v128.bitselect(f32x4.mul(m, f32x4.splat(<f32>0.5)), m, big);
-  const E = f32x4.add(f32x4.convert_i32x4_s(e), v128.and(big, f32x4.splat(<f32>1.0)));
-  const s = f32x4.div(f32x4.sub(m, f32x4.splat(<f32>1.0)), f32x4.add(m, f32x4.splat(<f32>1.0)));
+@inline export function log4v(x: v128): v128 {
+  const e = i32x4.sub(i32x4.shr_u(x, 23), b32(1));
+  let m = v128.or(v128.and(x, b32(2)), b32(3));
+  const big = f32x4.gt(m, l32(0));
+  m = v128.bitselect(f32x4.mul(m, l32(L32_HALF)), m, big);
+  const E = f32x4.add(f32x4.convert_i32x4_s(e), v128.and(big, e32(E32_ONE)));
+  const s = f32x4.div(f32x4.sub(m, e32(E32_ONE)), f32x4.add(m, e32(E32_ONE)));
   const s2 = f32x4.mul(s, s);
-  let p = f32x4.splat(<f32>(2.0 / 9.0));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>(2.0 / 7.0)));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>(2.0 / 5.0)));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(<f32>(2.0 / 3.0)));
+  let p = l32(1);
+  p = f32x4.add(f32x4.mul(p, s2), l32(2));
+  p = f32x4.add(f32x4.mul(p, s2), l32(3));
+  p = f32x4.add(f32x4.mul(p, s2), l32(4));
   const logm = f32x4.add(f32x4.add(s, s), f32x4.mul(f32x4.mul(s, s2), p));
-  return f32x4.add(f32x4.mul(E, f32x4.splat(LN2_HI32)), f32x4.add(logm, f32x4.mul(E, f32x4.splat(LN2_LO32))));
+  return f32x4.add(f32x4.mul(E, e32(2)), f32x4.add(logm, f32x4.mul(E, e32(3))));
 }
 
 // ---- generic wrappers (compile-time dispatch on T) ----
 
-export function vexp<T>(x: v128): v128 {
+@inline export function vexp<T>(x: v128): v128 {
   if (sizeof<T>() == 8) return exp2v(x);
   return exp4v(x);
 }
 
-export function vlog<T>(x: v128): v128 {
+@inline export function vlog<T>(x: v128): v128 {
   if (sizeof<T>() == 8) return log2v(x);
   return log4v(x);
 }
 
 /** σ(a) = 1/(1 + e^{−a}) per lane: e = e^{−|a|}, σ = (a < 0 ? e : 1)/(1 + e). */
-export function vsigmoid<T>(a: v128): v128 {
+@inline export function vsigmoid<T>(a: v128): v128 {
   if (sizeof<T>() == 8) {
     const e = exp2v(f64x2.neg(f64x2.abs(a)));
-    const num = v128.bitselect(e, f64x2.splat(1.0), f64x2.lt(a, f64x2.splat(0.0)));
-    return f64x2.div(num, f64x2.add(f64x2.splat(1.0), e));
+    const num = v128.bitselect(e, e64(E64_ONE), f64x2.lt(a, l64(L64_ZERO)));
+    return f64x2.div(num, f64x2.add(e64(E64_ONE), e));
   }
   const e = exp4v(f32x4.neg(f32x4.abs(a)));
-  const num = v128.bitselect(e, f32x4.splat(<f32>1.0), f32x4.lt(a, f32x4.splat(<f32>0.0)));
-  return f32x4.div(num, f32x4.add(f32x4.splat(<f32>1.0), e));
+  const num = v128.bitselect(e, e32(E32_ONE), f32x4.lt(a, l32(L32_ZERO)));
+  return f32x4.div(num, f32x4.add(e32(E32_ONE), e));
 }
 
 /**
  * softplus(a) = log(1 + e^a) = max(a, 0) + log1p(e^{−|a|}) per lane, with log1p(e) =
  * log(u)·e/(u − 1), u = 1 + e (Goldberg's correction; u − 1 is exact), and e where u = 1.
  */
-export function vsoftplus<T>(a: v128): v128 {
+@inline export function vsoftplus<T>(a: v128): v128 {
   if (sizeof<T>() == 8) {
     const e = exp2v(f64x2.neg(f64x2.abs(a)));
-    const u = f64x2.add(f64x2.splat(1.0), e);
-    const um1 = f64x2.sub(u, f64x2.splat(1.0));
-    const l1p = v128.bitselect(e, f64x2.div(f64x2.mul(log2v(u), e), um1), f64x2.eq(um1, f64x2.splat(0.0)));
-    return f64x2.add(f64x2.pmax(a, f64x2.splat(0.0)), l1p);
+    const u = f64x2.add(e64(E64_ONE), e);
+    const um1 = f64x2.sub(u, e64(E64_ONE));
+    const l1p = v128.bitselect(e, f64x2.div(f64x2.mul(log2v(u), e), um1), f64x2.eq(um1, l64(L64_ZERO)));
+    return f64x2.add(f64x2.pmax(a, l64(L64_ZERO)), l1p);
   }
   const e = exp4v(f32x4.neg(f32x4.abs(a)));
-  const u = f32x4.add(f32x4.splat(<f32>1.0), e);
-  const um1 = f32x4.sub(u, f32x4.splat(<f32>1.0));
-  const l1p = v128.bitselect(e, f32x4.div(f32x4.mul(log4v(u), e), um1), f32x4.eq(um1, f32x4.splat(<f32>0.0)));
-  return f32x4.add(f32x4.pmax(a, f32x4.splat(<f32>0.0)), l1p);
+  const u = f32x4.add(e32(E32_ONE), e);
+  const um1 = f32x4.sub(u, e32(E32_ONE));
+  const l1p = v128.bitselect(e, f32x4.div(f32x4.mul(log4v(u), e), um1), f32x4.eq(um1, l32(L32_ZERO)));
+  return f32x4.add(f32x4.pmax(a, l32(L32_ZERO)), l1p);
 }
