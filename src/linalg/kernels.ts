@@ -42,11 +42,12 @@ export interface BinaryIndex {
  * 2⁻²⁴ in float32), against the reference (Math.exp, Math.log, Math.log1p in float64, themselves
  * within about 1 ulp of the exact value). Measured maxima over 4·10⁶ random arguments
  * (test/unit/linalg-kernels.test.ts checks the stated bounds, which leave a margin of about 2):
- *   e^x on [−708, 0] (float64), [−86.5, 0] (float32): measured 2.0u / 1.2u, stated 4u (relative);
+ *   e^x on [−708, 0] (float64), [−86.5, 0] (float32): measured 1.9u / 1.2u, stated 4u (relative);
  *   log x on x ≥ 1: measured 1.0u / 1.0u, stated 4u relative to max(1, |log x|);
  *   σ(a): measured 2.7u / 2.4u, stated 8u relative, plus an absolute floor (2⁻¹⁰²⁰ / 2⁻¹²⁴)
  *     where e^{−|a|} is flushed to 0 (|a| > 708 / 86.5);
- *   softplus(a): measured 4.0u / 4.0u, stated 8u relative, plus the same floor.
+ *   softplus(a): measured 2.0–4.0u / 2.0–4.0u (depending on the sample), stated 8u relative, plus
+ *     the same floor.
  */
 export const BOUNDS = {
   float64: { unit: 2 ** -53, exp: 4, log: 4, sigmoid: 8, softplus: 8, floor: 2 ** -1020 },
@@ -109,6 +110,11 @@ export interface Kernels {
    * sigmoidBernoulli, so the lists are the row index of its S.
    */
   sigmoidBernoulliIndex(A: FloatArray, lda: number, n: number, N: number, U: FloatArray, ldu: number, P: FloatArray | null, ldp: number, draws: BinaryIndex): void;
+  /**
+   * Bernoulli draws from probabilities as row index lists: list r of `draws` = {j : U[r,j] < P[r,j]},
+   * ascending (draws.start given, room for N + 1 each). Shapes n×N, strides ldp, ldu.
+   */
+  bernoulliIndex(P: FloatArray, ldp: number, n: number, N: number, U: FloatArray, ldu: number, draws: BinaryIndex): void;
   /**
    * out[r] = Σ_{j<N} softplus(A[r,j]), softplus(a) = log(1 + e^a), for r < n (an RBM's free energy
    * F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vW)ⱼ)). Shapes: A n×N (stride lda), out n. Each term within

@@ -118,6 +118,14 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  bernoulliIndex(P, ldp, n, N, U, ldu, draws) {
+    for (let r = 0; r < n; r++) {
+      let m = 0;
+      for (let j = 0; j < N; j++) if (U[r * ldu + j] < P[r * ldp + j]) draws.idx[draws.start[r] + m++] = j;
+      draws.count[r] = m;
+    }
+  },
+
   softplusRowSums(A, lda, n, N, out) {
     for (let r = 0; r < n; r++) {
       let s = 0;

@@ -132,6 +132,11 @@ export const wasmKernels: Kernels = {
     });
   },
 
+  bernoulliIndex(P, ldp, n, N, U, ldu, draws) {
+    const d = f64(P, U);
+    call((m, k) => (d ? k.bernoulliIndexF64 : k.bernoulliIndexF32)(m.in(P), ldp, n, N, m.in(U), ldu, m.out(draws.idx), m.in(draws.start), m.out(draws.count)));
+  },
+
   softplusRowSums(A, lda, n, N, out) {
     const d = f64(A, out);
     call((m, k) => (d ? k.softplusRowSumsF64 : k.softplusRowSumsF32)(m.in(A), lda, n, N, m.out(out)));

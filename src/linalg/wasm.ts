@@ -27,6 +27,8 @@ export interface KernelExports {
   sigmoidBernoulliF32(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, S: number, lds: number): void;
   sigmoidBernoulliIndexF64(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, idx: number, start: number, cnt: number): void;
   sigmoidBernoulliIndexF32(A: number, lda: number, n: number, N: number, U: number, ldu: number, P: number, ldp: number, idx: number, start: number, cnt: number): void;
+  bernoulliIndexF64(P: number, ldp: number, n: number, N: number, U: number, ldu: number, idx: number, start: number, cnt: number): void;
+  bernoulliIndexF32(P: number, ldp: number, n: number, N: number, U: number, ldu: number, idx: number, start: number, cnt: number): void;
   transposeIndex(idx: number, start: number, cnt: number, n: number, k0: number, k1: number, colIdx: number, colStart: number, colCnt: number): void;
   softplusRowSumsF64(A: number, lda: number, n: number, N: number, out: number): void;
   softplusRowSumsF32(A: number, lda: number, n: number, N: number, out: number): void;
@@ -42,6 +44,8 @@ export interface KernelExports {
   columnSumsF64(A: number, lda: number, n: number, N: number, alpha: number, out: number): void;
   columnSumsF32(A: number, lda: number, n: number, N: number, alpha: number, out: number): void;
   xor4096Fill(st: number, out: number, n: number, kind: number): void;
+  sbnCorrelationWorkBytes(dims: number, block: number): number;
+  sbnCorrelationChunk(dims: number, a1: number, WT: number, bias: number, t: number, st: number, n: number, block: number, U: number, work: number, stats: number): void;
 }
 
 const PAGE = 65536;

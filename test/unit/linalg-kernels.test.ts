@@ -299,7 +299,7 @@ describe("fused σ → Bernoulli draws on the caller's uniforms", () => {
       expect(differ).toBeLessThanOrEqual(1);
     });
 
-    it(`draws as row lists equal the row index of the 0/1 draws, and P is the same σ̂ (${name})`, () => {
+    it(`draws as row lists (from logits or from probabilities) equal the row index of the 0/1 draws, and P is the same σ̂ (${name})`, () => {
       const s = Stream.fromSeed(`linalg/draw-index/${name}`);
       for (const N of WIDTHS) {
         const n = 9;
@@ -316,6 +316,13 @@ describe("fused σ → Bernoulli draws on the caller's uniforms", () => {
         kernels.rowIndex(S, N, n, N, fromS, false);
         expect(Array.from(draws.count)).toEqual(Array.from(fromS.count));
         for (let r = 0; r < n; r++) expect(Array.from(draws.idx.subarray(draws.start[r], draws.start[r] + draws.count[r]))).toEqual(Array.from(fromS.idx.subarray(fromS.start[r], fromS.start[r] + fromS.count[r])));
+        const fromP = binaryIndex(n, N + 1);
+        kernels.bernoulliIndex(P1, N, n, N, U, N, fromP);
+        expect(sameBytes(fromP.count, draws.count)).toBe(true);
+        expect(sameBytes(fromP.idx, draws.idx)).toBe(true);
+        const fromPref = binaryIndex(n, N + 1);
+        ref.bernoulliIndex(P1, N, n, N, U, N, fromPref);
+        expect(sameBytes(fromPref.count, draws.count)).toBe(true);
         const refDraws = binaryIndex(n, N + 1);
         ref.sigmoidBernoulliIndex(A, N, n, N, U, N, null, 0, refDraws);
         let differ = 0;
@@ -425,6 +432,19 @@ describe("layout helpers and the uniform generator", () => {
     const next = new Float64Array(n);
     stream.uniforms(next);
     expect(Array.from(f1)).toEqual(Array.from(next, (x) => Math.floor(x * 2 ** 24) * 2 ** -24));
+    // every length and starting phase of the circular array (vector and scalar steps mix)
+    for (let len = 0; len < 300; len += 7) {
+      const a = Int32Array.from(state);
+      const b = Int32Array.from(state);
+      const x = new Float64Array(len);
+      const y = new Float64Array(len);
+      kernels.uniforms(a, x, len);
+      ref.uniforms(b, y, len);
+      expect(sameBytes(x, y)).toBe(true);
+      expect(sameBytes(a, b)).toBe(true);
+      kernels.uniforms(state, x, len % 5); // move the phase
+      ref.uniforms(s2, y, len % 5);
+    }
   });
 });
 

@@ -8,3 +8,4 @@ export * from "./sigmoid";
 export * from "./gemm";
 export * from "./layout";
 export * from "./xor4096";
+export * from "./sbn";

@@ -102,6 +102,45 @@ export function sigmoidBernoulliIndexF32(A: usize, lda: i32, n: i32, N: i32, U: 
   sigmoidBernoulliIndex<f32>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt);
 }
 
+/**
+ * Bernoulli draws from probabilities as row index lists: list r at idx[start[r] …] =
+ * {j : U[r,j] < P[r,j]}, ascending, cnt[r] its length (start[] given, room for N + 1 each).
+ */
+function bernoulliIndex<T>(P: usize, ldp: i32, n: i32, N: i32, U: usize, ldu: i32, idx: usize, start: usize, cnt: usize): void {
+  const es = <usize>sizeof<T>();
+  const L = lanes<T>();
+  for (let r: i32 = 0; r < n; r++) {
+    const p = P + <usize>r * <usize>ldp * es;
+    const u = U + <usize>r * <usize>ldu * es;
+    const out = idx + (<usize>load<i32>(start + (<usize>r << 2)) << 2);
+    let m: i32 = 0;
+    let j: i32 = 0;
+    for (; j + L <= N; j += L) {
+      const o = <usize>j * es;
+      const lt = vlt<T>(v128.load(u + o), v128.load(p + o));
+      const bits = sizeof<T>() == 8 ? i64x2.bitmask(lt) : i32x4.bitmask(lt);
+      for (let l: i32 = 0; l < L; l++) {
+        store<i32>(out + (<usize>m << 2), j + l);
+        m += (bits >>> l) & 1;
+      }
+    }
+    for (; j < N; j++) {
+      const o = <usize>j * es;
+      store<i32>(out + (<usize>m << 2), j);
+      m += i32(load<T>(u + o) < load<T>(p + o));
+    }
+    store<i32>(cnt + (<usize>r << 2), m);
+  }
+}
+
+export function bernoulliIndexF64(P: usize, ldp: i32, n: i32, N: i32, U: usize, ldu: i32, idx: usize, start: usize, cnt: usize): void {
+  bernoulliIndex<f64>(P, ldp, n, N, U, ldu, idx, start, cnt);
+}
+
+export function bernoulliIndexF32(P: usize, ldp: i32, n: i32, N: i32, U: usize, ldu: i32, idx: usize, start: usize, cnt: usize): void {
+  bernoulliIndex<f32>(P, ldp, n, N, U, ldu, idx, start, cnt);
+}
+
 /** Sum of the lanes of v in lane order. */
 function hsum<T>(v: v128): T {
   if (sizeof<T>() == 8) return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));

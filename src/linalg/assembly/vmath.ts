@@ -4,8 +4,8 @@
 //
 // exp: x = k·ln2 + r, k = round(x·log₂e) (the 1.5·2⁵² magic-number rounding), r by Cody–Waite
 //   with ln2 split in a high part with trailing zero bits and a low part (fdlibm's constants);
-//   e^r by its Taylor polynomial (degree 13 for float64, |r| ≤ ln2/2: truncation
-//   r¹⁴/14! < 4.2e−18; degree 7 for float32: r⁸/8! < 5.3e−9); 2^k assembled in the exponent bits.
+//   e^r by its Taylor polynomial (float64: degree 13 by Estrin's scheme, |r| ≤ ln2/2: truncation
+//   r¹⁴/14! < 4.2e−18; float32: degree 7 by Horner, r⁸/8! < 5.3e−9); 2^k assembled in the exponent bits.
 //   Inputs whose result would be near or below the smallest normal (x < −708 in float64, x < −86.5 in float32) give
 //   exactly 0; the kernels only call it on x ≤ 0 (σ, softplus, log-sum-exp), so there is no
 //   overflow branch. Error bounds: BOUNDS in src/linalg/kernels.ts (e^x within 4u, measured 2u).
@@ -51,21 +51,19 @@ const B64 = memory.data<i64>([0x4338000000000000, 1023, 0x000fffffffffffff, 0x3f
   const t = f64x2.add(f64x2.mul(x, e64(0)), e64(1));
   const k = f64x2.sub(t, e64(1));
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, e64(2))), f64x2.mul(k, e64(3)));
-  // Horner, written out (a loop here stays a loop, with a branch and a stack check per step)
-  let p = e64(E64_TAYLOR);
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 1));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 2));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 3));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 4));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 5));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 6));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 7));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 8));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 9));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 10));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_TAYLOR + 11));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_ONE));
-  p = f64x2.add(f64x2.mul(p, r), e64(E64_ONE));
+  // e^r = 1 + (r + r²·T(r)), T = 1/2! + r/3! + … + r¹¹/13! by Estrin's scheme (a dependency chain
+  // of 8 operations instead of Horner's 26); the two large terms are added last, as in Horner
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const q1 = f64x2.add(e64(E64_TAYLOR + 11), f64x2.mul(e64(E64_TAYLOR + 10), r)); // 1/2! + r/3!
+  const q2 = f64x2.add(e64(E64_TAYLOR + 9), f64x2.mul(e64(E64_TAYLOR + 8), r)); // 1/4! + r/5!
+  const q3 = f64x2.add(e64(E64_TAYLOR + 7), f64x2.mul(e64(E64_TAYLOR + 6), r)); // 1/6! + r/7!
+  const q4 = f64x2.add(e64(E64_TAYLOR + 5), f64x2.mul(e64(E64_TAYLOR + 4), r)); // 1/8! + r/9!
+  const q5 = f64x2.add(e64(E64_TAYLOR + 3), f64x2.mul(e64(E64_TAYLOR + 2), r)); // 1/10! + r/11!
+  const q6 = f64x2.add(e64(E64_TAYLOR + 1), f64x2.mul(e64(E64_TAYLOR), r)); // 1/12! + r/13!
+  const T = f64x2.add(f64x2.add(f64x2.add(q1, f64x2.mul(q2, r2)), f64x2.mul(r4, f64x2.add(q3, f64x2.mul(q4, r2)))), f64x2.mul(r8, f64x2.add(q5, f64x2.mul(q6, r2))));
+  const p = f64x2.add(e64(E64_ONE), f64x2.add(r, f64x2.mul(r2, T)));
   // 2^k: the low bits of t hold k (two's complement); shift k + 1023 into the exponent field
   const bits = i64x2.shl(i64x2.add(i64x2.sub(t, b64(0)), b64(1)), 52);
   return v128.andnot(f64x2.mul(p, bits), f64x2.lt(x, e64(E64_MIN)));
@@ -82,15 +80,14 @@ const B64 = memory.data<i64>([0x4338000000000000, 1023, 0x000fffffffffffff, 0x3f
   const E = f64x2.add(f64x2.convert_low_i32x4_s(i32x4.shuffle(e, e, 0, 2, 0, 2)), v128.and(big, e64(E64_ONE)));
   const s = f64x2.div(f64x2.sub(m, e64(E64_ONE)), f64x2.add(m, e64(E64_ONE)));
   const s2 = f64x2.mul(s, s);
-  let p = l64(1);
-  p = f64x2.add(f64x2.mul(p, s2), l64(2));
-  p = f64x2.add(f64x2.mul(p, s2), l64(3));
-  p = f64x2.add(f64x2.mul(p, s2), l64(4));
-  p = f64x2.add(f64x2.mul(p, s2), l64(5));
-  p = f64x2.add(f64x2.mul(p, s2), l64(6));
-  p = f64x2.add(f64x2.mul(p, s2), l64(7));
-  p = f64x2.add(f64x2.mul(p, s2), l64(8));
-  p = f64x2.add(f64x2.mul(p, s2), l64(9));
+  // p(z) = 2/3 + 2z/5 + … + 2z⁸/19, z = s², by Estrin's scheme
+  const z2 = f64x2.mul(s2, s2);
+  const z4 = f64x2.mul(z2, z2);
+  const p01 = f64x2.add(l64(9), f64x2.mul(l64(8), s2));
+  const p23 = f64x2.add(l64(7), f64x2.mul(l64(6), s2));
+  const p45 = f64x2.add(l64(5), f64x2.mul(l64(4), s2));
+  const p67 = f64x2.add(l64(3), f64x2.mul(l64(2), s2));
+  const p = f64x2.add(f64x2.add(f64x2.add(p01, f64x2.mul(p23, z2)), f64x2.mul(z4, f64x2.add(p45, f64x2.mul(p67, z2)))), f64x2.mul(f64x2.mul(z4, z4), l64(1)));
   // log m = 2s + s·s²·p;  log x = E·ln2_hi + (log m + E·ln2_lo)
   const logm = f64x2.add(f64x2.add(s, s), f64x2.mul(f64x2.mul(s, s2), p));
   return f64x2.add(f64x2.mul(E, e64(2)), f64x2.add(logm, f64x2.mul(E, e64(3))));
