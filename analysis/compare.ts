@@ -9,9 +9,10 @@ import { exactAnalysis } from "../src/exact/moments.js";
 import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
 import { sampleMoments } from "../src/estimators/sample.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
-import { InputError, type BinaryProblem } from "../src/problems/types.js";
+import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
 import { zCritical } from "../src/stats/tests.js";
+import { InputError } from "../src/errors.js";
 
 export interface EstimatorComparison {
   id: string;

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { InputError } from "../src/problems/types.js";
+import { InputError } from "../src/errors.js";
 
 /** Canonical JSON: 2-space indent, keys in insertion order, trailing newline. */
 export function toJsonText(value: unknown): string {

@@ -1,8 +1,8 @@
+import { InputError } from "../src/errors.js";
 /**
  * Minimal, strict argument parsing: `--name value`, `--name=value`, boolean `--flag`.
  * Unknown flags and missing values are errors that name the flag.
  */
-import { InputError } from "../src/problems/types.js";
 
 export interface FlagSpec {
   /** "string" | "number" | "int" | "boolean" */

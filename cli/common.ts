@@ -2,8 +2,9 @@
 import { readJsonFile } from "../analysis/io.js";
 import { problemFromJSON } from "../src/problems/json.js";
 import "../src/problems/noisy-kinds.js";
-import { InputError, type BinaryProblem } from "../src/problems/types.js";
+import { type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorOptions } from "../src/estimators/types.js";
+import { InputError } from "../src/errors.js";
 
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {

@@ -5,8 +5,8 @@
  */
 import { helpText, parseArgs } from "./args.js";
 import { commands } from "./commands/index.js";
-import { InputError } from "../src/problems/types.js";
 import { VERSION } from "./version.js";
+import { InputError } from "../src/errors.js";
 
 function topHelp(): string {
   const lines = [`stochgrad ${VERSION} — gradient estimators through stochastic neurons, checked against exact answers`, "", "usage: stochgrad <command> [options]   (stochgrad <command> --help)", "", "commands:"];

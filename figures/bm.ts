@@ -11,18 +11,13 @@ import { cdExpectedGradients, unrolledExact, unrolledScoreSample, visibleMarkovM
 import { baseRateBiases } from "../src/boltzmann/ais.js";
 import { barsAndStripes } from "../src/data/bars-and-stripes.js";
 import { binarize, loadMnist } from "../src/data/mnist.js";
+import { cosine } from "../src/numerics.js";
 import type { Stream } from "../src/random/stream.js";
 import { randomRbm, modeOf } from "../analysis/claims/bm-common.js";
 import type { Figure } from "./types.js";
 
 const norm = (x: ArrayLike<number>) => Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0));
 const relDist = (a: ArrayLike<number>, b: ArrayLike<number>) => norm(Array.from(a).map((v, k) => v - b[k])) / norm(b);
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let k = 0; k < b.length; k++) s += a[k] * b[k];
-  return s / (norm(a) * norm(b) || 1);
-};
-
 // ───────────────────────────── filters ─────────────────────────────
 
 export const filtersFigure: Figure = {
@@ -260,7 +255,8 @@ export const estimatorsFigure: Figure = {
             sum[p] += g[p];
             sq[p] += g[p] * g[p];
           }
-          cs += cosine(g, grad);
+          // an estimate of exactly zero (B4 with R = 0) has no direction: it counts as cosine 0
+          cs += g.some((x) => x !== 0) ? cosine(g, grad) : 0;
         }
         let v = 0;
         for (let p = 0; p < P; p++) v += (sq[p] - (sum[p] * sum[p]) / draws) / (draws - 1);

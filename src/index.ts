@@ -3,6 +3,7 @@
  * engine, seeded streams and statistics. Claims and figures live in analysis/ and figures/.
  */
 export { Stream, type StreamSnapshot } from "./random/stream.js";
+export * from "./errors.js";
 export * from "./numerics.js";
 export * from "./stats/accumulator.js";
 export * from "./stats/tests.js";

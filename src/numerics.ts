@@ -39,6 +39,37 @@ export function logAddExp(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
+/** max_k |a_k − b_k| / max(‖b‖_∞, floor): the relative error of a against b in the ∞-norm. Shapes: a, b (same length). */
+export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-300): number {
+  let num = 0;
+  let den = floor;
+  for (let k = 0; k < b.length; k++) {
+    num = Math.max(num, Math.abs(a[k] - b[k]));
+    den = Math.max(den, Math.abs(b[k]));
+  }
+  return num / den;
+}
+
+/** max_k |a_k − b_k|. Shapes: a, b (same length). */
+export function maxAbsError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < b.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
+  return m;
+}
+
+/** cos∠(a, b) = a·b / √(‖a‖²‖b‖²) (NaN when either vector is zero). Shapes: a, b (same length). */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let k = 0; k < a.length; k++) {
+    ab += a[k] * b[k];
+    aa += a[k] * a[k];
+    bb += b[k] * b[k];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
 /** Number of set bits in a 32-bit integer. */
 export function popcount(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);

@@ -7,9 +7,9 @@
 import { BoltzmannMachine, bmExactGradient, bmLogLikelihood } from "../../src/boltzmann/bm.js";
 import { rbmExactGradient, rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exact.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
-import { maxRelativeError } from "./checks.js";
 import { randomRbm, SEED_BM } from "./bm-common.js";
 import { verdict, type Claim } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 /**
  * Tolerance 1e-6 relative (the issue's). Central differences with step h = 1e-5 have truncation

@@ -11,9 +11,10 @@ import { jointStatistics, rbmJointTable, sampleState, visiblePart } from "../../
 import { gradientToFlat, hiddenProbabilities, phaseGradient, zeroGradient } from "../../src/boltzmann/rbm.js";
 import type { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { maxAbsError, maxRelativeError, monteCarloMeanCheck } from "./checks.js";
+import { monteCarloMeanCheck } from "./checks.js";
 import { modeOf, nForControl, randomRbm, SEED_BM, sampleVectors } from "./bm-common.js";
 import { verdict, type Claim } from "./types.js";
+import { maxAbsError, maxRelativeError } from "../../src/numerics.js";
 
 const EXACT_TOL = 1e-12;
 

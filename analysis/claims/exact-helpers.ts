@@ -39,19 +39,6 @@ export function mseSplit(m: ExactMoments, gradient: ArrayLike<number>): MseSplit
   return { bias2: b2, variance: v, mse: b2 + v };
 }
 
-/** Cosine between two vectors (sign agreement of a mean gradient with the true one). */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let k = 0; k < a.length; k++) {
-    ab += a[k] * b[k];
-    aa += a[k] * a[k];
-    bb += b[k] * b[k];
-  }
-  return ab / Math.sqrt(aa * bb);
-}
-
 /** Round for records (keeps JSON readable; full precision is not needed in tables). */
 export function r6(x: number): number {
   return Number(x.toPrecision(6));

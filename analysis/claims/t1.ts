@@ -17,8 +17,9 @@ import { referenceDelayed, referenceNet, referenceNetTable, singleUnit, singleUn
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { SigmoidBeliefNet } from "../../src/problems/sbn.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { exactMomentsWithFourth, maxRelativeError, monteCarloMeanCheck, monteCarloVarianceCheck, samplesToRejectControl } from "./checks.js";
+import { exactMomentsWithFourth, monteCarloMeanCheck, monteCarloVarianceCheck, samplesToRejectControl } from "./checks.js";
 import { verdict, type Claim, type ClaimContext, type Verdict } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 const SEED = "Bengio 2013, arXiv 1305.2982";
 const EPS = Number.EPSILON;

@@ -3,11 +3,11 @@ import { compareEstimators, comparisonCharts, type ComparisonRecord } from "../.
 import { renderChart } from "../../analysis/charts.js";
 import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { loadProblem, parseOptions } from "../common.js";
+import { InputError } from "../../src/errors.js";
 
 /**
  * `stochgrad compare problem.json --estimators a,b,c [--samples N] [--exact]`: one comparison

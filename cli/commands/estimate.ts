@@ -1,10 +1,10 @@
 import { getEstimator } from "../../src/estimators/registry.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad estimate`: seeded Monte Carlo mean, variance and standard error of one estimator. */
 export const estimateCommand: Command = {

@@ -1,4 +1,3 @@
-import { InputError } from "../../src/problems/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
@@ -6,6 +5,7 @@ import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/spsa.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
 export const exactCommand: Command = {

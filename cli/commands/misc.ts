@@ -2,9 +2,9 @@ import path from "node:path";
 import { renderRecord } from "../../analysis/figures.js";
 import { ensureWritableDir, readJsonFile } from "../../analysis/io.js";
 import { estimators } from "../../src/estimators/registry.js";
-import { InputError } from "../../src/problems/types.js";
 import type { FigureRecord } from "../../figures/types.js";
 import type { Command } from "../types.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad estimators`: the registry, with formulas and sources. */
 export const estimatorsCommand: Command = {

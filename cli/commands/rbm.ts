@@ -15,12 +15,12 @@ import { MAX_EXACT_LAYER, rbmLogPartition, rbmModelStats } from "../../src/boltz
 import { DEFAULT_TRAIN_OPTIONS, freeEnergy, Rbm, RbmTrainer, validateTrainOptions, type RbmMethod, type RbmTrainerState, type RbmTrainOptions } from "../../src/boltzmann/rbm.js";
 import { barsAndStripes } from "../../src/data/bars-and-stripes.js";
 import { binarize, loadMnist, type Binarize } from "../../src/data/mnist.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { VERSION } from "../version.js";
+import { InputError } from "../../src/errors.js";
 
 type DataName = "mnist" | "bars-and-stripes-3" | "bars-and-stripes-4";
 

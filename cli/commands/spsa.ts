@@ -15,12 +15,12 @@ import { fdsaOptimize } from "../../src/optim/fdsa.js";
 import { spsaOptimize } from "../../src/optim/spsa.js";
 import { validateGains, type OptimResult } from "../../src/optim/types.js";
 import { getObjective, requireDimension } from "../../src/problems/functions.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { loadProblem } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { VERSION } from "../version.js";
+import { InputError } from "../../src/errors.js";
 
 function quantile(x: number[], q: number): number {
   const s = x.slice().sort((u, v) => u - v);

@@ -9,10 +9,10 @@ import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../../analy
 import { claimsTable, reportMarkdown, type ClaimsRecord } from "../../analysis/report.js";
 import { figures as allFigures } from "../../figures/index.js";
 import type { FigureRecord } from "../../figures/types.js";
-import { InputError } from "../../src/problems/types.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { VERSION } from "../version.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad verify`: run the claims, print the table, write claims.json, report.md, figures. */
 export const verifyCommand: Command = {

@@ -14,10 +14,10 @@
  */
 import { gemm } from "../linalg/gemm.js";
 import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
-import { InputError } from "../problems/types.js";
 import type { Stream } from "../random/stream.js";
 import { sumSoftplus } from "./exact.js";
 import type { Rbm } from "./rbm.js";
+import { InputError } from "../errors.js";
 
 /**
  * The β schedule of Salakhutdinov & Murray (2008): uniform steps of 1e-3 on [0, 0.5), 1e-4 on

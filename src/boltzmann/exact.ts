@@ -18,11 +18,11 @@
  * Data: row-major n×nV Float64Array of 0/1 values.
  * Source: Bengio 2013 (arXiv 1305.2982) §5; Salakhutdinov & Murray 2008 §3 (exact Z for ≤ 25 hidden units).
  */
-import { InputError } from "../problems/types.js";
 import { grayFlipBit, softplus } from "../numerics.js";
 import { gemm } from "../linalg/gemm.js";
 import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
 import { freeEnergy, hiddenProbabilities, type Rbm, type RbmGradient, zeroGradient } from "./rbm.js";
+import { InputError } from "../errors.js";
 
 /** Largest enumerated layer (2^24 states). */
 export const MAX_EXACT_LAYER = 24;

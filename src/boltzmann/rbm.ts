@@ -20,9 +20,9 @@ import { gemm } from "../linalg/gemm.js";
 import { BINARY_DENSITY_THRESHOLD, binaryDensity, binaryTimes, binaryTransposeTimes, binaryTransposeTimes2 } from "../linalg/binary.js";
 import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
 import { softplus } from "../numerics.js";
-import { InputError, requireFinite } from "../problems/types.js";
 import type { Stream, StreamSnapshot } from "../random/stream.js";
 import { Stream as StreamClass } from "../random/stream.js";
+import { InputError, requireFinite } from "../errors.js";
 
 /** Parameters of a Bernoulli–Bernoulli RBM (the learned state). */
 export class Rbm {

@@ -10,8 +10,8 @@
  * transition matrix, and ∂P_T = Σₜ e_{v₀}ᵀ M^{t−1} (∂M) M^{T−t} e_{v_data}.
  * Flat parameter layout as `Rbm.toFlat`: [W (nV·nH), b (nV), c (nH)].
  */
-import { InputError } from "../problems/types.js";
 import type { Rbm } from "./rbm.js";
+import { InputError } from "../errors.js";
 
 function sig(a: number): number {
   const e = Math.exp(-Math.abs(a));

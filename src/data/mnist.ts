@@ -10,8 +10,8 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { InputError } from "../problems/types.js";
 import type { Stream } from "../random/stream.js";
+import { InputError } from "../errors.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;

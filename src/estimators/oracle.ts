@@ -15,7 +15,8 @@
  */
 import { assertEnumerable, enumerateConfigurations } from "../exact/enumerate.js";
 import { boxMuller, type Objective } from "../problems/functions.js";
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
+import { InputError } from "../errors.js";
 
 export interface LossOracle {
   /** p = length of θ */

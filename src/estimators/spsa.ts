@@ -19,9 +19,10 @@
  *   E[ĝₖ] = E_Δ[μ(Δ) Δₖ]/κ,  Var[ĝₖ] = (E_Δ[v(Δ)]/κ² + Var_Δ[μ(Δ)Δₖ/κ]) / m,
  * μ, v = mean and variance of the numerator given Δ, κ = 2c (two-sided) or c (one-sided).
  */
-import { InputError, requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { problemOracle, type LossOracle } from "./oracle.js";
+import { InputError } from "../errors.js";
 
 /** Largest p for which exact moments enumerate Δ ∈ {±1}ᵖ. */
 export const MAX_EXACT_SPSA_DIMENSION = 22;

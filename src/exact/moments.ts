@@ -15,10 +15,11 @@
  * (ĝₖ = coef_{unit(k)}·Dₖ, Dₖ = ∂a_{unit(k)}/∂θₖ fixed in the block). Same numbers as the
  * general path up to rounding (tested), O(nUnits) instead of O(nParams) per configuration.
  */
-import { addAllLogitGradients, InputError, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
 import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
 import { enumerateConfigurations } from "./enumerate.js";
+import { InputError } from "../errors.js";
 
 export interface ExactAnalysis {
   expectedLoss: number;

@@ -13,9 +13,9 @@
  */
 import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
 import { NoisyNet, setNoisyExactEngine, type NoisyWorkspace } from "../problems/noisy-net.js";
-import { InputError } from "../problems/types.js";
 import type { ExactAnalysis } from "./moments.js";
 import { gaussianExpectationVector, type IntegrateOptions } from "./quadrature.js";
+import { InputError } from "../errors.js";
 
 /** Upper bound on the estimated number of leaf evaluations of one nested integration. */
 export const MAX_QUADRATURE_COST = 4e6;

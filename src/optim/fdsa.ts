@@ -6,12 +6,12 @@
  * cₖ = c/(k+1)^γ, stopping, blocking, averaging and trace as SPSA (src/optim/types.ts).
  */
 import type { Stream } from "../random/stream.js";
-import { InputError } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { FdKernel, type FdScheme } from "../estimators/finite-difference.js";
 import { blockingMeasure, kernelStep, runLoop, validateGains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
 import { resolveGains } from "./spsa.js";
+import { InputError } from "../errors.js";
 
 export interface FdsaOptimizeOptions extends StopOptions, RecordOptions {
   a: number;

@@ -8,11 +8,12 @@
  * creation; use spsaOptimize / fdsaOptimize for decaying perturbations.
  */
 import type { Stream } from "../random/stream.js";
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import { getEstimator } from "../estimators/registry.js";
 import type { EstimatorOptions } from "../estimators/types.js";
 import { runLoop, SPALL_DEFAULTS, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
+import { InputError } from "../errors.js";
 
 export interface SgdOptions extends StopOptions, RecordOptions {
   /** registry id, e.g. "correlation-ma" */

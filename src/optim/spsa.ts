@@ -10,11 +10,11 @@
  * function of (oracle, θ₀, options, stream seed).
  */
 import type { Stream } from "../random/stream.js";
-import { InputError } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { SpsaKernel, type SpsaVariant } from "../estimators/spsa.js";
 import { blockingMeasure, kernelStep, perturbationGain, runLoop, SPALL_DEFAULTS, validateGains, type Gains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
+import { InputError } from "../errors.js";
 
 export interface Calibration {
   /** gradient estimates averaged at θ₀ (each costs the kernel's evaluations) */

@@ -1,5 +1,6 @@
 import type { LossOracle } from "../estimators/oracle.js";
 import type { Stream } from "../random/stream.js";
+import { InputError, requireFinite } from "../errors.js";
 /**
  * Shared pieces of the stochastic-approximation optimisers (SPSA, FDSA, SGD): Spall's gain
  * sequences, stopping, recording, and the iterate average — so every method is run and recorded
@@ -10,7 +11,6 @@ import type { Stream } from "../random/stream.js";
  * simultaneous perturbation algorithm for stochastic optimization" (gain guidelines α = 0.602,
  * γ = 0.101, A ≈ 10% of the iterations); Polyak & Juditsky 1992 (iterate averaging).
  */
-import { InputError, requireFinite } from "../problems/types.js";
 
 export interface Gains {
   /** step-size numerator a > 0 */

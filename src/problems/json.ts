@@ -21,7 +21,8 @@
 import { DelayedReward, type DelayedRewardSpec } from "./delayed.js";
 import { parseLoss } from "./loss.js";
 import { SigmoidBeliefNet, type SbnLayerSpec } from "./sbn.js";
-import { InputError, requireFinite, type BinaryProblem } from "./types.js";
+import { type BinaryProblem } from "./types.js";
+import { InputError, requireFinite } from "../errors.js";
 
 export type ProblemParser = (o: Record<string, unknown>) => BinaryProblem;
 

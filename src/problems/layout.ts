@@ -1,3 +1,4 @@
+import { InputError, requireFinite } from "../errors.js";
 /**
  * The layered parameter layout shared by belief nets with binary units (sbn.ts) and with
  * injected-noise units (noisy-net.ts): constant input x (n₀), layers l = 1..L of nₗ units with
@@ -5,7 +6,6 @@
  *   θ = [W¹ (n₁ × n₀, row-major), b¹, W², b², …],   Wˡ[i][j]: unit j of the previous layer → unit i.
  * Validation errors name the offending path (layers[l].weights[i][j]).
  */
-import { InputError, requireFinite } from "./types.js";
 
 export interface LayerSpec {
   /** weights[i][j]: unit j of the previous layer (or input) → unit i */

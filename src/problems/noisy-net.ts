@@ -26,7 +26,8 @@ import type { ExactAnalysis } from "../exact/moments.js";
 import type { EstimatorInstance } from "../estimators/types.js";
 import { SquaredLoss, type LossFunction } from "./loss.js";
 import { LayerLayout } from "./layout.js";
-import { InputError, requireFinite, type BinaryProblem, type Workspace } from "./types.js";
+import { type BinaryProblem, type Workspace } from "./types.js";
+import { InputError, requireFinite } from "../errors.js";
 
 /** L(h) = Σ_k c_k h_k: a loss linear in the last layer (ST-sigmoid is unbiased on it for one unit). */
 export class LinearLoss implements LossFunction {

@@ -11,8 +11,8 @@ import { Rbm } from "../boltzmann/rbm.js";
 import { rbmExactGradientFlat, rbmLogLikelihood, rbmMarginalLogProbs } from "../boltzmann/exact.js";
 import { unrolledScoreSample } from "../boltzmann/unrolled.js";
 import { sigmoid } from "../numerics.js";
-import { InputError } from "./types.js";
 import type { Objective } from "./functions.js";
+import { InputError } from "../errors.js";
 
 /** L(θ) = −mean log p(v_r) of a fixed data set under an RBM with flat parameters θ. */
 export class RbmNegLogLikelihood implements Objective {

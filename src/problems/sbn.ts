@@ -10,7 +10,8 @@
 import { sigmoid } from "../numerics.js";
 import type { LossFunction } from "./loss.js";
 import { LayerLayout, type LayerSpec } from "./layout.js";
-import { InputError, type BinaryProblem, type Workspace } from "./types.js";
+import { type BinaryProblem, type Workspace } from "./types.js";
+import { InputError } from "../errors.js";
 
 /** weights[i][j]: unit j of the previous layer (or input) → unit i; bias per unit. */
 export type SbnLayerSpec = LayerSpec;

@@ -80,22 +80,6 @@ export interface BinaryProblem {
   nest?(v: ArrayLike<number>): unknown;
 }
 
-/** Validation error that names the offending input path, e.g. `layers[1].weights[2][0]`. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InputError";
-  }
-}
-
-/** Throws InputError unless x is a finite number. */
-export function requireFinite(x: unknown, where: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x)) {
-    throw new InputError(`${where}: expected a finite number, got ${typeof x === "number" ? String(x) : JSON.stringify(x)}`);
-  }
-  return x;
-}
-
 /** null when the problem's units are Bernoulli(σ(a)), else the reason estimators that need them do not apply. */
 export function requireBernoulliUnits(problem: BinaryProblem): string | null {
   return problem.unitNoise === "injected" ? `problem kind "${problem.kind}" has units with injected noise, not Bernoulli(σ(a)) units` : null;

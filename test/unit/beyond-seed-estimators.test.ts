@@ -6,7 +6,6 @@
  * are good to ~1e-8 relative.
  */
 import { describe, expect, it } from "vitest";
-import { maxRelativeError } from "../../analysis/claims/checks.js";
 import { logit, oneLayerNet, singleUnitToy, twoLayerNet } from "../../analysis/claims/toys.js";
 import { createAr } from "../../src/estimators/ar.js";
 import { createArm } from "../../src/estimators/arm.js";
@@ -22,9 +21,11 @@ import { exactAnalysis } from "../../src/exact/moments.js";
 import { sequentialCellMoments } from "../../src/exact/sequential-cells.js";
 import { sigmoid } from "../../src/numerics.js";
 import { Adam } from "../../src/optim/adam.js";
-import { InputError, type BinaryProblem } from "../../src/problems/types.js";
+import { type BinaryProblem } from "../../src/problems/types.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
+import { InputError } from "../../src/errors.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 const UNBIASED = ["rloo", "ar", "arm", "disarm", "rebar", "relax"] as const;
 

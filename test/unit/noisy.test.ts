@@ -4,12 +4,12 @@ import { HardThreshold, NoisyRectifier, NoisySigmoid, StochasticTimesSmooth, uni
 import { LinearLoss, NoisyNet, noisySingle } from "../../src/problems/noisy-net.js";
 import { SquaredLoss } from "../../src/problems/loss.js";
 import { problemFromJSON } from "../../src/problems/json.js";
-import { InputError } from "../../src/problems/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { integrateNoise } from "../../src/exact/noisy.js";
 import { estimators } from "../../src/estimators/registry.js";
 import { normalCdf, normalPdf } from "../../src/stats/tests.js";
 import { sigmoid } from "../../src/numerics.js";
+import { InputError } from "../../src/errors.js";
 
 function exactFor(net: NoisyNet, ids: (keyof typeof estimators)[]) {
   const theta = net.initialParams();
