@@ -11,7 +11,6 @@ import { estimators } from "../src/estimators/registry.js";
 import { fitLearnedPredictor } from "../src/estimators/learned-predictor.js";
 import { sampleMoments } from "../src/estimators/sample.js";
 import { exactAnalysis } from "../src/exact/moments.js";
-import "../src/problems/noisy-kinds.js";
 import { NoisyRectifier } from "../src/neurons/index.js";
 import { SquaredLoss } from "../src/problems/loss.js";
 import { NoisyNet, noisySingle } from "../src/problems/noisy-net.js";

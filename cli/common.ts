@@ -1,7 +1,6 @@
 /** Helpers shared by CLI commands. */
 import { readJsonFile } from "../analysis/io.js";
 import { problemFromJSON } from "../src/problems/json.js";
-import "../src/problems/noisy-kinds.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorOptions } from "../src/estimators/types.js";
 import { InputError } from "../src/errors.js";

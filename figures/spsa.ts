@@ -11,7 +11,8 @@ import { singleUnit, spsaVarianceCurves } from "../analysis/claims/spsa-vs-corre
 import { exactAnalysis } from "../src/exact/moments.js";
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
 import { sampleMoments } from "../src/estimators/sample.js";
-import type { EstimatorInstance, EstimatorOptions } from "../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorOptions } from "../src/estimators/types.js";
+import { estimatorEntry } from "../src/estimators/types.js";
 import { randomSbn } from "../src/problems/reference.js";
 import type { OptimResult } from "../src/optim/types.js";
 import type { Figure } from "./types.js";
@@ -95,8 +96,8 @@ export const spsaMseFigure: Figure = {
   run(ctx) {
     const p = randomSbn([2, 3, 1], "spsa-mse");
     const th = p.initialParams();
-    const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
-    MSE_SET.forEach(([id, opt], i) => (insts[`${i}`] = { noise: estimators[id].noise, instance: estimators[id].create(p, th, opt) }));
+    const insts: Record<string, EstimatorEntry> = {};
+    MSE_SET.forEach(([id, opt], i) => (insts[`${i}`] = estimatorEntry(estimators[id], p, th, opt)));
     const ex = exactAnalysis(p, th, insts);
     const budgets = logGrid(10, 1e6, 15);
     const series: SeriesSpec[] = [];

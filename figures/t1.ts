@@ -6,7 +6,7 @@ import type { ChartSpec, SeriesSpec } from "../analysis/charts.js";
 import { exactAnalysis } from "../src/exact/moments.js";
 import { optimalBaseline } from "../src/estimators/correlation.js";
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
-import type { EstimatorInstance, EstimatorOptions } from "../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorOptions } from "../src/estimators/types.js";
 import { sigmoid } from "../src/numerics.js";
 import { referenceNet, singleUnit } from "../src/problems/reference.js";
 import type { Figure } from "./types.js";
@@ -44,7 +44,7 @@ export const convergenceFigure: Figure = {
     const Nmax = ctx.quick ? 20_000 : 200_000;
     const R = 12;
     const checkpoints = logspace(1, Math.log10(Nmax), ctx.quick ? 16 : 25);
-    const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+    const insts: Record<string, EstimatorEntry> = {};
     for (const [id, opt] of convergenceSet) insts[id] = { noise: "units", instance: estimators[id].create(p, th, opt) };
     const ex = exactAnalysis(p, th, insts);
     const gnorm = Math.hypot(...ex.gradient);
@@ -160,7 +160,7 @@ export const biasVarianceFigure: Figure = {
   run() {
     const p = referenceNet();
     const th = p.initialParams();
-    const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+    const insts: Record<string, EstimatorEntry> = {};
     for (const [id, opt] of biasVarianceSet) insts[id] = { noise: "units", instance: estimators[id].create(p, th, opt) };
     const ex = exactAnalysis(p, th, insts);
     const rows = biasVarianceSet.map(([id, , label]) => {

@@ -7,7 +7,6 @@
  */
 import { expectedLoss } from "../src/exact/dual.js";
 import { integrateNoise } from "../src/exact/noisy.js";
-import "../src/problems/noisy-kinds.js";
 import type { NoisyNet } from "../src/problems/noisy-net.js";
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
 import { problemFromJSON } from "../src/problems/json.js";

@@ -7,7 +7,7 @@
  * with 0/1 samples and n = 2^k per phase every operation in both is exact in float64.
  */
 import { rbmExactGradientFlat } from "../../src/boltzmann/exact.js";
-import { jointStatistics, rbmJointTable, sampleState, visiblePart } from "../../src/boltzmann/joint.js";
+import { jointStatistics, rbmJointTable, sampleState } from "../../src/boltzmann/joint.js";
 import { gradientToFlat, hiddenProbabilities, phaseGradient, zeroGradient } from "../../src/boltzmann/rbm.js";
 import type { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";

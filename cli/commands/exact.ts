@@ -1,6 +1,6 @@
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
-import type { EstimatorInstance } from "../../src/estimators/types.js";
+import type { EstimatorEntry } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/spsa.js";
 import type { Command } from "../types.js";
@@ -24,7 +24,7 @@ export const exactCommand: Command = {
     const opts = parseOptions(args.flags.option as string | undefined);
     if (args.flags.c !== undefined) opts.c = requirePerturbation(Number(args.flags.c), "--c");
     const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
-    const instances: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+    const instances: Record<string, EstimatorEntry> = {};
     const skipped: Record<string, string> = {};
     for (const spec of specs) {
       const why = spec.applicable(problem);

@@ -8,6 +8,13 @@
  * estimator is a pure function of (problem, θ, noise) and the exact engine can enumerate h.
  */
 
+/**
+ * How a problem's units draw their noise, the key the exact engine dispatches on:
+ * "bernoulli" (enumerate the 2ⁿ configurations) or "injected" (nested quadrature over each unit's
+ * own noise). A new kind adds one engine to the table in src/exact/moments.ts.
+ */
+export type UnitNoise = "bernoulli" | "injected";
+
 /** Buffers for one evaluation; allocate once with `createWorkspace`, reuse in per-sample loops. */
 export interface Workspace {
   /** unit values h_i ∈ {0,1}, length nUnits */
@@ -26,9 +33,9 @@ export interface BinaryProblem {
   /**
    * Absent or "bernoulli": hᵢ = 1[uᵢ < σ(aᵢ)] (enumerable). "injected": units carry their own
    * noise (noisy rectifiers, STS units; src/problems/noisy-net.ts), so estimators built on
-   * Bernoulli units do not apply and the exact engine defers to the problem's `exactReference`.
+   * Bernoulli units do not apply. `exactAnalysis` dispatches on this kind (src/exact/moments.ts).
    */
-  readonly unitNoise?: "bernoulli" | "injected";
+  readonly unitNoise?: UnitNoise;
   /** Number of binary stochastic units (= length of the unit noise vector). */
   readonly nUnits: number;
   /** Number of parameters θ. */

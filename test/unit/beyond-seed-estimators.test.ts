@@ -5,6 +5,8 @@
  * per level (1e-10 for nested); finite differences of smooth functions at h = 1e-6 (central)
  * are good to ~1e-8 relative.
  */
+import type { EstimatorEntry } from "../../src/estimators/types.js";
+import { estimatorEntry } from "../../src/estimators/types.js";
 import { describe, expect, it } from "vitest";
 import { logit, oneLayerNet, singleUnitToy, twoLayerNet } from "../../analysis/claims/toys.js";
 import { createAr } from "../../src/estimators/ar.js";
@@ -31,8 +33,8 @@ const UNBIASED = ["rloo", "ar", "arm", "disarm", "rebar", "relax"] as const;
 
 function exactAll(p: BinaryProblem, ids: readonly (keyof typeof estimators)[], opts = {}) {
   const th = p.initialParams();
-  const set: Record<string, { noise: string; instance: ReturnType<(typeof estimators)["rloo"]["create"]> }> = {};
-  for (const id of ids) set[id] = { noise: estimators[id].noise, instance: estimators[id].create(p, th, opts) };
+  const set: Record<string, EstimatorEntry> = {};
+  for (const id of ids) set[id] = estimatorEntry(estimators[id], p, th, opts);
   return exactAnalysis(p, th, set);
 }
 
