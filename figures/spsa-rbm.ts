@@ -18,7 +18,7 @@ import { FdKernel } from "../src/estimators/finite-difference.js";
 import { objectiveOracle } from "../src/estimators/oracle.js";
 import { SpsaKernel } from "../src/estimators/spsa.js";
 import { runLoop, type OptimResult } from "../src/optim/types.js";
-import { RbmExactSampleEstimator, RbmNegLogLikelihood, RbmUnrolledEstimator } from "../src/problems/rbm-objective.js";
+import { RbmExactSampleEstimator, RbmNegLogLikelihood, RbmUnrolledEstimator } from "../src/boltzmann/rbm-objective.js";
 import { Stream } from "../src/random/stream.js";
 import { MomentAccumulator } from "../src/stats/accumulator.js";
 import type { Figure } from "./types.js";

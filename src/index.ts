@@ -49,13 +49,13 @@ export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logis
 export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
 export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
 export { sequentialCellMoments } from "./exact/sequential-cells.js";
-export { AntitheticChains, unitLayers } from "./estimators/antithetic.js";
+export { AntitheticChains, antitheticCellBound, unitLayers } from "./estimators/antithetic.js";
 export { Adam, type AdamOptions } from "./optim/adam.js";
 // SPSA / finite differences (issue 4): loss oracles, kernels with exact moments, test objectives, optimisers
 export * from "./problems/functions.js";
-export { RbmNegLogLikelihood, RbmExactSampleEstimator } from "./problems/rbm-objective.js";
-export { objectiveOracle, problemOracle, MAX_COUPLED_UNITS, type LossOracle } from "./estimators/oracle.js";
-export { SpsaKernel, spsa, spsaOne, requirePerturbation, MAX_EXACT_SPSA_DIMENSION, type SpsaOptions, type SpsaVariant } from "./estimators/spsa.js";
+export { RbmNegLogLikelihood, RbmExactSampleEstimator, RbmUnrolledEstimator } from "./boltzmann/rbm-objective.js";
+export { objectiveOracle, problemOracle, requirePerturbation, MAX_COUPLED_UNITS, MAX_EXACT_LOG2_WORK, type LossOracle } from "./estimators/oracle.js";
+export { SpsaKernel, spsa, spsaOne, MAX_EXACT_SPSA_DIMENSION, type SpsaOptions, type SpsaVariant } from "./estimators/spsa.js";
 export { FdKernel, fdsaForward, fdsaCentral, type FdOptions, type FdScheme } from "./estimators/finite-difference.js";
 export * from "./optim/types.js";
 export { spsaOptimize, resolveGains, type SpsaOptimizeOptions, type Calibration } from "./optim/spsa.js";

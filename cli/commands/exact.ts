@@ -2,7 +2,7 @@ import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
 import type { EstimatorEntry } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
-import { requirePerturbation } from "../../src/estimators/spsa.js";
+import { requirePerturbation } from "../../src/estimators/oracle.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
 import { InputError } from "../../src/errors.js";

@@ -14,8 +14,7 @@
  */
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
-import { problemOracle, type LossOracle } from "./oracle.js";
-import { MAX_EXACT_LOG2_WORK, requirePerturbation } from "./spsa.js";
+import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
 import { InputError } from "../errors.js";
 
 export type FdScheme = "forward" | "central";

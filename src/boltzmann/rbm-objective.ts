@@ -7,11 +7,11 @@
  *   L(θ) = −(1/n) Σ_r log p(v_r; θ),  θ = [W (nV·nH row-major), b (nV), c (nH)]  (Rbm.toFlat layout)
  *   ∇L = −(⟨v hᵀ⟩⁺ − ⟨v hᵀ⟩⁻, v⁺ − v⁻, h⁺ − h⁻)   (Bengio 2013, arXiv 1305.2982, §5)
  */
-import { Rbm } from "../boltzmann/rbm.js";
-import { rbmExactGradientFlat, rbmLogLikelihood, rbmMarginalLogProbs } from "../boltzmann/exact.js";
-import { unrolledScoreSample } from "../boltzmann/unrolled.js";
+import { Rbm } from "./rbm.js";
+import { rbmExactGradientFlat, rbmLogLikelihood, rbmMarginalLogProbs } from "./exact.js";
+import { unrolledScoreSample } from "./unrolled.js";
 import { sigmoid } from "../numerics.js";
-import type { Objective } from "./functions.js";
+import type { Objective } from "../problems/functions.js";
 import { InputError } from "../errors.js";
 
 /** L(θ) = −mean log p(v_r) of a fixed data set under an RBM with flat parameters θ. */
