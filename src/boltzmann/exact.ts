@@ -220,7 +220,8 @@ export function rbmModelStats(rbm: Rbm): PhaseStats & { logZ: number } {
     const po = nb * m;
     for (let i = 0; i < m; i++) {
       const e = ex[i];
-      Pblk[po + i] = act[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const t = +(act[i] >= 0);
+      Pblk[po + i] = (t + (1 - t) * e) / (1 + e); // σ(act), branch-free as numerics.sigmoidInPlace
     }
     const so = nb * n;
     for (let j = 0; j < n; j++) Sblk[so + j] = s[j];

@@ -18,8 +18,7 @@
  */
 import { gemm } from "../linalg/gemm.js";
 import { BINARY_DENSITY_THRESHOLD, binaryDensity, binaryTimes, binaryTransposeTimes, binaryTransposeTimes2 } from "../linalg/binary.js";
-import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
-import { softplus } from "../numerics.js";
+import { sigmoidInPlace, softplus } from "../numerics.js";
 import type { Stream, StreamSnapshot } from "../random/stream.js";
 import { Stream as StreamClass } from "../random/stream.js";
 import { InputError, requireFinite } from "../errors.js";
@@ -201,17 +200,6 @@ export function visibleActivations(rbm: Rbm, H: Float64Array, n: number, A: Floa
     binaryTimes(H, n, nH, Wt, nV, A);
   } else gemm(false, true, n, nV, nH, 1, H, nH, W, nH, 1, A, nV);
   return A;
-}
-
-/** In place: x ← σ(x) over the first `len` entries (stable for either sign). */
-export function sigmoidInPlace(x: Float64Array, len = x.length): Float64Array {
-  for (let k = 0; k < len; k++) {
-    const a = x[k];
-    const aa = Math.abs(a);
-    const e = aa < EXPNEG_LIMIT ? expNeg(aa) : Math.exp(-aa);
-    x[k] = a >= 0 ? 1 / (1 + e) : e / (1 + e);
-  }
-  return x;
 }
 
 /** p(h = 1 | v) = σ(c + vᵀW) for each row of V. Shapes: V (n×nV), P (n×nH). */
