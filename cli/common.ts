@@ -3,7 +3,7 @@ import { readJsonFile } from "../analysis/io.js";
 import { problemFromJSON } from "../src/problems/json.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorOptions } from "../src/estimators/types.js";
-import { InputError } from "../src/errors.js";
+import { FieldError, InputError } from "../src/errors.js";
 
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
@@ -37,4 +37,17 @@ export function parseOptions(raw: string | undefined): EstimatorOptions {
 
 export function printJson(v: unknown): void {
   process.stdout.write(JSON.stringify(v, (_k, x) => (x instanceof Float64Array ? Array.from(x) : x), 2) + "\n");
+}
+
+/**
+ * Run `f`, turning a library FieldError about an option field into the same message about the
+ * flag that sets it (`learningRate: …` → `--lr: …`), so the library names fields and the CLI its flags.
+ */
+export function withFlags<T>(flagOf: Record<string, string>, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof FieldError && Object.prototype.hasOwnProperty.call(flagOf, e.field)) throw new InputError(`${flagOf[e.field]}: ${e.detail}`);
+    throw e;
+  }
 }

@@ -12,7 +12,7 @@
  */
 import type { ChartSpec, SeriesSpec } from "../analysis/charts.js";
 import { rbmModelStats } from "../src/boltzmann/exact.js";
-import { DEFAULT_TRAIN_OPTIONS, gradientToFlat, Rbm, RbmTrainer } from "../src/boltzmann/rbm.js";
+import { gradientToFlat, Rbm } from "../src/boltzmann/rbm.js";
 import { barsAndStripes } from "../src/data/bars-and-stripes.js";
 import { FdKernel } from "../src/estimators/finite-difference.js";
 import { objectiveOracle } from "../src/estimators/oracle.js";
@@ -22,6 +22,7 @@ import { RbmExactSampleEstimator, RbmNegLogLikelihood, RbmUnrolledEstimator } fr
 import { Stream } from "../src/random/stream.js";
 import { MomentAccumulator } from "../src/stats/accumulator.js";
 import type { Figure } from "./types.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer } from "../src/boltzmann/trainer.js";
 
 export const RBM_SETUP = { barsSize: 2, nHidden: 12, initScale: 0.5, initKey: "spsa-rbm/init" } as const;
 

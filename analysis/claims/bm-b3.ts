@@ -66,7 +66,7 @@ export const bmB3: Claim = {
       for (let i = 0; i < nV; i++) vNeg[r * nV + i] = (st >> i) & 1;
       for (let j = 0; j < nH; j++) hNeg[r * nH + j] = (st >> (nV + j)) & 1;
     }
-    const phases = gradientToFlat(phaseGradient(nV, nH, vPos, hPos, n, vNeg, hNeg, n, zeroGradient(rbm)));
+    const phases = gradientToFlat(phaseGradient(nV, nH, vPos, hPos, n, { kind: "samples", v: vNeg, h: hNeg, n }, zeroGradient(rbm)));
     // the correlation estimator over the pooled, shuffled samples: (1/2n) Σ_k R_k X_k, times 2
     const order = new Int32Array(2 * n).map((_, k) => k);
     s.fork("shuffle").shuffle(order);

@@ -10,12 +10,12 @@ import { InputError } from "../../src/errors.js";
 /** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
 export const exactCommand: Command = {
   name: "exact",
+  positional: "problem.json",
   summary: "Exact E[L], gradient, and exact mean and variance of every applicable estimator, by enumeration.",
-  usage: "stochgrad exact problem.json [--estimators a,b,c] [--option name=value,...]",
   flags: {
-    estimators: { type: "string", description: "comma-separated estimator ids (default: every applicable one)" },
-    option: { type: "string", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
-    c: { type: "number", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
+    estimators: { type: "string", metavar: "a,b,c", description: "comma-separated estimator ids (default: every applicable one)" },
+    option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
+    c: { type: "number", metavar: "C", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {

@@ -18,7 +18,7 @@ import { getObjective, requireDimension } from "../../src/problems/functions.js"
 import { Stream } from "../../src/random/stream.js";
 import { loadProblem } from "../common.js";
 import { Progress } from "../progress.js";
-import type { Command } from "../types.js";
+import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
 import { InputError } from "../../src/errors.js";
 
@@ -40,37 +40,33 @@ function parseTheta(raw: string, p: number): Float64Array {
   return Float64Array.from(v);
 }
 
-export const spsaCommand: Command = {
-  name: "spsa",
+export const spsaOptimizeCommand: Command = {
+  name: "spsa optimize",
   summary: "SPSA / FDSA optimisation with Spall's gains on a test function or a problem file (JSON record + figure).",
-  usage:
-    "stochgrad spsa optimize --function skewed-quartic|quadratic|rosenbrock|problem.json [--iterations N] [--a A] [--c C] [--A A] [--alpha α] [--gamma γ] [--seed S] [--seeds K] [--noise σ] [--method spsa|fdsa] [--out DIR]",
   flags: {
-    function: { type: "string", description: "skewed-quartic | quadratic | rosenbrock | a belief-net problem .json (sampled loss)" },
-    iterations: { type: "int", description: "iterations N", default: 1000 },
-    a: { type: "number", description: "step-size numerator a in aₖ = a/(k+1+A)^α (required unless --calibrate)" },
-    c: { type: "number", description: "perturbation numerator c in cₖ = c/(k+1)^γ", default: 0.1 },
-    A: { type: "number", description: "stability constant A (default 10% of the iterations)" },
-    alpha: { type: "number", description: "step decay exponent α", default: 0.602 },
-    gamma: { type: "number", description: "perturbation decay exponent γ", default: 0.101 },
-    seed: { type: "string", description: "root seed; run k uses fork(`run/k`)", default: "1" },
-    seeds: { type: "int", description: "number of independent runs", default: 1 },
-    method: { type: "string", description: "spsa | fdsa (central differences; same gains)", default: "spsa" },
-    dimension: { type: "int", description: "dimension p of a test function (defaults: quartic 10, quadratic 10, rosenbrock 2)" },
-    noise: { type: "number", description: "additive N(0, σ²) measurement noise on a test function", default: 0 },
-    theta0: { type: "string", description: "starting point, comma-separated (default: the function's θ₀ or the problem's parameters)" },
-    perturbations: { type: "int", description: "SPSA perturbations averaged per step", default: 1 },
+    function: { type: "string", metavar: "skewed-quartic|quadratic|rosenbrock|problem.json", required: true, description: "skewed-quartic | quadratic | rosenbrock | a belief-net problem .json (sampled loss)" },
+    iterations: { type: "int", metavar: "N", description: "iterations N", default: 1000 },
+    a: { type: "number", metavar: "A", description: "step-size numerator a in aₖ = a/(k+1+A)^α (required unless --calibrate)" },
+    c: { type: "number", metavar: "C", description: "perturbation numerator c in cₖ = c/(k+1)^γ", default: 0.1 },
+    A: { type: "number", metavar: "A", description: "stability constant A (default 10% of the iterations)" },
+    alpha: { type: "number", metavar: "α", description: "step decay exponent α", default: 0.602 },
+    gamma: { type: "number", metavar: "γ", description: "perturbation decay exponent γ", default: 0.101 },
+    seed: { type: "string", metavar: "S", description: "root seed; run k uses fork(`run/k`)", default: "1" },
+    seeds: { type: "int", metavar: "K", description: "number of independent runs", default: 1 },
+    method: { type: "string", metavar: "spsa|fdsa", description: "spsa | fdsa (central differences; same gains)", default: "spsa" },
+    dimension: { type: "int", metavar: "p", description: "dimension p of a test function (defaults: quartic 10, quadratic 10, rosenbrock 2)" },
+    noise: { type: "number", metavar: "σ", description: "additive N(0, σ²) measurement noise on a test function", default: 0 },
+    theta0: { type: "string", metavar: "θ₁,θ₂,...", description: "starting point, comma-separated (default: the function's θ₀ or the problem's parameters)" },
+    perturbations: { type: "int", metavar: "m", description: "SPSA perturbations averaged per step", default: 1 },
     crn: { type: "boolean", description: "common random numbers for the two measurements of a difference" },
-    calibrate: { type: "number", description: "calibrate a so the first steps change θᵢ by about this much (10 gradient measurements)" },
-    blocking: { type: "number", description: "reject a step that raises the measured loss by more than this tolerance" },
-    out: { type: "string", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
+    calibrate: { type: "number", metavar: "δ", description: "calibrate a so the first steps change θᵢ by about this much (10 gradient measurements)" },
+    blocking: { type: "number", metavar: "tol", description: "reject a step that raises the measured loss by more than this tolerance" },
+    out: { type: "string", metavar: "DIR", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const f = args.flags;
-    const sub = args.positional[0];
-    if (sub !== "optimize") throw new InputError(`spsa: unknown subcommand ${sub === undefined ? "(none)" : `"${sub}"`} (expected: stochgrad spsa optimize ...)`);
-    if (args.positional.length > 1) throw new InputError(`spsa optimize: unexpected argument "${args.positional[1]}"`);
+    if (args.positional.length) throw new InputError(`spsa optimize: unexpected argument "${args.positional[0]}"`);
     const fn = f.function as string | undefined;
     if (!fn) throw new InputError("--function: required (skewed-quartic, quadratic, rosenbrock, or a problem .json file)");
     const iterations = Number(f.iterations);
@@ -183,4 +179,11 @@ export const spsaCommand: Command = {
     );
     return 0;
   },
+};
+
+/** `stochgrad spsa optimize`. */
+export const spsaCommand: CommandGroup = {
+  name: "spsa",
+  summary: "SPSA / FDSA optimisation with Spall's gains on a test function or a problem file (JSON record + figure).",
+  subcommands: { optimize: spsaOptimizeCommand },
 };

@@ -18,16 +18,15 @@ import { InputError } from "../../src/errors.js";
 export const verifyCommand: Command = {
   name: "verify",
   summary: "Check every claim against its exact reference (and its negative control); write claims.json, report.md and figures.",
-  usage: "stochgrad verify [--only ids] [--quick] [--seed N] [--out DIR] [--json] [--figures all|none|ids] [--alpha A] [--workers W]",
   flags: {
-    only: { type: "string", description: "comma-separated claim ids or prefixes (T1-*,BM-B2)" },
+    only: { type: "string", metavar: "IDS", description: "comma-separated claim ids or prefixes (T1-*,BM-B2)" },
     quick: { type: "boolean", description: "smaller samples (same α): a fast smoke run" },
-    seed: { type: "string", description: "root seed; each claim forks its own stream by id", default: "stochgrad" },
-    out: { type: "string", description: "output folder", default: "verify-out" },
+    seed: { type: "string", metavar: "S", description: "root seed; each claim forks its own stream by id", default: "stochgrad" },
+    out: { type: "string", metavar: "DIR", description: "output folder", default: "verify-out" },
     json: { type: "boolean", description: "print the claims record as JSON instead of the table" },
-    figures: { type: "string", description: "all | none | comma-separated figure ids (default: all, or none with --only)" },
-    alpha: { type: "number", description: "family-wise false-alarm rate per claim", default: 1e-6 },
-    workers: { type: "int", description: "worker threads for claims (results are identical for any number)", default: Math.max(1, Math.min(4, os.availableParallelism())) },
+    figures: { type: "string", metavar: "all|none|IDS", description: "all | none | comma-separated figure ids (default: all, or none with --only)" },
+    alpha: { type: "number", metavar: "α", description: "family-wise false-alarm rate per claim", default: 1e-6 },
+    workers: { type: "int", metavar: "W", description: "worker threads for claims (results are identical for any number)", default: Math.max(1, Math.min(4, os.availableParallelism())) },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {

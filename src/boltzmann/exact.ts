@@ -274,12 +274,26 @@ export function rbmDataStats(rbm: Rbm, data: Float64Array, n: number): PhaseStat
   return { v, h, vh };
 }
 
-/** (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z, exactly. Shapes: data (n×nV). */
+/** Rows per free-energy chunk of `rbmLogLikelihood` (bounds the n×nH scratch). */
+const LIKELIHOOD_CHUNK = 1000;
+
+/**
+ * (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z, exactly given log Z (default: by enumeration).
+ * Free energies are computed in chunks of 1000 rows, so 60 000 MNIST rows need 1000×nH scratch,
+ * not 60 000×nH. Shapes: data (n×nV).
+ */
 export function rbmLogLikelihood(rbm: Rbm, data: Float64Array, n: number, logZ = rbmLogPartition(rbm)): number {
   checkData(rbm, data, n);
-  const F = freeEnergy(rbm, data, n);
+  const nV = rbm.nVisible;
+  const ch = Math.min(LIKELIHOOD_CHUNK, n);
+  const F = new Float64Array(ch);
+  const act = new Float64Array(ch * rbm.nHidden);
   let s = 0;
-  for (let r = 0; r < n; r++) s -= F[r];
+  for (let r = 0; r < n; r += ch) {
+    const m = Math.min(ch, n - r);
+    freeEnergy(rbm, data.subarray(r * nV, (r + m) * nV), m, F, act);
+    for (let k = 0; k < m; k++) s -= F[k];
+  }
   return s / n - logZ;
 }
 

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Stream } from "../random/stream.js";
-import { InputError } from "../errors.js";
+import { FieldError, InputError } from "../errors.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -113,6 +113,6 @@ export function binarize(images: IdxImages, mode: Binarize, stream?: Stream, cou
     if (!stream) throw new Error("binarize: stochastic mode needs a stream");
     stream.uniforms(out);
     for (let k = 0; k < out.length; k++) out[k] = +(out[k] < px[k] / 255);
-  } else throw new InputError(`--binarize: expected threshold or stochastic, got "${mode as string}"`);
+  } else throw new FieldError("binarize", `expected threshold or stochastic, got "${mode as string}"`);
   return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BoltzmannMachine, bmExactGradient, bmLogLikelihood, bmLogPartition } from "../../src/boltzmann/bm.js";
 import { rbmDataStats, rbmExactGradient, rbmExactGradientFlat, rbmLogLikelihood, rbmLogPartition, rbmMarginalLogProbs, rbmModelStats, sumSoftplus } from "../../src/boltzmann/exact.js";
 import { rbmJointTable } from "../../src/boltzmann/joint.js";
-import { DEFAULT_TRAIN_OPTIONS, energy, freeEnergy, Rbm, RbmTrainer, validateTrainOptions } from "../../src/boltzmann/rbm.js";
+import { energy, freeEnergy, Rbm } from "../../src/boltzmann/rbm.js";
 import { cdExpectedGradients, unrolledExact, visibleMarkovMatrix, visibleTransition } from "../../src/boltzmann/unrolled.js";
 import { salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { barsAndStripes } from "../../src/data/bars-and-stripes.js";
@@ -11,6 +11,7 @@ import { expNeg } from "../../src/linalg/expneg.js";
 import { maxRelativeError, softplus } from "../../src/numerics.js";
 import { Stream } from "../../src/random/stream.js";
 import { InputError } from "../../src/errors.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions } from "../../src/boltzmann/trainer.js";
 
 function randomRbm(nV: number, nH: number, seed: string, scale = 1): Rbm {
   const s = Stream.fromSeed(seed);
@@ -176,21 +177,23 @@ describe("training, options and serialisation", () => {
     expect(() => Rbm.fromJSON({ ...r.toJSON(), c: [0, "x"] })).toThrow(/c\[1\]/);
     expect(() => Rbm.fromJSON({ kind: "sbn" })).toThrow(InputError);
   });
-  it("--hidden 0 and a negative learning rate are InputErrors", () => {
-    expect(() => new Rbm(784, 0)).toThrow(/nHidden/);
-    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, learningRate: -0.1 })).toThrow(/--lr/);
-    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, k: 0 })).toThrow(/--k/);
+  it("zero hidden units and a negative learning rate are errors naming the field (not a CLI flag)", () => {
+    expect(() => new Rbm(784, 0)).toThrow(/^nHidden: /);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, learningRate: -0.1 })).toThrow(/^learningRate: expected a finite learning rate > 0/);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, k: 0 })).toThrow(/^k: /);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, method: "gibbs" as never })).toThrow(/^method: expected cd, pcd or exact/);
+    expect(() => new RbmTrainer(new Rbm(30, 30), { ...DEFAULT_TRAIN_OPTIONS, method: "exact" }, Stream.fromSeed("x"))).toThrow(/^method: exact enumerates the smaller layer/);
   });
   for (const method of ["cd", "pcd", "exact"] as const) {
     it(`${method}: resuming from the saved state reproduces uninterrupted training bit for bit`, () => {
       const d = barsAndStripes(3);
-      const mk = () => new RbmTrainer(Rbm.random(9, 4, Stream.fromSeed("init"), 0.1), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("train"), (r) => rbmModelStats(r));
+      const mk = () => new RbmTrainer(Rbm.random(9, 4, Stream.fromSeed("init"), 0.1), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("train"));
       const a = mk();
       for (let e = 0; e < 3; e++) a.epoch(d.data, d.count);
       const b = mk();
       for (let e = 0; e < 2; e++) b.epoch(d.data, d.count);
       const saved = JSON.parse(JSON.stringify({ model: b.rbm.toJSON(), state: b.toJSON() }));
-      const c = new RbmTrainer(Rbm.fromJSON(saved.model), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("other"), (r) => rbmModelStats(r));
+      const c = new RbmTrainer(Rbm.fromJSON(saved.model), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("other"));
       c.restore(saved.state);
       c.epoch(d.data, d.count);
       expect(Array.from(c.rbm.W)).toEqual(Array.from(a.rbm.W));
@@ -199,7 +202,7 @@ describe("training, options and serialisation", () => {
   }
   it("full-batch exact-gradient ascent increases the exact log-likelihood every epoch (small η)", () => {
     const d = barsAndStripes(3);
-    const t = new RbmTrainer(Rbm.random(9, 6, Stream.fromSeed("i"), 0.5), { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.1, batchSize: 14 }, Stream.fromSeed("t"), (r) => rbmModelStats(r));
+    const t = new RbmTrainer(Rbm.random(9, 6, Stream.fromSeed("i"), 0.5), { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.1, batchSize: 14 }, Stream.fromSeed("t"));
     let prev = rbmLogLikelihood(t.rbm, d.data, d.count);
     const l0 = prev;
     for (let e = 0; e < 40; e++) {
