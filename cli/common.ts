@@ -44,10 +44,12 @@ export function printJson(v: unknown): void {
  * flag that sets it (`learningRate: …` → `--lr: …`), so the library names fields and the CLI its flags.
  */
 export function withFlags<T>(flagOf: Record<string, string>, f: () => T): T {
+  const map = (e: unknown): unknown => (e instanceof FieldError && Object.prototype.hasOwnProperty.call(flagOf, e.field) ? new InputError(`${flagOf[e.field]}: ${e.detail}`) : e);
   try {
-    return f();
+    const r = f();
+    // an async task's rejection is mapped the same way
+    return (r instanceof Promise ? r.catch((e: unknown) => Promise.reject(map(e))) : r) as T;
   } catch (e) {
-    if (e instanceof FieldError && Object.prototype.hasOwnProperty.call(flagOf, e.field)) throw new InputError(`${flagOf[e.field]}: ${e.detail}`);
-    throw e;
+    throw map(e);
   }
 }

@@ -14,7 +14,7 @@ import { binarize, loadMnist } from "../src/data/mnist.js";
 import { cosine } from "../src/numerics.js";
 import type { Stream } from "../src/random/stream.js";
 import { randomRbm, modeOf } from "../analysis/claims/bm-common.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmTrainOptions } from "../src/boltzmann/trainer.js";
 
 const norm = (x: ArrayLike<number>) => Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0));

@@ -10,7 +10,7 @@ import { t1Figures } from "./t1.js";
 import { toyOptimisationFigure } from "./toy-optimisation.js";
 import { toyVarianceFigure } from "./toy-variance.js";
 import { trainingCurves } from "./training-curves.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 import { unitBiasVariance } from "./unit-bias-variance.js";
 
 export const figures: Figure[] = [

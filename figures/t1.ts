@@ -9,7 +9,8 @@ import { estimators, type EstimatorId } from "../src/estimators/registry.js";
 import type { EstimatorEntry, EstimatorOptions } from "../src/estimators/types.js";
 import { sigmoid } from "../src/numerics.js";
 import { referenceNet, singleUnit } from "../src/problems/reference.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
+import { quantileSorted } from "../src/stats/quantile.js";
 
 const NET = "4-4-4 reference belief net (x ∈ {0,1}³, squared loss)";
 
@@ -26,13 +27,6 @@ const convergenceSet: [EstimatorId, EstimatorOptions, string][] = [
   ["straight-through", {}, "straight-through (identity)"],
   ["straight-through-sigmoid", {}, "straight-through (sigmoid-adjusted)"],
 ];
-
-/** q-quantile of a sorted array (linear interpolation). */
-function quantile(sorted: number[], q: number): number {
-  const x = q * (sorted.length - 1);
-  const i = Math.floor(x);
-  return i + 1 < sorted.length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
 
 export const convergenceFigure: Figure = {
   id: "t1-convergence",
@@ -78,9 +72,9 @@ export const convergenceFigure: Figure = {
       const sorted = errs.map((e) => e.slice().sort((a, b) => a - b));
       series.push({
         label,
-        points: checkpoints.map((n, i) => [n, quantile(sorted[i], 0.5)]),
-        lower: sorted.map((e) => quantile(e, 0.1)),
-        upper: sorted.map((e) => quantile(e, 0.9)),
+        points: checkpoints.map((n, i) => [n, quantileSorted(sorted[i], 0.5)]),
+        lower: sorted.map((e) => quantileSorted(e, 0.1)),
+        upper: sorted.map((e) => quantileSorted(e, 0.9)),
         style: "band",
         color: idx,
       });
@@ -89,7 +83,7 @@ export const convergenceFigure: Figure = {
       const trVar = m.variance.reduce((a, b) => a + b, 0);
       if (estimators[id].unbiased) series.push({ label: `√(tr Var/N), ${label}`, points: checkpoints.map((n) => [n, Math.sqrt(trVar / n) / gnorm]), style: "dashed", color: idx });
       else series.push({ label: `exact bias, ${label}`, points: [[checkpoints[0], bias], [Nmax, bias]], style: "dashed", color: idx });
-      data[id] = { exactRelativeBias: bias, exactTraceVariance: trVar, medianErrors: sorted.map((e) => quantile(e, 0.5)) };
+      data[id] = { exactRelativeBias: bias, exactTraceVariance: trVar, medianErrors: sorted.map((e) => quantileSorted(e, 0.5)) };
     });
     const spec: ChartSpec = {
       title: "Convergence of sampled means to the exact gradient (4-4-4 belief net, 12 replicates)",

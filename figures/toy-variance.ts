@@ -13,7 +13,7 @@ import { exactAnalysis } from "../src/exact/moments.js";
 import { singleUnitToy } from "../analysis/claims/toys.js";
 import type { Stream } from "../src/random/stream.js";
 import { warmUp } from "../analysis/claims/estimator-checks.js";
-import type { Figure, FigureOutput } from "./types.js";
+import type { Figure, FigureOutput } from "../analysis/figures/types.js";
 import type { SeriesSpec } from "../analysis/charts.js";
 
 /** Options per estimator in the toy benchmarks: REBAR tunes η online (Tucker et al. 2017 §3.3). */

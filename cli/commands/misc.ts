@@ -1,8 +1,8 @@
 import path from "node:path";
-import { renderRecord } from "../../analysis/figures.js";
+import { renderRecord } from "../../analysis/figures/runner.js";
 import { ensureWritableDir, readJsonFile } from "../../analysis/io.js";
 import { estimators } from "../../src/estimators/registry.js";
-import type { FigureRecord } from "../../figures/types.js";
+import type { FigureRecord } from "../../analysis/figures/types.js";
 import type { Command } from "../types.js";
 import { InputError } from "../../src/errors.js";
 

@@ -4,10 +4,10 @@
  * and quartile band of L(θₖ)/L(θ₀) against loss measurements) rendered from the record.
  */
 import path from "node:path";
-import { renderRecord } from "../../analysis/figures.js";
+import { renderRecord } from "../../analysis/figures/runner.js";
 import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
-import { bandSeries } from "../../figures/spsa.js";
-import type { FigureRecord } from "../../figures/types.js";
+import { bandSeries } from "../../analysis/charts.js";
+import type { FigureRecord } from "../../analysis/figures/types.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
 import { objectiveOracle, problemOracle, type LossOracle } from "../../src/estimators/oracle.js";
@@ -21,13 +21,7 @@ import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
 import { InputError } from "../../src/errors.js";
-
-function quantile(x: number[], q: number): number {
-  const s = x.slice().sort((u, v) => u - v);
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
+import { quantile } from "../../src/stats/quantile.js";
 
 function parseTheta(raw: string, p: number): Float64Array {
   const parts = raw.split(",").map((s) => s.trim());
