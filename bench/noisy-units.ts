@@ -1,5 +1,5 @@
 /**
- * Benchmark: units with injected noise and the learned predictor (issue 5).
+ * Benchmark: units with injected noise and the learned predictor.
  *  1. Monte Carlo throughput of the pathwise gradient on a 10-10-10 noisy-rectifier net with 10
  *     inputs (30 uniforms → z = s·Φ⁻¹(u), forward, back-propagation over 330 parameters, Welford).
  *  2. Exact references by nested adaptive quadrature: single noisy rectifier, and a 1→1 net.

@@ -1,4 +1,4 @@
-/** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
+/** Every figure `stochgrad verify` renders, in report order. A new figure adds one line here. */
 import { beliefNetCostFigure } from "./belief-net-cost.js";
 import { bmFigures } from "./bm.js";
 import { lpMseVsBatch } from "./lp-mse-vs-batch.js";

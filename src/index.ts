@@ -39,7 +39,7 @@ export { requireNoiseScale } from "./neurons/types.js";
 export { NoisyNet, noisySingle, LinearLoss, parseContinuousLoss, noisyNetFromJSON, noisySingleFromJSON, type NoisyLayerSpec, type NoisyWorkspace } from "./problems/noisy-net.js";
 export { integrateNoise, noisyEstimatorMoments, noisyExactAnalysis, quadratureApplicable, quadratureCost, MAX_QUADRATURE_COST } from "./exact/noisy.js";
 export { fitLearnedPredictor, PredictorFeatures, LeastSquaresStats, predict, solvePivoted, parameterOwners, N_FEATURES } from "./estimators/learned-predictor.js";
-// Estimator families beyond the seed (issue 6)
+// Estimators that followed the seed: RLOO, the antithetic family (AR, ARM, DisARM), relaxations (Gumbel-Softmax, ST-Gumbel, REBAR, RELAX)
 export { createRloo, rlooExactMoments, rlooSamples } from "./estimators/rloo.js";
 export { createAr } from "./estimators/ar.js";
 export { createArm } from "./estimators/arm.js";
@@ -54,7 +54,7 @@ export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
 export { sequentialCellMoments } from "./exact/sequential-cells.js";
 export { AntitheticChains, antitheticCellBound, unitLayers } from "./estimators/antithetic.js";
 export { Adam, type AdamOptions } from "./optim/adam.js";
-// SPSA / finite differences (issue 4): loss oracles, kernels with exact moments, test objectives, optimisers
+// SPSA and finite differences: loss oracles, kernels with exact moments, test objectives, optimisers
 export * from "./problems/functions.js";
 export { RbmNegLogLikelihood, RbmExactSampleEstimator, RbmUnrolledEstimator } from "./boltzmann/rbm-objective.js";
 export { objectiveOracle, problemOracle, requirePerturbation, MAX_COUPLED_UNITS, MAX_EXACT_LOG2_WORK, type LossOracle } from "./estimators/oracle.js";

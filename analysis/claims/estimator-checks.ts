@@ -1,5 +1,5 @@
 /**
- * Building blocks of the `*-unbiased` and `*-bias` claims of the estimators beyond the seed:
+ * Building blocks of the `*-unbiased` and `*-bias` claims of RLOO, the antithetic estimators and the relaxations:
  * an exact check of E[ĝ] against the exact gradient, and a seeded z-test of the Monte Carlo mean
  * whose sample size gives the negative control's known offset power 1 − β ≈ 0.999.
  */

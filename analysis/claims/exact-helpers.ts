@@ -1,5 +1,5 @@
 /**
- * Shared helpers for the claims of issue 5 (learned predictor, injected-noise units, ST, STS):
+ * Shared helpers for the propagating family's claims (learned predictor, injected-noise units, ST, STS):
  * exact moments of registry estimators and their MSE split into bias² and variance.
  */
 import { exactAnalysis } from "../../src/exact/moments.js";

@@ -1,4 +1,4 @@
-/** Every CLI command. Each issue adds its commands here. */
+/** Every CLI command. A new command adds one line here. */
 import type { CommandEntry } from "../types.js";
 import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";

@@ -143,7 +143,7 @@ export class RbmExactSampleEstimator {
 }
 
 /**
- * Theorem 1 on the unrolled block-Gibbs chain (the BM-B4 form of issue 3, src/boltzmann/unrolled.ts),
+ * Theorem 1 on the unrolled block-Gibbs chain (the form the BM-B4 claim checks, src/boltzmann/unrolled.ts),
  * turned into an estimator of ∇L: draw a data row v_r uniformly, run T block-Gibbs steps from the
  * fixed start v₀ = 0, R = 1[v_T = v_r], and weight Theorem 1's score by 1/p(v_r):
  *   ĝ = −R · Σₜ Σ_units (x − σ(a)) ∂a/∂θ / p(v_r),

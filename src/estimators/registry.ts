@@ -1,6 +1,6 @@
 /**
- * The typed estimator registry: one Record, no switch on strings. Each issue that adds
- * estimators adds its specs here.
+ * The typed estimator registry: one Record, no switch on strings. A new estimator adds its
+ * spec here: one import and one line.
  */
 import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
 import { exact } from "./exact.js";
