@@ -14,6 +14,8 @@ import { FdKernel } from "../src/estimators/finite-difference.js";
 import { objectiveOracle } from "../src/estimators/oracle.js";
 import { SpsaKernel } from "../src/estimators/spsa.js";
 import { Stream } from "../src/random/stream.js";
+import ops from "ndarray-ops";
+import { vectorView } from "../src/ndarray.js";
 
 export const RBM_SETUP = { barsSize: 2, nHidden: 12, initScale: 0.5, initKey: "spsa-rbm/init" } as const;
 
@@ -66,7 +68,7 @@ export function rbmEstimators(nll: RbmNegLogLikelihood, stream: Stream, c = 0.05
       model.b.set(theta.subarray(vh, vh + nV));
       model.c.set(theta.subarray(vh + nV));
       gradientToFlat(t.estimate(nll.data, n), flat);
-      for (let q = 0; q < flat.length; q++) out[q] = -flat[q];
+      ops.neg(vectorView(out), vectorView(flat));
     };
   };
   const b4 = new RbmUnrolledEstimator(nll, B4_STEPS);

@@ -48,7 +48,7 @@ function loadData(name: string, mode: string, seed: string, trainSize: number | 
 }
 
 function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags): LikelihoodEvaluation {
-  return evaluateLikelihood(rbm, { data: d.train, rows: d.nTrain }, { data: d.test, rows: d.nTest }, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]) });
+  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]) });
 }
 
 interface ModelRecord {

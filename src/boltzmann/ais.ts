@@ -18,6 +18,7 @@ import type { Stream } from "../random/stream.js";
 import { sumSoftplus } from "./exact.js";
 import type { Rbm } from "./rbm.js";
 import { InputError } from "../errors.js";
+import { toMatrix, type MatrixInput } from "../ndarray.js";
 
 /**
  * The β schedule of Salakhutdinov & Murray (2008): uniform steps of 1e-3 on [0, 0.5), 1e-4 on
@@ -40,9 +41,11 @@ export function salakhutdinovMurrayBetas(K = 14500): Float64Array {
 
 /**
  * Base-rate visible biases b_Aᵢ = log(p̄ᵢ/(1−p̄ᵢ)), p̄ᵢ = (Σ_r vᵣᵢ + 1)/(N + 2) (add-one
- * smoothing keeps always-off pixels finite). Shapes: data (N×nV) → nV.
+ * smoothing keeps always-off pixels finite). Shapes: data (N×nV; a Float64Array or an ndarray, N
+ * optional) → nV.
  */
-export function baseRateBiases(data: Float64Array, nRows: number, nV: number): Float64Array {
+export function baseRateBiases(rows: MatrixInput, nRowsIn: number | undefined, nV: number): Float64Array {
+  const { data, rows: nRows } = toMatrix(rows, nV, "data", nRowsIn);
   const out = new Float64Array(nV);
   for (let r = 0; r < nRows; r++) for (let i = 0; i < nV; i++) out[i] += data[r * nV + i];
   for (let i = 0; i < nV; i++) {

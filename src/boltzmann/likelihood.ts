@@ -9,12 +9,7 @@ import type { Stream } from "../random/stream.js";
 import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "./ais.js";
 import { MAX_EXACT_LAYER, rbmLogLikelihood, rbmLogPartition } from "./exact.js";
 import type { Rbm } from "./rbm.js";
-
-/** Rows of one data set: n×nV, row-major. */
-export interface Rows {
-  data: Float64Array;
-  rows: number;
-}
+import { toMatrix, type MatrixInput } from "../ndarray.js";
 
 export interface LikelihoodOptions {
   /** AIS runs M when the smaller layer has > 24 units */
@@ -45,9 +40,12 @@ export function likelihoodIsExact(rbm: { nVisible: number; nHidden: number }): b
 
 /**
  * Mean log p(v) on `train` and `test`: exact when the smaller layer has ≤ 24 units, AIS otherwise
- * (base-rate model from the training rows; randomness from `stream` only). Shapes: rows n×nV.
+ * (base-rate model from the training rows; randomness from `stream` only). Shapes: train, test
+ * n×nV (Float64Arrays of whole rows, or ndarrays).
  */
-export function evaluateLikelihood(rbm: Rbm, train: Rows, test: Rows, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
+export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
+  const train = toMatrix(trainRows, rbm.nVisible, "train");
+  const test = toMatrix(testRows, rbm.nVisible, "test");
   if (likelihoodIsExact(rbm)) {
     const logZ = rbmLogPartition(rbm);
     return { method: "exact", logZ, trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, logZ), testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, logZ) };

@@ -22,6 +22,8 @@ import { BINARY_DENSITY_THRESHOLD, binaryDensity, binaryTimes, binaryTransposeTi
 import { sigmoidInPlace, softplus } from "../numerics.js";
 import type { Stream } from "../random/stream.js";
 import { InputError, requireFinite } from "../errors.js";
+import ops from "ndarray-ops";
+import { matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "../ndarray.js";
 
 /** Parameters of a Bernoulli–Bernoulli RBM (the learned state). */
 export class Rbm {
@@ -51,8 +53,13 @@ export class Rbm {
   static random(nVisible: number, nHidden: number, stream: Stream, scale = 0.01): Rbm {
     const r = new Rbm(nVisible, nHidden);
     stream.normals(r.W);
-    for (let k = 0; k < r.W.length; k++) r.W[k] *= scale;
+    ops.mulseq(vectorView(r.W), scale);
     return r;
+  }
+
+  /** W as a zero-copy nVisible×nHidden ndarray: `rbm.weights.get(i, j)` couples vᵢ and hⱼ; writes go to `W`. */
+  get weights(): NdArray<Float64Array> {
+    return matrixView(this.W, this.nVisible, this.nHidden);
   }
 
   /** Number of parameters nV·nH + nV + nH (the flat θ length). */
@@ -72,11 +79,10 @@ export class Rbm {
     return out;
   }
 
-  /** Inverse of `toFlat`. Shapes: θ (nV·nH + nV + nH). */
-  static fromFlat(nVisible: number, nHidden: number, theta: ArrayLike<number>): Rbm {
+  /** Inverse of `toFlat` (copies θ). Shapes: θ (nV·nH + nV + nH; a Float64Array, an array or an ndarray). */
+  static fromFlat(nVisible: number, nHidden: number, theta: VectorInput | ArrayLike<number>): Rbm {
     const nw = nVisible * nHidden;
-    if (theta.length !== nw + nVisible + nHidden) throw new InputError(`θ: expected ${nw + nVisible + nHidden} entries for a ${nVisible}×${nHidden} RBM, got ${theta.length}`);
-    const t = Float64Array.from(theta);
+    const t = toVector(theta, `θ (a ${nVisible}×${nHidden} RBM)`, nw + nVisible + nHidden).slice();
     return new Rbm(nVisible, nHidden, t.slice(0, nw), t.slice(nw, nw + nVisible), t.slice(nw + nVisible));
   }
 
@@ -246,6 +252,19 @@ export function gradientToFlat(g: RbmGradient, out: Float64Array = new Float64Ar
 }
 
 /**
+ * Zero-copy ndarray views of a gradient in the RBM's shapes: W (nV×nH), b (nV), c (nH). Takes the
+ * three-array form or a flat [W, b, c] vector (the `Rbm.toFlat` layout, e.g. `rbmExactGradientFlat`).
+ */
+export function gradientViews(g: RbmGradient | Float64Array, nVisible: number, nHidden: number): { W: NdArray<Float64Array>; b: NdArray<Float64Array>; c: NdArray<Float64Array> } {
+  const nw = nVisible * nHidden;
+  if (g instanceof Float64Array) {
+    if (g.length !== nw + nVisible + nHidden) throw new InputError(`gradient: expected ${nw + nVisible + nHidden} entries for a ${nVisible}×${nHidden} RBM, got ${g.length}`);
+    return { W: matrixView(g, nVisible, nHidden), b: vectorView(g.subarray(nw, nw + nVisible)), c: vectorView(g.subarray(nw + nVisible)) };
+  }
+  return { W: matrixView(g.W, nVisible, nHidden), b: vectorView(g.b), c: vectorView(g.c) };
+}
+
+/**
  * What a negative-phase sampler hands to the phase gradient: either samples from (an
  * approximation of) the model — rows vNeg (n×nV) and hNeg (n×nH, sampled h or p(h|vNeg)) — or the
  * model expectations themselves, E[v] (nV), E[h] (nH), E[v hᵀ] (nV×nH row-major).
@@ -289,6 +308,27 @@ export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: 
   columnMeanDiff(vPos, nPos, vNeg, nNeg, nV, out.b);
   columnMeanDiff(hPos, nPos, hNeg, nNeg, nH, out.c);
   return out;
+}
+
+/**
+ * n samples from k block-Gibbs sweeps of n independent chains started at hidden states 0 (or at
+ * p(h|v₀) draws when `start` rows v₀ are given), returned as zero-copy ndarrays v (n×nV) and
+ * h (n×nH). Randomness from `stream` only. Source: Hinton 2002 (block Gibbs in an RBM).
+ */
+export function gibbsSample(rbm: Rbm, n: number, k: number, stream: Stream, start?: MatrixInput): { v: NdArray<Float64Array>; h: NdArray<Float64Array> } {
+  const { nVisible: nV, nHidden: nH } = rbm;
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`n: expected an integer ≥ 1 chains, got ${n}`);
+  if (!Number.isInteger(k) || k < 1) throw new InputError(`k: expected an integer ≥ 1 Gibbs sweeps, got ${k}`);
+  const buf = gibbsBuffers(nV, nH, n);
+  const h = new Float64Array(n * nH);
+  if (start !== undefined) {
+    const v0 = toMatrix(start, nV, "start", n);
+    hiddenProbabilities(rbm, v0.data, n, buf.pH);
+    stream.uniforms(buf.uH, 0, n * nH);
+    bernoulli(buf.pH, buf.uH, h, n * nH);
+  }
+  gibbsSweeps(rbm, h, n, k, stream, buf);
+  return { v: matrixView(buf.v, n, nV), h: matrixView(h, n, nH) };
 }
 
 /** Buffers of `gibbsSweeps` for n chains: v, uV (n×nV), pH, uH (n×nH). */

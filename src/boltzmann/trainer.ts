@@ -13,6 +13,7 @@ import { FieldError, InputError, requireFinite } from "../errors.js";
 import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
 import type { NegativePhaseSampler } from "./negative-phase/types.js";
+import { toMatrix, type MatrixInput } from "../ndarray.js";
 import { bernoulli, hiddenProbabilities, phaseGradient, zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
 
 /** How the negative phase is sampled: a key of `negativePhases` ("cd" | "pcd" | "exact"). */
@@ -100,11 +101,14 @@ export class RbmTrainer {
   }
 
   /**
-   * Estimate ∇ log-likelihood on the batch V (n×nV rows, n ≤ batchSize) into `this.grad`:
+   * Estimate ∇ log-likelihood on the batch V (n×nV rows, n ≤ batchSize; a Float64Array or an
+   * ndarray n×nV) into `this.grad`:
    * hPos = p(h|vPos) (sampled unless meanFieldHidden), the negative phase from the sampler.
    */
-  estimate(V: Float64Array, n: number): RbmGradient {
+  estimate(batch: MatrixInput, rows?: number): RbmGradient {
     const rbm = this.rbm;
+    const { data: V, rows: n } = toMatrix(batch, rbm.nVisible, "batch", rows);
+    if (n > this.options.batchSize) throw new InputError(`batch: ${n} rows exceed batchSize = ${this.options.batchSize}`);
     const nH = rbm.nHidden;
     hiddenProbabilities(rbm, V, n, this.hPos);
     if (!this.options.meanFieldHidden) {
@@ -116,8 +120,8 @@ export class RbmTrainer {
   }
 
   /** One SGD-with-momentum update from the batch: Δ ← μΔ + η(∇̂ − λW); θ ← θ + Δ. */
-  step(V: Float64Array, n: number): void {
-    const g = this.estimate(V, n);
+  step(batch: MatrixInput, rows?: number): void {
+    const g = this.estimate(batch, rows);
     const o = this.options;
     const rbm = this.rbm;
     const vel = this.velocity;
@@ -142,11 +146,12 @@ export class RbmTrainer {
   }
 
   /**
-   * One epoch over `data` (nRows×nV) in minibatches of `batchSize`, rows visited in an order
-   * shuffled by `this.stream`. Calls onBatch(done, total) after each update.
+   * One epoch over `data` (nRows×nV; a Float64Array or an ndarray) in minibatches of `batchSize`,
+   * rows visited in an order shuffled by `this.stream`. Calls onBatch(done, total) after each update.
    */
-  epoch(data: Float64Array, nRows: number, onBatch?: (done: number, total: number) => void): void {
+  epoch(rows: MatrixInput, nRowsIn?: number, onBatch?: (done: number, total: number) => void): void {
     const nV = this.rbm.nVisible;
+    const { data, rows: nRows } = toMatrix(rows, nV, "data", nRowsIn);
     const B = this.options.batchSize;
     const order = new Int32Array(nRows);
     for (let r = 0; r < nRows; r++) order[r] = r;

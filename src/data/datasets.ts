@@ -6,6 +6,7 @@
  * (`data`, `binarize`, `trainSize`, `testSize`); the CLI maps them to its flags.
  */
 import { FieldError } from "../errors.js";
+import { matrixView, type NdArray } from "../ndarray.js";
 import type { Stream } from "../random/stream.js";
 import { barsAndStripes } from "./bars-and-stripes.js";
 import { binarize, loadMnist, type Binarize } from "./mnist.js";
@@ -21,6 +22,10 @@ export interface DataSet {
   test: Float64Array;
   nTest: number;
   dim: number;
+  /** `train` as a zero-copy nTrain×dim ndarray */
+  trainRows: NdArray<Float64Array>;
+  /** `test` as a zero-copy nTest×dim ndarray */
+  testRows: NdArray<Float64Array>;
 }
 
 export interface DataSetOptions {
@@ -35,9 +40,13 @@ export interface DataSetOptions {
   mnistDir?: string;
 }
 
+function withViews(d: Omit<DataSet, "trainRows" | "testRows">): DataSet {
+  return { ...d, trainRows: matrixView(d.train, d.nTrain, d.dim), testRows: matrixView(d.test, d.nTest, d.dim) };
+}
+
 function barsAndStripesSet(name: string, n: number): DataSet {
   const d = barsAndStripes(n);
-  return { name, binarize: "threshold", train: d.data, nTrain: d.count, test: d.data, nTest: d.count, dim: d.dim };
+  return withViews({ name, binarize: "threshold", train: d.data, nTrain: d.count, test: d.data, nTest: d.count, dim: d.dim });
 }
 
 function mnistSet(o: DataSetOptions): DataSet {
@@ -50,7 +59,7 @@ function mnistSet(o: DataSetOptions): DataSet {
   const nTest = o.testSize ?? te.images.count;
   if (!Number.isInteger(nTrain) || nTrain < 1 || nTrain > tr.images.count) throw new FieldError("trainSize", `expected an integer in [1, ${tr.images.count}], got ${nTrain}`);
   if (!Number.isInteger(nTest) || nTest < 1 || nTest > te.images.count) throw new FieldError("testSize", `expected an integer in [1, ${te.images.count}], got ${nTest}`);
-  return {
+  return withViews({
     name: "mnist",
     binarize: mode,
     train: binarize(tr.images, mode, o.stream?.fork("binarize/train"), nTrain),
@@ -58,7 +67,7 @@ function mnistSet(o: DataSetOptions): DataSet {
     test: binarize(te.images, mode, o.stream?.fork("binarize/test"), nTest),
     nTest,
     dim: tr.images.rows * tr.images.cols,
-  };
+  });
 }
 
 /** Every data set, keyed by the name `stochgrad rbm train --data` takes. */

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Stream } from "../random/stream.js";
 import { FieldError, InputError } from "../errors.js";
+import { matrixView, type NdArray } from "../ndarray.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -115,4 +116,11 @@ export function binarize(images: IdxImages, mode: Binarize, stream?: Stream, cou
     for (let k = 0; k < out.length; k++) out[k] = +(out[k] < px[k] / 255);
   } else throw new FieldError("binarize", `expected threshold or stochastic, got "${mode as string}"`);
   return out;
+}
+
+/**
+ * `binarize` as a zero-copy count×(rows·cols) ndarray (n×784 for MNIST): row r is image first + r.
+ */
+export function binarizedBatch(images: IdxImages, mode: Binarize, stream?: Stream, count = images.count, first = 0): NdArray<Float64Array> {
+  return matrixView(binarize(images, mode, stream, count, first), count, images.rows * images.cols);
 }

@@ -22,6 +22,7 @@ import { enumerateConfigurations } from "./enumerate.js";
 import { noisyExactAnalysis, requireNoisyNet } from "./noisy.js";
 import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
 import { InputError } from "../errors.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 /**
  * The exact engine of each unit-noise kind (typed record, no string switch): Bernoulli units are
@@ -37,10 +38,10 @@ const ENGINES: { readonly [K in UnitNoise]: ExactEngine } = {
  * Exact analysis of `problem` at θ for the given estimator instances (keyed by any name),
  * dispatched on the problem's unit noise (`problem.unitNoise`, default "bernoulli").
  * Instances with custom noise contribute through their own `exactMoments`; others with
- * non-enumerable noise are omitted from `estimators`. Shapes: θ (nParams).
+ * non-enumerable noise are omitted from `estimators`. Shapes: θ (nParams; a Float64Array or an ndarray).
  */
-export function exactAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
-  return ENGINES[problem.unitNoise ?? "bernoulli"](problem, theta, instances, options);
+export function exactAnalysis(problem: BinaryProblem, theta: VectorInput, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
+  return ENGINES[problem.unitNoise ?? "bernoulli"](problem, toVector(theta, "θ", problem.nParams), instances, options);
 }
 
 /**

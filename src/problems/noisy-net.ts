@@ -26,6 +26,7 @@ import { SquaredLoss, type LossFunction } from "./loss.js";
 import { LayerLayout } from "./layout.js";
 import { type BinaryProblem, type Workspace } from "./types.js";
 import { InputError, requireFinite } from "../errors.js";
+import type { NdArray } from "../ndarray.js";
 
 /** L(h) = Σ_k c_k h_k: a loss linear in the last layer (ST-sigmoid is unbiased on it for one unit). */
 export class LinearLoss implements LossFunction {
@@ -280,6 +281,11 @@ export class NoisyNet implements BinaryProblem {
 
   layersFromParams(theta: Float64Array): { unit: unknown; weights: number[][]; bias: number[] }[] {
     return this.layout.layersFromParams(theta).map((L, l) => ({ unit: this.layerUnits[l].toJSON(), weights: L.weights, bias: L.bias }));
+  }
+
+  /** Zero-copy ndarray views per layer of a parameter-shaped vector (θ, a gradient): weights nₗ×nₗ₋₁, bias nₗ. */
+  paramViews(v: Float64Array): { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[] {
+    return this.layout.views(v);
   }
 
   nest(v: ArrayLike<number>): unknown {

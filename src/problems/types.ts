@@ -7,6 +7,7 @@
  * Explicit noise: `forward` consumes uniforms u (length nUnits) supplied by the caller, so an
  * estimator is a pure function of (problem, θ, noise) and the exact engine can enumerate h.
  */
+import type { NdArray } from "../ndarray.js";
 
 /**
  * How a problem's units draw their noise, the key the exact engine dispatches on:
@@ -85,6 +86,8 @@ export interface BinaryProblem {
   toJSON(): unknown;
   /** A flat parameter-shaped vector nested like the problem's parameters (JSON output). */
   nest?(v: ArrayLike<number>): unknown;
+  /** Optional zero-copy ndarray views of a parameter-shaped vector, one {weights, bias} per layer (layered nets). */
+  paramViews?(v: Float64Array): { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[];
 }
 
 /** null when the problem's units are Bernoulli(σ(a)), else the reason estimators that need them do not apply. */
