@@ -10,6 +10,7 @@ import type { OptimResult } from "../src/optim/types.js";
 import { quantile } from "../src/stats/quantile.js";
 import { writeFileAtomic } from "./io.js";
 
+// Chart.js needs its chart types registered once per process (idempotent; the library's own registry).
 Chart.register(...registerables);
 
 export interface AxisSpec {

@@ -2,7 +2,7 @@
  * stochgrad library entry point: problems, estimators (one contract, typed registry), the exact
  * engine, seeded streams and statistics. Claims and figures live in analysis/ and figures/.
  */
-export { Stream, type StreamSnapshot } from "./random/stream.js";
+export { Stream, type StreamSnapshot, type Xor4096State } from "./random/stream.js";
 export * from "./errors.js";
 export * from "./numerics.js";
 export { isNdArray, matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
@@ -21,10 +21,10 @@ export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
 export { sampleMoments, sampleDraws, type SampleMoments } from "./estimators/sample.js";
-export { enumerateConfigurations, assertEnumerable, MAX_ENUMERABLE_UNITS } from "./exact/enumerate.js";
+export { enumerateConfigurations, assertEnumerable, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
 export { exactAnalysis, enumerationAnalysis } from "./exact/moments.js";
 export type { ExactAnalysis, ExactEngine, ExactOptions } from "./exact/types.js";
-export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul, dualSigmoid } from "./exact/dual.js";
+export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul, dualSigmoid, type Dual } from "./exact/dual.js";
 export * from "./boltzmann/rbm.js";
 export * from "./boltzmann/trainer.js";
 export { negativePhases, getNegativePhase, isNegativePhaseId, type NegativePhaseId } from "./boltzmann/negative-phase/registry.js";
@@ -52,12 +52,12 @@ export { createArm } from "./estimators/arm.js";
 export { createDisarm } from "./estimators/disarm.js";
 export { createGumbelSoftmax } from "./estimators/gumbel-softmax.js";
 export { createStGumbel } from "./estimators/st-gumbel.js";
-export { createRebar, ConcreteControl } from "./estimators/rebar.js";
+export { createRebar, ConcreteControl, type RebarInstance } from "./estimators/rebar.js";
 export { createRelax, type RelaxInstance, type RelaxOptions } from "./estimators/relax.js";
 export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logisticNoise, type ContinuousLoss } from "./estimators/relaxation.js";
 export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
 export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
-export { sequentialCellMoments } from "./exact/sequential-cells.js";
+export { sequentialCellMoments, type SequentialCellOptions } from "./exact/sequential-cells.js";
 export { AntitheticChains, antitheticCellBound, unitLayers } from "./estimators/antithetic.js";
 export { Adam, type AdamOptions } from "./optim/adam.js";
 // SPSA and finite differences: loss oracles, kernels with exact moments, test objectives, optimisers

@@ -20,7 +20,7 @@ import { Stream } from "../src/random/stream.js";
 import { zTest } from "../src/stats/tests.js";
 import { maxRelativeError } from "../src/numerics.js";
 
-interface MatcherResult {
+export interface MatcherResult {
   pass: boolean;
   message: () => string;
 }

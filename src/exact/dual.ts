@@ -62,7 +62,7 @@ export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput):
   return { expectedLoss: EL, gradient: grad };
 }
 
-/** Central finite differences of the exact E[L]: (E[L](θ+εeₖ) − E[L](θ−εeₖ)) / 2ε. */
+/** Central finite differences of the exact E[L]: (E_{θ+εeₖ}[L] − E_{θ−εeₖ}[L]) / 2ε. */
 export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: VectorInput, eps = 1e-5): Float64Array {
   const theta = toVector(thetaIn, "θ", problem.nParams);
   const P = problem.nParams;
@@ -79,7 +79,7 @@ export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: V
   return g;
 }
 
-/** E[L](θ) = Σ_h p(h) L(h), by enumeration. */
+/** E_θ[L] = Σ_h p_θ(h) L(h), by enumeration. */
 export function expectedLoss(problem: BinaryProblem, thetaIn: VectorInput): number {
   const theta = toVector(thetaIn, "θ", problem.nParams);
   let e = 0;
