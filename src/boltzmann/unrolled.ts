@@ -18,24 +18,26 @@ function sig(a: number): number {
   return a >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
+/**
+ * The conditional of one layer given a 0/1 state of the other, by state index x = Σₖ xₖ2ᵏ:
+ * out[o] = σ(bias[o] + Σ_{k: xₖ = 1} W[k·sk + o·so]) for o < bias.length, k < nIn.
+ */
+function conditionalGivenState(W: Float64Array, bias: Float64Array, x: number, nIn: number, sk: number, so: number, out: Float64Array): void {
+  for (let o = 0; o < bias.length; o++) {
+    let a = bias[o];
+    for (let k = 0; k < nIn; k++) if ((x >> k) & 1) a += W[k * sk + o * so];
+    out[o] = sig(a);
+  }
+}
+
 /** p(hⱼ = 1 | v) = σ(cⱼ + Σ_{i: vᵢ = 1} Wᵢⱼ) for the visible state with index v = Σᵢ vᵢ2ⁱ. Shapes: out (nH). */
 function hiddenGivenVisibleState(rbm: Rbm, v: number, out: Float64Array): void {
-  const { nVisible: nV, nHidden: nH, W, c } = rbm;
-  for (let j = 0; j < nH; j++) {
-    let a = c[j];
-    for (let i = 0; i < nV; i++) if ((v >> i) & 1) a += W[i * nH + j];
-    out[j] = sig(a);
-  }
+  conditionalGivenState(rbm.W, rbm.c, v, rbm.nVisible, rbm.nHidden, 1, out);
 }
 
 /** p(vᵢ = 1 | h) = σ(bᵢ + Σ_{j: hⱼ = 1} Wᵢⱼ) for the hidden state with index h = Σⱼ hⱼ2ʲ. Shapes: out (nV). */
 function visibleGivenHiddenState(rbm: Rbm, h: number, out: Float64Array): void {
-  const { nVisible: nV, nHidden: nH, W, b } = rbm;
-  for (let i = 0; i < nV; i++) {
-    let a = b[i];
-    for (let j = 0; j < nH; j++) if ((h >> j) & 1) a += W[i * nH + j];
-    out[i] = sig(a);
-  }
+  conditionalGivenState(rbm.W, rbm.b, h, rbm.nHidden, 1, rbm.nHidden, out);
 }
 
 /** Πₖ (xₖ ? pₖ : 1 − pₖ) for the 0/1 state with index x = Σₖ xₖ2ᵏ over n factorised units. */
