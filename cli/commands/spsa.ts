@@ -6,22 +6,17 @@
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
 import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
-import { bandSeries } from "../../analysis/charts.js";
-import type { FigureRecord } from "../../analysis/figures/types.js";
+import { runSpsaStudy } from "../../analysis/spsa-optimize.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
 import { objectiveOracle, problemOracle, type LossOracle } from "../../src/estimators/oracle.js";
-import { fdsaOptimize } from "../../src/optim/fdsa.js";
-import { spsaOptimize } from "../../src/optim/spsa.js";
-import { validateGains, type OptimResult } from "../../src/optim/types.js";
+import { validateGains } from "../../src/optim/types.js";
 import { getObjective, requireDimension } from "../../src/problems/functions.js";
-import { Stream } from "../../src/random/stream.js";
 import { loadProblem } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
 import { InputError } from "../../src/errors.js";
-import { quantile } from "../../src/stats/quantile.js";
 
 function parseTheta(raw: string, p: number): Float64Array {
   const parts = raw.split(",").map((s) => s.trim());
@@ -98,75 +93,33 @@ export const spsaOptimizeCommand: Command = {
     validateGains(gainsIn);
     if (method === "fdsa" && calibrateStep !== undefined) throw new InputError("--calibrate: available for --method spsa only");
     const out = ensureWritableDir(String(f.out));
-    const seed = String(f.seed);
-    const root = Stream.fromSeed(seed);
     const bar = new Progress("spsa");
-    const runs: OptimResult[] = [];
-    const common = {
-      c: gainsIn.c,
-      A: gainsIn.A,
-      alpha: gainsIn.alpha,
-      gamma: gainsIn.gamma,
-      iterations,
-      monitor,
-      crn: Boolean(f.crn),
-      blockingTolerance: f.blocking === undefined ? undefined : Number(f.blocking),
-      recordEvery: Math.max(1, Math.ceil(iterations / 200)),
-    };
-    for (let k = 0; k < seeds; k++) {
-      const s = root.fork(`run/${k}`);
-      runs.push(
-        method === "spsa"
-          ? spsaOptimize(oracle, theta0, { ...common, a: f.a === undefined ? undefined : gainsIn.a, perturbations: Number(f.perturbations), calibrate: calibrateStep === undefined ? undefined : { measurements: 10, step: calibrateStep } }, s)
-          : fdsaOptimize(oracle, theta0, { ...common, a: gainsIn.a }, s),
-      );
-      bar.update(k + 1, seeds);
-    }
-    bar.done();
-    const ratios = runs.map((r) => r.finalLoss / r.initialLoss);
-    const ratiosAvg = runs.map((r) => r.finalLossAveraged / r.initialLoss);
-    const summary = (x: number[]) => ({ median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: Math.min(...x), max: Math.max(...x) });
-    const record = {
-      kind: "stochgrad.spsa-optimize",
-      versions: { stochgrad: VERSION },
+    const { record, figure: fig } = runSpsaStudy({
       function: fn,
       objective: described,
+      oracle,
+      monitor,
+      theta0,
       method,
-      seed,
+      seed: String(f.seed),
       seeds,
-      options: { ...gainsIn, a: runs[0].gains.a, iterations, noise: sigma, perturbations: Number(f.perturbations), crn: Boolean(f.crn), calibrate: calibrateStep ?? null, blocking: f.blocking ?? null, theta0: Array.from(theta0) },
-      initialLoss: runs[0].initialLoss,
-      evaluationsPerRun: runs[0].evaluations,
-      finalRatio: summary(ratios),
-      finalRatioAveragedIterate: summary(ratiosAvg),
-      runs: runs.map((r, k) => ({ run: k, ...r })),
-    };
+      iterations,
+      gains: { ...gainsIn, a: f.a === undefined ? undefined : gainsIn.a },
+      noise: sigma,
+      perturbations: Number(f.perturbations),
+      crn: Boolean(f.crn),
+      calibrate: calibrateStep,
+      blocking: f.blocking === undefined ? undefined : Number(f.blocking),
+      version: VERSION,
+      onRun: (k, n) => bar.update(k, n),
+    });
+    bar.done();
     writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
-    const fig: FigureRecord = {
-      kind: "stochgrad.figure",
-      id: "spsa-optimize",
-      title: `${method.toUpperCase()} on ${fn}`,
-      caption: `L(θₖ)/L(θ₀) (exact loss) against loss measurements, median and interquartile band over ${seeds} seed(s).`,
-      seed,
-      quick: false,
-      data: { finalRatio: record.finalRatio },
-      charts: [
-        {
-          name: "",
-          spec: {
-            title: `${method.toUpperCase()} on ${path.basename(fn)}: L(θₖ)/L(θ₀) over ${seeds} seed(s)`,
-            x: { label: "loss measurements (log scale)", log: true },
-            y: { label: "L(θₖ) / L(θ₀) (exact, log scale)", log: true },
-            series: [bandSeries(runs, `${method.toUpperCase()} (a = ${+runs[0].gains.a.toPrecision(4)}, c = ${gainsIn.c})`, 0)],
-          },
-        },
-      ],
-    };
     writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
     const files = renderRecord(fig, out);
     const fmt = (v: number) => v.toExponential(3);
     process.stdout.write(
-      `${method} on ${fn}: ${seeds} run(s) × ${runs[0].evaluations} loss measurements, L(θ₀) = ${runs[0].initialLoss.toPrecision(6)}\n` +
+      `${method} on ${fn}: ${seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +
         `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
         `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
         `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`,
