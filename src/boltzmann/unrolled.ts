@@ -12,11 +12,8 @@
  */
 import type { Rbm } from "./rbm.js";
 import { InputError } from "../errors.js";
+import { sigmoid } from "../numerics.js";
 
-function sig(a: number): number {
-  const e = Math.exp(-Math.abs(a));
-  return a >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
 
 /**
  * The conditional of one layer given a 0/1 state of the other, by state index x = Σₖ xₖ2ᵏ:
@@ -26,7 +23,7 @@ function conditionalGivenState(W: Float64Array, bias: Float64Array, x: number, n
   for (let o = 0; o < bias.length; o++) {
     let a = bias[o];
     for (let k = 0; k < nIn; k++) if ((x >> k) & 1) a += W[k * sk + o * so];
-    out[o] = sig(a);
+    out[o] = sigmoid(a);
   }
 }
 
@@ -161,13 +158,13 @@ export function unrolledScoreSample(rbm: Rbm, v0: ArrayLike<number>, vData: numb
     for (let j = 0; j < nH; j++) {
       let a = c[j];
       for (let i = 0; i < nV; i++) a += W[i * nH + j] * vPrev[i];
-      sh[j] = sig(a);
+      sh[j] = sigmoid(a);
       h[j] = +(u[q++] < sh[j]);
     }
     for (let i = 0; i < nV; i++) {
       let a = b[i];
       for (let j = 0; j < nH; j++) a += W[i * nH + j] * h[j];
-      sv[i] = sig(a);
+      sv[i] = sigmoid(a);
       v[i] = +(u[q++] < sv[i]);
     }
     if (lastStepOnly && t !== T) continue;
