@@ -82,7 +82,7 @@ export class Rbm {
   /** Inverse of `toFlat` (copies θ). Shapes: θ (nV·nH + nV + nH; a Float64Array, an array or an ndarray). */
   static fromFlat(nVisible: number, nHidden: number, theta: VectorInput | ArrayLike<number>): Rbm {
     const nw = nVisible * nHidden;
-    const t = toVector(theta, `θ (a ${nVisible}×${nHidden} RBM)`, nw + nVisible + nHidden).slice();
+    const t = toVector(theta, `θ (a ${nVisible}×${nHidden} RBM)`, nw + nVisible + nHidden);
     return new Rbm(nVisible, nHidden, t.slice(0, nw), t.slice(nw, nw + nVisible), t.slice(nw + nVisible));
   }
 
@@ -281,18 +281,26 @@ export type NegativePhase =
  * With 0/1 samples and nPos, nNeg powers of two every operation is exact in float64.
  * Source: scikit-learn `_rbm.py` `_fit`; Bengio 2013 §5 (X⁺ − X⁻).
  */
-export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, neg: NegativePhase, out: RbmGradient): RbmGradient {
-  if (neg.kind === "expectations") {
-    // positive phase from the batch, negative phase = the model expectation
-    gemm(true, false, nV, nH, nPos, 1 / nPos, vPos, nV, hPos, nH, 0, out.W, nH);
-    for (let k = 0; k < out.W.length; k++) out.W[k] -= neg.vh[k];
-    columnMeans(vPos, nPos, nV, out.b);
-    for (let i = 0; i < nV; i++) out.b[i] -= neg.v[i];
-    columnMeans(hPos, nPos, nH, out.c);
-    for (let j = 0; j < nH; j++) out.c[j] -= neg.h[j];
-    return out;
-  }
-  const { v: vNeg, h: hNeg, n: nNeg } = neg;
+export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, neg: NegativePhase, out: RbmGradient): RbmGradient;
+/** The sampled form with the negative rows spelled out: the same as `{ kind: "samples", v: vNeg, h: hNeg, n: nNeg }`. */
+export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, vNeg: Float64Array, hNeg: Float64Array, nNeg: number, out: RbmGradient): RbmGradient;
+export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, a: NegativePhase | Float64Array, b: RbmGradient | Float64Array, c?: number, d?: RbmGradient): RbmGradient {
+  if (a instanceof Float64Array) return sampledPhaseGradient(nV, nH, vPos, hPos, nPos, a, b as Float64Array, c as number, d as RbmGradient);
+  const out = b as RbmGradient;
+  if (a.kind === "samples") return sampledPhaseGradient(nV, nH, vPos, hPos, nPos, a.v, a.h, a.n, out);
+  const neg = a;
+  // positive phase from the batch, negative phase = the model expectation
+  gemm(true, false, nV, nH, nPos, 1 / nPos, vPos, nV, hPos, nH, 0, out.W, nH);
+  for (let k = 0; k < out.W.length; k++) out.W[k] -= neg.vh[k];
+  columnMeans(vPos, nPos, nV, out.b);
+  for (let i = 0; i < nV; i++) out.b[i] -= neg.v[i];
+  columnMeans(hPos, nPos, nH, out.c);
+  for (let j = 0; j < nH; j++) out.c[j] -= neg.h[j];
+  return out;
+}
+
+/** X⁺ − X⁻ from negative samples (the samples form of `phaseGradient`). */
+function sampledPhaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, vNeg: Float64Array, hNeg: Float64Array, nNeg: number, out: RbmGradient): RbmGradient {
   const dp = binaryDensity(vPos, nPos * nV);
   const dn0 = binaryDensity(vNeg, nNeg * nV);
   if (dp >= 0 && dp <= BINARY_DENSITY_THRESHOLD && dn0 >= 0 && dn0 <= BINARY_DENSITY_THRESHOLD) {

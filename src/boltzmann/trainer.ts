@@ -66,8 +66,8 @@ export interface RbmTrainerState {
 
 /**
  * Minibatch trainer: one `step` = one gradient estimate (positive − negative phase) and one
- * momentum SGD update: Δ ← μΔ + η(∇̂ − λW), θ ← θ + Δ. Buffers are allocated once; `step` does
- * not allocate (the exact sampler's enumeration aside).
+ * momentum SGD update: Δ ← μΔ + η(∇̂ − λW), θ ← θ + Δ. Buffers are allocated once; `step`
+ * allocates no arrays (the exact sampler's enumeration aside).
  */
 export class RbmTrainer {
   readonly rbm: Rbm;

@@ -22,7 +22,7 @@ export interface NegativePhaseOptions {
   readonly meanFieldHidden: boolean;
 }
 
-/** A sampler bound to one model: buffers allocated once, `sample` does not allocate. */
+/** A sampler bound to one model: buffers allocated once, `sample` allocates no arrays. */
 export interface NegativePhaseSampler {
   /**
    * The negative phase for the batch V (n×nV rows) whose positive hiddens are hPos (n×nH: p(h|v),
