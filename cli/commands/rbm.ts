@@ -22,7 +22,7 @@ import { withFlags } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
-import { InputError } from "../../src/errors.js";
+import { FieldError, InputError } from "../../src/errors.js";
 import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions, type RbmMethod, type RbmTrainOptions, type RbmTrainerState } from "../../src/boltzmann/trainer.js";
 
 /** Option fields of the library (trainer, data sets) → the flags that set them here. */
@@ -116,7 +116,13 @@ async function train(f: Flags): Promise<number> {
     const t = record.training;
     if (!t || !t.state || !t.options) throw new InputError(`--resume ${f.resume}: the model has no training state (it was not written by rbm train)`);
     if (f.hidden !== undefined && Number(f.hidden) !== rbm.nHidden) throw new InputError(`--hidden ${f.hidden} does not match the resumed model's ${rbm.nHidden} hidden units`);
-    options = withFlags(FLAG_OF, () => validateTrainOptions({ ...t.options }));
+    try {
+      options = validateTrainOptions({ ...t.options });
+    } catch (e) {
+      // the options come from the file, not from flags: name the file's field
+      if (e instanceof FieldError) throw new InputError(`--resume ${f.resume}: training.options.${e.field}: ${e.detail}`);
+      throw e;
+    }
     seed = t.seed;
     dataName = t.data;
     mode = t.binarize;
@@ -127,15 +133,15 @@ async function train(f: Flags): Promise<number> {
     if (!Number.isInteger(nH) || nH < 1) throw new InputError(`--hidden: expected an integer ≥ 1, got ${f.hidden}`);
     options = withFlags(FLAG_OF, () =>
       validateTrainOptions({
-      ...DEFAULT_TRAIN_OPTIONS,
-      method: String(f.method) as RbmMethod,
-      k: Number(f.k),
-      chains: Number(f.chains),
-      learningRate: Number(f.lr),
-      momentum: Number(f.momentum),
-      weightDecay: Number(f["weight-decay"]),
-      batchSize: Number(f.batch),
-      lrDecay: Number(f["lr-decay"]),
+        ...DEFAULT_TRAIN_OPTIONS,
+        method: String(f.method) as RbmMethod,
+        k: Number(f.k),
+        chains: Number(f.chains),
+        learningRate: Number(f.lr),
+        momentum: Number(f.momentum),
+        weightDecay: Number(f["weight-decay"]),
+        batchSize: Number(f.batch),
+        lrDecay: Number(f["lr-decay"]),
       }),
     );
     rbm = new Rbm(1, nH); // replaced once the data's dimension is known
