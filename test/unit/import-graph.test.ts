@@ -115,6 +115,11 @@ describe("import graph", () => {
     expect(r.upward).toEqual([]);
   });
 
+  it("the CLI and the benchmarks never import figures/ (they reach figures through analysis/verify.ts)", () => {
+    const bad = [...graph].flatMap(([f, ts]) => (f.startsWith("cli/") || f.startsWith("bench/") ? ts.filter((t) => t.startsWith("figures/")).map((t) => `${f} → ${t}`) : []));
+    expect(bad).toEqual([]);
+  });
+
   it("the science does no I/O: file, process and thread modules appear in src/ only in the data loaders", () => {
     const IO = ["node:fs", "node:fs/promises", "node:child_process", "node:worker_threads", "node:os", "node:net", "node:http", "node:https"];
     const io = [...bare].filter(([f, specs]) => f.startsWith("src/") && !f.startsWith("src/data/") && specs.some((s) => IO.includes(s)));
