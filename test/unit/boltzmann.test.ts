@@ -11,7 +11,8 @@ import { expNeg } from "../../src/linalg/expneg.js";
 import { maxRelativeError, softplus } from "../../src/numerics.js";
 import { Stream } from "../../src/random/stream.js";
 import { InputError } from "../../src/errors.js";
-import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions } from "../../src/boltzmann/trainer.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions, type RbmMethod } from "../../src/boltzmann/trainer.js";
+import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 
 function randomRbm(nV: number, nH: number, seed: string, scale = 1): Rbm {
   const s = Stream.fromSeed(seed);
@@ -184,7 +185,8 @@ describe("training, options and serialisation", () => {
     expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, method: "gibbs" as never })).toThrow(/^method: expected cd, pcd or exact/);
     expect(() => new RbmTrainer(new Rbm(30, 30), { ...DEFAULT_TRAIN_OPTIONS, method: "exact" }, Stream.fromSeed("x"))).toThrow(/^method: exact enumerates the smaller layer/);
   });
-  for (const method of ["cd", "pcd", "exact"] as const) {
+  // every registered sampler (a new one is covered by adding its registry line)
+  for (const method of Object.keys(negativePhases) as RbmMethod[]) {
     it(`${method}: resuming from the saved state reproduces uninterrupted training bit for bit`, () => {
       const d = barsAndStripes(3);
       const mk = () => new RbmTrainer(Rbm.random(9, 4, Stream.fromSeed("init"), 0.1), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("train"));
