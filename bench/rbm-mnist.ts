@@ -10,10 +10,11 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_TRAIN_OPTIONS, Rbm, RbmTrainer, type RbmMethod } from "../src/boltzmann/rbm.js";
+import { Rbm } from "../src/boltzmann/rbm.js";
 import { binarize, loadMnist, mnistDataDir } from "../src/data/mnist.js";
 import { gemm } from "../src/linalg/gemm.js";
 import { Stream } from "../src/random/stream.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod } from "../src/boltzmann/trainer.js";
 
 function gemmRate(M: number, N: number, K: number, tA: boolean, tB: boolean): number {
   const A = new Float64Array(M * K).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
