@@ -1,6 +1,6 @@
 /**
  * MuProp-unbiased: the mean-field Taylor control variate plus its analytic correction leaves the
- * likelihood-ratio estimator unbiased (Gu, Levine, Sutskever & Mnih 2016, §3, eq. 5, Algorithm 1),
+ * likelihood-ratio estimator unbiased (Gu, Levine, Sutskever & Mnih 2016, §3 and Algorithm 1),
  * on a single unit and on belief nets of one, two and three layers (squared loss, and a table
  * loss through its multilinear extension), with and without the optional moving-average baseline.
  * Exact: E[ĝ] by enumeration of h (the exact engine; MuProp reads u only through h) against the
@@ -47,7 +47,7 @@ interface Case {
 export const mupropUnbiased: Claim = {
   id: "MuProp-unbiased",
   statement: "MuProp, [L − f̄ − f̄'ᵀ(h − h̄)]∇θ log p(h) + f̄'ᵀ∇θμ with the Taylor expansion taken at the mean-field configuration h̄, is an unbiased estimator of ∇θE[L].",
-  source: "Gu, Levine, Sutskever & Mnih 2016, ICLR (MuProp), §3 eq. 5 and Algorithm 1",
+  source: "Gu, Levine, Sutskever & Mnih 2016, ICLR (MuProp), §3 and Algorithm 1",
   control: "the Taylor control variate without its analytic correction f̄'ᵀ∇θμ",
   run(ctx): ClaimOutcome {
     const out: ClaimOutcome = { reference: "exact ∇θE[L] by enumeration of all 2ⁿ configurations (forward-mode product rule, no score identity); E[ĝ] by the exact engine", checks: [], controls: [], data: {} };

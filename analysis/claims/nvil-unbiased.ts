@@ -1,5 +1,5 @@
 /**
- * NVIL-unbiased (Mnih & Gregor 2014, §3.1–3.3): the learned baseline bₗ(zₗ) of layer l reads the
+ * NVIL-unbiased (Mnih & Gregor 2014, §3): the learned baseline bₗ(zₗ) of layer l reads the
  * layer's input zₗ (x, or the sampled previous layer), never its own sample hˡ, so subtracting it
  * keeps the likelihood-ratio estimator unbiased; the moving average cₗ is a constant during an
  * estimate, and variance normalisation divides layer l's signal by a constant νₗ = max(1, √vₗ).
@@ -77,7 +77,7 @@ function frozenScaledMoments(problem: BinaryProblem, inst: NvilInstance, theta: 
 export const nvilUnbiased: Claim = {
   id: "NVIL-unbiased",
   statement: "NVIL's learned baseline depends on the layer's input, never on its sample h, so the likelihood-ratio estimator stays unbiased; with variance normalisation the frozen estimator is unbiased for ∇θE[L] divided by the known constant ν of each layer.",
-  source: "Mnih & Gregor 2014, ICML (NVIL), §3.1–3.3 and appendix A",
+  source: "Mnih & Gregor 2014, ICML (NVIL), §3 (baseline α: appendix)",
   control: "the baseline of layer l reads the layer's own sample hˡ (peeks at h)",
   run(ctx): ClaimOutcome {
     const out: ClaimOutcome = { reference: "exact ∇θE[L] by enumeration (forward-mode product rule); exact E[ĝ] of the frozen state by the exact engine", checks: [], controls: [], data: { options: OPTIONS, warmUp: WARM_UP } };

@@ -23,7 +23,7 @@ const TOL_WHY = "1e-12: worst-case rounding of ≤ 2¹⁰ joint terms, 1024·2�
 export const vimcoUnbiased: Claim = {
   id: "VIMCO-unbiased",
   statement: "VIMCO's leave-one-out estimator Σₖ(F − F₋ₖ)∇θ log p(h⁽ᵏ⁾), F₋ₖ replacing sample k's log-weight by the mean of the others', is unbiased for the gradient of the K-sample objective E[−log (1/K)Σₖ exp(−L(h⁽ᵏ⁾))].",
-  source: "Mnih & Rezende 2016, ICML (VIMCO), §3 eqs. 7–10",
+  source: "Mnih & Rezende 2016, ICML (VIMCO), §3",
   control: "sample k's log-weight replaced by the mean of all K log-weights, its own included",
   run(ctx): ClaimOutcome {
     const out: ClaimOutcome = { reference: "exact K-sample objective and gradient by enumeration of the 2^{n·K} joint configurations (forward-mode product rule)", checks: [], controls: [], data: {} };

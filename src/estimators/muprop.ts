@@ -1,6 +1,6 @@
 /**
  * MuProp (Gu, Levine, Sutskever & Mnih 2016, "MuProp: Unbiased backpropagation for stochastic
- * neural networks", ICLR; §3, eq. 5 and Algorithm 1): the likelihood-ratio estimator with the
+ * neural networks", ICLR; §3 and Algorithm 1): the likelihood-ratio estimator with the
  * first-order Taylor expansion of the loss around the mean-field configuration h̄ as a control
  * variate, plus the control variate's analytic expectation. For unit i of layer l,
  *   ĝ = Σᵢ [ (L(h) − f̄ − Σ_{j∈l} f̄'ⱼ(hⱼ − h̄ⱼ) − cₗ)·(hᵢ − σ(aᵢ)) + f̄'ᵢ σ'(aᵢ) ] ∂aᵢ/∂θ,
@@ -102,7 +102,7 @@ export const muprop: EstimatorSpec = {
   id: "muprop",
   title: "MuProp (mean-field Taylor control variate)",
   formula: "Σᵢ [(L − f̄ − f̄'ₗᵀ(hₗ − h̄ₗ) − cₗ)(hᵢ−σ(aᵢ)) + f̄'ᵢσ'(aᵢ)] ∂aᵢ/∂θ, h̄ = mean-field pass, f̄' = ∂L̃(h̄)/∂h̄",
-  source: "Gu, Levine, Sutskever & Mnih 2016, ICLR (MuProp), §3 eq. 5 and Algorithm 1",
+  source: "Gu, Levine, Sutskever & Mnih 2016, ICLR (MuProp), §3 and Algorithm 1",
   unbiased: true,
   noise: "units",
   defaults: { baselineDecay: 0 },

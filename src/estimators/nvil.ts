@@ -1,8 +1,8 @@
 /**
- * NVIL, neural variational inference and learning (Mnih & Gregor 2014, ICML, §3.1–3.3 and
- * appendix A): the likelihood-ratio estimator with a learned input-dependent baseline, a
- * moving-average baseline and variance normalisation, one of each per layer ("local learning
- * signals"). For unit i of layer l,
+ * NVIL, neural variational inference and learning (Mnih & Gregor 2014, ICML, §3; the moving
+ * averages' α in its appendix): the likelihood-ratio estimator with a learned input-dependent
+ * baseline, a moving-average baseline and variance normalisation, one of each per layer ("local
+ * learning signals"). For unit i of layer l,
  *   ĝ = Σᵢ (hᵢ − σ(aᵢ)) · (L − bₗ(zₗ) − cₗ) / νₗ · ∂aᵢ/∂θ,    νₗ = max(1, √vₗ),
  * where zₗ is the input of layer l (the constant input x for the first layer, the sampled previous
  * layer hˡ⁻¹ for the others) and bₗ(z) = ψₗᵀ[z; 1] is linear in it. bₗ never reads hˡ or later
@@ -13,7 +13,7 @@
  * State advances only through `observe()` (the estimate is pure for a frozen state), from the
  * last estimate's signal rₗ = L − bₗ(zₗ) and centred signal eₗ = rₗ − cₗ:
  *   ψₗ ← ψₗ + lr·eₗ·[zₗ; 1]   (SGD on ½(L − cₗ − bₗ)², the paper's baseline objective)
- *   cₗ ← α cₗ + (1−α) rₗ,    vₗ ← α vₗ + (1−α) eₗ²    (α = `decay`, 0.8 in the paper's appendix)
+ *   cₗ ← α cₗ + (1−α) rₗ,    vₗ ← α vₗ + (1−α) eₗ²    (α = `decay`, 0.8 in the paper)
  * Options: lr (0.01), decay (0.8), normalise (1 = on, 0 = off), inputBaseline (1 = learn ψ, 0 = bₗ ≡ 0).
  *
  * Problems other than sigmoid belief nets have no layer inputs: all units form one group whose
@@ -144,7 +144,7 @@ export function createNvil(problem: BinaryProblem, options: NvilOptions, peek = 
       movingAverage: Array.from(c),
       signalVariance: Array.from(v),
       normaliser: groups.map((_, l) => nu(l)),
-      baselineInput: groups.map((g) => (g.input === "x" ? "input x" : g.input === "none" ? "constant" : peek ? "own layer (peek control)" : "previous layer")),
+      baselineInput: groups.map((g) => (g.input === "x" && g.inEnd > 0 ? "input x" : g.input === "units" ? (peek ? "own layer (peek control)" : "previous layer") : "constant")),
     }),
   };
 }
@@ -153,7 +153,7 @@ export const nvil: EstimatorSpec = {
   id: "nvil",
   title: "NVIL (input-dependent baseline, variance normalisation)",
   formula: "Σᵢ (hᵢ−σ(aᵢ))·(L − ψₗᵀ[zₗ;1] − cₗ)/max(1,√vₗ)·∂aᵢ/∂θ, zₗ = input of layer l; ψ, c, v updated by observe()",
-  source: "Mnih & Gregor 2014, ICML (NVIL), §3.1–3.3 and appendix A",
+  source: "Mnih & Gregor 2014, ICML (NVIL), §3 (baseline α: appendix)",
   unbiased: true,
   noise: "units",
   defaults: { lr: 0.01, decay: 0.8, normalise: 1, inputBaseline: 1 },

@@ -1,7 +1,6 @@
 /**
- * VIMCO, variational inference for Monte Carlo objectives (Mnih & Rezende 2016, ICML, §2–3,
- * eqs. 3, 7–10): the score-function gradient of a K-sample objective with a leave-one-out
- * baseline per sample.
+ * VIMCO, variational inference for Monte Carlo objectives (Mnih & Rezende 2016, ICML, §2–3):
+ * the score-function gradient of a K-sample objective with a leave-one-out baseline per sample.
  *
  * The K-sample objective of a problem. Every BinaryProblem minimises E[L]; reading −L(h) as a
  * log-weight log w(h) (L a negative log-likelihood, an energy, or any loss), the K-sample
@@ -101,7 +100,7 @@ export const vimco: EstimatorSpec = {
   id: "vimco",
   title: "VIMCO (K-sample objective, leave-one-out)",
   formula: "Σₖ (F − F₋ₖ) ∇θ log p(h⁽ᵏ⁾), F = −log mean exp(−L(h⁽ᵏ⁾)), F₋ₖ: Lₖ → mean_{j≠k} Lⱼ; unbiased for ∇𝓛_K = ∇E[F]",
-  source: "Mnih & Rezende 2016, ICML (VIMCO), §3 eqs. 7–10",
+  source: "Mnih & Rezende 2016, ICML (VIMCO), §3",
   unbiased: false,
   noise: "custom",
   defaults: { K: 2 },

@@ -26,6 +26,16 @@ function engine(p: BinaryProblem, inst: EstimatorInstance, general = false) {
   return exactAnalysis(p, th, { e: { noise: "units", instance: inst } }, { general });
 }
 
+/** The problem's mean-field expansion at θ: h̄ and ∂f̄/∂h̄, and the expansion function itself. */
+function expansion(p: BinaryProblem, th: Float64Array) {
+  const mf = meanFieldOf(p);
+  if (typeof mf === "string") throw new Error(mf);
+  const mean = new Float64Array(p.nUnits);
+  const slope = new Float64Array(p.nUnits);
+  mf.expand(th, mean, slope);
+  return { expand: mf.expand, mean, slope };
+}
+
 const NETS: [string, () => BinaryProblem][] = [
   ["one-layer net, table loss", oneLayerNet],
   ["two-layer net, squared loss", twoLayerNet],
@@ -73,11 +83,7 @@ describe("the control: Taylor control variate without the analytic term", () => 
     for (const [name, make] of NETS) {
       const p = make();
       const th = p.initialParams();
-      const mf = meanFieldOf(p);
-      if (typeof mf === "string") throw new Error(mf);
-      const mean = new Float64Array(p.nUnits);
-      const slope = new Float64Array(p.nUnits);
-      mf.expand(th, mean, slope);
+      const { slope } = expansion(p, th);
       // E[Σᵢ f̄'ᵢσ'(aᵢ)∂aᵢ/∂θ] by direct enumeration
       const analytic = new Float64Array(p.nParams);
       enumerateConfigurations(p, th, (ws, _u, pr) => {
@@ -134,11 +140,7 @@ describe("the mean-field expansion", () => {
   it("∂f̄/∂bᵢ = slopeᵢ·σ'(āᵢ) for every unit (central differences, 1e-7 relative)", () => {
     for (const p of [referenceNet(), referenceNetTable(), oneLayerNet()] as SigmoidBeliefNet[]) {
       const th = p.initialParams();
-      const mf = meanFieldOf(p);
-      if (typeof mf === "string") throw new Error(mf);
-      const mean = new Float64Array(p.nUnits);
-      const slope = new Float64Array(p.nUnits);
-      mf.expand(th, mean, slope);
+      const { expand, mean, slope } = expansion(p, th);
       const predicted = new Float64Array(p.nUnits);
       const fd = new Float64Array(p.nUnits);
       const scratchM = new Float64Array(p.nUnits);
@@ -152,7 +154,7 @@ describe("the mean-field expansion", () => {
         const dn = th.slice();
         up[k] += d;
         dn[k] -= d;
-        fd[i] = (mf.expand(up, scratchM, scratchS) - mf.expand(dn, scratchM, scratchS)) / (2 * d);
+        fd[i] = (expand(up, scratchM, scratchS) - expand(dn, scratchM, scratchS)) / (2 * d);
       }
       expect(maxRelativeError(fd, predicted)).toBeLessThan(1e-7);
     }
