@@ -59,6 +59,12 @@ export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
 export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
 export { sequentialCellMoments, type SequentialCellOptions } from "./exact/sequential-cells.js";
 export { AntitheticChains, antitheticCellBound, unitLayers } from "./estimators/antithetic.js";
+// MuProp, NVIL, VIMCO: control variates and baselines that keep the estimator unbiased
+export { createMuprop, mupropBaselineDecay } from "./estimators/muprop.js";
+export { meanFieldOf, type MeanFieldExpansion, type MeanFieldProblem } from "./estimators/mean-field.js";
+export { createNvil, nvilOptions, type NvilInstance, type NvilOptions } from "./estimators/nvil.js";
+export { createVimco, negLogMeanExp, vimcoObjective, vimcoSamples } from "./estimators/vimco.js";
+export { kSampleMoments, kSampleObjective, requireJointEnumerable, MAX_JOINT_LOG2 } from "./exact/k-sample.js";
 export { Adam, type AdamOptions } from "./optim/adam.js";
 // SPSA and finite differences: loss oracles, kernels with exact moments, test objectives, optimisers
 export * from "./problems/functions.js";

@@ -19,6 +19,9 @@ import { stGumbel } from "./st-gumbel.js";
 import { rebar } from "./rebar.js";
 import { relax } from "./relax.js";
 import { InputError } from "../errors.js";
+import { muprop } from "./muprop.js";
+import { nvil } from "./nvil.js";
+import { vimco } from "./vimco.js";
 
 export const estimators = {
   exact,
@@ -44,6 +47,9 @@ export const estimators = {
   "st-gumbel": stGumbel,
   rebar,
   relax,
+  muprop,
+  nvil,
+  vimco,
   spsa,
   "spsa-one": spsaOne,
   "fdsa-forward": fdsaForward,
