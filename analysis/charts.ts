@@ -6,8 +6,11 @@
 import { createCanvas, SvgExportFlag } from "@napi-rs/canvas";
 import { Chart, registerables, type ChartConfiguration, type Plugin } from "chart.js";
 import path from "node:path";
+import type { OptimResult } from "../src/optim/types.js";
+import { quantile } from "../src/stats/quantile.js";
 import { writeFileAtomic } from "./io.js";
 
+// Chart.js needs its chart types registered once per process (idempotent; the library's own registry).
 Chart.register(...registerables);
 
 export interface AxisSpec {
@@ -268,4 +271,19 @@ export function renderChart(spec: ChartSpec, base: string): { png: string; svg: 
   }
   writeFileAtomic(csv, chartCsv(spec));
   return { png: path.basename(png), svg: path.basename(svg), csv: path.basename(csv) };
+}
+
+/** Median and quartile band of L/L₀ over runs, against evaluations (traces share their grid). */
+export function bandSeries(runs: OptimResult[], label: string, color: number): SeriesSpec {
+  const T = Math.min(...runs.map((r) => r.trace.length));
+  const pts: [number, number][] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let t = 0; t < T; t++) {
+    const v = runs.map((r) => r.trace[t].loss / r.initialLoss);
+    pts.push([Math.max(1, runs[0].trace[t].evaluations), quantile(v, 0.5)]);
+    lo.push(quantile(v, 0.25));
+    hi.push(quantile(v, 0.75));
+  }
+  return { label, points: pts, lower: lo, upper: hi, style: "band", color };
 }

@@ -8,10 +8,11 @@ import type { ChartSpec } from "./charts.js";
 import { exactAnalysis } from "../src/exact/moments.js";
 import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
 import { sampleMoments } from "../src/estimators/sample.js";
-import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
-import { InputError, type BinaryProblem } from "../src/problems/types.js";
+import type { EstimatorEntry, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
+import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
 import { zCritical } from "../src/stats/tests.js";
+import { InputError } from "../src/errors.js";
 
 export interface EstimatorComparison {
   id: string;
@@ -85,7 +86,7 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
     o.prepare?.(spec.id, inst);
     insts.push({ spec, inst });
   }
-  const exactSet: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+  const exactSet: Record<string, EstimatorEntry> = {};
   if (o.exact && enumerable) {
     for (const { spec, inst } of insts) if (spec.noise !== "custom" || inst.exactMoments) exactSet[spec.id] = { noise: spec.noise, instance: inst };
   }

@@ -4,19 +4,22 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { InputError } from "../src/problems/types.js";
+import { threadId } from "node:worker_threads";
+import { InputError } from "../src/errors.js";
 
 /** Canonical JSON: 2-space indent, keys in insertion order, trailing newline. */
 export function toJsonText(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (v instanceof Float64Array || v instanceof Float32Array ? Array.from(v) : v), 2) + "\n";
 }
 
-let tmpCounter = 0;
-
-/** Write `data` to `file` atomically (temp file + rename). Throws InputError naming the path. */
+/**
+ * Write `data` to `file` atomically (temp file + rename). Throws InputError naming the path.
+ * The temporary name is unique per process and thread; within a thread the write and the rename
+ * are synchronous, so no two writes share a temporary file.
+ */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tmpCounter++}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${threadId}.tmp`);
   try {
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);

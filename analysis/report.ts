@@ -2,7 +2,7 @@
  * report.md and the terminal claims table, rendered from the claims record (never live objects).
  */
 import type { ClaimResult, Verdict } from "./claims/types.js";
-import type { FigureRecord } from "../figures/types.js";
+import type { FigureRecord } from "./figures/types.js";
 
 export interface ClaimsRecord {
   kind: "stochgrad.claims";

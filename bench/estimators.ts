@@ -1,5 +1,5 @@
 /**
- * Throughput and cost of every estimator (issue 6: the belief-net cost table).
+ * Throughput and cost of every estimator (the belief-net cost table).
  *   node dist/bench/estimators.js [--quick]
  * For the single-unit toy, the one-layer net (3 units) and the two-layer net (5 units): µs per
  * estimate, loss evaluations per estimate, exact Σ Var[ĝ] (or seeded Monte Carlo where the noise

@@ -1,7 +1,7 @@
 /**
  * Benchmark: exact enumeration of a 20-unit belief net (inputs 4, layers 7-7-6), with E[L], the
  * exact gradient, and the exact mean and variance of every coordinate of the correlation
- * estimator. Prints time and states/s. Target (foundation issue): ≤ 1 s.
+ * estimator. Prints time and states/s. Target: ≤ 1 s.
  */
 import { exactAnalysis } from "../src/exact/moments.js";
 import { estimators } from "../src/estimators/registry.js";

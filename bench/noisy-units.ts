@@ -1,5 +1,5 @@
 /**
- * Benchmark: units with injected noise and the learned predictor (issue 5).
+ * Benchmark: units with injected noise and the learned predictor.
  *  1. Monte Carlo throughput of the pathwise gradient on a 10-10-10 noisy-rectifier net with 10
  *     inputs (30 uniforms → z = s·Φ⁻¹(u), forward, back-propagation over 330 parameters, Welford).
  *  2. Exact references by nested adaptive quadrature: single noisy rectifier, and a 1→1 net.
@@ -11,7 +11,6 @@ import { estimators } from "../src/estimators/registry.js";
 import { fitLearnedPredictor } from "../src/estimators/learned-predictor.js";
 import { sampleMoments } from "../src/estimators/sample.js";
 import { exactAnalysis } from "../src/exact/moments.js";
-import "../src/problems/noisy-kinds.js";
 import { NoisyRectifier } from "../src/neurons/index.js";
 import { SquaredLoss } from "../src/problems/loss.js";
 import { NoisyNet, noisySingle } from "../src/problems/noisy-net.js";

@@ -6,7 +6,8 @@
  * throughput on the three RBM shapes. Usage: node dist/bench/rbm-mnist.js [rows] [hidden]
  * (rows < 60000 times a partial epoch and scales it to 60 000 rows).
  */
-import { DEFAULT_TRAIN_OPTIONS, Rbm, RbmTrainer, type RbmMethod } from "../src/boltzmann/rbm.js";
+import { Rbm } from "../src/boltzmann/rbm.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod } from "../src/boltzmann/trainer.js";
 import { binarize, loadMnist, mnistDataDir } from "../src/data/mnist.js";
 import { gemm } from "../src/linalg/gemm.js";
 import { Stream } from "../src/random/stream.js";

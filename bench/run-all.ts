@@ -12,10 +12,8 @@ const scripts = fs
   .readdirSync(here)
   .filter((f) => f.endsWith(".js") && f !== "run-all.js")
   .sort();
-let failed = 0;
-for (const s of scripts) {
+const failed = scripts.filter((s) => {
   console.log(`\n== ${s.replace(/\.js$/, "")}`);
-  const r = spawnSync(process.execPath, [path.join(here, s)], { stdio: "inherit" });
-  if (r.status !== 0) failed++;
-}
-process.exitCode = failed ? 1 : 0;
+  return spawnSync(process.execPath, [path.join(here, s)], { stdio: "inherit" }).status !== 0;
+});
+process.exitCode = failed.length ? 1 : 0;

@@ -2,12 +2,12 @@
  * Benchmark: SPSA steps per second (Spall gains, two-sided, one perturbation) on the skewed
  * quartic (p = 10, with and without N(0,1) measurement noise) and on the exact negative
  * log-likelihood of a 64-parameter RBM (nV = 4, nH = 12, 2×2 bars-and-stripes), plus the CPU
- * seconds per gradient estimate of every estimator in the RBM comparison (figures/spsa-rbm.ts):
+ * seconds per gradient estimate of every estimator in the RBM comparison (analysis/rbm-comparison.ts):
  * the "cost in seconds" that figure records cannot hold. The same SPSA loop in numpy
  * (bench/spsa_numpy.py, one run and 200 runs vectorised, via bench/lib/peer.ts) is timed and the
  * ratio printed.
  */
-import { rbmComparisonModel, rbmEstimators } from "../figures/spsa-rbm.js";
+import { rbmComparisonModel, rbmEstimators } from "../analysis/rbm-comparison.js";
 import { objectiveOracle, type LossOracle } from "../src/estimators/oracle.js";
 import { spsaOptimize } from "../src/optim/spsa.js";
 import { SkewedQuartic } from "../src/problems/functions.js";

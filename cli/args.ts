@@ -1,14 +1,18 @@
+import { InputError } from "../src/errors.js";
 /**
  * Minimal, strict argument parsing: `--name value`, `--name=value`, boolean `--flag`.
  * Unknown flags and missing values are errors that name the flag.
  */
-import { InputError } from "../src/problems/types.js";
 
 export interface FlagSpec {
   /** "string" | "number" | "int" | "boolean" */
   type: "string" | "number" | "int" | "boolean";
   description: string;
   default?: string | number | boolean;
+  /** the value's name in the usage line (default N for int, X for number, S for string) */
+  metavar?: string;
+  /** listed without brackets in the usage line (the command checks it and names it when missing) */
+  required?: boolean;
 }
 
 export interface ParsedArgs {
@@ -50,6 +54,21 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     }
   }
   return { positional, flags };
+}
+
+const METAVAR = { int: "N", number: "X", string: "S", boolean: "" } as const;
+
+/**
+ * The usage line generated from the flag table, so it lists every flag:
+ * `stochgrad NAME [positional] --required META [--optional META] [--switch]` (help left out).
+ */
+export function usageLine(name: string, spec: Record<string, FlagSpec>, positional?: string): string {
+  const parts = [`stochgrad ${name}`];
+  if (positional) parts.push(positional);
+  const flag = (n: string, s: FlagSpec) => (s.type === "boolean" ? `--${n}` : `--${n} ${s.metavar ?? METAVAR[s.type]}`);
+  for (const [n, s] of Object.entries(spec)) if (s.required) parts.push(flag(n, s));
+  for (const [n, s] of Object.entries(spec)) if (!s.required && n !== "help") parts.push(`[${flag(n, s)}]`);
+  return parts.join(" ");
 }
 
 export function helpText(usage: string, summary: string, spec: Record<string, FlagSpec>): string {

@@ -1,9 +1,9 @@
 /** Helpers shared by CLI commands. */
 import { readJsonFile } from "../analysis/io.js";
 import { problemFromJSON } from "../src/problems/json.js";
-import "../src/problems/noisy-kinds.js";
-import { InputError, type BinaryProblem } from "../src/problems/types.js";
+import { type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorOptions } from "../src/estimators/types.js";
+import { FieldError, InputError } from "../src/errors.js";
 
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
@@ -37,4 +37,19 @@ export function parseOptions(raw: string | undefined): EstimatorOptions {
 
 export function printJson(v: unknown): void {
   process.stdout.write(JSON.stringify(v, (_k, x) => (x instanceof Float64Array ? Array.from(x) : x), 2) + "\n");
+}
+
+/**
+ * Run `f`, turning a library FieldError about an option field into the same message about the
+ * flag that sets it (`learningRate: …` → `--lr: …`), so the library names fields and the CLI its flags.
+ */
+export function withFlags<T>(flagOf: Record<string, string>, f: () => T): T {
+  const map = (e: unknown): unknown => (e instanceof FieldError && Object.prototype.hasOwnProperty.call(flagOf, e.field) ? new InputError(`${flagOf[e.field]}: ${e.detail}`) : e);
+  try {
+    const r = f();
+    // an async task's rejection is mapped the same way
+    return (r instanceof Promise ? r.catch((e: unknown) => Promise.reject(map(e))) : r) as T;
+  } catch (e) {
+    throw map(e);
+  }
 }

@@ -3,16 +3,25 @@
  * stochgrad command line. Exit codes: 0 success, 1 a claim failed (verify) or internal error,
  * 2 bad input (one clear message naming the input; nothing half-written).
  */
-import { helpText, parseArgs } from "./args.js";
+import { helpText, parseArgs, usageLine } from "./args.js";
 import { commands } from "./commands/index.js";
-import { InputError } from "../src/problems/types.js";
+import { isGroup, type Command, type CommandGroup } from "./types.js";
 import { VERSION } from "./version.js";
+import { InputError } from "../src/errors.js";
 
 function topHelp(): string {
   const lines = [`stochgrad ${VERSION} — gradient estimators through stochastic neurons, checked against exact answers`, "", "usage: stochgrad <command> [options]   (stochgrad <command> --help)", "", "commands:"];
   for (const c of Object.values(commands)) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
   return lines.join("\n") + "\n";
 }
+
+function groupHelp(g: CommandGroup): string {
+  const lines = [`usage: stochgrad ${g.name} <${Object.keys(g.subcommands).join("|")}> [options]   (stochgrad ${g.name} <subcommand> --help)`, "", g.summary, "", "subcommands:"];
+  for (const [sub, c] of Object.entries(g.subcommands)) lines.push(`  ${sub.padEnd(12)} ${c.summary}`);
+  return lines.join("\n") + "\n";
+}
+
+const orList = (xs: string[]) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`);
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -24,15 +33,27 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(VERSION + "\n");
     return 0;
   }
-  const cmd = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  const entry = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   try {
-    if (!cmd) throw new InputError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
-    if (rest.includes("--help") || rest.includes("-h")) {
-      process.stdout.write(helpText(cmd.usage, cmd.summary, cmd.flags));
+    if (!entry) throw new InputError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
+    let cmd: Command;
+    let args = rest;
+    if (isGroup(entry)) {
+      const [sub, ...subArgs] = rest;
+      if (sub === undefined || sub === "--help" || sub === "-h") {
+        if (sub === undefined) throw new InputError(`${entry.name}: expected a subcommand ${orList(Object.keys(entry.subcommands))}, got nothing (see stochgrad ${entry.name} --help)`);
+        process.stdout.write(groupHelp(entry));
+        return 0;
+      }
+      if (!Object.prototype.hasOwnProperty.call(entry.subcommands, sub)) throw new InputError(`${entry.name}: expected a subcommand ${orList(Object.keys(entry.subcommands))}, got "${sub}" (see stochgrad ${entry.name} --help)`);
+      cmd = entry.subcommands[sub];
+      args = subArgs;
+    } else cmd = entry;
+    if (args.includes("--help") || args.includes("-h")) {
+      process.stdout.write(helpText(usageLine(cmd.name, cmd.flags, cmd.positional), cmd.summary, cmd.flags));
       return 0;
     }
-    const args = parseArgs(rest, cmd.flags, cmd.name);
-    return await cmd.run(args, rest);
+    return await cmd.run(parseArgs(args, cmd.flags, cmd.name), args);
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`stochgrad: error: ${e.message}\n`);

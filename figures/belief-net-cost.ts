@@ -10,7 +10,7 @@ import { compareEstimators, comparisonCharts } from "../analysis/compare.js";
 import { oneLayerNet, twoLayerNet } from "../analysis/claims/toys.js";
 import { warmUp } from "../analysis/claims/estimator-checks.js";
 import { estimators } from "../src/estimators/registry.js";
-import type { Figure, FigureOutput } from "./types.js";
+import type { Figure, FigureOutput } from "../analysis/figures/types.js";
 
 const IDS = ["correlation", "correlation-optimal", "rloo", "ar", "arm", "disarm", "straight-through-sigmoid", "gumbel-softmax", "st-gumbel", "rebar", "relax"] as const;
 

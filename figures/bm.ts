@@ -4,25 +4,21 @@
  * variance and cosine similarity of RBM gradient estimators against k.
  */
 import type { ChartSpec, SeriesSpec } from "../analysis/charts.js";
-import { rbmExactGradientFlat, rbmLogLikelihood, rbmModelStats } from "../src/boltzmann/exact.js";
+import { rbmExactGradientFlat, rbmLogLikelihood } from "../src/boltzmann/exact.js";
 import { jointStatistics, rbmJointTable, visiblePart } from "../src/boltzmann/joint.js";
-import { DEFAULT_TRAIN_OPTIONS, gradientToFlat, Rbm, RbmTrainer, type RbmTrainOptions } from "../src/boltzmann/rbm.js";
+import { gradientToFlat, Rbm } from "../src/boltzmann/rbm.js";
 import { cdExpectedGradients, unrolledExact, unrolledScoreSample, visibleMarkovMatrix, visibleTransition } from "../src/boltzmann/unrolled.js";
 import { baseRateBiases } from "../src/boltzmann/ais.js";
 import { barsAndStripes } from "../src/data/bars-and-stripes.js";
 import { binarize, loadMnist } from "../src/data/mnist.js";
+import { cosine } from "../src/numerics.js";
 import type { Stream } from "../src/random/stream.js";
 import { randomRbm, modeOf } from "../analysis/claims/bm-common.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmTrainOptions } from "../src/boltzmann/trainer.js";
 
 const norm = (x: ArrayLike<number>) => Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0));
 const relDist = (a: ArrayLike<number>, b: ArrayLike<number>) => norm(Array.from(a).map((v, k) => v - b[k])) / norm(b);
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let k = 0; k < b.length; k++) s += a[k] * b[k];
-  return s / (norm(a) * norm(b) || 1);
-};
-
 // ───────────────────────────── filters ─────────────────────────────
 
 export const filtersFigure: Figure = {
@@ -75,7 +71,7 @@ const METHODS: Method[] = [
 
 function trainingCurve(rbm0: Rbm, train: Float64Array, nTrain: number, test: Float64Array, nTest: number, opts: RbmTrainOptions, epochs: number, every: number, stream: Stream): [number, number][] {
   const rbm = rbm0.clone();
-  const t = new RbmTrainer(rbm, opts, stream, (r) => rbmModelStats(r));
+  const t = new RbmTrainer(rbm, opts, stream);
   const pts: [number, number][] = [[0, rbmLogLikelihood(rbm, test, nTest)]];
   for (let e = 1; e <= epochs; e++) {
     t.epoch(train, nTrain);
@@ -202,7 +198,7 @@ function multimodalRbm(stream: Stream): { rbm: Rbm; data: Float64Array; n: numbe
   ];
   const data = Float64Array.from(pats.flat());
   const rbm = Rbm.random(6, 4, stream, 0.1);
-  const t = new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.5, batchSize: 4 }, stream.fork("train"), (r) => rbmModelStats(r));
+  const t = new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.5, batchSize: 4 }, stream.fork("train"));
   for (let e = 0; e < 400; e++) t.epoch(data, 4);
   // gradients are taken on 8 random patterns (at its own training data the gradient is ≈ 0)
   const probe = new Float64Array(8 * 6);
@@ -260,7 +256,8 @@ export const estimatorsFigure: Figure = {
             sum[p] += g[p];
             sq[p] += g[p] * g[p];
           }
-          cs += cosine(g, grad);
+          // an estimate of exactly zero (B4 with R = 0) has no direction: it counts as cosine 0
+          cs += g.some((x) => x !== 0) ? cosine(g, grad) : 0;
         }
         let v = 0;
         for (let p = 0; p < P; p++) v += (sq[p] - (sum[p] * sum[p]) / draws) / (draws - 1);

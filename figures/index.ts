@@ -1,4 +1,4 @@
-/** Every figure `stochgrad verify` renders, in report order. Each issue adds its figures here. */
+/** Every figure `stochgrad verify` renders, in report order. A new figure adds one line here. */
 import { beliefNetCostFigure } from "./belief-net-cost.js";
 import { bmFigures } from "./bm.js";
 import { lpMseVsBatch } from "./lp-mse-vs-batch.js";
@@ -10,7 +10,7 @@ import { t1Figures } from "./t1.js";
 import { toyOptimisationFigure } from "./toy-optimisation.js";
 import { toyVarianceFigure } from "./toy-variance.js";
 import { trainingCurves } from "./training-curves.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 import { unitBiasVariance } from "./unit-bias-variance.js";
 
 export const figures: Figure[] = [

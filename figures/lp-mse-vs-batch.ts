@@ -6,7 +6,7 @@
  */
 import { lpEvaluate, lpProblems } from "../analysis/claims/lp-variance-reduction.js";
 import { fitLearnedPredictor } from "../src/estimators/learned-predictor.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 
 export const lpMseVsBatch: Figure = {
   id: "lp-mse-vs-batch",

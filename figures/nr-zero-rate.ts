@@ -7,7 +7,7 @@ import { integrateNoise } from "../src/exact/noisy.js";
 import { NoisyRectifier } from "../src/neurons/index.js";
 import { SquaredLoss } from "../src/problems/loss.js";
 import { noisySingle } from "../src/problems/noisy-net.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 
 const SCALES = [0.25, 0.5, 1, 2];
 

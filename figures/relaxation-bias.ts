@@ -8,7 +8,7 @@ import { singleUnitToy } from "../analysis/claims/toys.js";
 import { createGumbelSoftmax } from "../src/estimators/gumbel-softmax.js";
 import { createStGumbel } from "../src/estimators/st-gumbel.js";
 import type { SeriesSpec } from "../analysis/charts.js";
-import type { Figure, FigureOutput } from "./types.js";
+import type { Figure, FigureOutput } from "../analysis/figures/types.js";
 
 export const relaxationBiasFigure: Figure = {
   id: "relaxation-bias",

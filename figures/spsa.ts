@@ -3,7 +3,7 @@
  * arXiv 1305.2982, §3; Spall 1992): exact bias against c, exact variance against c, exact MSE
  * against loss evaluations, and optimisation curves over seeds.
  */
-import type { ChartSpec, SeriesSpec } from "../analysis/charts.js";
+import { bandSeries, type ChartSpec, type SeriesSpec } from "../analysis/charts.js";
 import { biasCurves, type BiasMethod } from "../analysis/claims/spsa-bias-c2.js";
 import { logGrid } from "../analysis/claims/spsa-common.js";
 import { runMethod, type SaMethod } from "../analysis/claims/spsa-efficiency.js";
@@ -11,10 +11,11 @@ import { singleUnit, spsaVarianceCurves } from "../analysis/claims/spsa-vs-corre
 import { exactAnalysis } from "../src/exact/moments.js";
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
 import { sampleMoments } from "../src/estimators/sample.js";
-import type { EstimatorInstance, EstimatorOptions } from "../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorOptions } from "../src/estimators/types.js";
+import { estimatorEntry } from "../src/estimators/types.js";
 import { randomSbn } from "../src/problems/reference.js";
 import type { OptimResult } from "../src/optim/types.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 
 const BIAS_LABELS: Record<BiasMethod, string> = {
   spsa: "SPSA, two-sided",
@@ -95,8 +96,8 @@ export const spsaMseFigure: Figure = {
   run(ctx) {
     const p = randomSbn([2, 3, 1], "spsa-mse");
     const th = p.initialParams();
-    const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
-    MSE_SET.forEach(([id, opt], i) => (insts[`${i}`] = { noise: estimators[id].noise, instance: estimators[id].create(p, th, opt) }));
+    const insts: Record<string, EstimatorEntry> = {};
+    MSE_SET.forEach(([id, opt], i) => (insts[`${i}`] = estimatorEntry(estimators[id], p, th, opt)));
     const ex = exactAnalysis(p, th, insts);
     const budgets = logGrid(10, 1e6, 15);
     const series: SeriesSpec[] = [];
@@ -136,28 +137,6 @@ export const spsaMseFigure: Figure = {
     return { data, charts: [{ name: "", spec }] };
   },
 };
-
-function quantile(x: number[], q: number): number {
-  const s = x.slice().sort((u, v) => u - v);
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
-
-/** Median and quartile band of L/L₀ over runs, against evaluations (traces share their grid). */
-export function bandSeries(runs: OptimResult[], label: string, color: number): SeriesSpec {
-  const T = Math.min(...runs.map((r) => r.trace.length));
-  const pts: [number, number][] = [];
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let t = 0; t < T; t++) {
-    const v = runs.map((r) => r.trace[t].loss / r.initialLoss);
-    pts.push([Math.max(1, runs[0].trace[t].evaluations), quantile(v, 0.5)]);
-    lo.push(quantile(v, 0.25));
-    hi.push(quantile(v, 0.75));
-  }
-  return { label, points: pts, lower: lo, upper: hi, style: "band", color };
-}
 
 export const spsaOptimisationFigure: Figure = {
   id: "spsa-optimisation",

@@ -6,10 +6,11 @@ import type { ChartSpec, SeriesSpec } from "../analysis/charts.js";
 import { exactAnalysis } from "../src/exact/moments.js";
 import { optimalBaseline } from "../src/estimators/correlation.js";
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
-import type { EstimatorInstance, EstimatorOptions } from "../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorOptions } from "../src/estimators/types.js";
 import { sigmoid } from "../src/numerics.js";
 import { referenceNet, singleUnit } from "../src/problems/reference.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
+import { quantileSorted } from "../src/stats/quantile.js";
 
 const NET = "4-4-4 reference belief net (x ∈ {0,1}³, squared loss)";
 
@@ -27,13 +28,6 @@ const convergenceSet: [EstimatorId, EstimatorOptions, string][] = [
   ["straight-through-sigmoid", {}, "straight-through (sigmoid-adjusted)"],
 ];
 
-/** q-quantile of a sorted array (linear interpolation). */
-function quantile(sorted: number[], q: number): number {
-  const x = q * (sorted.length - 1);
-  const i = Math.floor(x);
-  return i + 1 < sorted.length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
-
 export const convergenceFigure: Figure = {
   id: "t1-convergence",
   title: "Sampled means converge to the exact gradient as 1/√N — unless the estimator is biased",
@@ -44,7 +38,7 @@ export const convergenceFigure: Figure = {
     const Nmax = ctx.quick ? 20_000 : 200_000;
     const R = 12;
     const checkpoints = logspace(1, Math.log10(Nmax), ctx.quick ? 16 : 25);
-    const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+    const insts: Record<string, EstimatorEntry> = {};
     for (const [id, opt] of convergenceSet) insts[id] = { noise: "units", instance: estimators[id].create(p, th, opt) };
     const ex = exactAnalysis(p, th, insts);
     const gnorm = Math.hypot(...ex.gradient);
@@ -78,9 +72,9 @@ export const convergenceFigure: Figure = {
       const sorted = errs.map((e) => e.slice().sort((a, b) => a - b));
       series.push({
         label,
-        points: checkpoints.map((n, i) => [n, quantile(sorted[i], 0.5)]),
-        lower: sorted.map((e) => quantile(e, 0.1)),
-        upper: sorted.map((e) => quantile(e, 0.9)),
+        points: checkpoints.map((n, i) => [n, quantileSorted(sorted[i], 0.5)]),
+        lower: sorted.map((e) => quantileSorted(e, 0.1)),
+        upper: sorted.map((e) => quantileSorted(e, 0.9)),
         style: "band",
         color: idx,
       });
@@ -89,7 +83,7 @@ export const convergenceFigure: Figure = {
       const trVar = m.variance.reduce((a, b) => a + b, 0);
       if (estimators[id].unbiased) series.push({ label: `√(tr Var/N), ${label}`, points: checkpoints.map((n) => [n, Math.sqrt(trVar / n) / gnorm]), style: "dashed", color: idx });
       else series.push({ label: `exact bias, ${label}`, points: [[checkpoints[0], bias], [Nmax, bias]], style: "dashed", color: idx });
-      data[id] = { exactRelativeBias: bias, exactTraceVariance: trVar, medianErrors: sorted.map((e) => quantile(e, 0.5)) };
+      data[id] = { exactRelativeBias: bias, exactTraceVariance: trVar, medianErrors: sorted.map((e) => quantileSorted(e, 0.5)) };
     });
     const spec: ChartSpec = {
       title: "Convergence of sampled means to the exact gradient (4-4-4 belief net, 12 replicates)",
@@ -160,7 +154,7 @@ export const biasVarianceFigure: Figure = {
   run() {
     const p = referenceNet();
     const th = p.initialParams();
-    const insts: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+    const insts: Record<string, EstimatorEntry> = {};
     for (const [id, opt] of biasVarianceSet) insts[id] = { noise: "units", instance: estimators[id].create(p, th, opt) };
     const ex = exactAnalysis(p, th, insts);
     const rows = biasVarianceSet.map(([id, , label]) => {

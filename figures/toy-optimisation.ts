@@ -12,7 +12,7 @@ import { Adam } from "../src/optim/adam.js";
 import { sigmoid } from "../src/numerics.js";
 import { singleUnitToy } from "../analysis/claims/toys.js";
 import type { Stream } from "../src/random/stream.js";
-import type { Figure, FigureOutput } from "./types.js";
+import type { Figure, FigureOutput } from "../analysis/figures/types.js";
 import type { SeriesSpec } from "../analysis/charts.js";
 import { TOY_ESTIMATORS, TOY_OPTIONS } from "./toy-variance.js";
 

@@ -8,12 +8,12 @@
  * 2000 variance-gradient steps at each p (seeded); the exact moments are at the tuned state.
  */
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
-import type { EstimatorInstance } from "../src/estimators/types.js";
+import type { EstimatorEntry } from "../src/estimators/types.js";
 import { exactAnalysis } from "../src/exact/moments.js";
 import { singleUnitToy } from "../analysis/claims/toys.js";
 import type { Stream } from "../src/random/stream.js";
 import { warmUp } from "../analysis/claims/estimator-checks.js";
-import type { Figure, FigureOutput } from "./types.js";
+import type { Figure, FigureOutput } from "../analysis/figures/types.js";
 import type { SeriesSpec } from "../analysis/charts.js";
 
 /** Options per estimator in the toy benchmarks: REBAR tunes η online (Tucker et al. 2017 §3.3). */
@@ -32,7 +32,7 @@ export interface ToyRow {
 export function toyRow(p: number, t: number, stream: Stream, relaxSteps = 2000): ToyRow {
   const prob = singleUnitToy(p, t);
   const theta = prob.initialParams();
-  const set: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+  const set: Record<string, EstimatorEntry> = {};
   for (const id of TOY_ESTIMATORS) {
     const spec = estimators[id];
     const inst = spec.create(prob, theta, TOY_OPTIONS[id] ?? {});

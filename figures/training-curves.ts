@@ -7,11 +7,10 @@
  */
 import { expectedLoss } from "../src/exact/dual.js";
 import { integrateNoise } from "../src/exact/noisy.js";
-import "../src/problems/noisy-kinds.js";
 import type { NoisyNet } from "../src/problems/noisy-net.js";
 import { estimators, type EstimatorId } from "../src/estimators/registry.js";
 import { problemFromJSON } from "../src/problems/json.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 
 const IDS: EstimatorId[] = ["exact", "correlation", "correlation-ma", "straight-through", "straight-through-sigmoid", "learned-predictor-online"];
 

@@ -12,7 +12,7 @@ import { problemFromJSON } from "../src/problems/json.js";
 import { SquaredLoss } from "../src/problems/loss.js";
 import { noisySingle } from "../src/problems/noisy-net.js";
 import type { BinaryProblem } from "../src/problems/types.js";
-import type { Figure } from "./types.js";
+import type { Figure } from "../analysis/figures/types.js";
 
 const T = 0.3;
 const S = 1;

@@ -18,20 +18,11 @@ import type { EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js
 import type { BinaryProblem } from "../src/problems/types.js";
 import { Stream } from "../src/random/stream.js";
 import { zTest } from "../src/stats/tests.js";
+import { maxRelativeError } from "../src/numerics.js";
 
-interface MatcherResult {
+export interface MatcherResult {
   pass: boolean;
   message: () => string;
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 1e-300;
-  for (let k = 0; k < b.length; k++) {
-    num = Math.max(num, Math.abs(a[k] - b[k]));
-    den = Math.max(den, Math.abs(b[k]));
-  }
-  return num / den;
 }
 
 function exactFor(spec: EstimatorSpec, problem: BinaryProblem, options?: EstimatorOptions) {
@@ -46,7 +37,7 @@ export const stochgradMatchers = {
     const r = exactFor(spec, problem, opts.options);
     const m = r.estimators.e;
     if (!m) return { pass: false, message: () => `${spec.id}: no exact moments on this problem` };
-    const e = relErr(m.mean, r.gradient);
+    const e = maxRelativeError(m.mean, r.gradient);
     const tol = opts.tol ?? 1e-12;
     return { pass: e <= tol, message: () => `expected ${spec.id} ${e <= tol ? "not " : ""}to be exactly unbiased: max relative error of E[ĝ] vs ∇E[L] is ${e.toExponential(3)} (tolerance ${tol})` };
   },

@@ -5,11 +5,12 @@
  */
 import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { rbmLogPartition } from "../../src/boltzmann/exact.js";
-import { DEFAULT_TRAIN_OPTIONS, Rbm, RbmTrainer } from "../../src/boltzmann/rbm.js";
+import { Rbm } from "../../src/boltzmann/rbm.js";
 import { binarize, loadMnist } from "../../src/data/mnist.js";
 import type { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
 import { verdict, type Claim } from "./types.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer } from "../../src/boltzmann/trainer.js";
 
 /** An RBM trained briefly on thresholded MNIST with PCD-1 (deterministic for the stream). */
 export function mnistTrainedRbm(nHidden: number, images: number, epochs: number, stream: Stream): { rbm: Rbm; data: Float64Array; n: number } {

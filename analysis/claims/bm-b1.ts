@@ -7,12 +7,12 @@
 import { BoltzmannMachine, bmExactGradient, bmLogLikelihood } from "../../src/boltzmann/bm.js";
 import { rbmExactGradient, rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exact.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
-import { maxRelativeError } from "./checks.js";
 import { randomRbm, SEED_BM } from "./bm-common.js";
 import { verdict, type Claim } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 /**
- * Tolerance 1e-6 relative (the issue's). Central differences with step h = 1e-5 have truncation
+ * Tolerance 1e-6 relative. Central differences with step h = 1e-5 have truncation
  * error h²|f'''|/6 ≈ 2e-11·|f'''| and rounding error ≈ ε·|f|/h ≈ 2e-10 for |f| ≲ 10 nats, so the
  * correct gradient sits ~1e-9 away while a missing phase is off by O(1).
  */

@@ -10,24 +10,7 @@ import { WeightedMoments } from "../../src/stats/accumulator.js";
 import { enumerateConfigurations } from "../../src/exact/enumerate.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { verdict, type Verdict } from "./types.js";
-
-/** max_k |a_k − b_k| / max(‖b‖_∞, floor): relative error in the ∞-norm. */
-export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-300): number {
-  let num = 0;
-  let den = floor;
-  for (let k = 0; k < b.length; k++) {
-    num = Math.max(num, Math.abs(a[k] - b[k]));
-    den = Math.max(den, Math.abs(b[k]));
-  }
-  return num / den;
-}
-
-/** max_k |a_k − b_k| */
-export function maxAbsError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let k = 0; k < b.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
-  return m;
-}
+import { maxRelativeError } from "../../src/numerics.js";
 
 /** Exact check: relative ∞-norm error ≤ tol. */
 export function exactCheck(description: string, value: ArrayLike<number>, reference: ArrayLike<number>, tol = 1e-12): Verdict {

@@ -1,5 +1,5 @@
 /**
- * Building blocks of the `*-unbiased` and `*-bias` claims of the estimators beyond the seed:
+ * Building blocks of the `*-unbiased` and `*-bias` claims of RLOO, the antithetic estimators and the relaxations:
  * an exact check of E[ĝ] against the exact gradient, and a seeded z-test of the Monte Carlo mean
  * whose sample size gives the negative control's known offset power 1 − β ≈ 0.999.
  */
@@ -8,8 +8,9 @@ import { exactAnalysis } from "../../src/exact/moments.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import type { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { exactCheck, maxRelativeError, sampleAndTest, samplesToRejectControl } from "./checks.js";
+import { exactCheck, sampleAndTest, samplesToRejectControl } from "./checks.js";
 import type { Verdict } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 /** Exact ∇θ E[L] by enumeration (forward-mode product rule; no score identity). */
 export function exactGradient(problem: BinaryProblem, theta: Float64Array): Float64Array {

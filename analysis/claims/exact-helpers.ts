@@ -1,20 +1,22 @@
 /**
- * Shared helpers for the claims of issue 5 (learned predictor, injected-noise units, ST, STS):
+ * Shared helpers for the propagating family's claims (learned predictor, injected-noise units, ST, STS):
  * exact moments of registry estimators and their MSE split into bias² and variance.
  */
-import { exactAnalysis, type ExactAnalysis } from "../../src/exact/moments.js";
+import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators, type EstimatorId } from "../../src/estimators/registry.js";
-import type { EstimatorInstance, EstimatorOptions, ExactMoments } from "../../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorOptions, ExactMoments } from "../../src/estimators/types.js";
+import { estimatorEntry } from "../../src/estimators/types.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
+import { type ExactAnalysis } from "../../src/exact/types.js";
 
 /** Exact analysis at θ with the given registry estimators (keyed by id, or by label → [id, options]). */
 export function exactWith(problem: BinaryProblem, theta: Float64Array, specs: Record<string, [EstimatorId, EstimatorOptions?]>): ExactAnalysis {
-  const inst: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+  const inst: Record<string, EstimatorEntry> = {};
   for (const [key, [id, opts]] of Object.entries(specs)) {
     const spec = estimators[id];
     const why = spec.applicable(problem);
     if (why) throw new Error(`${id}: ${why}`);
-    inst[key] = { noise: spec.noise, instance: spec.create(problem, theta, opts ?? {}) };
+    inst[key] = estimatorEntry(spec, problem, theta, opts ?? {});
   }
   return exactAnalysis(problem, theta, inst);
 }
@@ -37,19 +39,6 @@ export function mseSplit(m: ExactMoments, gradient: ArrayLike<number>): MseSplit
     v += m.variance[k];
   }
   return { bias2: b2, variance: v, mse: b2 + v };
-}
-
-/** Cosine between two vectors (sign agreement of a mean gradient with the true one). */
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let k = 0; k < a.length; k++) {
-    ab += a[k] * b[k];
-    aa += a[k] * a[k];
-    bb += b[k] * b[k];
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 /** Round for records (keeps JSON readable; full precision is not needed in tables). */

@@ -8,6 +8,9 @@ import { bmClaims } from "./bm.js";
 import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
 import { disarmVariance } from "./disarm-variance.js";
 import { lpVarianceReduction } from "./lp-variance-reduction.js";
+import { mupropUnbiased } from "./muprop-unbiased.js";
+import { nvilUnbiased } from "./nvil-unbiased.js";
+import { vimcoUnbiased } from "./vimco-unbiased.js";
 import { nrSparse } from "./nr-sparse.js";
 import { nrUnbiased } from "./nr-unbiased.js";
 import { gsBias, stgBias } from "./relaxation-bias.js";
@@ -40,6 +43,9 @@ export const claims: Claim[] = [
   relaxUnbiased,
   gsBias,
   stgBias,
+  mupropUnbiased,
+  nvilUnbiased,
+  vimcoUnbiased,
 ];
 
 /** Select claims by comma-separated ids or prefixes ending in "*" (e.g. "T1-*,BM-B2"). */

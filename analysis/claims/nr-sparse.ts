@@ -13,9 +13,10 @@ import { SquaredLoss } from "../../src/problems/loss.js";
 import { noisySingle, type NoisyNet } from "../../src/problems/noisy-net.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import { normalQuantile, zCritical } from "../../src/stats/tests.js";
-import { maxRelativeError, monteCarloMeanCheck, samplesForPower } from "./checks.js";
+import { monteCarloMeanCheck, samplesForPower } from "./checks.js";
 import { exactWith, r6 } from "./exact-helpers.js";
 import { verdict, type Claim } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 const RATES = [0.5, 0.8, 0.95, 0.99];
 const SCALES = [0.25, 1, 2];

@@ -9,10 +9,11 @@
 import { createRloo, rlooExactMoments } from "../../src/estimators/rloo.js";
 import { sequentialCellMoments } from "../../src/exact/sequential-cells.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
-import { exactCheck, maxRelativeError, sampleAndTest } from "./checks.js";
+import { exactCheck, sampleAndTest } from "./checks.js";
 import { exactGradient, powerSampleSize } from "./estimator-checks.js";
 import { oneLayerNet, twoLayerNet } from "./toys.js";
 import type { Claim, ClaimOutcome } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 /** Brute-force exact moments of an RLOO-type instance on a factorised problem (2^{K·n} cells). */
 function bruteForce(problem: BinaryProblem, K: number, leaveIn: boolean) {

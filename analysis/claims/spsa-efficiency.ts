@@ -24,6 +24,7 @@ import { SkewedQuartic } from "../../src/problems/functions.js";
 import type { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
 import { verdict, type Claim } from "./types.js";
+import { quantile } from "../../src/stats/quantile.js";
 
 export const EFFICIENCY_SETUP = { p: 10, sigma: 1, budget: 10_000, aGrid: [0.05, 0.1, 0.2, 0.5, 1, 2, 5], cGrid: [0.25, 0.5, 1, 2, 4, 8, 16] } as const;
 
@@ -42,14 +43,6 @@ function median(x: number[]): number {
   const s = x.slice().sort((u, v) => u - v);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
-
-function quantile(x: number[], q: number): number {
-  const s = x.slice().sort((u, v) => u - v);
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
 /** Best (a, c) of a method on the grid by median final L/L₀ over tuning seeds. */

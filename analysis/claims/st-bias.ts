@@ -10,10 +10,11 @@
  * and identity ST under the "exactly unbiased" check.
  */
 import { problemFromJSON } from "../../src/problems/json.js";
-import { maxRelativeError } from "./checks.js";
 import { lpProblem } from "./lp-variance-reduction.js";
-import { cosine, exactWith, r6 } from "./exact-helpers.js";
+import { exactWith, r6 } from "./exact-helpers.js";
 import { verdict, type Claim } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
+import { cosine } from "../../src/numerics.js";
 
 const single = (a: number, loss: unknown) => problemFromJSON({ kind: "single", logit: a, loss });
 

@@ -15,9 +15,10 @@ import { StochasticTimesSmooth } from "../../src/neurons/index.js";
 import { SquaredLoss } from "../../src/problems/loss.js";
 import { NoisyNet, noisySingle } from "../../src/problems/noisy-net.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { maxRelativeError, monteCarloMeanCheck, samplesForPower } from "./checks.js";
+import { monteCarloMeanCheck, samplesForPower } from "./checks.js";
 import { exactWith, r6 } from "./exact-helpers.js";
 import { verdict, type Claim } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 export function stsNet(): NoisyNet {
   const u = new StochasticTimesSmooth();

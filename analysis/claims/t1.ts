@@ -11,14 +11,15 @@ import { exactGradientDual } from "../../src/exact/dual.js";
 import { optimalBaseline, correlationEstimate } from "../../src/estimators/correlation.js";
 import { estimators } from "../../src/estimators/registry.js";
 import { sampleMoments, type SampleMoments } from "../../src/estimators/sample.js";
-import type { EstimatorInstance } from "../../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorInstance } from "../../src/estimators/types.js";
 import { sigmoid } from "../../src/numerics.js";
-import { referenceDelayed, referenceNet, referenceNetTable, singleUnit, singleUnitTable } from "../../src/problems/reference.js";
+import { referenceDelayed, referenceNet, referenceNetTable, singleUnit } from "../../src/problems/reference.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { SigmoidBeliefNet } from "../../src/problems/sbn.js";
 import { zCritical } from "../../src/stats/tests.js";
-import { exactMomentsWithFourth, maxRelativeError, monteCarloMeanCheck, monteCarloVarianceCheck, samplesToRejectControl } from "./checks.js";
+import { exactMomentsWithFourth, monteCarloMeanCheck, monteCarloVarianceCheck, samplesToRejectControl } from "./checks.js";
 import { verdict, type Claim, type ClaimContext, type Verdict } from "./types.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 const SEED = "Bengio 2013, arXiv 1305.2982";
 const EPS = Number.EPSILON;
@@ -26,7 +27,7 @@ const EPS = Number.EPSILON;
 /** Rounding-level tolerance for comparing two exact enumerations: the relative error of a sum of 2ⁿ terms is ≤ 2ⁿ·ε in the worst case; 1e-12 covers n ≤ 12 with margin. */
 const EXACT_TOL = 1e-12;
 
-function units(instance: EstimatorInstance) {
+function units(instance: EstimatorInstance): EstimatorEntry {
   return { noise: "units", instance };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Problems shared by the claims, figures and tests of the estimator families beyond the seed
- * (RLOO, AR/ARM/DisARM, Concrete, REBAR, RELAX).
+ * Problems shared by the claims, figures and tests of RLOO, the antithetic estimators (AR, ARM,
+ * DisARM) and the relaxations (Concrete, REBAR, RELAX).
  */
 import { problemFromJSON } from "../../src/problems/json.js";
 import type { BinaryProblem } from "../../src/problems/types.js";

@@ -3,11 +3,11 @@ import { compareEstimators, comparisonCharts, type ComparisonRecord } from "../.
 import { renderChart } from "../../analysis/charts.js";
 import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { loadProblem, parseOptions } from "../common.js";
+import { InputError } from "../../src/errors.js";
 
 /**
  * `stochgrad compare problem.json --estimators a,b,c [--samples N] [--exact]`: one comparison
@@ -15,16 +15,16 @@ import { loadProblem, parseOptions } from "../common.js";
  */
 export const compareCommand: Command = {
   name: "compare",
+  positional: "problem.json",
   summary: "Compare estimators on a problem: mean, variance, bias and cost; writes comparison.json and charts.",
-  usage: "stochgrad compare problem.json --estimators a,b,c [--samples N] [--exact] [--out DIR] [--seed S] [--option name=value,...]",
   flags: {
-    estimators: { type: "string", description: "comma-separated estimator ids (see stochgrad estimators)" },
-    samples: { type: "int", description: "Monte Carlo draws per estimator (when not exact)", default: 10000 },
+    estimators: { type: "string", metavar: "a,b,c", required: true, description: "comma-separated estimator ids (see stochgrad estimators)" },
+    samples: { type: "int", metavar: "N", description: "Monte Carlo draws per estimator (when not exact)", default: 10000 },
     exact: { type: "boolean", description: "exact moments wherever the noise allows (Monte Carlo for the rest)" },
-    out: { type: "string", description: "output folder", default: "compare-out" },
-    seed: { type: "string", description: "seed (string or integer)", default: "1" },
-    alpha: { type: "number", description: "false-alarm rate of the reported bias z-tests", default: 1e-6 },
-    option: { type: "string", description: "estimator options, e.g. temperature=0.5,K=4,eta=1" },
+    out: { type: "string", metavar: "DIR", description: "output folder", default: "compare-out" },
+    seed: { type: "string", metavar: "S", description: "seed (string or integer)", default: "1" },
+    alpha: { type: "number", metavar: "α", description: "false-alarm rate of the reported bias z-tests", default: 1e-6 },
+    option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. temperature=0.5,K=4,eta=1" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {

@@ -1,21 +1,21 @@
 import { getEstimator } from "../../src/estimators/registry.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad estimate`: seeded Monte Carlo mean, variance and standard error of one estimator. */
 export const estimateCommand: Command = {
   name: "estimate",
+  positional: "problem.json",
   summary: "Seeded Monte Carlo mean, variance and standard error of an estimator on a problem.",
-  usage: "stochgrad estimate problem.json --estimator ID [--samples N] [--seed S] [--option name=value,...]",
   flags: {
-    estimator: { type: "string", description: "estimator id (see stochgrad estimators)" },
-    samples: { type: "int", description: "number of draws", default: 10000 },
-    seed: { type: "string", description: "seed (string or integer)", default: "1" },
-    option: { type: "string", description: "estimator options, e.g. baseline=0.3" },
+    estimator: { type: "string", metavar: "ID", required: true, description: "estimator id (see stochgrad estimators)" },
+    samples: { type: "int", metavar: "N", description: "number of draws", default: 10000 },
+    seed: { type: "string", metavar: "S", description: "seed (string or integer)", default: "1" },
+    option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {

@@ -1,21 +1,21 @@
-import { InputError } from "../../src/problems/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
-import type { EstimatorInstance } from "../../src/estimators/types.js";
+import type { EstimatorEntry } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
-import { requirePerturbation } from "../../src/estimators/spsa.js";
+import { requirePerturbation } from "../../src/estimators/oracle.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
 export const exactCommand: Command = {
   name: "exact",
+  positional: "problem.json",
   summary: "Exact E[L], gradient, and exact mean and variance of every applicable estimator, by enumeration.",
-  usage: "stochgrad exact problem.json [--estimators a,b,c] [--option name=value,...]",
   flags: {
-    estimators: { type: "string", description: "comma-separated estimator ids (default: every applicable one)" },
-    option: { type: "string", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
-    c: { type: "number", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
+    estimators: { type: "string", metavar: "a,b,c", description: "comma-separated estimator ids (default: every applicable one)" },
+    option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
+    c: { type: "number", metavar: "C", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -24,7 +24,7 @@ export const exactCommand: Command = {
     const opts = parseOptions(args.flags.option as string | undefined);
     if (args.flags.c !== undefined) opts.c = requirePerturbation(Number(args.flags.c), "--c");
     const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
-    const instances: Record<string, { noise: string; instance: EstimatorInstance }> = {};
+    const instances: Record<string, EstimatorEntry> = {};
     const skipped: Record<string, string> = {};
     for (const spec of specs) {
       const why = spec.applicable(problem);

@@ -1,5 +1,5 @@
-/** Every CLI command. Each issue adds its commands here. */
-import type { Command } from "../types.js";
+/** Every CLI command. A new command adds one line here. */
+import type { CommandEntry } from "../types.js";
 import { estimateCommand } from "./estimate.js";
 import { exactCommand } from "./exact.js";
 import { compareCommand } from "./compare.js";
@@ -8,7 +8,7 @@ import { verifyCommand } from "./verify.js";
 import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
 
-export const commands: Record<string, Command> = {
+export const commands: Record<string, CommandEntry> = {
   verify: verifyCommand,
   exact: exactCommand,
   estimate: estimateCommand,

@@ -1,16 +1,15 @@
 import path from "node:path";
-import { renderRecord } from "../../analysis/figures.js";
+import { renderRecord } from "../../analysis/figures/runner.js";
 import { ensureWritableDir, readJsonFile } from "../../analysis/io.js";
 import { estimators } from "../../src/estimators/registry.js";
-import { InputError } from "../../src/problems/types.js";
-import type { FigureRecord } from "../../figures/types.js";
+import type { FigureRecord } from "../../analysis/figures/types.js";
 import type { Command } from "../types.js";
+import { InputError } from "../../src/errors.js";
 
 /** `stochgrad estimators`: the registry, with formulas and sources. */
 export const estimatorsCommand: Command = {
   name: "estimators",
   summary: "List the estimator registry: id, unbiased?, formula, source.",
-  usage: "stochgrad estimators [--json]",
   flags: { json: { type: "boolean", description: "print JSON" }, help: { type: "boolean", description: "show this help" } },
   async run(args) {
     const rows = Object.values(estimators).map((e) => ({ id: e.id, unbiased: e.unbiased, noise: e.noise, formula: e.formula, source: e.source, options: e.defaults }));
@@ -23,9 +22,9 @@ export const estimatorsCommand: Command = {
 /** `stochgrad render record.json`: re-render a figure record's charts without recomputing. */
 export const renderCommand: Command = {
   name: "render",
+  positional: "record.json",
   summary: "Re-render the charts of a figure record (JSON) to PNG, SVG and CSV without recomputing.",
-  usage: "stochgrad render record.json [--out DIR]",
-  flags: { out: { type: "string", description: "output folder (default: the record's folder)" }, help: { type: "boolean", description: "show this help" } },
+  flags: { out: { type: "string", metavar: "DIR", description: "output folder (default: the record's folder)" }, help: { type: "boolean", description: "show this help" } },
   async run(args) {
     const file = args.positional[0];
     if (!file) throw new InputError("render: missing record file");

@@ -4,30 +4,19 @@
  * and quartile band of L(θₖ)/L(θ₀) against loss measurements) rendered from the record.
  */
 import path from "node:path";
-import { renderRecord } from "../../analysis/figures.js";
+import { renderRecord } from "../../analysis/figures/runner.js";
 import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
-import { bandSeries } from "../../figures/spsa.js";
-import type { FigureRecord } from "../../figures/types.js";
+import { runSpsaStudy } from "../../analysis/spsa-optimize.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
 import { objectiveOracle, problemOracle, type LossOracle } from "../../src/estimators/oracle.js";
-import { fdsaOptimize } from "../../src/optim/fdsa.js";
-import { spsaOptimize } from "../../src/optim/spsa.js";
-import { validateGains, type OptimResult } from "../../src/optim/types.js";
+import { validateGains } from "../../src/optim/types.js";
 import { getObjective, requireDimension } from "../../src/problems/functions.js";
-import { InputError } from "../../src/problems/types.js";
-import { Stream } from "../../src/random/stream.js";
 import { loadProblem } from "../common.js";
 import { Progress } from "../progress.js";
-import type { Command } from "../types.js";
+import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
-
-function quantile(x: number[], q: number): number {
-  const s = x.slice().sort((u, v) => u - v);
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
+import { InputError } from "../../src/errors.js";
 
 function parseTheta(raw: string, p: number): Float64Array {
   const parts = raw.split(",").map((s) => s.trim());
@@ -40,37 +29,33 @@ function parseTheta(raw: string, p: number): Float64Array {
   return Float64Array.from(v);
 }
 
-export const spsaCommand: Command = {
-  name: "spsa",
+export const spsaOptimizeCommand: Command = {
+  name: "spsa optimize",
   summary: "SPSA / FDSA optimisation with Spall's gains on a test function or a problem file (JSON record + figure).",
-  usage:
-    "stochgrad spsa optimize --function skewed-quartic|quadratic|rosenbrock|problem.json [--iterations N] [--a A] [--c C] [--A A] [--alpha α] [--gamma γ] [--seed S] [--seeds K] [--noise σ] [--method spsa|fdsa] [--out DIR]",
   flags: {
-    function: { type: "string", description: "skewed-quartic | quadratic | rosenbrock | a belief-net problem .json (sampled loss)" },
-    iterations: { type: "int", description: "iterations N", default: 1000 },
-    a: { type: "number", description: "step-size numerator a in aₖ = a/(k+1+A)^α (required unless --calibrate)" },
-    c: { type: "number", description: "perturbation numerator c in cₖ = c/(k+1)^γ", default: 0.1 },
-    A: { type: "number", description: "stability constant A (default 10% of the iterations)" },
-    alpha: { type: "number", description: "step decay exponent α", default: 0.602 },
-    gamma: { type: "number", description: "perturbation decay exponent γ", default: 0.101 },
-    seed: { type: "string", description: "root seed; run k uses fork(`run/k`)", default: "1" },
-    seeds: { type: "int", description: "number of independent runs", default: 1 },
-    method: { type: "string", description: "spsa | fdsa (central differences; same gains)", default: "spsa" },
-    dimension: { type: "int", description: "dimension p of a test function (defaults: quartic 10, quadratic 10, rosenbrock 2)" },
-    noise: { type: "number", description: "additive N(0, σ²) measurement noise on a test function", default: 0 },
-    theta0: { type: "string", description: "starting point, comma-separated (default: the function's θ₀ or the problem's parameters)" },
-    perturbations: { type: "int", description: "SPSA perturbations averaged per step", default: 1 },
+    function: { type: "string", metavar: "skewed-quartic|quadratic|rosenbrock|problem.json", required: true, description: "skewed-quartic | quadratic | rosenbrock | a belief-net problem .json (sampled loss)" },
+    iterations: { type: "int", metavar: "N", description: "iterations N", default: 1000 },
+    a: { type: "number", metavar: "A", description: "step-size numerator a in aₖ = a/(k+1+A)^α (required unless --calibrate)" },
+    c: { type: "number", metavar: "C", description: "perturbation numerator c in cₖ = c/(k+1)^γ", default: 0.1 },
+    A: { type: "number", metavar: "A", description: "stability constant A (default 10% of the iterations)" },
+    alpha: { type: "number", metavar: "α", description: "step decay exponent α", default: 0.602 },
+    gamma: { type: "number", metavar: "γ", description: "perturbation decay exponent γ", default: 0.101 },
+    seed: { type: "string", metavar: "S", description: "root seed; run k uses fork(`run/k`)", default: "1" },
+    seeds: { type: "int", metavar: "K", description: "number of independent runs", default: 1 },
+    method: { type: "string", metavar: "spsa|fdsa", description: "spsa | fdsa (central differences; same gains)", default: "spsa" },
+    dimension: { type: "int", metavar: "p", description: "dimension p of a test function (defaults: quartic 10, quadratic 10, rosenbrock 2)" },
+    noise: { type: "number", metavar: "σ", description: "additive N(0, σ²) measurement noise on a test function", default: 0 },
+    theta0: { type: "string", metavar: "θ₁,θ₂,...", description: "starting point, comma-separated (default: the function's θ₀ or the problem's parameters)" },
+    perturbations: { type: "int", metavar: "m", description: "SPSA perturbations averaged per step", default: 1 },
     crn: { type: "boolean", description: "common random numbers for the two measurements of a difference" },
-    calibrate: { type: "number", description: "calibrate a so the first steps change θᵢ by about this much (10 gradient measurements)" },
-    blocking: { type: "number", description: "reject a step that raises the measured loss by more than this tolerance" },
-    out: { type: "string", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
+    calibrate: { type: "number", metavar: "δ", description: "calibrate a so the first steps change θᵢ by about this much (10 gradient measurements)" },
+    blocking: { type: "number", metavar: "tol", description: "reject a step that raises the measured loss by more than this tolerance" },
+    out: { type: "string", metavar: "DIR", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const f = args.flags;
-    const sub = args.positional[0];
-    if (sub !== "optimize") throw new InputError(`spsa: unknown subcommand ${sub === undefined ? "(none)" : `"${sub}"`} (expected: stochgrad spsa optimize ...)`);
-    if (args.positional.length > 1) throw new InputError(`spsa optimize: unexpected argument "${args.positional[1]}"`);
+    if (args.positional.length) throw new InputError(`spsa optimize: unexpected argument "${args.positional[0]}"`);
     const fn = f.function as string | undefined;
     if (!fn) throw new InputError("--function: required (skewed-quartic, quadratic, rosenbrock, or a problem .json file)");
     const iterations = Number(f.iterations);
@@ -108,79 +93,44 @@ export const spsaCommand: Command = {
     validateGains(gainsIn);
     if (method === "fdsa" && calibrateStep !== undefined) throw new InputError("--calibrate: available for --method spsa only");
     const out = ensureWritableDir(String(f.out));
-    const seed = String(f.seed);
-    const root = Stream.fromSeed(seed);
     const bar = new Progress("spsa");
-    const runs: OptimResult[] = [];
-    const common = {
-      c: gainsIn.c,
-      A: gainsIn.A,
-      alpha: gainsIn.alpha,
-      gamma: gainsIn.gamma,
-      iterations,
-      monitor,
-      crn: Boolean(f.crn),
-      blockingTolerance: f.blocking === undefined ? undefined : Number(f.blocking),
-      recordEvery: Math.max(1, Math.ceil(iterations / 200)),
-    };
-    for (let k = 0; k < seeds; k++) {
-      const s = root.fork(`run/${k}`);
-      runs.push(
-        method === "spsa"
-          ? spsaOptimize(oracle, theta0, { ...common, a: f.a === undefined ? undefined : gainsIn.a, perturbations: Number(f.perturbations), calibrate: calibrateStep === undefined ? undefined : { measurements: 10, step: calibrateStep } }, s)
-          : fdsaOptimize(oracle, theta0, { ...common, a: gainsIn.a }, s),
-      );
-      bar.update(k + 1, seeds);
-    }
-    bar.done();
-    const ratios = runs.map((r) => r.finalLoss / r.initialLoss);
-    const ratiosAvg = runs.map((r) => r.finalLossAveraged / r.initialLoss);
-    const summary = (x: number[]) => ({ median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: Math.min(...x), max: Math.max(...x) });
-    const record = {
-      kind: "stochgrad.spsa-optimize",
-      versions: { stochgrad: VERSION },
+    const { record, figure: fig } = runSpsaStudy({
       function: fn,
       objective: described,
+      oracle,
+      monitor,
+      theta0,
       method,
-      seed,
+      seed: String(f.seed),
       seeds,
-      options: { ...gainsIn, a: runs[0].gains.a, iterations, noise: sigma, perturbations: Number(f.perturbations), crn: Boolean(f.crn), calibrate: calibrateStep ?? null, blocking: f.blocking ?? null, theta0: Array.from(theta0) },
-      initialLoss: runs[0].initialLoss,
-      evaluationsPerRun: runs[0].evaluations,
-      finalRatio: summary(ratios),
-      finalRatioAveragedIterate: summary(ratiosAvg),
-      runs: runs.map((r, k) => ({ run: k, ...r })),
-    };
+      iterations,
+      gains: { ...gainsIn, a: f.a === undefined ? undefined : gainsIn.a },
+      noise: sigma,
+      perturbations: Number(f.perturbations),
+      crn: Boolean(f.crn),
+      calibrate: calibrateStep,
+      blocking: f.blocking === undefined ? undefined : Number(f.blocking),
+      version: VERSION,
+      onRun: (k, n) => bar.update(k, n),
+    });
+    bar.done();
     writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
-    const fig: FigureRecord = {
-      kind: "stochgrad.figure",
-      id: "spsa-optimize",
-      title: `${method.toUpperCase()} on ${fn}`,
-      caption: `L(θₖ)/L(θ₀) (exact loss) against loss measurements, median and interquartile band over ${seeds} seed(s).`,
-      seed,
-      quick: false,
-      data: { finalRatio: record.finalRatio },
-      charts: [
-        {
-          name: "",
-          spec: {
-            title: `${method.toUpperCase()} on ${path.basename(fn)}: L(θₖ)/L(θ₀) over ${seeds} seed(s)`,
-            x: { label: "loss measurements (log scale)", log: true },
-            y: { label: "L(θₖ) / L(θ₀) (exact, log scale)", log: true },
-            series: [bandSeries(runs, `${method.toUpperCase()} (a = ${+runs[0].gains.a.toPrecision(4)}, c = ${gainsIn.c})`, 0)],
-          },
-        },
-      ],
-    };
     writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
     const files = renderRecord(fig, out);
     const fmt = (v: number) => v.toExponential(3);
     process.stdout.write(
-      `${method} on ${fn}: ${seeds} run(s) × ${runs[0].evaluations} loss measurements, L(θ₀) = ${runs[0].initialLoss.toPrecision(6)}\n` +
+      `${method} on ${fn}: ${seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +
         `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
         `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
         `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`,
     );
     return 0;
   },
+};
+
+/** `stochgrad spsa optimize`. */
+export const spsaCommand: CommandGroup = {
+  name: "spsa",
+  summary: "SPSA / FDSA optimisation with Spall's gains on a test function or a problem file (JSON record + figure).",
+  subcommands: { optimize: spsaOptimizeCommand },
 };

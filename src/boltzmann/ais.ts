@@ -13,11 +13,12 @@
  * here with z = z*(α) (two-sided normal critical value) instead of a fixed 3.
  */
 import { gemm } from "../linalg/gemm.js";
-import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
-import { InputError } from "../problems/types.js";
+import { sigmoidInPlace } from "../numerics.js";
 import type { Stream } from "../random/stream.js";
 import { sumSoftplus } from "./exact.js";
 import type { Rbm } from "./rbm.js";
+import { InputError } from "../errors.js";
+import { toMatrix, type MatrixInput } from "../ndarray.js";
 
 /**
  * The β schedule of Salakhutdinov & Murray (2008): uniform steps of 1e-3 on [0, 0.5), 1e-4 on
@@ -40,9 +41,11 @@ export function salakhutdinovMurrayBetas(K = 14500): Float64Array {
 
 /**
  * Base-rate visible biases b_Aᵢ = log(p̄ᵢ/(1−p̄ᵢ)), p̄ᵢ = (Σ_r vᵣᵢ + 1)/(N + 2) (add-one
- * smoothing keeps always-off pixels finite). Shapes: data (N×nV) → nV.
+ * smoothing keeps always-off pixels finite). Shapes: data (N×nV; a Float64Array or an ndarray, N
+ * optional) → nV.
  */
-export function baseRateBiases(data: Float64Array, nRows: number, nV: number): Float64Array {
+export function baseRateBiases(rows: MatrixInput, nRowsIn: number | undefined, nV: number): Float64Array {
+  const { data, rows: nRows } = toMatrix(rows, nV, "data", nRowsIn);
   const out = new Float64Array(nV);
   for (let r = 0; r < nRows; r++) for (let i = 0; i < nV; i++) out[i] += data[r * nV + i];
   for (let i = 0; i < nV; i++) {
@@ -101,6 +104,7 @@ export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): 
   const V = new Float64Array(M * nV);
   const H = new Float64Array(M * nH);
   const act = new Float64Array(M * nH); // c + vᵀW
+  const pH = new Float64Array(M * nH); // σ(β_k act)
   const vAct = new Float64Array(M * nV);
   const scaled = new Float64Array(nH);
   const uV = new Float64Array(M * nV);
@@ -134,22 +138,15 @@ export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): 
     if (k === K) break;
     // T_k: h ~ σ(β_k act), v ~ σ((1−β_k) b_A + β_k(b + W h))
     stream.uniforms(uH);
-    for (let q = 0; q < M * nH; q++) {
-      const a = bk * act[q];
-      const aa = Math.abs(a);
-      const e = aa < EXPNEG_LIMIT ? expNeg(aa) : Math.exp(-aa);
-      H[q] = +(uH[q] < (a >= 0 ? 1 / (1 + e) : e / (1 + e)));
-    }
+    for (let q = 0; q < M * nH; q++) pH[q] = bk * act[q];
+    sigmoidInPlace(pH);
+    for (let q = 0; q < M * nH; q++) H[q] = +(uH[q] < pH[q]);
     for (let i = 0; i < nV; i++) mix[i] = (1 - bk) * bA[i] + bk * b[i];
     for (let r = 0; r < M; r++) vAct.set(mix, r * nV);
     gemm(false, true, M, nV, nH, bk, H, nH, W, nH, 1, vAct, nV);
     stream.uniforms(uV);
-    for (let q = 0; q < M * nV; q++) {
-      const a = vAct[q];
-      const aa = Math.abs(a);
-      const e = aa < EXPNEG_LIMIT ? expNeg(aa) : Math.exp(-aa);
-      V[q] = +(uV[q] < (a >= 0 ? 1 / (1 + e) : e / (1 + e)));
-    }
+    sigmoidInPlace(vAct);
+    for (let q = 0; q < M * nV; q++) V[q] = +(uV[q] < vAct[q]);
     if (options.onProgress && (k & 255) === 0) options.onProgress(k, K);
   }
 

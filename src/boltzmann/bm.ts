@@ -11,8 +11,8 @@
  * order), a₀ … aₙ₋₁]: n(n−1)/2 + n entries. Exact enumeration up to 20 units (2^20 states).
  */
 import { grayFlipBit, logAddExp } from "../numerics.js";
-import { InputError } from "../problems/types.js";
 import type { Stream } from "../random/stream.js";
+import { InputError } from "../errors.js";
 
 /** Largest machine `bm*` exact functions enumerate. */
 export const MAX_BM_UNITS = 20;

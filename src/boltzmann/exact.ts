@@ -15,14 +15,16 @@
  *   rbmModelStats(rbm)                   → negative phase {logZ, v = E[v], h = E[h], vh = E[v hᵀ]}
  *   rbmDataStats(rbm, data, n)           → positive phase {v, h, vh} with h = p(h|v) averaged
  *   rbmMarginalLogProbs(rbm)             → log p(v) for all 2^nV visible states (nV ≤ 24)
- * Data: row-major n×nV Float64Array of 0/1 values.
+ * Data: row-major n×nV Float64Array of 0/1 values (n optional: length/nV), or an ndarray n×nV.
  * Source: Bengio 2013 (arXiv 1305.2982) §5; Salakhutdinov & Murray 2008 §3 (exact Z for ≤ 25 hidden units).
  */
-import { InputError } from "../problems/types.js";
 import { grayFlipBit, softplus } from "../numerics.js";
 import { gemm } from "../linalg/gemm.js";
 import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
 import { freeEnergy, hiddenProbabilities, type Rbm, type RbmGradient, zeroGradient } from "./rbm.js";
+import { InputError } from "../errors.js";
+import ops from "ndarray-ops";
+import { isNdArray, toMatrix, vectorView, type MatrixInput } from "../ndarray.js";
 
 /** Largest enumerated layer (2^24 states). */
 export const MAX_EXACT_LAYER = 24;
@@ -220,7 +222,8 @@ export function rbmModelStats(rbm: Rbm): PhaseStats & { logZ: number } {
     const po = nb * m;
     for (let i = 0; i < m; i++) {
       const e = ex[i];
-      Pblk[po + i] = act[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const t = +(act[i] >= 0);
+      Pblk[po + i] = (t + (1 - t) * e) / (1 + e); // σ(act), branch-free as numerics.sigmoidInPlace
     }
     const so = nb * n;
     for (let j = 0; j < n; j++) Sblk[so + j] = s[j];
@@ -243,17 +246,24 @@ export function rbmModelStats(rbm: Rbm): PhaseStats & { logZ: number } {
   return { logZ, v: Es, h: Eo, vh };
 }
 
-function checkData(rbm: Rbm, data: Float64Array, n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`data: expected at least one row, got ${n}`);
-  if (data.length < n * rbm.nVisible) throw new InputError(`data: expected ${n}×${rbm.nVisible} = ${n * rbm.nVisible} values, got ${data.length}`);
+/** The data rows as a row-major Float64Array (zero-copy for a Float64Array or a contiguous ndarray) and their count. */
+function checkData(rbm: Rbm, data: MatrixInput, n: number | undefined): { data: Float64Array; n: number } {
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new InputError(`data: expected at least one row, got ${n}`);
+  if (isNdArray(data)) {
+    const m = toMatrix(data, rbm.nVisible, "data", n);
+    return { data: m.data, n: m.rows };
+  }
+  const rows = n ?? Math.floor(data.length / rbm.nVisible);
+  if (rows < 1 || data.length < rows * rbm.nVisible) throw new InputError(`data: expected ${rows}×${rbm.nVisible} = ${rows * rbm.nVisible} values, got ${data.length}`);
+  return { data, n: rows };
 }
 
 /**
  * Positive phase, exactly: E_data[v], E_data[p(h|v)], E_data[v p(h|v)ᵀ] over the n rows.
  * Shapes: data (n×nV).
  */
-export function rbmDataStats(rbm: Rbm, data: Float64Array, n: number): PhaseStats {
-  checkData(rbm, data, n);
+export function rbmDataStats(rbm: Rbm, rows: MatrixInput, nRows?: number): PhaseStats {
+  const { data, n } = checkData(rbm, rows, nRows);
   const { nVisible: nV, nHidden: nH } = rbm;
   const P = hiddenProbabilities(rbm, data, n, new Float64Array(n * nH));
   const v = new Float64Array(nV);
@@ -273,12 +283,26 @@ export function rbmDataStats(rbm: Rbm, data: Float64Array, n: number): PhaseStat
   return { v, h, vh };
 }
 
-/** (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z, exactly. Shapes: data (n×nV). */
-export function rbmLogLikelihood(rbm: Rbm, data: Float64Array, n: number, logZ = rbmLogPartition(rbm)): number {
-  checkData(rbm, data, n);
-  const F = freeEnergy(rbm, data, n);
+/** Rows per free-energy chunk of `rbmLogLikelihood` (bounds the n×nH scratch). */
+const LIKELIHOOD_CHUNK = 1000;
+
+/**
+ * (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z, exactly given log Z (default: by enumeration).
+ * Free energies are computed in chunks of 1000 rows, so 60 000 MNIST rows need 1000×nH scratch,
+ * not 60 000×nH. Shapes: data (n×nV).
+ */
+export function rbmLogLikelihood(rbm: Rbm, rows: MatrixInput, nRows?: number, logZ = rbmLogPartition(rbm)): number {
+  const { data, n } = checkData(rbm, rows, nRows);
+  const nV = rbm.nVisible;
+  const ch = Math.min(LIKELIHOOD_CHUNK, n);
+  const F = new Float64Array(ch);
+  const act = new Float64Array(ch * rbm.nHidden);
   let s = 0;
-  for (let r = 0; r < n; r++) s -= F[r];
+  for (let r = 0; r < n; r += ch) {
+    const m = Math.min(ch, n - r);
+    freeEnergy(rbm, data.subarray(r * nV, (r + m) * nV), m, F, act);
+    for (let k = 0; k < m; k++) s -= F[k];
+  }
   return s / n - logZ;
 }
 
@@ -287,19 +311,20 @@ export function rbmLogLikelihood(rbm: Rbm, data: Float64Array, n: number, logZ =
  *   ∂/∂W = E_data[v p(h|v)ᵀ] − E_model[v hᵀ],  ∂/∂b = E_data[v] − E_model[v],  ∂/∂c = E_data[p(h|v)] − E_model[h].
  * Shapes: data (n×nV); result W (nV×nH), b (nV), c (nH). Source: Bengio 2013 §5 (X⁺ − X⁻).
  */
-export function rbmExactGradient(rbm: Rbm, data: Float64Array, n: number): RbmGradient & { logLikelihood: number; logZ: number; positive: PhaseStats; negative: PhaseStats } {
+export function rbmExactGradient(rbm: Rbm, rows: MatrixInput, nRows?: number): RbmGradient & { logLikelihood: number; logZ: number; positive: PhaseStats; negative: PhaseStats } {
+  const { data, n } = checkData(rbm, rows, nRows);
   const pos = rbmDataStats(rbm, data, n);
   const neg = rbmModelStats(rbm);
   const g = zeroGradient(rbm);
-  for (let k = 0; k < g.W.length; k++) g.W[k] = pos.vh[k] - neg.vh[k];
-  for (let i = 0; i < rbm.nVisible; i++) g.b[i] = pos.v[i] - neg.v[i];
-  for (let j = 0; j < rbm.nHidden; j++) g.c[j] = pos.h[j] - neg.h[j];
+  ops.sub(vectorView(g.W), vectorView(pos.vh), vectorView(neg.vh));
+  ops.sub(vectorView(g.b), vectorView(pos.v), vectorView(neg.v));
+  ops.sub(vectorView(g.c), vectorView(pos.h), vectorView(neg.h));
   return { ...g, logLikelihood: rbmLogLikelihood(rbm, data, n, neg.logZ), logZ: neg.logZ, positive: pos, negative: neg };
 }
 
 /** `rbmExactGradient` as a flat vector in the `Rbm.toFlat` layout [W, b, c], with the log-likelihood. */
-export function rbmExactGradientFlat(rbm: Rbm, data: Float64Array, n: number): { gradient: Float64Array; logLikelihood: number; logZ: number } {
-  const g = rbmExactGradient(rbm, data, n);
+export function rbmExactGradientFlat(rbm: Rbm, rows: MatrixInput, nRows?: number): { gradient: Float64Array; logLikelihood: number; logZ: number } {
+  const g = rbmExactGradient(rbm, rows, nRows);
   const out = new Float64Array(rbm.nParams);
   out.set(g.W, 0);
   out.set(g.b, g.W.length);

@@ -4,8 +4,8 @@
  * flat layout [vᵢhⱼ (W), vᵢ (b), hⱼ (c)]. These are the free ("unclamped") samples of
  * Bengio 2013 (arXiv 1305.2982) §5, used by the BM-B2/B3 claims.
  */
-import { InputError } from "../problems/types.js";
 import { energy, type Rbm } from "./rbm.js";
+import { InputError } from "../errors.js";
 
 export interface JointTable {
   nVisible: number;

@@ -1,9 +1,10 @@
 /**
  * A Bernoulli–Bernoulli restricted Boltzmann machine (Smolensky 1986; Hinton 2002), with the
  * positive and negative phases named as in scikit-learn's `neural_network/_rbm.py`
- * (vPos, hPos, vNeg, hNeg). Learned state (W, b, c) lives in `Rbm`; training
- * hyperparameters live in `RbmTrainOptions`; sampler state (persistent chains, velocity,
- * stream) lives in `RbmTrainer`.
+ * (vPos, hPos, vNeg, hNeg). This file is the model: learned state (W, b, c) in `Rbm`, its JSON,
+ * the conditionals, block Gibbs sweeps and the phase gradient X⁺ − X⁻. Training (hyperparameters,
+ * momentum SGD, resume) is `trainer.ts`; the negative-phase samplers (CD, PCD, exact, …) are a
+ * typed record in `negative-phase/`.
  *
  *   E(v, h) = −bᵀv − cᵀh − vᵀWh,   p(v, h) = e^{−E(v,h)} / Z,
  *   F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ),   p(v) = e^{−F(v)} / Z,
@@ -18,11 +19,11 @@
  */
 import { gemm } from "../linalg/gemm.js";
 import { BINARY_DENSITY_THRESHOLD, binaryDensity, binaryTimes, binaryTransposeTimes, binaryTransposeTimes2 } from "../linalg/binary.js";
-import { EXPNEG_LIMIT, expNeg } from "../linalg/expneg.js";
-import { softplus } from "../numerics.js";
-import { InputError, requireFinite } from "../problems/types.js";
-import type { Stream, StreamSnapshot } from "../random/stream.js";
-import { Stream as StreamClass } from "../random/stream.js";
+import { sigmoidInPlace, softplus } from "../numerics.js";
+import type { Stream } from "../random/stream.js";
+import { InputError, requireFinite } from "../errors.js";
+import ops from "ndarray-ops";
+import { matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "../ndarray.js";
 
 /** Parameters of a Bernoulli–Bernoulli RBM (the learned state). */
 export class Rbm {
@@ -37,7 +38,7 @@ export class Rbm {
 
   constructor(nVisible: number, nHidden: number, W?: Float64Array, b?: Float64Array, c?: Float64Array) {
     if (!Number.isInteger(nVisible) || nVisible < 1) throw new InputError(`nVisible: expected an integer ≥ 1, got ${nVisible}`);
-    if (!Number.isInteger(nHidden) || nHidden < 1) throw new InputError(`nHidden (--hidden): expected an integer ≥ 1, got ${nHidden}`);
+    if (!Number.isInteger(nHidden) || nHidden < 1) throw new InputError(`nHidden: expected an integer ≥ 1, got ${nHidden}`);
     this.nVisible = nVisible;
     this.nHidden = nHidden;
     this.W = W ?? new Float64Array(nVisible * nHidden);
@@ -52,8 +53,13 @@ export class Rbm {
   static random(nVisible: number, nHidden: number, stream: Stream, scale = 0.01): Rbm {
     const r = new Rbm(nVisible, nHidden);
     stream.normals(r.W);
-    for (let k = 0; k < r.W.length; k++) r.W[k] *= scale;
+    ops.mulseq(vectorView(r.W), scale);
     return r;
+  }
+
+  /** W as a zero-copy nVisible×nHidden ndarray: `rbm.weights.get(i, j)` couples vᵢ and hⱼ; writes go to `W`. */
+  get weights(): NdArray<Float64Array> {
+    return matrixView(this.W, this.nVisible, this.nHidden);
   }
 
   /** Number of parameters nV·nH + nV + nH (the flat θ length). */
@@ -73,11 +79,10 @@ export class Rbm {
     return out;
   }
 
-  /** Inverse of `toFlat`. Shapes: θ (nV·nH + nV + nH). */
-  static fromFlat(nVisible: number, nHidden: number, theta: ArrayLike<number>): Rbm {
+  /** Inverse of `toFlat` (copies θ). Shapes: θ (nV·nH + nV + nH; a Float64Array, an array or an ndarray). */
+  static fromFlat(nVisible: number, nHidden: number, theta: VectorInput | ArrayLike<number>): Rbm {
     const nw = nVisible * nHidden;
-    if (theta.length !== nw + nVisible + nHidden) throw new InputError(`θ: expected ${nw + nVisible + nHidden} entries for a ${nVisible}×${nHidden} RBM, got ${theta.length}`);
-    const t = Float64Array.from(theta);
+    const t = toVector(theta, `θ (a ${nVisible}×${nHidden} RBM)`, nw + nVisible + nHidden);
     return new Rbm(nVisible, nHidden, t.slice(0, nw), t.slice(nw, nw + nVisible), t.slice(nw + nVisible));
   }
 
@@ -177,6 +182,10 @@ export function hiddenActivations(rbm: Rbm, V: Float64Array, n: number, A: Float
   return A;
 }
 
+/**
+ * Documented cache: one contiguous Wᵀ buffer per weight array (keyed weakly by W, so it goes with
+ * its model). Its contents are rebuilt on every call; only the allocation is reused.
+ */
 const transposeCache = new WeakMap<Float64Array, Float64Array>();
 
 /**
@@ -201,17 +210,6 @@ export function visibleActivations(rbm: Rbm, H: Float64Array, n: number, A: Floa
     binaryTimes(H, n, nH, Wt, nV, A);
   } else gemm(false, true, n, nV, nH, 1, H, nH, W, nH, 1, A, nV);
   return A;
-}
-
-/** In place: x ← σ(x) over the first `len` entries (stable for either sign). */
-export function sigmoidInPlace(x: Float64Array, len = x.length): Float64Array {
-  for (let k = 0; k < len; k++) {
-    const a = x[k];
-    const aa = Math.abs(a);
-    const e = aa < EXPNEG_LIMIT ? expNeg(aa) : Math.exp(-aa);
-    x[k] = a >= 0 ? 1 / (1 + e) : e / (1 + e);
-  }
-  return x;
 }
 
 /** p(h = 1 | v) = σ(c + vᵀW) for each row of V. Shapes: V (n×nV), P (n×nH). */
@@ -254,13 +252,55 @@ export function gradientToFlat(g: RbmGradient, out: Float64Array = new Float64Ar
 }
 
 /**
+ * Zero-copy ndarray views of a gradient in the RBM's shapes: W (nV×nH), b (nV), c (nH). Takes the
+ * three-array form or a flat [W, b, c] vector (the `Rbm.toFlat` layout, e.g. `rbmExactGradientFlat`).
+ */
+export function gradientViews(g: RbmGradient | Float64Array, nVisible: number, nHidden: number): { W: NdArray<Float64Array>; b: NdArray<Float64Array>; c: NdArray<Float64Array> } {
+  const nw = nVisible * nHidden;
+  if (g instanceof Float64Array) {
+    if (g.length !== nw + nVisible + nHidden) throw new InputError(`gradient: expected ${nw + nVisible + nHidden} entries for a ${nVisible}×${nHidden} RBM, got ${g.length}`);
+    return { W: matrixView(g, nVisible, nHidden), b: vectorView(g.subarray(nw, nw + nVisible)), c: vectorView(g.subarray(nw + nVisible)) };
+  }
+  return { W: matrixView(g.W, nVisible, nHidden), b: vectorView(g.b), c: vectorView(g.c) };
+}
+
+/**
+ * What a negative-phase sampler hands to the phase gradient: either samples from (an
+ * approximation of) the model — rows vNeg (n×nV) and hNeg (n×nH, sampled h or p(h|vNeg)) — or the
+ * model expectations themselves, E[v] (nV), E[h] (nH), E[v hᵀ] (nV×nH row-major).
+ */
+export type NegativePhase =
+  | { readonly kind: "samples"; readonly v: Float64Array; readonly h: Float64Array; readonly n: number }
+  | { readonly kind: "expectations"; readonly v: Float64Array; readonly h: Float64Array; readonly vh: Float64Array };
+
+/**
  * The phase statistics and their difference, the log-likelihood gradient estimate:
- *   out.W = vPosᵀhPos / nPos − vNegᵀhNeg / nNeg,  out.b = mean(vPos) − mean(vNeg),  out.c = mean(hPos) − mean(hNeg).
- * Shapes: vPos (nPos×nV), hPos (nPos×nH), vNeg (nNeg×nV), hNeg (nNeg×nH).
+ *   samples:       out.W = vPosᵀhPos / nPos − vNegᵀhNeg / nNeg,  out.b = mean(vPos) − mean(vNeg),  out.c = mean(hPos) − mean(hNeg);
+ *   expectations:  out.W = vPosᵀhPos / nPos − E[v hᵀ],          out.b = mean(vPos) − E[v],        out.c = mean(hPos) − E[h].
+ * Shapes: vPos (nPos×nV), hPos (nPos×nH); the negative phase as in `NegativePhase`.
  * With 0/1 samples and nPos, nNeg powers of two every operation is exact in float64.
  * Source: scikit-learn `_rbm.py` `_fit`; Bengio 2013 §5 (X⁺ − X⁻).
  */
-export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, vNeg: Float64Array, hNeg: Float64Array, nNeg: number, out: RbmGradient): RbmGradient {
+export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, neg: NegativePhase, out: RbmGradient): RbmGradient;
+/** The sampled form with the negative rows spelled out: the same as `{ kind: "samples", v: vNeg, h: hNeg, n: nNeg }`. */
+export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, vNeg: Float64Array, hNeg: Float64Array, nNeg: number, out: RbmGradient): RbmGradient;
+export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, a: NegativePhase | Float64Array, b: RbmGradient | Float64Array, c?: number, d?: RbmGradient): RbmGradient {
+  if (a instanceof Float64Array) return sampledPhaseGradient(nV, nH, vPos, hPos, nPos, a, b as Float64Array, c as number, d as RbmGradient);
+  const out = b as RbmGradient;
+  if (a.kind === "samples") return sampledPhaseGradient(nV, nH, vPos, hPos, nPos, a.v, a.h, a.n, out);
+  const neg = a;
+  // positive phase from the batch, negative phase = the model expectation
+  gemm(true, false, nV, nH, nPos, 1 / nPos, vPos, nV, hPos, nH, 0, out.W, nH);
+  for (let k = 0; k < out.W.length; k++) out.W[k] -= neg.vh[k];
+  columnMeans(vPos, nPos, nV, out.b);
+  for (let i = 0; i < nV; i++) out.b[i] -= neg.v[i];
+  columnMeans(hPos, nPos, nH, out.c);
+  for (let j = 0; j < nH; j++) out.c[j] -= neg.h[j];
+  return out;
+}
+
+/** X⁺ − X⁻ from negative samples (the samples form of `phaseGradient`). */
+function sampledPhaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: Float64Array, nPos: number, vNeg: Float64Array, hNeg: Float64Array, nNeg: number, out: RbmGradient): RbmGradient {
   const dp = binaryDensity(vPos, nPos * nV);
   const dn0 = binaryDensity(vNeg, nNeg * nV);
   if (dp >= 0 && dp <= BINARY_DENSITY_THRESHOLD && dn0 >= 0 && dn0 <= BINARY_DENSITY_THRESHOLD) {
@@ -278,6 +318,60 @@ export function phaseGradient(nV: number, nH: number, vPos: Float64Array, hPos: 
   return out;
 }
 
+/**
+ * n samples from k block-Gibbs sweeps of n independent chains started at hidden states 0 (or at
+ * p(h|v₀) draws when `start` rows v₀ are given), returned as zero-copy ndarrays v (n×nV) and
+ * h (n×nH). Randomness from `stream` only. Source: Hinton 2002 (block Gibbs in an RBM).
+ */
+export function gibbsSample(rbm: Rbm, n: number, k: number, stream: Stream, start?: MatrixInput): { v: NdArray<Float64Array>; h: NdArray<Float64Array> } {
+  const { nVisible: nV, nHidden: nH } = rbm;
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`n: expected an integer ≥ 1 chains, got ${n}`);
+  if (!Number.isInteger(k) || k < 1) throw new InputError(`k: expected an integer ≥ 1 Gibbs sweeps, got ${k}`);
+  const buf = gibbsBuffers(nV, nH, n);
+  const h = new Float64Array(n * nH);
+  if (start !== undefined) {
+    const v0 = toMatrix(start, nV, "start", n);
+    hiddenProbabilities(rbm, v0.data, n, buf.pH);
+    stream.uniforms(buf.uH, 0, n * nH);
+    bernoulli(buf.pH, buf.uH, h, n * nH);
+  }
+  gibbsSweeps(rbm, h, n, k, stream, buf);
+  return { v: matrixView(buf.v, n, nV), h: matrixView(h, n, nH) };
+}
+
+/** Buffers of `gibbsSweeps` for n chains: v, uV (n×nV), pH, uH (n×nH). */
+export interface GibbsBuffers {
+  /** the last visible sample (n×nV) */
+  readonly v: Float64Array;
+  /** p(h = 1 | v) of the last visible sample (n×nH) */
+  readonly pH: Float64Array;
+  readonly uV: Float64Array;
+  readonly uH: Float64Array;
+}
+
+/** Allocate `GibbsBuffers` for n chains of an nV×nH RBM. */
+export function gibbsBuffers(nV: number, nH: number, n: number): GibbsBuffers {
+  return { v: new Float64Array(n * nV), pH: new Float64Array(n * nH), uV: new Float64Array(n * nV), uH: new Float64Array(n * nH) };
+}
+
+/**
+ * k block-Gibbs sweeps of n chains from their hidden states h (n×nH, 0/1), in place:
+ *   v ~ p(v | h) (nV uniforms per chain), then h ~ p(h | v) (nH uniforms per chain), k times.
+ * Afterwards buf.v holds the last visible sample and buf.pH = p(h | buf.v). Draws from `stream`
+ * only, in that fixed order; no allocation. Source: Hinton 2002 (CD-k); Tieleman 2008 (PCD).
+ */
+export function gibbsSweeps(rbm: Rbm, h: Float64Array, n: number, k: number, stream: Stream, buf: GibbsBuffers): void {
+  const { nVisible: nV, nHidden: nH } = rbm;
+  for (let step = 0; step < k; step++) {
+    visibleProbabilities(rbm, h, n, buf.v);
+    stream.uniforms(buf.uV, 0, n * nV);
+    bernoulli(buf.v, buf.uV, buf.v, n * nV);
+    hiddenProbabilities(rbm, buf.v, n, buf.pH);
+    stream.uniforms(buf.uH, 0, n * nH);
+    bernoulli(buf.pH, buf.uH, h, n * nH);
+  }
+}
+
 /** out_j = Σ_r A[r,j]/nA − Σ_r B[r,j]/nB. Shapes: A (nA×d), B (nB×d), out (d). */
 function columnMeanDiff(A: Float64Array, nA: number, B: Float64Array, nB: number, d: number, out: Float64Array): void {
   out.fill(0);
@@ -289,218 +383,6 @@ function columnMeanDiff(A: Float64Array, nA: number, B: Float64Array, nB: number
     let s = 0;
     for (let r = 0; r < nB; r++) s += B[r * d + j];
     out[j] -= s * tmp;
-  }
-}
-
-/** How the negative phase is sampled. */
-export type RbmMethod = "cd" | "pcd" | "exact";
-
-/** Training hyperparameters (scikit-learn style: options separate from learned state). */
-export interface RbmTrainOptions {
-  /** "cd" (CD-k, chains start at the batch), "pcd" (persistent chains), "exact" (enumeration, ≤ 24 units in the smaller layer) */
-  method: RbmMethod;
-  /** Gibbs steps per update (CD-k, PCD-k) */
-  k: number;
-  /** number of persistent chains (PCD); CD uses one chain per batch row */
-  chains: number;
-  learningRate: number;
-  momentum: number;
-  /** L2 penalty λ on W: the update uses ∇ − λW */
-  weightDecay: number;
-  batchSize: number;
-  /** use p(h|v) for hPos/hNeg (Rao–Blackwellised, as scikit-learn) rather than sampled h */
-  meanFieldHidden: boolean;
-  /** learning-rate decay d: epoch e (0-based) uses η/(1 + d·e); 0 = constant (Tieleman 2008 decays η for PCD) */
-  lrDecay?: number;
-}
-
-export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true };
-
-/** Validate options; each error is an InputError naming the flag. */
-export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
-  if (!["cd", "pcd", "exact"].includes(o.method)) throw new InputError(`--method: expected cd, pcd or exact, got "${o.method}"`);
-  if (!Number.isInteger(o.k) || o.k < 1) throw new InputError(`--k: expected an integer ≥ 1, got ${o.k}`);
-  if (!Number.isInteger(o.chains) || o.chains < 1) throw new InputError(`--chains: expected an integer ≥ 1, got ${o.chains}`);
-  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new InputError(`--lr: expected a finite learning rate > 0, got ${o.learningRate}`);
-  if (!(o.momentum >= 0 && o.momentum < 1)) throw new InputError(`--momentum: expected a number in [0, 1), got ${o.momentum}`);
-  if (o.lrDecay !== undefined && (!(o.lrDecay >= 0) || !Number.isFinite(o.lrDecay))) throw new InputError(`--lr-decay: expected a finite number ≥ 0, got ${o.lrDecay}`);
-  if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new InputError(`--weight-decay: expected a finite number ≥ 0, got ${o.weightDecay}`);
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new InputError(`--batch: expected an integer ≥ 1, got ${o.batchSize}`);
-  return o;
-}
-
-/** Serialisable sampler state, so training resumes bit-for-bit. */
-export interface RbmTrainerState {
-  /** persistent hidden states (chains×nH), PCD only */
-  chainsH: number[] | null;
-  velocity: number[];
-  stream: StreamSnapshot;
-  updates: number;
-}
-
-/**
- * Minibatch trainer: one `step` = one gradient estimate (positive − negative phase) and one
- * momentum SGD update: Δ ← μΔ + η(∇̂ − λW), θ ← θ + Δ.
- * The negative phase is CD-k (chains start at the batch), PCD-k (persistent chains), or the
- * exact model expectation (`exactNegativePhase` from exact.ts, injected to avoid a cycle).
- * Buffers are allocated once; `step` does not allocate.
- */
-export class RbmTrainer {
-  readonly rbm: Rbm;
-  readonly options: RbmTrainOptions;
-  stream: Stream;
-  updates = 0;
-  /** multiplies the learning rate (set per epoch from `lrDecay`) */
-  learningRateScale = 1;
-  /** the last gradient estimate (flat layout buffers) */
-  readonly grad: RbmGradient;
-  private readonly velocity: Float64Array;
-  private readonly hPos: Float64Array;
-  private readonly hSample: Float64Array;
-  private readonly vNeg: Float64Array;
-  private readonly hNeg: Float64Array;
-  private readonly uV: Float64Array;
-  private readonly uH: Float64Array;
-  private chainsH: Float64Array | null;
-  private readonly exactNegative: ((rbm: Rbm) => { v: Float64Array; h: Float64Array; vh: Float64Array }) | null;
-
-  constructor(rbm: Rbm, options: RbmTrainOptions, stream: Stream, exactNegativePhase?: (rbm: Rbm) => { v: Float64Array; h: Float64Array; vh: Float64Array }) {
-    validateTrainOptions(options);
-    this.rbm = rbm;
-    this.options = { ...options };
-    this.stream = stream;
-    const { nVisible: nV, nHidden: nH } = rbm;
-    const B = options.batchSize;
-    const C = options.method === "pcd" ? options.chains : B;
-    this.grad = zeroGradient(rbm);
-    this.velocity = new Float64Array(rbm.nParams);
-    this.hPos = new Float64Array(B * nH);
-    this.hSample = new Float64Array(Math.max(B, C) * nH);
-    this.vNeg = new Float64Array(Math.max(B, C) * nV);
-    this.hNeg = new Float64Array(Math.max(B, C) * nH);
-    this.uV = new Float64Array(Math.max(B, C) * nV);
-    this.uH = new Float64Array(Math.max(B, C) * nH);
-    this.chainsH = options.method === "pcd" ? new Float64Array(C * nH) : null;
-    if (options.method === "exact" && !exactNegativePhase) throw new Error("RbmTrainer: method exact needs the exact negative phase (pass rbmModelStats from exact.ts)");
-    this.exactNegative = exactNegativePhase ?? null;
-  }
-
-  /**
-   * Estimate ∇ log-likelihood on the batch V (n×nV rows, n ≤ batchSize) into `this.grad`.
-   * hPos = p(h|vPos); vNeg, hNeg from the negative-phase sampler.
-   */
-  estimate(V: Float64Array, n: number): RbmGradient {
-    const rbm = this.rbm;
-    const { nVisible: nV, nHidden: nH } = rbm;
-    const o = this.options;
-    hiddenProbabilities(rbm, V, n, this.hPos);
-    if (!o.meanFieldHidden) {
-      this.stream.uniforms(this.uH, 0, n * nH);
-      bernoulli(this.hPos, this.uH, this.hPos, n * nH);
-    }
-    if (o.method === "exact") {
-      const neg = this.exactNegative!(rbm);
-      // positive phase from the batch, negative phase = the exact model expectation
-      const g = this.grad;
-      gemm(true, false, nV, nH, n, 1 / n, V, nV, this.hPos, nH, 0, g.W, nH);
-      for (let k = 0; k < g.W.length; k++) g.W[k] -= neg.vh[k];
-      columnMeans(V, n, nV, g.b);
-      for (let i = 0; i < nV; i++) g.b[i] -= neg.v[i];
-      columnMeans(this.hPos, n, nH, g.c);
-      for (let j = 0; j < nH; j++) g.c[j] -= neg.h[j];
-      return g;
-    }
-    let nc: number;
-    let h: Float64Array;
-    if (o.method === "cd") {
-      nc = n;
-      // h⁰ ~ p(h | vPos) from the same uniforms layout every step
-      if (o.meanFieldHidden) {
-        this.stream.uniforms(this.uH, 0, n * nH);
-        bernoulli(this.hPos, this.uH, this.hSample, n * nH);
-      } else this.hSample.set(this.hPos.subarray(0, n * nH));
-      h = this.hSample;
-    } else {
-      nc = o.chains;
-      h = this.chainsH!;
-    }
-    for (let step = 0; step < o.k; step++) {
-      visibleProbabilities(rbm, h, nc, this.vNeg);
-      this.stream.uniforms(this.uV, 0, nc * nV);
-      bernoulli(this.vNeg, this.uV, this.vNeg, nc * nV);
-      hiddenProbabilities(rbm, this.vNeg, nc, this.hNeg);
-      this.stream.uniforms(this.uH, 0, nc * nH);
-      bernoulli(this.hNeg, this.uH, h, nc * nH);
-    }
-    const hNeg = o.meanFieldHidden ? this.hNeg : h;
-    return phaseGradient(nV, nH, V, this.hPos, n, this.vNeg, hNeg, nc, this.grad);
-  }
-
-  /** One SGD-with-momentum update from the batch: Δ ← μΔ + η(∇̂ − λW); θ ← θ + Δ. */
-  step(V: Float64Array, n: number): void {
-    const g = this.estimate(V, n);
-    const o = this.options;
-    const rbm = this.rbm;
-    const vel = this.velocity;
-    const nw = rbm.W.length;
-    const mu = o.momentum;
-    const lr = o.learningRate * this.learningRateScale;
-    const wd = o.weightDecay;
-    for (let k = 0; k < nw; k++) {
-      vel[k] = mu * vel[k] + lr * (g.W[k] - wd * rbm.W[k]);
-      rbm.W[k] += vel[k];
-    }
-    for (let i = 0; i < rbm.nVisible; i++) {
-      vel[nw + i] = mu * vel[nw + i] + lr * g.b[i];
-      rbm.b[i] += vel[nw + i];
-    }
-    const o2 = nw + rbm.nVisible;
-    for (let j = 0; j < rbm.nHidden; j++) {
-      vel[o2 + j] = mu * vel[o2 + j] + lr * g.c[j];
-      rbm.c[j] += vel[o2 + j];
-    }
-    this.updates++;
-  }
-
-  /**
-   * One epoch over `data` (nRows×nV) in minibatches of `batchSize`, rows visited in an order
-   * shuffled by `this.stream`. Calls onBatch(done, total) after each update.
-   */
-  epoch(data: Float64Array, nRows: number, onBatch?: (done: number, total: number) => void): void {
-    const nV = this.rbm.nVisible;
-    const B = this.options.batchSize;
-    const order = new Int32Array(nRows);
-    for (let r = 0; r < nRows; r++) order[r] = r;
-    this.stream.shuffle(order);
-    const batch = new Float64Array(B * nV);
-    const total = Math.ceil(nRows / B);
-    for (let t = 0; t < total; t++) {
-      const n = Math.min(B, nRows - t * B);
-      for (let r = 0; r < n; r++) batch.set(data.subarray(order[t * B + r] * nV, (order[t * B + r] + 1) * nV), r * nV);
-      this.step(batch, n);
-      onBatch?.(t + 1, total);
-    }
-  }
-
-  /** Sampler state for resuming (persistent chains, velocity, stream position). */
-  toJSON(): RbmTrainerState {
-    return { chainsH: this.chainsH ? Array.from(this.chainsH) : null, velocity: Array.from(this.velocity), stream: this.stream.toJSON(), updates: this.updates };
-  }
-
-  /** Restore the state written by `toJSON` (shapes validated; errors name `where`). */
-  restore(s: RbmTrainerState, where = "training.state"): void {
-    if (!s || !Array.isArray(s.velocity) || s.velocity.length !== this.velocity.length) throw new InputError(`${where}.velocity: expected ${this.velocity.length} entries`);
-    s.velocity.forEach((x, k) => (this.velocity[k] = requireFinite(x, `${where}.velocity[${k}]`)));
-    if (this.chainsH) {
-      if (!Array.isArray(s.chainsH) || s.chainsH.length !== this.chainsH.length) throw new InputError(`${where}.chainsH: expected ${this.chainsH.length} entries (chains×nHidden); resume with the same --chains`);
-      s.chainsH.forEach((x, k) => (this.chainsH![k] = x === 1 ? 1 : 0));
-    }
-    try {
-      this.stream = StreamClass.fromJSON(s.stream);
-    } catch (e) {
-      throw new InputError(`${where}.stream: ${(e as Error).message}`);
-    }
-    this.updates = s.updates | 0;
   }
 }
 

@@ -10,12 +10,38 @@
  * transition matrix, and ∂P_T = Σₜ e_{v₀}ᵀ M^{t−1} (∂M) M^{T−t} e_{v_data}.
  * Flat parameter layout as `Rbm.toFlat`: [W (nV·nH), b (nV), c (nH)].
  */
-import { InputError } from "../problems/types.js";
 import type { Rbm } from "./rbm.js";
+import { InputError } from "../errors.js";
+import { sigmoid } from "../numerics.js";
 
-function sig(a: number): number {
-  const e = Math.exp(-Math.abs(a));
-  return a >= 0 ? 1 / (1 + e) : e / (1 + e);
+
+/**
+ * The conditional of one layer given a 0/1 state of the other, by state index x = Σₖ xₖ2ᵏ:
+ * out[o] = σ(bias[o] + Σ_{k: xₖ = 1} W[k·sk + o·so]) for o < bias.length, k < nIn.
+ */
+function conditionalGivenState(W: Float64Array, bias: Float64Array, x: number, nIn: number, sk: number, so: number, out: Float64Array): void {
+  for (let o = 0; o < bias.length; o++) {
+    let a = bias[o];
+    for (let k = 0; k < nIn; k++) if ((x >> k) & 1) a += W[k * sk + o * so];
+    out[o] = sigmoid(a);
+  }
+}
+
+/** p(hⱼ = 1 | v) = σ(cⱼ + Σ_{i: vᵢ = 1} Wᵢⱼ) for the visible state with index v = Σᵢ vᵢ2ⁱ. Shapes: out (nH). */
+function hiddenGivenVisibleState(rbm: Rbm, v: number, out: Float64Array): void {
+  conditionalGivenState(rbm.W, rbm.c, v, rbm.nVisible, rbm.nHidden, 1, out);
+}
+
+/** p(vᵢ = 1 | h) = σ(bᵢ + Σ_{j: hⱼ = 1} Wᵢⱼ) for the hidden state with index h = Σⱼ hⱼ2ʲ. Shapes: out (nV). */
+function visibleGivenHiddenState(rbm: Rbm, h: number, out: Float64Array): void {
+  conditionalGivenState(rbm.W, rbm.b, h, rbm.nHidden, 1, rbm.nHidden, out);
+}
+
+/** Πₖ (xₖ ? pₖ : 1 − pₖ) for the 0/1 state with index x = Σₖ xₖ2ᵏ over n factorised units. */
+function stateProbability(x: number, p: Float64Array, n: number): number {
+  let q = 1;
+  for (let k = 0; k < n; k++) q *= (x >> k) & 1 ? p[k] : 1 - p[k];
+  return q;
 }
 
 export interface VisibleTransition {
@@ -30,7 +56,7 @@ export interface VisibleTransition {
 
 /** Exact transition matrix of one block-Gibbs step over visible states and its parameter derivatives (nV, nH ≤ 8). */
 export function visibleTransition(rbm: Rbm): VisibleTransition {
-  const { nVisible: nV, nHidden: nH, W, b, c } = rbm;
+  const { nVisible: nV, nHidden: nH } = rbm;
   if (nV > 8 || nH > 8) throw new InputError(`unrolled chain: exact transition matrices need nVisible, nHidden ≤ 8 (got ${nV}×${nH})`);
   const S = 2 ** nV;
   const SH = 2 ** nH;
@@ -41,23 +67,12 @@ export function visibleTransition(rbm: Rbm): VisibleTransition {
   const sv = new Float64Array(nV);
   const score = new Float64Array(P);
   for (let v = 0; v < S; v++) {
-    for (let j = 0; j < nH; j++) {
-      let a = c[j];
-      for (let i = 0; i < nV; i++) if ((v >> i) & 1) a += W[i * nH + j];
-      sh[j] = sig(a);
-    }
+    hiddenGivenVisibleState(rbm, v, sh);
     for (let h = 0; h < SH; h++) {
-      let ph = 1;
-      for (let j = 0; j < nH; j++) ph *= (h >> j) & 1 ? sh[j] : 1 - sh[j];
-      for (let i = 0; i < nV; i++) {
-        let a = b[i];
-        for (let j = 0; j < nH; j++) if ((h >> j) & 1) a += W[i * nH + j];
-        sv[i] = sig(a);
-      }
+      const ph = stateProbability(h, sh, nH);
+      visibleGivenHiddenState(rbm, h, sv);
       for (let v2 = 0; v2 < S; v2++) {
-        let pv = 1;
-        for (let i = 0; i < nV; i++) pv *= (v2 >> i) & 1 ? sv[i] : 1 - sv[i];
-        const term = ph * pv;
+        const term = ph * stateProbability(v2, sv, nV);
         M[v * S + v2] += term;
         // score of log p(h|v) + log p(v'|h)
         for (let i = 0; i < nV; i++) {
@@ -143,13 +158,13 @@ export function unrolledScoreSample(rbm: Rbm, v0: ArrayLike<number>, vData: numb
     for (let j = 0; j < nH; j++) {
       let a = c[j];
       for (let i = 0; i < nV; i++) a += W[i * nH + j] * vPrev[i];
-      sh[j] = sig(a);
+      sh[j] = sigmoid(a);
       h[j] = +(u[q++] < sh[j]);
     }
     for (let i = 0; i < nV; i++) {
       let a = b[i];
       for (let j = 0; j < nH; j++) a += W[i * nH + j] * h[j];
-      sv[i] = sig(a);
+      sv[i] = sigmoid(a);
       v[i] = +(u[q++] < sv[i]);
     }
     if (lastStepOnly && t !== T) continue;
@@ -171,7 +186,7 @@ export function unrolledScoreSample(rbm: Rbm, v0: ArrayLike<number>, vData: numb
  * S = 2^nV (nV ≤ 10, nH ≤ 16). Cost O(S²·2^nH·nV).
  */
 export function visibleMarkovMatrix(rbm: Rbm): Float64Array {
-  const { nVisible: nV, nHidden: nH, W, b, c } = rbm;
+  const { nVisible: nV, nHidden: nH } = rbm;
   if (nV > 10 || nH > 16) throw new InputError(`visibleMarkovMatrix: needs nVisible ≤ 10 and nHidden ≤ 16 (got ${nV}×${nH})`);
   const S = 2 ** nV;
   const SH = 2 ** nH;
@@ -181,26 +196,13 @@ export function visibleMarkovMatrix(rbm: Rbm): Float64Array {
   const pv = new Float64Array(SH * S);
   const sv = new Float64Array(nV);
   for (let h = 0; h < SH; h++) {
-    for (let i = 0; i < nV; i++) {
-      let a = b[i];
-      for (let j = 0; j < nH; j++) if ((h >> j) & 1) a += W[i * nH + j];
-      sv[i] = sig(a);
-    }
-    for (let v2 = 0; v2 < S; v2++) {
-      let p = 1;
-      for (let i = 0; i < nV; i++) p *= (v2 >> i) & 1 ? sv[i] : 1 - sv[i];
-      pv[h * S + v2] = p;
-    }
+    visibleGivenHiddenState(rbm, h, sv);
+    for (let v2 = 0; v2 < S; v2++) pv[h * S + v2] = stateProbability(v2, sv, nV);
   }
   for (let v = 0; v < S; v++) {
-    for (let j = 0; j < nH; j++) {
-      let a = c[j];
-      for (let i = 0; i < nV; i++) if ((v >> i) & 1) a += W[i * nH + j];
-      sh[j] = sig(a);
-    }
+    hiddenGivenVisibleState(rbm, v, sh);
     for (let h = 0; h < SH; h++) {
-      let ph = 1;
-      for (let j = 0; j < nH; j++) ph *= (h >> j) & 1 ? sh[j] : 1 - sh[j];
+      const ph = stateProbability(h, sh, nH);
       const row = v * S;
       const src = h * S;
       for (let v2 = 0; v2 < S; v2++) M[row + v2] += ph * pv[src + v2];
@@ -216,17 +218,17 @@ export function visibleMarkovMatrix(rbm: Rbm): Float64Array {
  * Source: Hinton 2002; Carreira-Perpiñán & Hinton 2005 (CD bias).
  */
 export function cdExpectedGradients(rbm: Rbm, data: Float64Array, n: number, ks: number[], M = visibleMarkovMatrix(rbm)): Float64Array[] {
-  const { nVisible: nV, nHidden: nH, W, c } = rbm;
+  const { nVisible: nV, nHidden: nH } = rbm;
   const S = 2 ** nV;
   const P = nV * nH + nV + nH;
   // per-visible-state statistics [v σᵀ, v, σ]
   const stat = new Float64Array(S * P);
+  const sh = new Float64Array(nH);
   for (let v = 0; v < S; v++) {
     const o = v * P;
+    hiddenGivenVisibleState(rbm, v, sh);
     for (let j = 0; j < nH; j++) {
-      let a = c[j];
-      for (let i = 0; i < nV; i++) if ((v >> i) & 1) a += W[i * nH + j];
-      const s = sig(a);
+      const s = sh[j];
       stat[o + nV * nH + nV + j] = s;
       for (let i = 0; i < nV; i++) stat[o + i * nH + j] = (v >> i) & 1 ? s : 0;
     }

@@ -1,10 +1,10 @@
+import { InputError } from "../errors.js";
 /**
  * The bars-and-stripes data set (MacKay 2003, §43; used for exact-likelihood RBM studies,
  * e.g. Fischer & Igel 2010): n×n binary images in which every row is constant (stripes) or every
  * column is constant (bars). There are 2^(n+1) − 2 distinct patterns (all-off and all-on are
  * both a bar and a stripe pattern and are listed once).
  */
-import { InputError } from "../problems/types.js";
 
 /** All distinct n×n bars-and-stripes patterns, row-major, one per row. Shapes: (2^(n+1)−2)×n². */
 export function barsAndStripes(n: number): { data: Float64Array; count: number; dim: number } {

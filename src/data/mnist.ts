@@ -10,8 +10,9 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { InputError } from "../problems/types.js";
 import type { Stream } from "../random/stream.js";
+import { FieldError, InputError } from "../errors.js";
+import { matrixView, type NdArray } from "../ndarray.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -113,6 +114,13 @@ export function binarize(images: IdxImages, mode: Binarize, stream?: Stream, cou
     if (!stream) throw new Error("binarize: stochastic mode needs a stream");
     stream.uniforms(out);
     for (let k = 0; k < out.length; k++) out[k] = +(out[k] < px[k] / 255);
-  } else throw new InputError(`--binarize: expected threshold or stochastic, got "${mode as string}"`);
+  } else throw new FieldError("binarize", `expected threshold or stochastic, got "${mode as string}"`);
   return out;
+}
+
+/**
+ * `binarize` as a zero-copy count×(rows·cols) ndarray (n×784 for MNIST): row r is image first + r.
+ */
+export function binarizedBatch(images: IdxImages, mode: Binarize, stream?: Stream, count = images.count, first = 0): NdArray<Float64Array> {
+  return matrixView(binarize(images, mode, stream, count, first), count, images.rows * images.cols);
 }

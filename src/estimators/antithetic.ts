@@ -74,3 +74,10 @@ export class AntitheticChains {
     this.forwardBranch(theta, w, l, antitheticOnU ? 0 : this.n);
   }
 }
+
+/** Upper bound on the cells of the layered antithetic partition: Πᵢ (2 + layer(i)) (× 2ⁿ with u′). */
+export function antitheticCellBound(ch: AntitheticChains, independent = false): number {
+  let c = 1;
+  for (let i = 0; i < ch.n; i++) c *= (independent ? 2 : 1) * (2 + ch.layerOf[i]);
+  return c;
+}

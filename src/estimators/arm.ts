@@ -12,15 +12,8 @@
  */
 import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
-import { AntitheticChains } from "./antithetic.js";
+import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
-
-/** Upper bound on the cells of the layered antithetic partition: Πᵢ (2 + layer(i)) (× 2ⁿ with u′). */
-export function antitheticCellBound(ch: AntitheticChains, independent = false): number {
-  let c = 1;
-  for (let i = 0; i < ch.n; i++) c *= (independent ? 2 : 1) * (2 + ch.layerOf[i]);
-  return c;
-}
 
 /**
  * ARM instance. `shareNoise = false` is the negative control in which each branch's antithetic

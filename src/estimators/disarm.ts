@@ -14,8 +14,7 @@
 import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import { sigmoid } from "../numerics.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
-import { AntitheticChains } from "./antithetic.js";
-import { antitheticCellBound } from "./arm.js";
+import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 
 /**

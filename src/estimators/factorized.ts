@@ -6,7 +6,8 @@
  * defined for such layers: ∇θ E[f(b)] = Σᵢ (∂E/∂aᵢ) ∂aᵢ/∂θ with ∂aᵢ/∂θ independent of b.
  */
 import { SigmoidBeliefNet } from "../problems/sbn.js";
-import { InputError, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { type BinaryProblem, type Workspace } from "../problems/types.js";
+import { InputError } from "../errors.js";
 
 /** null when the problem's logits are independent of its units, else the reason. */
 export function factorizedReason(problem: BinaryProblem): string | null {

@@ -12,10 +12,10 @@
  * Exact moments per coordinate from the oracle's exact difference moments of the pair:
  *   E[ĝₖ] = E[Dₖ]/κ, Var[ĝₖ] = Var[Dₖ]/κ², κ = c (forward) or 2c (central).
  */
-import { InputError, requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
-import { problemOracle, type LossOracle } from "./oracle.js";
-import { MAX_EXACT_LOG2_WORK, requirePerturbation } from "./spsa.js";
+import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
+import { InputError } from "../errors.js";
 
 export type FdScheme = "forward" | "central";
 

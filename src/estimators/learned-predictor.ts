@@ -16,8 +16,9 @@
  */
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import { Stream } from "../random/stream.js";
-import { InputError, requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { InputError } from "../errors.js";
 
 /** Number of features per coordinate (excluding the intercept). */
 export const N_FEATURES = 4;

@@ -15,7 +15,6 @@
  *                       the continuous-noise analogue of the correlation estimator (1305.2982, §3).
  */
 import { quadratureApplicable, noisyEstimatorMoments } from "../exact/noisy.js";
-import "../problems/noisy-kinds.js";
 import { NoisyNet, type NoisyWorkspace } from "../problems/noisy-net.js";
 import type { BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";

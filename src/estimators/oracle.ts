@@ -15,7 +15,17 @@
  */
 import { assertEnumerable, enumerateConfigurations } from "../exact/enumerate.js";
 import { boxMuller, type Objective } from "../problems/functions.js";
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
+import { InputError } from "../errors.js";
+
+/** Largest log₂(total work) attempted by an exact-moment computation of SPSA or FDSA. */
+export const MAX_EXACT_LOG2_WORK = 26;
+
+/** Throws InputError unless c is a finite number > 0. */
+export function requirePerturbation(c: number, where = "c"): number {
+  if (!(c > 0) || !Number.isFinite(c)) throw new InputError(`${where}: the perturbation size must be a finite number > 0, got ${c}`);
+  return c;
+}
 
 export interface LossOracle {
   /** p = length of θ */

@@ -12,13 +12,14 @@
  * Noise ("custom"): 2n uniforms: u (unit order, draws b and z), then v (unit order, draws z̃ | b).
  * Exact moments for a single unit: nested quadrature over (u, v), u split at σ(a).
  */
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
 import { FactorizedView, factorizedReason } from "./factorized.js";
 import { conditionalLogistic, continuousLoss, logisticNoise, relaxationReason, requireTemperature, type ContinuousLoss } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import { SigmoidBeliefNet } from "../problems/sbn.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { Adam } from "../optim/adam.js";
+import { InputError } from "../errors.js";
 
 /** Applicable iff factorised and relaxable. */
 export function rebarReason(problem: BinaryProblem): string | null {

@@ -1,8 +1,7 @@
 /**
- * The typed estimator registry: one Record, no switch on strings. Each issue that adds
- * estimators adds its specs here.
+ * The typed estimator registry: one Record, no switch on strings. A new estimator adds its
+ * spec here: one import and one line.
  */
-import { InputError } from "../problems/types.js";
 import { correlation, correlationConstant, correlationHDependent, correlationMovingAverage, correlationOptimal, correlationOptimalOnline } from "./correlation.js";
 import { exact } from "./exact.js";
 import { learnedPredictor, learnedPredictorOnline } from "./learned-predictor.js";
@@ -19,6 +18,10 @@ import { gumbelSoftmax } from "./gumbel-softmax.js";
 import { stGumbel } from "./st-gumbel.js";
 import { rebar } from "./rebar.js";
 import { relax } from "./relax.js";
+import { InputError } from "../errors.js";
+import { muprop } from "./muprop.js";
+import { nvil } from "./nvil.js";
+import { vimco } from "./vimco.js";
 
 export const estimators = {
   exact,
@@ -44,6 +47,9 @@ export const estimators = {
   "st-gumbel": stGumbel,
   rebar,
   relax,
+  muprop,
+  nvil,
+  vimco,
   spsa,
   "spsa-one": spsaOne,
   "fdsa-forward": fdsaForward,

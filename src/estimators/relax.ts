@@ -18,12 +18,13 @@
  * so RELAX starts as REBAR with the same η, λ.
  */
 import { Adam } from "../optim/adam.js";
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
 import { Stream } from "../random/stream.js";
 import { ConcreteControl, rebarReason } from "./rebar.js";
 import { requireTemperature } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { InputError } from "../errors.js";
 
 export interface RelaxOptions {
   eta: number;

@@ -11,7 +11,8 @@ import { sigmoid } from "../numerics.js";
 import type { LossFunction } from "../problems/loss.js";
 import { SquaredLoss, TableLoss } from "../problems/loss.js";
 import { SigmoidBeliefNet } from "../problems/sbn.js";
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
+import { InputError } from "../errors.js";
 
 /** A loss defined on continuous y ∈ [0,1]^m with its gradient. */
 export interface ContinuousLoss {

@@ -14,8 +14,9 @@
  * 2^{K·n} joint configurations in test/unit.
  */
 import { enumerateConfigurations, MAX_ENUMERABLE_UNITS } from "../exact/enumerate.js";
-import { InputError, requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec, ExactMoments } from "./types.js";
+import { InputError } from "../errors.js";
 
 /** Validate the sample count K (integer ≥ 2). */
 export function rlooSamples(K: number | undefined): number {

@@ -7,6 +7,7 @@
 import type { Stream } from "../random/stream.js";
 import { MomentAccumulator } from "../stats/accumulator.js";
 import type { EstimatorInstance } from "./types.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 export const DEFAULT_CHUNK = 4096;
 
@@ -49,10 +50,11 @@ export function sampleDraws(dim: number, n: number, stream: Stream, draw: (s: St
 }
 
 /**
- * Draw n estimates ĝ(θ, noise). Shapes: θ (nParams); each draw reads `instance.noiseSize`
+ * Draw n estimates ĝ(θ, noise). Shapes: θ (nParams; a Float64Array or an ndarray); each draw reads `instance.noiseSize`
  * uniforms. If the instance is online (`observe`), its state advances after every draw.
  */
-export function sampleMoments(instance: EstimatorInstance, theta: Float64Array, n: number, stream: Stream, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
+export function sampleMoments(instance: EstimatorInstance, thetaIn: VectorInput, n: number, stream: Stream, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
+  const theta = toVector(thetaIn, "θ");
   const noise = new Float64Array(instance.noiseSize);
   return sampleDraws(
     theta.length,

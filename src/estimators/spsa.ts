@@ -19,14 +19,13 @@
  *   E[ĝₖ] = E_Δ[μ(Δ) Δₖ]/κ,  Var[ĝₖ] = (E_Δ[v(Δ)]/κ² + Var_Δ[μ(Δ)Δₖ/κ]) / m,
  * μ, v = mean and variance of the numerator given Δ, κ = 2c (two-sided) or c (one-sided).
  */
-import { InputError, requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
-import { problemOracle, type LossOracle } from "./oracle.js";
+import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
+import { InputError } from "../errors.js";
 
 /** Largest p for which exact moments enumerate Δ ∈ {±1}ᵖ. */
 export const MAX_EXACT_SPSA_DIMENSION = 22;
-/** Largest log₂(total work) attempted by an exact-moment computation. */
-export const MAX_EXACT_LOG2_WORK = 26;
 
 export type SpsaVariant = "two-sided" | "one-sided";
 
@@ -38,12 +37,6 @@ export interface SpsaOptions {
   /** common random numbers for the two measurements of a pair (two-sided only) */
   crn?: boolean;
   variant?: SpsaVariant;
-}
-
-/** Throws InputError unless c is a finite number > 0. */
-export function requirePerturbation(c: number, where = "c"): number {
-  if (!(c > 0) || !Number.isFinite(c)) throw new InputError(`${where}: the perturbation size must be a finite number > 0, got ${c}`);
-  return c;
 }
 
 function requireCount(m: number, where: string): number {

@@ -80,3 +80,14 @@ export interface EstimatorSpec {
   applicable(problem: BinaryProblem): string | null;
   create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance;
 }
+
+/** An estimator instance together with its noise kind: what the exact engine takes (`exactAnalysis`). */
+export interface EstimatorEntry {
+  readonly noise: NoiseKind;
+  readonly instance: EstimatorInstance;
+}
+
+/** { noise: spec.noise, instance: spec.create(problem, θ, options) }. Shapes: θ (nParams). */
+export function estimatorEntry(spec: EstimatorSpec, problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorEntry {
+  return { noise: spec.noise, instance: spec.create(problem, theta, options) };
+}

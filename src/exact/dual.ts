@@ -7,6 +7,7 @@
 import { sigmoid } from "../numerics.js";
 import type { BinaryProblem } from "../problems/types.js";
 import { enumerateConfigurations } from "./enumerate.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface Dual {
   v: number;
@@ -35,7 +36,8 @@ export function dualOneMinus(x: Dual): Dual {
  * qᵢ = σ(aᵢ) or 1 − σ(aᵢ) as duals, p = Π qᵢ as a dual product, and d/dθₖ E[L] = Σ_h L·ṗ.
  * Slow by design; the reference for tests and claims on small problems.
  */
-export function exactGradientDual(problem: BinaryProblem, theta: Float64Array): { expectedLoss: number; gradient: Float64Array } {
+export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput): { expectedLoss: number; gradient: Float64Array } {
+  const theta = toVector(thetaIn, "θ", problem.nParams);
   const n = problem.nUnits;
   const P = problem.nParams;
   const jac = new Float64Array(n * P); // ∂aᵢ/∂θ rows for the current configuration
@@ -60,8 +62,9 @@ export function exactGradientDual(problem: BinaryProblem, theta: Float64Array): 
   return { expectedLoss: EL, gradient: grad };
 }
 
-/** Central finite differences of the exact E[L]: (E[L](θ+εeₖ) − E[L](θ−εeₖ)) / 2ε. */
-export function exactGradientFiniteDifference(problem: BinaryProblem, theta: Float64Array, eps = 1e-5): Float64Array {
+/** Central finite differences of the exact E[L]: (E_{θ+εeₖ}[L] − E_{θ−εeₖ}[L]) / 2ε. */
+export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: VectorInput, eps = 1e-5): Float64Array {
+  const theta = toVector(thetaIn, "θ", problem.nParams);
   const P = problem.nParams;
   const g = new Float64Array(P);
   const t = theta.slice();
@@ -76,8 +79,9 @@ export function exactGradientFiniteDifference(problem: BinaryProblem, theta: Flo
   return g;
 }
 
-/** E[L](θ) = Σ_h p(h) L(h), by enumeration. */
-export function expectedLoss(problem: BinaryProblem, theta: Float64Array): number {
+/** E_θ[L] = Σ_h p_θ(h) L(h), by enumeration. */
+export function expectedLoss(problem: BinaryProblem, thetaIn: VectorInput): number {
+  const theta = toVector(thetaIn, "θ", problem.nParams);
   let e = 0;
   enumerateConfigurations(problem, theta, (_ws, _u, p, L) => {
     e += p * L;

@@ -6,8 +6,8 @@
  *   p(h) = Πᵢ qᵢ,  qᵢ = σ(aᵢ) if hᵢ = 1 else 1 − σ(aᵢ),  aᵢ a function of θ and earlier units.
  */
 import type { BinaryProblem, Workspace } from "../problems/types.js";
-import { InputError } from "../problems/types.js";
 import { grayFlipBit } from "../numerics.js";
+import { InputError } from "../errors.js";
 
 /** Largest number of binary units the engine enumerates (2^24 ≈ 1.7e7 states). */
 export const MAX_ENUMERABLE_UNITS = 24;

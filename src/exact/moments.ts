@@ -15,48 +15,40 @@
  * (ĝₖ = coef_{unit(k)}·Dₖ, Dₖ = ∂a_{unit(k)}/∂θₖ fixed in the block). Same numbers as the
  * general path up to rounding (tested), O(nUnits) instead of O(nParams) per configuration.
  */
-import { addAllLogitGradients, InputError, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, type BinaryProblem, type UnitNoise, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
-import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
+import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
 import { enumerateConfigurations } from "./enumerate.js";
-
-export interface ExactAnalysis {
-  expectedLoss: number;
-  lossVariance: number;
-  /** ∇θ E[L] (nParams) */
-  gradient: Float64Array;
-  /** exact E[ĝ], Var[ĝ] per estimator key */
-  estimators: Record<string, ExactMoments>;
-  /** configurations with p > 0 */
-  states: number;
-  /** Σ p(h); equals 1 up to rounding */
-  totalProbability: number;
-  /**
-   * Per-unit exact facts for problems with non-Bernoulli units (noisy-net: unit type, noise
-   * scale s, P(h = 0) and E[h] per unit), reported by `stochgrad exact`. Absent otherwise.
-   */
-  units?: { index: number; layer: number; type: string; s: number | null; zeroProbability: number; meanOutput: number }[];
-  /** estimators whose own exactMoments declined (too costly), with the reason */
-  unavailable?: Record<string, string>;
-}
-
-export interface ExactOptions {
-  /** force the general per-coordinate path (used by tests to cross-check the block path) */
-  general?: boolean;
-}
-
-type Entry = { noise: string; instance: EstimatorInstance };
+import { noisyExactAnalysis, requireNoisyNet } from "./noisy.js";
+import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
+import { InputError } from "../errors.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 /**
- * Exact analysis of `problem` at θ for the given estimator instances (keyed by any name).
- * Instances with custom noise contribute through their own `exactMoments`; others with
- * non-enumerable noise are omitted from `estimators`.
+ * The exact engine of each unit-noise kind (typed record, no string switch): Bernoulli units are
+ * enumerated here; injected noise is integrated by nested quadrature (noisy.ts). A new noise kind
+ * adds one engine file and one line.
  */
-export function exactAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, Entry> = {}, options: ExactOptions = {}): ExactAnalysis {
-  // Problems with non-Bernoulli noise (noisy rectifiers, STS; src/problems/noisy-net.ts) bring
-  // their own exact reference (nested quadrature) instead of enumeration.
-  const own = (problem as { exactReference?: (t: Float64Array, i: Record<string, Entry>) => ExactAnalysis }).exactReference;
-  if (own) return own.call(problem, theta, instances);
+const ENGINES: { readonly [K in UnitNoise]: ExactEngine } = {
+  bernoulli: enumerationAnalysis,
+  injected: (problem, theta, instances) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances),
+};
+
+/**
+ * Exact analysis of `problem` at θ for the given estimator instances (keyed by any name),
+ * dispatched on the problem's unit noise (`problem.unitNoise`, default "bernoulli").
+ * Instances with custom noise contribute through their own `exactMoments`; others with
+ * non-enumerable noise are omitted from `estimators`. Shapes: θ (nParams; a Float64Array or an ndarray).
+ */
+export function exactAnalysis(problem: BinaryProblem, theta: VectorInput, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
+  return ENGINES[problem.unitNoise ?? "bernoulli"](problem, toVector(theta, "θ", problem.nParams), instances, options);
+}
+
+/**
+ * The enumeration engine for Bernoulli units: one Gray-code pass (see the file comment); the
+ * block path when the problem is layered and every enumerated instance has `coefficientsAt`.
+ */
+export function enumerationAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
   const enumerated = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
   const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
   const res = blockable ? blockPath(problem, theta, enumerated) : generalPath(problem, theta, enumerated);
@@ -84,7 +76,7 @@ function gradientCoefficients(ws: Workspace, n: number, L: number, pre: Float64A
   for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * (1 - s[i]);
 }
 
-function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, Entry][]): ExactAnalysis {
+function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
   const n = problem.nUnits;
   const P = problem.nParams;
   const grad = new Float64Array(P);
@@ -118,7 +110,7 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
   return { expectedLoss: lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
 }
 
-function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, Entry][]): ExactAnalysis {
+function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
   const n = problem.nUnits;
   const P = problem.nParams;
   const m = problem.leafUnits!;

@@ -11,11 +11,12 @@
  * Cost grows like (≈300 evaluations)^(Gaussian units): `quadratureCost` estimates it and
  * `MAX_QUADRATURE_COST` bounds it; larger nets are checked by seeded Monte Carlo.
  */
-import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
-import { NoisyNet, setNoisyExactEngine, type NoisyWorkspace } from "../problems/noisy-net.js";
-import { InputError } from "../problems/types.js";
-import type { ExactAnalysis } from "./moments.js";
+import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
+import { NoisyNet, type NoisyWorkspace } from "../problems/noisy-net.js";
+import type { BinaryProblem } from "../problems/types.js";
+import type { ExactAnalysis } from "./types.js";
 import { gaussianExpectationVector, type IntegrateOptions } from "./quadrature.js";
+import { InputError } from "../errors.js";
 
 /** Upper bound on the estimated number of leaf evaluations of one nested integration. */
 export const MAX_QUADRATURE_COST = 4e6;
@@ -113,7 +114,7 @@ export function noisyEstimatorMoments(net: NoisyNet, theta: Float64Array, grad: 
  * instances contribute via their own `exactMoments`, deterministic ("none") instances by one
  * evaluation; "units" instances (built on Bernoulli units) are not meaningful here and are omitted.
  */
-export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances: Record<string, { noise: string; instance: EstimatorInstance }> = {}): ExactAnalysis {
+export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}): ExactAnalysis {
   const P = net.nParams;
   const n = net.nUnits;
   const g = new Float64Array(P);
@@ -150,4 +151,8 @@ export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances
   };
 }
 
-setNoisyExactEngine(noisyExactAnalysis);
+/** The problem as a NoisyNet: the quadrature engine needs its unit types and noise layout. */
+export function requireNoisyNet(problem: BinaryProblem): NoisyNet {
+  if (problem instanceof NoisyNet) return problem;
+  throw new InputError(`problem kind "${problem.kind}" declares injected unit noise, but the quadrature engine integrates NoisyNet problems only (src/problems/noisy-net.ts)`);
+}

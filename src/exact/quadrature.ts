@@ -21,6 +21,7 @@ export interface QuadratureRule {
   weights: Float64Array;
 }
 
+/** Documented cache: Gauss–Hermite rules by node count (deterministic, computed once per n). */
 const ruleCache = new Map<number, QuadratureRule>();
 
 /**

@@ -12,8 +12,8 @@
  * 2019 (ARM is piecewise linear in u); Dong, Mnih & Tucker 2020 §3 (DisARM, discrete (b, b̃) law).
  */
 import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
-import { InputError } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
+import { InputError } from "../errors.js";
 
 /** Largest number of leaf cells visited. */
 export const MAX_SEQUENTIAL_CELLS = 1 << 21;

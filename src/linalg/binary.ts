@@ -19,6 +19,10 @@ export function binaryDensity(A: Float64Array, len = A.length): number {
 /** Use the binary kernels below when at most this fraction of A is ones (measured break-even against the packed GEMM ≈ 0.8 (0.57 vs 0.48 ns per term)). */
 export const BINARY_DENSITY_THRESHOLD = 0.6;
 
+/**
+ * Documented cache: index scratch of the binary kernels, grown on demand and rewritten before each
+ * use (results never depend on earlier calls).
+ */
 let idx = new Int32Array(1024);
 let ptr = new Int32Array(1024);
 let cnt = new Int32Array(1024);
@@ -86,6 +90,7 @@ export function binaryTransposeTimes(A: Float64Array, n: number, K: number, H: F
 }
 
 
+/** Documented cache: the stacked, pre-scaled H rows of binaryTransposeTimes2, grown on demand and rewritten before each use. */
 let stacked = new Float64Array(0);
 
 /**

@@ -7,6 +7,7 @@
  */
 const STEPS = 64;
 export const EXPNEG_LIMIT = 40;
+/** Constant table e^{−k/64}, k = 0 … 64·40, filled once at load and never written again. */
 const TABLE = new Float64Array(EXPNEG_LIMIT * STEPS + 1);
 for (let k = 0; k < TABLE.length; k++) TABLE[k] = Math.exp(-k / STEPS);
 

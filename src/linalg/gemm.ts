@@ -21,6 +21,10 @@ const KC = 256;
 /** N-blocking: the packed B block (KC·NC doubles = 1 MB) stays in L2. */
 const NC = 512;
 
+/**
+ * Documented cache: the packing buffers, grown on demand and reused by every call (their contents
+ * are rewritten before each use, so results never depend on earlier calls).
+ */
 let packA = new Float64Array(MR * KC * 64);
 let packB = new Float64Array(KC * NC);
 

@@ -7,7 +7,7 @@
  * vectorised versions' error bounds).
  */
 import { createRequire } from "node:module";
-import type { FloatArray, Kernels } from "./kernels.js";
+import type { FloatArray, Kernels } from "./contract.js";
 
 const require = createRequire(import.meta.url);
 // the generator of every Stream (src/random/stream.ts), restored from a raw state

@@ -5,7 +5,7 @@
  * typed array works and arena arrays cost nothing extra. The array type picks the float64 or
  * float32 kernel; mixing types in one call is a TypeError.
  */
-import type { BinaryIndex, FloatArray, Kernels } from "./kernels.js";
+import type { BinaryIndex, FloatArray, Kernels } from "./contract.js";
 import { wasmCore, type KernelExports, type WasmCore } from "./wasm.js";
 
 type Typed = Float64Array | Float32Array | Int32Array;

@@ -11,7 +11,7 @@
  * Memory grows on demand up to 4 GiB (wasm32). Views made before a growth stay valid (a shared
  * memory never moves); `isWasmArray` recognises views of every generation of the buffer.
  */
-import fs from "node:fs";
+import { KERNELS_WASM } from "./generated/kernels-wasm.js";
 
 /** The raw exports of kernels.wasm: byte addresses (usize) and i32/f64 scalars. */
 export interface KernelExports {
@@ -56,16 +56,10 @@ const ALIGN = 64;
 
 let compiled: WebAssembly.Module | null = null;
 
+/** The compiled module (once per thread; the bytes come from `npm run build`, see assembly/build.mjs). */
 function kernelModule(): WebAssembly.Module {
   if (compiled) return compiled;
-  const url = new URL("./generated/kernels.wasm", import.meta.url);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(url);
-  } catch {
-    throw new Error(`linalg: ${url.pathname} is missing; run \`npm run build\` (it compiles src/linalg/assembly with AssemblyScript)`);
-  }
-  compiled = new WebAssembly.Module(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength));
+  compiled = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0)));
   return compiled;
 }
 

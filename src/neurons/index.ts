@@ -2,12 +2,12 @@
  * Unit registry for the JSON problem format: {"type": "noisy-rectifier" | "noisy-sigmoid" |
  * "hard-threshold", "s": number > 0} or {"type": "sts"}.
  */
-import { InputError } from "../problems/types.js";
 import { HardThreshold } from "./hard-threshold.js";
 import { NoisyRectifier } from "./noisy-rectifier.js";
 import { NoisySigmoid } from "./noisy-sigmoid.js";
 import { StochasticTimesSmooth } from "./sts.js";
 import type { NoisyUnit, UnitType } from "./types.js";
+import { InputError } from "../errors.js";
 
 export { HardThreshold, NoisyRectifier, NoisySigmoid, StochasticTimesSmooth };
 export type { NoisyUnit, UnitType };

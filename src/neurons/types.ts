@@ -1,3 +1,4 @@
+import { InputError } from "../errors.js";
 /**
  * Units with injected noise (Bengio 2013, arXiv 1305.2982, §4 "noisy rectifier"; Bengio,
  * Léonard & Courville 2013, arXiv 1308.3432, §3 "stochastic times smooth"). A unit maps its
@@ -10,7 +11,6 @@
  * (z = s·Φ⁻¹(u); b = 1[u < √σ(a)]), so sampling, common random numbers and quadrature all
  * see the same function h = f(a, e).
  */
-import { InputError } from "../problems/types.js";
 
 export type UnitType = "noisy-rectifier" | "noisy-sigmoid" | "hard-threshold" | "sts";
 

@@ -1,3 +1,4 @@
+import { InputError } from "../errors.js";
 /**
  * Adam (Kingma & Ba 2015, ICLR, Algorithm 1):
  *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − α · m̂ / (√v̂ + ε),
@@ -6,7 +7,6 @@
  * (Tucker et al. 2017 §5.1; Grathwohl et al. 2018 §6.1: Adam, learning rate 0.01) and by RELAX's
  * control-variate training.
  */
-import { InputError } from "../problems/types.js";
 
 export interface AdamOptions {
   /** learning rate α (default 0.001, Kingma & Ba) */

@@ -6,12 +6,13 @@
  * cₖ = c/(k+1)^γ, stopping, blocking, averaging and trace as SPSA (src/optim/types.ts).
  */
 import type { Stream } from "../random/stream.js";
-import { InputError } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { FdKernel, type FdScheme } from "../estimators/finite-difference.js";
 import { blockingMeasure, kernelStep, runLoop, validateGains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
 import { resolveGains } from "./spsa.js";
+import { InputError } from "../errors.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface FdsaOptimizeOptions extends StopOptions, RecordOptions {
   a: number;
@@ -25,7 +26,8 @@ export interface FdsaOptimizeOptions extends StopOptions, RecordOptions {
 }
 
 /** Minimise E[y(θ)] from θ₀ by FDSA. Shapes: θ₀ (p). Noise from stream.fork("iterations") in order. */
-export function fdsaOptimize(oracle: LossOracle, theta0: Float64Array, opts: FdsaOptimizeOptions, stream: Stream): OptimResult {
+export function fdsaOptimize(oracle: LossOracle, theta0In: VectorInput, opts: FdsaOptimizeOptions, stream: Stream): OptimResult {
+  const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, oracle.dimension, "theta0");
   if (opts.a === undefined) throw new InputError("a: the step-size numerator is required");
   const gains = validateGains(resolveGains(opts));

@@ -8,11 +8,13 @@
  * creation; use spsaOptimize / fdsaOptimize for decaying perturbations.
  */
 import type { Stream } from "../random/stream.js";
-import { InputError, type BinaryProblem } from "../problems/types.js";
+import { type BinaryProblem } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import { getEstimator } from "../estimators/registry.js";
 import type { EstimatorOptions } from "../estimators/types.js";
 import { runLoop, SPALL_DEFAULTS, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
+import { InputError } from "../errors.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface SgdOptions extends StopOptions, RecordOptions {
   /** registry id, e.g. "correlation-ma" */
@@ -26,7 +28,8 @@ export interface SgdOptions extends StopOptions, RecordOptions {
 }
 
 /** Minimise E[L] of a problem from θ₀ with a registry estimator. Shapes: θ₀ (nParams). */
-export function sgdOptimize(problem: BinaryProblem, theta0: Float64Array, opts: SgdOptions, stream: Stream): OptimResult {
+export function sgdOptimize(problem: BinaryProblem, theta0In: VectorInput, opts: SgdOptions, stream: Stream): OptimResult {
+  const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, problem.nParams, "theta0");
   const spec = getEstimator(opts.estimator);
   const why = spec.applicable(problem);

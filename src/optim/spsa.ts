@@ -10,11 +10,12 @@
  * function of (oracle, θ₀, options, stream seed).
  */
 import type { Stream } from "../random/stream.js";
-import { InputError } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { SpsaKernel, type SpsaVariant } from "../estimators/spsa.js";
 import { blockingMeasure, kernelStep, perturbationGain, runLoop, SPALL_DEFAULTS, validateGains, type Gains, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
+import { InputError } from "../errors.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface Calibration {
   /** gradient estimates averaged at θ₀ (each costs the kernel's evaluations) */
@@ -50,7 +51,8 @@ export function resolveGains(o: { a?: number; c: number; A?: number; alpha?: num
  * Minimise E[y(θ)] from θ₀ by SPSA. Shapes: θ₀ (p = oracle.dimension). Returns the trace, the
  * final and averaged iterates, evaluations spent (calibration and blocking included).
  */
-export function spsaOptimize(oracle: LossOracle, theta0: Float64Array, opts: SpsaOptimizeOptions, stream: Stream): OptimResult {
+export function spsaOptimize(oracle: LossOracle, theta0In: VectorInput, opts: SpsaOptimizeOptions, stream: Stream): OptimResult {
+  const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, oracle.dimension, "theta0");
   if (opts.a === undefined && !opts.calibrate) throw new InputError("a: give the step-size numerator a, or ask for calibration");
   const gains = resolveGains(opts, 1);

@@ -1,5 +1,7 @@
 import type { LossOracle } from "../estimators/oracle.js";
 import type { Stream } from "../random/stream.js";
+import { InputError, requireFinite } from "../errors.js";
+import { toVector, type VectorInput } from "../ndarray.js";
 /**
  * Shared pieces of the stochastic-approximation optimisers (SPSA, FDSA, SGD): Spall's gain
  * sequences, stopping, recording, and the iterate average — so every method is run and recorded
@@ -10,7 +12,6 @@ import type { Stream } from "../random/stream.js";
  * simultaneous perturbation algorithm for stochastic optimization" (gain guidelines α = 0.602,
  * γ = 0.101, A ≈ 10% of the iterations); Polyak & Juditsky 1992 (iterate averaging).
  */
-import { InputError, requireFinite } from "../problems/types.js";
 
 export interface Gains {
   /** step-size numerator a > 0 */
@@ -140,7 +141,8 @@ export interface LoopOptions extends StopOptions, RecordOptions {
  * The shared loop: θₖ₊₁ = θₖ − aₖ ĝₖ with stopping by iterations/evaluations, optional blocking,
  * iterate averaging and a trace. Shapes: θ₀ (p). Allocates only before the loop.
  */
-export function runLoop(theta0: Float64Array, step: GradientStep, evalsPerStep: number, o: LoopOptions): OptimResult {
+export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep: number, o: LoopOptions): OptimResult {
+  const theta0 = toVector(theta0In, "θ₀");
   validateGains(o.gains);
   if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new InputError(`iterations: expected an integer ≥ 1, got ${o.iterations}`);
   if (o.maxEvaluations !== undefined && !(o.maxEvaluations > 0)) throw new InputError(`max evaluations: expected a number > 0, got ${o.maxEvaluations}`);

@@ -7,7 +7,8 @@
  * the state moves through discrete jumps and r is a table.
  */
 import { sigmoid } from "../numerics.js";
-import { InputError, requireFinite, type BinaryProblem, type Workspace } from "./types.js";
+import { type BinaryProblem, type Workspace } from "./types.js";
+import { InputError, requireFinite } from "../errors.js";
 
 export interface DelayedRewardSpec {
   kind: "delayed";

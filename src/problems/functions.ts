@@ -1,3 +1,4 @@
+import { InputError, requireFinite } from "../errors.js";
 /**
  * Deterministic test objectives for SPSA / FDSA / SGD and an additive measurement-noise model.
  *
@@ -6,7 +7,6 @@
  * finite-difference.ts) never call `gradient`; they only *measure* L, possibly with noise:
  *   y(θ) = L(θ) + σ·ε,  ε ~ N(0, 1)  (Spall 1992, §2: measurements y = L + noise).
  */
-import { InputError, requireFinite } from "./types.js";
 
 /** A deterministic objective L: ℝᵖ → ℝ. */
 export interface Objective {

@@ -1,3 +1,5 @@
+import { InputError, requireFinite } from "../errors.js";
+import { matrixView, vectorView, type NdArray } from "../ndarray.js";
 /**
  * The layered parameter layout shared by belief nets with binary units (sbn.ts) and with
  * injected-noise units (noisy-net.ts): constant input x (n₀), layers l = 1..L of nₗ units with
@@ -5,7 +7,6 @@
  *   θ = [W¹ (n₁ × n₀, row-major), b¹, W², b², …],   Wˡ[i][j]: unit j of the previous layer → unit i.
  * Validation errors name the offending path (layers[l].weights[i][j]).
  */
-import { InputError, requireFinite } from "./types.js";
 
 export interface LayerSpec {
   /** weights[i][j]: unit j of the previous layer (or input) → unit i */
@@ -120,6 +121,21 @@ export class LayerLayout {
       const weights: number[][] = [];
       for (let i = 0; i < nOut; i++) weights.push(Array.from(v.subarray(this.weightOffset[l] + i * nIn, this.weightOffset[l] + (i + 1) * nIn)));
       out.push({ weights, bias: Array.from(v.subarray(this.biasOffset[l], this.biasOffset[l] + nOut)) });
+    }
+    return out;
+  }
+
+  /**
+   * Zero-copy ndarray views of a parameter-shaped vector (θ, a gradient, a variance) per layer:
+   * weights nₗ×nₗ₋₁ (weights.get(i, j): unit j of the previous layer → unit i) and bias (nₗ).
+   * Writes through the views change v. Shapes: v (nParams).
+   */
+  views(v: Float64Array): { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[] {
+    if (v.length !== this.nParams) throw new InputError(`parameter vector: expected ${this.nParams} entries, got ${v.length}`);
+    const out: { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[] = [];
+    for (let l = 0; l < this.nLayers; l++) {
+      const nOut = this.widths[l + 1];
+      out.push({ weights: matrixView(v, nOut, this.widths[l], this.weightOffset[l]), bias: vectorView(v.subarray(this.biasOffset[l], this.biasOffset[l] + nOut)) });
     }
     return out;
   }

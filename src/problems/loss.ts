@@ -1,7 +1,7 @@
+import { InputError, requireFinite } from "../errors.js";
 /**
  * Losses on the last layer's configuration y ∈ {0,1}^m.
  */
-import { InputError, requireFinite } from "./types.js";
 
 export interface LossFunction {
   /** Number of units the loss reads (the last layer's width). */

@@ -8,8 +8,8 @@
  * Noise contract: `forward(θ, u, ws)` reads one uniform per unit and maps it to the unit's own
  * noise (z = s·Φ⁻¹(u) or b = 1[u < √σ(a)]); `forwardNoise(θ, e, ws)` takes the noise values
  * directly (used by the quadrature engine). Units are not Bernoulli(σ(a)), so `unitNoise` is
- * "injected": enumeration-based estimators do not apply and the exact engine uses
- * `exactReference` (nested adaptive quadrature, src/exact/noisy.ts).
+ * "injected": enumeration-based estimators do not apply, and `exactAnalysis` dispatches on that
+ * noise kind to nested adaptive quadrature (src/exact/noisy.ts).
  *
  * Parameter layout (flat θ): per layer l, Wˡ row-major (nₗ × nₗ₋₁), then bˡ — as in sbn.ts.
  *
@@ -22,11 +22,11 @@
  */
 import { unitFromJSON } from "../neurons/index.js";
 import type { NoisyUnit } from "../neurons/types.js";
-import type { ExactAnalysis } from "../exact/moments.js";
-import type { EstimatorInstance } from "../estimators/types.js";
 import { SquaredLoss, type LossFunction } from "./loss.js";
 import { LayerLayout } from "./layout.js";
-import { InputError, requireFinite, type BinaryProblem, type Workspace } from "./types.js";
+import { type BinaryProblem, type Workspace } from "./types.js";
+import { InputError, requireFinite } from "../errors.js";
+import type { NdArray } from "../ndarray.js";
 
 /** L(h) = Σ_k c_k h_k: a loss linear in the last layer (ST-sigmoid is unbiased on it for one unit). */
 export class LinearLoss implements LossFunction {
@@ -279,13 +279,13 @@ export class NoisyNet implements BinaryProblem {
     this.backprop(theta, ws, g, extra);
   }
 
-  /** Exact E[L], Var[L], ∇E[L] by nested quadrature, and "custom" estimators' exactMoments. */
-  exactReference(theta: Float64Array, instances: Record<string, { noise: string; instance: EstimatorInstance }> = {}): ExactAnalysis {
-    return noisyExactHook(this, theta, instances);
-  }
-
   layersFromParams(theta: Float64Array): { unit: unknown; weights: number[][]; bias: number[] }[] {
     return this.layout.layersFromParams(theta).map((L, l) => ({ unit: this.layerUnits[l].toJSON(), weights: L.weights, bias: L.bias }));
+  }
+
+  /** Zero-copy ndarray views per layer of a parameter-shaped vector (θ, a gradient): weights nₗ×nₗ₋₁, bias nₗ. */
+  paramViews(v: Float64Array): { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[] {
+    return this.layout.views(v);
   }
 
   nest(v: ArrayLike<number>): unknown {
@@ -304,16 +304,7 @@ export function noisySingle(unit: NoisyUnit, a: number, loss: LossFunction): Noi
   return new NoisyNet([], [{ unit, weights: [[]], bias: [a] }], loss, "noisy-single");
 }
 
-// Set by src/exact/noisy.ts (breaks the import cycle problem → exact engine → problem).
-let noisyExactHook: (net: NoisyNet, theta: Float64Array, instances: Record<string, { noise: string; instance: EstimatorInstance }>) => ExactAnalysis = () => {
-  throw new Error("noisy-net exact engine not loaded (import src/exact/noisy.js)");
-};
-/** Internal: installed by src/exact/noisy.ts. */
-export function setNoisyExactEngine(f: typeof noisyExactHook): void {
-  noisyExactHook = f;
-}
-
-/** JSON parsers for the kinds "noisy-net" and "noisy-single" (registered in src/problems/json.ts). */
+/** JSON parsers for the kinds "noisy-net" and "noisy-single" (listed in the problem-kind table, src/problems/json.ts). */
 export function noisyNetFromJSON(o: Record<string, unknown>): NoisyNet {
   if (!Array.isArray(o.input)) throw new InputError(`input: expected an array of numbers (the constant x), got ${JSON.stringify(o.input)}`);
   if (!Array.isArray(o.layers) || o.layers.length === 0) throw new InputError("layers: expected a non-empty array of {unit, weights, bias}");
@@ -326,6 +317,7 @@ export function noisyNetFromJSON(o: Record<string, unknown>): NoisyNet {
   return new NoisyNet(o.input as number[], layers, parseContinuousLoss(o.loss, lastWidth));
 }
 
+/** Parser of the JSON kind "noisy-single": one noisy unit with pre-activation `a`. */
 export function noisySingleFromJSON(o: Record<string, unknown>): NoisyNet {
   const unit = unitFromJSON(o.unit, "unit");
   const a = requireFinite(o.a, "a");

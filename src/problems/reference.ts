@@ -35,7 +35,7 @@ export function randomSbn(widths: number[], seed: string, scale = 1.5, loss?: Lo
   return new SigmoidBeliefNet(x, layers, loss ?? new SquaredLoss(Array.from({ length: last }, (_, k) => (k % 2 === 0 ? 1 : 0))));
 }
 
-/** The reference 3-layer net of the foundation issue: x ∈ {0,1}³, layers 4-4-4, squared loss. */
+/** The reference 3-layer net: x ∈ {0,1}³, layers 4-4-4, squared loss. */
 export function referenceNet(): SigmoidBeliefNet {
   return randomSbn([3, 4, 4, 4], "reference-net/4-4-4");
 }

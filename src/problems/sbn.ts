@@ -10,7 +10,9 @@
 import { sigmoid } from "../numerics.js";
 import type { LossFunction } from "./loss.js";
 import { LayerLayout, type LayerSpec } from "./layout.js";
-import { InputError, type BinaryProblem, type Workspace } from "./types.js";
+import { type BinaryProblem, type Workspace } from "./types.js";
+import { InputError } from "../errors.js";
+import type { NdArray } from "../ndarray.js";
 
 /** weights[i][j]: unit j of the previous layer (or input) → unit i; bias per unit. */
 export type SbnLayerSpec = LayerSpec;
@@ -244,6 +246,11 @@ export class SigmoidBeliefNet implements BinaryProblem {
   /** The parameters as the JSON problem format's nested layers. */
   layersFromParams(theta: Float64Array): SbnLayerSpec[] {
     return this.layout.layersFromParams(theta);
+  }
+
+  /** Zero-copy ndarray views per layer of a parameter-shaped vector (θ, a gradient): weights nₗ×nₗ₋₁, bias nₗ. */
+  paramViews(v: Float64Array): { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[] {
+    return this.layout.views(v);
   }
 
   /** A flat vector (gradient, mean, variance) nested like the parameters: {bias:[[..]], weights:[[[..]]]}. */

@@ -7,6 +7,14 @@
  * Explicit noise: `forward` consumes uniforms u (length nUnits) supplied by the caller, so an
  * estimator is a pure function of (problem, θ, noise) and the exact engine can enumerate h.
  */
+import type { NdArray } from "../ndarray.js";
+
+/**
+ * How a problem's units draw their noise, the key the exact engine dispatches on:
+ * "bernoulli" (enumerate the 2ⁿ configurations) or "injected" (nested quadrature over each unit's
+ * own noise). A new kind adds one engine to the table in src/exact/moments.ts.
+ */
+export type UnitNoise = "bernoulli" | "injected";
 
 /** Buffers for one evaluation; allocate once with `createWorkspace`, reuse in per-sample loops. */
 export interface Workspace {
@@ -26,9 +34,9 @@ export interface BinaryProblem {
   /**
    * Absent or "bernoulli": hᵢ = 1[uᵢ < σ(aᵢ)] (enumerable). "injected": units carry their own
    * noise (noisy rectifiers, STS units; src/problems/noisy-net.ts), so estimators built on
-   * Bernoulli units do not apply and the exact engine defers to the problem's `exactReference`.
+   * Bernoulli units do not apply. `exactAnalysis` dispatches on this kind (src/exact/moments.ts).
    */
-  readonly unitNoise?: "bernoulli" | "injected";
+  readonly unitNoise?: UnitNoise;
   /** Number of binary stochastic units (= length of the unit noise vector). */
   readonly nUnits: number;
   /** Number of parameters θ. */
@@ -78,22 +86,8 @@ export interface BinaryProblem {
   toJSON(): unknown;
   /** A flat parameter-shaped vector nested like the problem's parameters (JSON output). */
   nest?(v: ArrayLike<number>): unknown;
-}
-
-/** Validation error that names the offending input path, e.g. `layers[1].weights[2][0]`. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InputError";
-  }
-}
-
-/** Throws InputError unless x is a finite number. */
-export function requireFinite(x: unknown, where: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x)) {
-    throw new InputError(`${where}: expected a finite number, got ${typeof x === "number" ? String(x) : JSON.stringify(x)}`);
-  }
-  return x;
+  /** Optional zero-copy ndarray views of a parameter-shaped vector, one {weights, bias} per layer (layered nets). */
+  paramViews?(v: Float64Array): { weights: NdArray<Float64Array>; bias: NdArray<Float64Array> }[];
 }
 
 /** null when the problem's units are Bernoulli(σ(a)), else the reason estimators that need them do not apply. */

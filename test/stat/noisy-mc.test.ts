@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { estimators } from "../../src/estimators/registry.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
-import "../../src/problems/noisy-kinds.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
 import { zTest } from "../../src/stats/tests.js";

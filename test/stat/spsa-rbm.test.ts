@@ -8,7 +8,7 @@ import { rbmMarginalLogProbs } from "../../src/boltzmann/exact.js";
 import { Rbm } from "../../src/boltzmann/rbm.js";
 import { unrolledExact, visibleTransition } from "../../src/boltzmann/unrolled.js";
 import { barsAndStripes } from "../../src/data/bars-and-stripes.js";
-import { RbmExactSampleEstimator, RbmNegLogLikelihood, RbmUnrolledEstimator } from "../../src/problems/rbm-objective.js";
+import { RbmExactSampleEstimator, RbmNegLogLikelihood, RbmUnrolledEstimator } from "../../src/boltzmann/rbm-objective.js";
 import { Stream } from "../../src/random/stream.js";
 import { MomentAccumulator } from "../../src/stats/accumulator.js";
 import { zTest } from "../../src/stats/tests.js";

@@ -2,15 +2,17 @@ import { describe, expect, it } from "vitest";
 import { BoltzmannMachine, bmExactGradient, bmLogLikelihood, bmLogPartition } from "../../src/boltzmann/bm.js";
 import { rbmDataStats, rbmExactGradient, rbmExactGradientFlat, rbmLogLikelihood, rbmLogPartition, rbmMarginalLogProbs, rbmModelStats, sumSoftplus } from "../../src/boltzmann/exact.js";
 import { rbmJointTable } from "../../src/boltzmann/joint.js";
-import { DEFAULT_TRAIN_OPTIONS, energy, freeEnergy, Rbm, RbmTrainer, validateTrainOptions } from "../../src/boltzmann/rbm.js";
+import { energy, freeEnergy, Rbm } from "../../src/boltzmann/rbm.js";
 import { cdExpectedGradients, unrolledExact, visibleMarkovMatrix, visibleTransition } from "../../src/boltzmann/unrolled.js";
 import { salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { barsAndStripes } from "../../src/data/bars-and-stripes.js";
 import { gemm, gemmNaive } from "../../src/linalg/gemm.js";
 import { expNeg } from "../../src/linalg/expneg.js";
-import { softplus } from "../../src/numerics.js";
-import { InputError } from "../../src/problems/types.js";
+import { maxRelativeError, softplus } from "../../src/numerics.js";
 import { Stream } from "../../src/random/stream.js";
+import { InputError } from "../../src/errors.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions, type RbmMethod } from "../../src/boltzmann/trainer.js";
+import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 
 function randomRbm(nV: number, nH: number, seed: string, scale = 1): Rbm {
   const s = Stream.fromSeed(seed);
@@ -32,16 +34,6 @@ function bruteLogZ(r: Rbm): number {
   return m + Math.log(terms.reduce((a, t) => a + Math.exp(t - m), 0));
 }
 
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let n = 0;
-  let d = 1e-300;
-  for (let k = 0; k < b.length; k++) {
-    n = Math.max(n, Math.abs(a[k] - b[k]));
-    d = Math.max(d, Math.abs(b[k]));
-  }
-  return n / d;
-};
-
 describe("GEMM", () => {
   it("matches the triple loop for every transpose combination, odd sizes, α/β, and β = 0 ignores NaN in C", () => {
     const s = Stream.fromSeed("gemm");
@@ -54,7 +46,7 @@ describe("GEMM", () => {
         gemm(tA, tB, M, N, K, 0.7, A, tA ? M : K, B, tB ? K : N, 0.3, C1, N);
         gemmNaive(tA, tB, M, N, K, 0.7, A, tA ? M : K, B, tB ? K : N, 0.3, C2, N);
         // error bound: K·ε·Σ|a||b| ≲ K·ε·K for unit normals
-        expect(relErr(C1, C2)).toBeLessThan(1e-13 * K);
+        expect(maxRelativeError(C1, C2)).toBeLessThan(1e-13 * K);
         const C3 = new Float64Array(M * N).fill(Number.NaN);
         gemm(tA, tB, M, N, K, 1, A, tA ? M : K, B, tB ? K : N, 0, C3, N);
         expect(C3.every((x) => Number.isFinite(x))).toBe(true);
@@ -94,7 +86,7 @@ describe("exact RBM quantities", () => {
       const ms = rbmModelStats(r);
       const ev = new Float64Array(nV);
       for (let s = 0; s < t.prob.length; s++) for (let i = 0; i < nV; i++) ev[i] += t.prob[s] * t.states[s * (nV + nH) + i];
-      expect(relErr(ms.v, ev)).toBeLessThan(1e-12);
+      expect(maxRelativeError(ms.v, ev)).toBeLessThan(1e-12);
       expect(Math.abs(ms.logZ - t.logZ)).toBeLessThan(1e-12);
       // gradient vs central differences (h = 1e-5: error ≲ 1e-9)
       const data = Float64Array.from({ length: 3 * nV }, (_, k) => (k * 7) % 3 === 0 ? 1 : 0);
@@ -107,7 +99,7 @@ describe("exact RBM quantities", () => {
         dn[k] -= 1e-5;
         return (rbmLogLikelihood(Rbm.fromFlat(nV, nH, up), data, 3) - rbmLogLikelihood(Rbm.fromFlat(nV, nH, dn), data, 3)) / 2e-5;
       });
-      expect(relErr(g.gradient, fd)).toBeLessThan(1e-7);
+      expect(maxRelativeError(g.gradient, fd)).toBeLessThan(1e-7);
       expect(g.logLikelihood).toBeCloseTo(rbmLogLikelihood(r, data, 3), 12);
     });
   }
@@ -144,7 +136,7 @@ describe("general Boltzmann machine", () => {
       dn[k] -= 1e-5;
       return (bmLogLikelihood(BoltzmannMachine.fromFlat(3, 3, up), data, 2) - bmLogLikelihood(BoltzmannMachine.fromFlat(3, 3, dn), data, 2)) / 2e-5;
     });
-    expect(relErr(g.gradient, fd)).toBeLessThan(1e-7);
+    expect(maxRelativeError(g.gradient, fd)).toBeLessThan(1e-7);
     expect(() => bm.setWeight(1, 1, 2)).toThrow(InputError);
   });
 });
@@ -161,7 +153,7 @@ describe("unrolled chain and CD-k", () => {
       dn[k] -= 1e-5;
       return (unrolledExact(visibleTransition(Rbm.fromFlat(3, 2, up)), 0, 5, 4).prob - unrolledExact(visibleTransition(Rbm.fromFlat(3, 2, dn)), 0, 5, 4).prob) / 2e-5;
     });
-    expect(relErr(e.gradient, fd)).toBeLessThan(1e-7);
+    expect(maxRelativeError(e.gradient, fd)).toBeLessThan(1e-7);
   });
   it("the expected CD-k gradient tends to the exact gradient as k grows, and rows of M sum to 1", () => {
     const r = randomRbm(4, 3, "cd", 0.5);
@@ -170,8 +162,8 @@ describe("unrolled chain and CD-k", () => {
     const data = new Float64Array([1, 0, 1, 1, 0, 0, 1, 0]);
     const [g1, g200] = cdExpectedGradients(r, data, 2, [1, 200], M);
     const ex = rbmExactGradientFlat(r, data, 2).gradient;
-    expect(relErr(g1, ex)).toBeGreaterThan(1e-3);
-    expect(relErr(g200, ex)).toBeLessThan(1e-10);
+    expect(maxRelativeError(g1, ex)).toBeGreaterThan(1e-3);
+    expect(maxRelativeError(g200, ex)).toBeLessThan(1e-10);
   });
 });
 
@@ -186,21 +178,24 @@ describe("training, options and serialisation", () => {
     expect(() => Rbm.fromJSON({ ...r.toJSON(), c: [0, "x"] })).toThrow(/c\[1\]/);
     expect(() => Rbm.fromJSON({ kind: "sbn" })).toThrow(InputError);
   });
-  it("--hidden 0 and a negative learning rate are InputErrors", () => {
-    expect(() => new Rbm(784, 0)).toThrow(/nHidden/);
-    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, learningRate: -0.1 })).toThrow(/--lr/);
-    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, k: 0 })).toThrow(/--k/);
+  it("zero hidden units and a negative learning rate are errors naming the field (not a CLI flag)", () => {
+    expect(() => new Rbm(784, 0)).toThrow(/^nHidden: /);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, learningRate: -0.1 })).toThrow(/^learningRate: expected a finite learning rate > 0/);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, k: 0 })).toThrow(/^k: /);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, method: "gibbs" as never })).toThrow(/^method: expected cd, pcd or exact/);
+    expect(() => new RbmTrainer(new Rbm(30, 30), { ...DEFAULT_TRAIN_OPTIONS, method: "exact" }, Stream.fromSeed("x"))).toThrow(/^method: exact enumerates the smaller layer/);
   });
-  for (const method of ["cd", "pcd", "exact"] as const) {
+  // every registered sampler (a new one is covered by adding its registry line)
+  for (const method of Object.keys(negativePhases) as RbmMethod[]) {
     it(`${method}: resuming from the saved state reproduces uninterrupted training bit for bit`, () => {
       const d = barsAndStripes(3);
-      const mk = () => new RbmTrainer(Rbm.random(9, 4, Stream.fromSeed("init"), 0.1), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("train"), (r) => rbmModelStats(r));
+      const mk = () => new RbmTrainer(Rbm.random(9, 4, Stream.fromSeed("init"), 0.1), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("train"));
       const a = mk();
       for (let e = 0; e < 3; e++) a.epoch(d.data, d.count);
       const b = mk();
       for (let e = 0; e < 2; e++) b.epoch(d.data, d.count);
       const saved = JSON.parse(JSON.stringify({ model: b.rbm.toJSON(), state: b.toJSON() }));
-      const c = new RbmTrainer(Rbm.fromJSON(saved.model), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("other"), (r) => rbmModelStats(r));
+      const c = new RbmTrainer(Rbm.fromJSON(saved.model), { ...DEFAULT_TRAIN_OPTIONS, method, chains: 7, batchSize: 5, momentum: 0.5 }, Stream.fromSeed("other"));
       c.restore(saved.state);
       c.epoch(d.data, d.count);
       expect(Array.from(c.rbm.W)).toEqual(Array.from(a.rbm.W));
@@ -209,7 +204,7 @@ describe("training, options and serialisation", () => {
   }
   it("full-batch exact-gradient ascent increases the exact log-likelihood every epoch (small η)", () => {
     const d = barsAndStripes(3);
-    const t = new RbmTrainer(Rbm.random(9, 6, Stream.fromSeed("i"), 0.5), { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.1, batchSize: 14 }, Stream.fromSeed("t"), (r) => rbmModelStats(r));
+    const t = new RbmTrainer(Rbm.random(9, 6, Stream.fromSeed("i"), 0.5), { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.1, batchSize: 14 }, Stream.fromSeed("t"));
     let prev = rbmLogLikelihood(t.rbm, d.data, d.count);
     const l0 = prev;
     for (let e = 0; e < 40; e++) {
@@ -253,15 +248,15 @@ describe("binary (0/1) products", () => {
     const C2 = C1.slice();
     binaryTimes(A, n, K, B, N, C1, 0.5);
     gemmNaive(false, false, n, N, K, 0.5, A, K, B, N, 1, C2, N);
-    expect(relErr(C1, C2)).toBeLessThan(1e-14);
+    expect(maxRelativeError(C1, C2)).toBeLessThan(1e-14);
     const G1 = new Float64Array(K * N);
     const G2 = new Float64Array(K * N);
     binaryTransposeTimes(A, n, K, H, N, G1, 0.25);
     gemmNaive(true, false, K, N, n, 0.25, A, K, H, N, 0, G2, N);
-    expect(relErr(G1, G2)).toBeLessThan(1e-14);
+    expect(maxRelativeError(G1, G2)).toBeLessThan(1e-14);
     const G3 = new Float64Array(K * N);
     binaryTransposeTimes2(A, H, n, 0.25, A2, H2, n, -0.5, K, N, G3);
     gemmNaive(true, false, K, N, n, -0.5, A2, K, H2, N, 1, G2, N);
-    expect(relErr(G3, G2)).toBeLessThan(1e-14);
+    expect(maxRelativeError(G3, G2)).toBeLessThan(1e-14);
   });
 });

@@ -44,6 +44,31 @@ describe("stochgrad CLI", () => {
     }
   });
 
+  it("every subcommand has its own --help whose usage line lists every one of its flags", async () => {
+    const { commands } = await import("../../dist/cli/commands/index.js");
+    const { isGroup } = await import("../../dist/cli/types.js");
+    for (const entry of Object.values(commands) as import("../../cli/types.js").CommandEntry[]) {
+      const cmds = isGroup(entry) ? Object.values(entry.subcommands) : [entry];
+      if (isGroup(entry)) {
+        const g = run([entry.name, "--help"]);
+        expect(g.code).toBe(0);
+        for (const sub of Object.keys(entry.subcommands)) expect(g.out).toContain(sub);
+      }
+      for (const c of cmds) {
+        const h = run([...c.name.split(" "), "--help"]);
+        expect(h.code).toBe(0);
+        const usage = h.out.split("\n")[0];
+        expect(usage.startsWith(`usage: stochgrad ${c.name}`)).toBe(true);
+        for (const flag of Object.keys(c.flags)) if (flag !== "help") expect(usage).toContain(`--${flag}`);
+      }
+    }
+    expect(run(["rbm", "train", "--help"]).out).toContain("--data");
+    expect(run(["rbm", "eval", "--help"]).out).not.toContain("--hidden");
+    const none = run(["rbm"]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/rbm: expected a subcommand train or eval/);
+  });
+
   it("exact prints E[L], the nested gradient and every estimator's exact moments", () => {
     const d = tmp();
     const r = run(["exact", write(d, "net.json", NET)]);

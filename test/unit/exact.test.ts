@@ -1,3 +1,5 @@
+import { InputError } from "../../src/errors.js";
+import { estimatorEntry } from "../../src/estimators/types.js";
 import { describe, expect, it } from "vitest";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { exactGradientDual, exactGradientFiniteDifference, expectedLoss } from "../../src/exact/dual.js";
@@ -64,7 +66,7 @@ describe("exact engine", () => {
     it(`${name}: the correlation estimator's exact mean equals the exact gradient (1e-12 relative)`, () => {
       const p = make();
       const th = p.initialParams();
-      const inst = { correlation: { noise: "units", instance: estimators.correlation.create(p, th) } };
+      const inst = { correlation: estimatorEntry(estimators.correlation, p, th) };
       const r = exactAnalysis(p, th, inst);
       expect(maxRel(r.estimators.correlation.mean, r.gradient)).toBeLessThan(1e-12);
     });
@@ -98,7 +100,7 @@ describe("block path of the exact engine", () => {
       const p = make();
       const th = p.initialParams();
       const ids = ["correlation", "correlation-constant", "correlation-optimal", "straight-through", "straight-through-sigmoid", "exact"] as const;
-      const mk = () => Object.fromEntries(ids.filter((id) => !estimators[id].applicable(p)).map((id) => [id, { noise: estimators[id].noise, instance: estimators[id].create(p, th, { baseline: 0.37 }) }]));
+      const mk = () => Object.fromEntries(ids.filter((id) => !estimators[id].applicable(p)).map((id) => [id, estimatorEntry(estimators[id], p, th, { baseline: 0.37 })]));
       const a = exactAnalysis(p, th, mk());
       const b = exactAnalysis(p, th, mk(), { general: true });
       expect(maxRel(a.gradient, b.gradient)).toBeLessThan(1e-12);
@@ -129,5 +131,14 @@ describe("block path of the exact engine", () => {
         expect(maxRel(g3, g1)).toBeLessThan(1e-14);
       });
     }
+  });
+});
+
+describe("exact engine dispatch on the unit noise", () => {
+  it("a problem that declares injected noise but is no NoisyNet is one clear InputError, not a wrong number", () => {
+    const p = referenceNet();
+    const fake = Object.assign(Object.create(Object.getPrototypeOf(p)), p, { unitNoise: "injected" as const, kind: "fake" });
+    expect(() => exactAnalysis(fake, p.initialParams())).toThrow(InputError);
+    expect(() => exactAnalysis(fake, p.initialParams())).toThrow(/declares injected unit noise/);
   });
 });

@@ -4,7 +4,7 @@ import { fitLearnedPredictor, LeastSquaresStats, PredictorFeatures, predict, sol
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
-import { InputError } from "../../src/problems/types.js";
+import { InputError } from "../../src/errors.js";
 
 const sbn = problemFromJSON({
   kind: "sbn",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { binarize, loadMnist, parseIdxImages, parseIdxLabels } from "../../src/data/mnist.js";
-import { InputError } from "../../src/problems/types.js";
+import { InputError } from "../../src/errors.js";
 
 function idxImages(count: number, rows: number, cols: number, extra = 0, magic = 0x803): Uint8Array {
   const b = new Uint8Array(16 + count * rows * cols + extra);

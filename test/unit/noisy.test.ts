@@ -1,20 +1,21 @@
+import type { EstimatorEntry } from "../../src/estimators/types.js";
+import { estimatorEntry } from "../../src/estimators/types.js";
 import { describe, expect, it } from "vitest";
-import "../../src/problems/noisy-kinds.js";
 import { HardThreshold, NoisyRectifier, NoisySigmoid, StochasticTimesSmooth, unitFromJSON } from "../../src/neurons/index.js";
 import { LinearLoss, NoisyNet, noisySingle } from "../../src/problems/noisy-net.js";
 import { SquaredLoss } from "../../src/problems/loss.js";
 import { problemFromJSON } from "../../src/problems/json.js";
-import { InputError } from "../../src/problems/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { integrateNoise } from "../../src/exact/noisy.js";
 import { estimators } from "../../src/estimators/registry.js";
 import { normalCdf, normalPdf } from "../../src/stats/tests.js";
 import { sigmoid } from "../../src/numerics.js";
+import { InputError } from "../../src/errors.js";
 
 function exactFor(net: NoisyNet, ids: (keyof typeof estimators)[]) {
   const theta = net.initialParams();
-  const inst: Record<string, { noise: string; instance: ReturnType<(typeof estimators)["pathwise"]["create"]> }> = {};
-  for (const id of ids) inst[id] = { noise: estimators[id].noise, instance: estimators[id].create(net, theta) };
+  const inst: Record<string, EstimatorEntry> = {};
+  for (const id of ids) inst[id] = estimatorEntry(estimators[id], net, theta);
   return exactAnalysis(net, theta, inst);
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { problemFromJSON, problemFromText } from "../../src/problems/json.js";
-import { InputError } from "../../src/problems/types.js";
 import { SigmoidBeliefNet } from "../../src/problems/sbn.js";
 import { getEstimator, parseEstimatorList } from "../../src/estimators/registry.js";
+import { InputError } from "../../src/errors.js";
 
 const net = {
   kind: "sbn",

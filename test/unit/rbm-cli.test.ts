@@ -47,6 +47,19 @@ describe("stochgrad rbm", () => {
     const dec = run(["rbm", "train", "--lr-decay", "-1", "--out", out]);
     expect(dec.code).toBe(2);
     expect(dec.err).toMatch(/--lr-decay: expected a finite number ≥ 0/);
+    // the library names option fields; the command maps them to its flags
+    for (const [args, msg] of [
+      [["--data", "cifar"], /^stochgrad: error: --data: expected mnist, bars-and-stripes-3 or bars-and-stripes-4, got "cifar"$/m],
+      [["--binarize", "soft"], /^stochgrad: error: --binarize: expected threshold or stochastic, got "soft"$/m],
+      [["--method", "gibbs"], /^stochgrad: error: --method: expected cd, pcd or exact, got "gibbs"$/m],
+      [["--batch", "0"], /^stochgrad: error: --batch: expected an integer ≥ 1, got 0$/m],
+      [["--train-size", "0", "--hidden", "2"], /^stochgrad: error: --train-size: expected an integer in \[1, 60000\], got 0$/m],
+    ] as [string[], RegExp][]) {
+      const r = run(["rbm", "train", ...args, "--out", out]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split("\n").length).toBe(1);
+    }
     const bad = path.join(d, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ kind: "stochgrad.rbm", nVisible: 784, nHidden: 2, W: [[0, 0]], b: [], c: [0, 0] }));
     const ev = run(["rbm", "eval", bad]);

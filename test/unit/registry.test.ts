@@ -1,3 +1,4 @@
+import { estimatorEntry } from "../../src/estimators/types.js";
 /**
  * Every estimator in the registry against every problem kind: it either says why it does not
  * apply, or it creates, estimates finite values of the right length, and (where its noise is
@@ -40,7 +41,7 @@ describe("registry × problem kinds", () => {
           expect(g.every(Number.isFinite)).toBe(true);
         }
         if (spec.noise !== "custom" || inst.exactMoments) {
-          const r = exactAnalysis(p, th, { e: { noise: spec.noise, instance: spec.create(p, th) } });
+          const r = exactAnalysis(p, th, { e: estimatorEntry(spec, p, th) });
           if (r.estimators.e) expect(r.estimators.e.mean.every(Number.isFinite)).toBe(true);
         }
       });

@@ -15,9 +15,9 @@ import { spsaOptimize } from "../../src/optim/spsa.js";
 import { perturbationGain, stepGain, validateGains } from "../../src/optim/types.js";
 import { getObjective, MeasurementNoise, Quadratic, Rosenbrock, SkewedQuartic, type Objective } from "../../src/problems/functions.js";
 import { problemFromJSON } from "../../src/problems/json.js";
-import { InputError } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { randomSbn } from "../../src/problems/reference.js";
+import { InputError } from "../../src/errors.js";
 
 const CLI = path.resolve(__dirname, "../../dist/cli/main.js");
 function cli(args: string[]) {

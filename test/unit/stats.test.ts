@@ -52,8 +52,8 @@ describe("accumulators", () => {
   });
   it("weighted moments give the exact mean and population variance", () => {
     const w = new WeightedMoments(1);
-    w.push([0], 0.25);
-    w.push([1], 0.75);
+    w.push(Float64Array.of(0), 0.25);
+    w.push(Float64Array.of(1), 0.75);
     expect(w.mean[0]).toBeCloseTo(0.75, 15);
     expect(w.variance()[0]).toBeCloseTo(0.1875, 15);
   });

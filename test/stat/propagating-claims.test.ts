@@ -1,4 +1,5 @@
-// Claims of issue 5 as regression tests: each runs in quick mode through runClaim and must
+// The propagating family's claims (noisy rectifiers, learned predictor, ST, STS) as regression
+// tests: each runs in quick mode through runClaim and must
 // pass with its negative control rejected. Statistical checks inside run at α = 1e-6.
 import { describe, expect, it } from "vitest";
 import { claims } from "../../analysis/claims/index.js";
@@ -6,7 +7,7 @@ import { runClaim } from "../../analysis/claims/runner.js";
 
 const ids = ["NR-unbiased", "NR-sparse", "LP-variance-reduction", "ST-bias", "STS-bias"];
 
-describe("issue 5 claims (quick, α = 1e-6)", () => {
+describe("propagating-family claims (quick, α = 1e-6)", () => {
   for (const id of ids) {
     it(id, async () => {
       const claim = claims.find((c) => c.id === id);

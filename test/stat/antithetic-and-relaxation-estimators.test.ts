@@ -1,5 +1,6 @@
 /**
- * Seeded statistical tests of the estimators beyond the seed. Every claim of this module runs in
+ * Seeded statistical tests of RLOO, the antithetic estimators (AR, ARM, DisARM) and the relaxations
+ * (Gumbel-Softmax, ST-Gumbel, REBAR, RELAX). Every claim of this module runs in
  * quick mode through runClaim and must pass (claims are regression tests; α = 1e-6 family-wise
  * per claim, as in `stochgrad verify`). Monte Carlo variances converge to the exact variances:
  * z-test of the sample variance at α = 1e-6 (Bonferroni over estimators) with the empirical
@@ -17,7 +18,7 @@ import { estimators } from "../../src/estimators/registry.js";
 import { Stream } from "../../src/random/stream.js";
 import { zCritical } from "../../src/stats/tests.js";
 
-describe("claims of issue 6 hold in quick mode", () => {
+describe("RLOO, antithetic and relaxation claims hold in quick mode", () => {
   for (const c of [rlooUnbiased, arUnbiased, armUnbiased, disarmUnbiased, disarmVariance, rebarUnbiased, relaxUnbiased, gsBias, stgBias]) {
     it(c.id, async () => {
       const r = await runClaim(c, { seed: "stochgrad", quick: true, alpha: 1e-6 });

@@ -1,11 +1,12 @@
 /**
- * Run a figure module, write its JSON record, and render every chart from the record.
+ * The figure runner: run a figure module with its own stream (root.fork(`figure/${id}`)), write
+ * its JSON record, and render every chart from the record (PNG, SVG, CSV).
  */
 import path from "node:path";
-import { Stream } from "../src/random/stream.js";
-import type { Figure, FigureRecord } from "../figures/types.js";
-import { renderChart } from "./charts.js";
-import { writeJsonAtomic } from "./io.js";
+import { Stream } from "../../src/random/stream.js";
+import { renderChart } from "../charts.js";
+import { writeJsonAtomic } from "../io.js";
+import type { Figure, FigureRecord } from "./types.js";
 
 export interface RenderOptions {
   seed: string;
@@ -32,4 +33,13 @@ export async function renderFigure(fig: Figure, opts: RenderOptions): Promise<{ 
   const json = `${fig.id}.json`;
   writeJsonAtomic(path.join(opts.dir, json), record);
   return { record, files: [json, ...renderRecord(record, opts.dir)] };
+}
+
+/** Select figures by "all", "none" or comma-separated ids; an unknown id throws naming the known ones. */
+export function selectFigures(selection: string, all: Figure[]): Figure[] {
+  if (selection === "none") return [];
+  if (selection === "all") return all;
+  const ids = selection.split(",").map((s) => s.trim());
+  for (const id of ids) if (!all.some((x) => x.id === id)) throw new Error(`--figures: unknown figure "${id}" (known: ${all.map((x) => x.id).join(", ")})`);
+  return all.filter((x) => ids.includes(x.id));
 }

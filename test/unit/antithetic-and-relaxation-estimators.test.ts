@@ -5,8 +5,9 @@
  * per level (1e-10 for nested); finite differences of smooth functions at h = 1e-6 (central)
  * are good to ~1e-8 relative.
  */
+import type { EstimatorEntry } from "../../src/estimators/types.js";
+import { estimatorEntry } from "../../src/estimators/types.js";
 import { describe, expect, it } from "vitest";
-import { maxRelativeError } from "../../analysis/claims/checks.js";
 import { logit, oneLayerNet, singleUnitToy, twoLayerNet } from "../../analysis/claims/toys.js";
 import { createAr } from "../../src/estimators/ar.js";
 import { createArm } from "../../src/estimators/arm.js";
@@ -22,16 +23,18 @@ import { exactAnalysis } from "../../src/exact/moments.js";
 import { sequentialCellMoments } from "../../src/exact/sequential-cells.js";
 import { sigmoid } from "../../src/numerics.js";
 import { Adam } from "../../src/optim/adam.js";
-import { InputError, type BinaryProblem } from "../../src/problems/types.js";
+import { type BinaryProblem } from "../../src/problems/types.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
+import { InputError } from "../../src/errors.js";
+import { maxRelativeError } from "../../src/numerics.js";
 
 const UNBIASED = ["rloo", "ar", "arm", "disarm", "rebar", "relax"] as const;
 
 function exactAll(p: BinaryProblem, ids: readonly (keyof typeof estimators)[], opts = {}) {
   const th = p.initialParams();
-  const set: Record<string, { noise: string; instance: ReturnType<(typeof estimators)["rloo"]["create"]> }> = {};
-  for (const id of ids) set[id] = { noise: estimators[id].noise, instance: estimators[id].create(p, th, opts) };
+  const set: Record<string, EstimatorEntry> = {};
+  for (const id of ids) set[id] = estimatorEntry(estimators[id], p, th, opts);
   return exactAnalysis(p, th, set);
 }
 

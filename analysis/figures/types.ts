@@ -1,10 +1,12 @@
 /**
- * Figures: one module per figure. `run` computes the data (seeded, JSON-able) and returns chart
- * specs; the CLI writes the record as JSON and renders every chart from the record to PNG, SVG
- * and CSV, so a figure can be re-rendered without recomputing (`stochgrad render record.json`).
+ * The figure contract, beside its runner (runner.ts) as the claim contract sits beside the claim
+ * runner. Figures live in the top-level figures/, one module per figure, listed in
+ * figures/index.ts. `run` computes the data (seeded, JSON-able) and returns chart specs; the runner
+ * writes the record as JSON and renders every chart from the record to PNG, SVG and CSV, so a
+ * figure can be re-rendered without recomputing (`stochgrad render record.json`).
  */
-import type { ChartSpec } from "../analysis/charts.js";
-import type { Stream } from "../src/random/stream.js";
+import type { ChartSpec } from "../charts.js";
+import type { Stream } from "../../src/random/stream.js";
 
 export interface FigureContext {
   stream: Stream;

@@ -7,12 +7,14 @@
  *   L(θ) = −(1/n) Σ_r log p(v_r; θ),  θ = [W (nV·nH row-major), b (nV), c (nH)]  (Rbm.toFlat layout)
  *   ∇L = −(⟨v hᵀ⟩⁺ − ⟨v hᵀ⟩⁻, v⁺ − v⁻, h⁺ − h⁻)   (Bengio 2013, arXiv 1305.2982, §5)
  */
-import { Rbm } from "../boltzmann/rbm.js";
-import { rbmExactGradientFlat, rbmLogLikelihood, rbmMarginalLogProbs } from "../boltzmann/exact.js";
-import { unrolledScoreSample } from "../boltzmann/unrolled.js";
+import { Rbm } from "./rbm.js";
+import { rbmExactGradientFlat, rbmLogLikelihood, rbmMarginalLogProbs } from "./exact.js";
+import { unrolledScoreSample } from "./unrolled.js";
 import { sigmoid } from "../numerics.js";
-import { InputError } from "./types.js";
-import type { Objective } from "./functions.js";
+import type { Objective } from "../problems/functions.js";
+import { InputError } from "../errors.js";
+import ops from "ndarray-ops";
+import { toMatrix, vectorView, type MatrixInput } from "../ndarray.js";
 
 /** L(θ) = −mean log p(v_r) of a fixed data set under an RBM with flat parameters θ. */
 export class RbmNegLogLikelihood implements Objective {
@@ -25,11 +27,17 @@ export class RbmNegLogLikelihood implements Objective {
 
   /**
    * @param initial the RBM at θ₀ (copied)
-   * @param data n×nV rows of 0/1
-   * @param n number of rows
+   * @param rows n×nV rows of 0/1 (a Float64Array or an ndarray)
+   * @param nRows number of rows (default: from the shape)
    */
-  constructor(initial: Rbm, readonly data: Float64Array, readonly n: number) {
-    if (data.length !== n * initial.nVisible) throw new InputError(`data: expected ${n}×${initial.nVisible} values, got ${data.length}`);
+  readonly data: Float64Array;
+  readonly n: number;
+
+  constructor(initial: Rbm, rows: MatrixInput, nRows?: number) {
+    const m = toMatrix(rows, initial.nVisible, "data", nRows);
+    if (m.data.length !== m.rows * initial.nVisible) throw new InputError(`data: expected ${m.rows}×${initial.nVisible} values, got ${m.data.length}`);
+    this.data = m.data;
+    this.n = m.rows;
     this.rbm = initial.clone();
     this.dimension = initial.nParams;
     this.theta0 = initial.toFlat();
@@ -50,8 +58,7 @@ export class RbmNegLogLikelihood implements Objective {
   }
 
   gradient(theta: Float64Array, out: Float64Array): void {
-    const g = rbmExactGradientFlat(this.load(theta), this.data, this.n).gradient;
-    for (let k = 0; k < g.length; k++) out[k] = -g[k];
+    ops.neg(vectorView(out), vectorView(rbmExactGradientFlat(this.load(theta), this.data, this.n).gradient));
   }
 
   initialParams(): Float64Array {
@@ -143,7 +150,7 @@ export class RbmExactSampleEstimator {
 }
 
 /**
- * Theorem 1 on the unrolled block-Gibbs chain (the BM-B4 form of issue 3, src/boltzmann/unrolled.ts),
+ * Theorem 1 on the unrolled block-Gibbs chain (the form the BM-B4 claim checks, src/boltzmann/unrolled.ts),
  * turned into an estimator of ∇L: draw a data row v_r uniformly, run T block-Gibbs steps from the
  * fixed start v₀ = 0, R = 1[v_T = v_r], and weight Theorem 1's score by 1/p(v_r):
  *   ĝ = −R · Σₜ Σ_units (x − σ(a)) ∂a/∂θ / p(v_r),

@@ -1,0 +1,35 @@
+/**
+ * The exact engine's result and options, shared by every engine (enumeration for Bernoulli units,
+ * moments.ts; nested quadrature for injected noise, noisy.ts) and by the dispatch in moments.ts.
+ */
+import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
+import type { BinaryProblem } from "../problems/types.js";
+
+export interface ExactAnalysis {
+  expectedLoss: number;
+  lossVariance: number;
+  /** ∇θ E[L] (nParams) */
+  gradient: Float64Array;
+  /** exact E[ĝ], Var[ĝ] per estimator key */
+  estimators: Record<string, ExactMoments>;
+  /** configurations with p > 0 */
+  states: number;
+  /** Σ p(h); equals 1 up to rounding */
+  totalProbability: number;
+  /**
+   * Per-unit exact facts for problems with non-Bernoulli units (noisy-net: unit type, noise
+   * scale s, P(h = 0) and E[h] per unit), reported by `stochgrad exact`. Absent otherwise.
+   */
+  units?: { index: number; layer: number; type: string; s: number | null; zeroProbability: number; meanOutput: number }[];
+  /** estimators whose own exactMoments declined (too costly), with the reason */
+  unavailable?: Record<string, string>;
+}
+
+export interface ExactOptions {
+  /** force the general per-coordinate path (used by tests to cross-check the block path) */
+  general?: boolean;
+}
+
+
+/** One exact engine: E[L], Var[L], ∇E[L] and the instances' exact moments at θ. */
+export type ExactEngine = (problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry>, options: ExactOptions) => ExactAnalysis;
