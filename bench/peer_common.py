@@ -39,6 +39,16 @@ def thread_counts(argv_value=None):
     return [1, 2]
 
 
+def rbm_args(argv):
+    """The RBM peers' arguments: DATA_DIR [hidden=500] [rows=60000] [threads=1,2] [dtypes=float64,float32]."""
+    data_dir = argv[1]
+    hidden = int(argv[2]) if len(argv) > 2 else 500
+    rows = int(argv[3]) if len(argv) > 3 else 60000
+    threads = thread_counts(argv[4] if len(argv) > 4 else None)
+    dtypes = (argv[5] if len(argv) > 5 else "float64,float32").split(",")
+    return data_dir, hidden, rows, threads, dtypes
+
+
 def limited(threads):
     """Context manager: numpy's BLAS limited to `threads` threads."""
     return threadpool_limits(limits=threads, user_api="blas")

@@ -19,7 +19,7 @@ import time
 import numpy as np
 from scipy.special import expit
 
-from peer_common import blas_report, emit, limited, thread_counts, thresholded_mnist
+from peer_common import blas_report, emit, limited, rbm_args, thresholded_mnist
 
 
 def epoch(X, hidden, method, dtype, seed=0):
@@ -75,11 +75,7 @@ def epoch(X, hidden, method, dtype, seed=0):
 
 
 def main():
-    data_dir = sys.argv[1]
-    hidden = int(sys.argv[2]) if len(sys.argv) > 2 else 500
-    rows = int(sys.argv[3]) if len(sys.argv) > 3 else 60000
-    threads = thread_counts(sys.argv[4] if len(sys.argv) > 4 else None)
-    dtypes = (sys.argv[5] if len(sys.argv) > 5 else "float64,float32").split(",")
+    data_dir, hidden, rows, threads, dtypes = rbm_args(sys.argv)
     methods = (sys.argv[6] if len(sys.argv) > 6 else "cd,pcd").split(",")
     blas_report()
     for dtype in dtypes:

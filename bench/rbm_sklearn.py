@@ -14,7 +14,7 @@ import numpy as np
 from sklearn import __version__ as sklearn_version
 from sklearn.neural_network import BernoulliRBM
 
-from peer_common import blas_report, emit, limited, thread_counts, thresholded_mnist
+from peer_common import blas_report, emit, limited, rbm_args, thresholded_mnist
 
 
 def epoch(X, hidden):
@@ -26,11 +26,7 @@ def epoch(X, hidden):
 
 
 def main():
-    data_dir = sys.argv[1]
-    hidden = int(sys.argv[2]) if len(sys.argv) > 2 else 500
-    rows = int(sys.argv[3]) if len(sys.argv) > 3 else 60000
-    threads = thread_counts(sys.argv[4] if len(sys.argv) > 4 else None)
-    dtypes = (sys.argv[5] if len(sys.argv) > 5 else "float64,float32").split(",")
+    data_dir, hidden, rows, threads, dtypes = rbm_args(sys.argv)
     blas_report()
     for dtype in dtypes:
         X = thresholded_mnist(data_dir, rows, np.dtype(dtype))

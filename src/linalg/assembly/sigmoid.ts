@@ -56,6 +56,16 @@ export function sigmoidBernoulliF32(A: usize, lda: i32, n: i32, N: i32, U: usize
   sigmoidBernoulli<f32>(A, lda, n, N, U, ldu, P, ldp, S, lds);
 }
 
+/** Append j + l to the list at `out` (length m) for every lane l set in `mask`, branch-free; returns the new length. */
+@inline function appendLanes<T>(out: usize, m: i32, j: i32, mask: v128): i32 {
+  const bits = sizeof<T>() == 8 ? i64x2.bitmask(mask) : i32x4.bitmask(mask);
+  for (let l: i32 = 0; l < lanes<T>(); l++) {
+    store<i32>(out + (<usize>m << 2), j + l);
+    m += (bits >>> l) & 1;
+  }
+  return m;
+}
+
 /**
  * σ and Bernoulli draws that emit the draws as row index lists instead of a 0/1 matrix (what the
  * next product reads): for r < n, p = σ(A[r,j]), P[r,j] = p when P ≠ 0, and list r at
@@ -77,11 +87,7 @@ function sigmoidBernoulliIndex<T>(A: usize, lda: i32, n: i32, N: i32, U: usize, 
       const o = <usize>j * es;
       const q = vsigmoid<T>(v128.load(a + o));
       if (P != 0) v128.store(p + o, q);
-      const bits = sizeof<T>() == 8 ? i64x2.bitmask(vlt<T>(v128.load(u + o), q)) : i32x4.bitmask(vlt<T>(v128.load(u + o), q));
-      for (let l: i32 = 0; l < L; l++) {
-        store<i32>(out + (<usize>m << 2), j + l);
-        m += (bits >>> l) & 1;
-      }
+      m = appendLanes<T>(out, m, j, vlt<T>(v128.load(u + o), q));
     }
     for (; j < N; j++) {
       const o = <usize>j * es;
@@ -117,12 +123,7 @@ function bernoulliIndex<T>(P: usize, ldp: i32, n: i32, N: i32, U: usize, ldu: i3
     let j: i32 = 0;
     for (; j + L <= N; j += L) {
       const o = <usize>j * es;
-      const lt = vlt<T>(v128.load(u + o), v128.load(p + o));
-      const bits = sizeof<T>() == 8 ? i64x2.bitmask(lt) : i32x4.bitmask(lt);
-      for (let l: i32 = 0; l < L; l++) {
-        store<i32>(out + (<usize>m << 2), j + l);
-        m += (bits >>> l) & 1;
-      }
+      m = appendLanes<T>(out, m, j, vlt<T>(v128.load(u + o), v128.load(p + o)));
     }
     for (; j < N; j++) {
       const o = <usize>j * es;
