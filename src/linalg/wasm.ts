@@ -169,11 +169,6 @@ export class WasmArena {
     return new Int32Array(this.core.buffer, p, n);
   }
 
-  /** A zeroed array of the same type as `like` with n elements. */
-  like<T extends Float64Array | Float32Array>(like: T, n: number): T {
-    return (like instanceof Float64Array ? this.f64(n) : this.f32(n)) as T;
-  }
-
   /** Return every block of this arena (its arrays must not be used afterwards). */
   release(): void {
     for (const p of this.blocks) this.core.freeBytes(p);

@@ -192,7 +192,6 @@ describe("vectorised exp, log, σ, softplus within their stated bounds", () => {
       expect(w).toBeGreaterThan(0); // the check can see an error at all
       const bad = Y.map((y) => y * (1 + 2 * b.exp * b.unit));
       expect(worst(bad, (i) => Math.exp(X[i]))).toBeGreaterThan(b.exp);
-      expect(Array.from(Y.subarray(0, 0))).toEqual([]);
     });
 
     it(`log x on [1, 2] and [1, big] within ${b.log}u of max(1, |log x|) (${name})`, () => {
@@ -331,7 +330,7 @@ describe("fused σ → Bernoulli draws on the caller's uniforms", () => {
       }
     });
 
-    it(`a uniform placed exactly on σ̂(a) is the only kind that can flip; away from it, draws agree (${name})`, () => {
+    it(`a draw is 1[u < σ̂(a)] on the σ̂ the kernel reports: u = σ̂ gives 0, u just below gives 1 (${name})`, () => {
       const A = new T([-3, -0.25, 0, 0.7, 4.5]);
       const P = new T(5);
       kernels.sigmoidBernoulli(A, 5, 1, 5, null, 0, P, 5, null, 0);

@@ -17,11 +17,6 @@ export function vmul<T>(a: v128, b: v128): v128 {
   return f32x4.mul(a, b);
 }
 
-export function vdiv<T>(a: v128, b: v128): v128 {
-  if (sizeof<T>() == 8) return f64x2.div(a, b);
-  return f32x4.div(a, b);
-}
-
 export function vsplat<T>(x: f64): v128 {
   if (sizeof<T>() == 8) return f64x2.splat(x);
   return f32x4.splat(<f32>x);
@@ -30,16 +25,6 @@ export function vsplat<T>(x: f64): v128 {
 export function vlt<T>(a: v128, b: v128): v128 {
   if (sizeof<T>() == 8) return f64x2.lt(a, b);
   return f32x4.lt(a, b);
-}
-
-export function vabs<T>(a: v128): v128 {
-  if (sizeof<T>() == 8) return f64x2.abs(a);
-  return f32x4.abs(a);
-}
-
-export function vmax<T>(a: v128, b: v128): v128 {
-  if (sizeof<T>() == 8) return f64x2.max(a, b);
-  return f32x4.max(a, b);
 }
 
 /** 1.0 in every lane where the mask is set, 0.0 elsewhere (the mask is all-ones or all-zeros per lane). */
