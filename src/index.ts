@@ -73,9 +73,9 @@ export { objectiveOracle, problemOracle, requirePerturbation, MAX_COUPLED_UNITS,
 export { SpsaKernel, spsa, spsaOne, MAX_EXACT_SPSA_DIMENSION, type SpsaOptions, type SpsaVariant } from "./estimators/spsa.js";
 export { FdKernel, fdsaForward, fdsaCentral, type FdOptions, type FdScheme } from "./estimators/finite-difference.js";
 export * from "./optim/types.js";
-export { spsaOptimize, resolveGains, resolveResamplings, type SpsaOptimizeOptions } from "./optim/spsa.js";
-export { spsa2Optimize, SPSA2_DEFAULTS, type Spsa2OptimizeOptions } from "./optim/spsa2.js";
-export { calibrateGains, lossSpread, CALIBRATION_DEFAULTS, type CalibrationRecord, type CalibratedGains, type GainRequest } from "./optim/calibration.js";
+export { spsaOptimize, resolveGains, type SpsaOptimizeOptions } from "./optim/spsa.js";
+export { spsa2Optimize, validateSpsa2Options, SPSA2_DEFAULTS, type Spsa2OptimizeOptions } from "./optim/spsa2.js";
+export { calibrateGains, lossSpread, withCalibration, CALIBRATION_DEFAULTS, type CalibrationRecord, type CalibratedGains, type GainRequest } from "./optim/calibration.js";
 export { HessianPreconditioner, symmetricEigen } from "./optim/hessian-regularization.js";
 export { SpsaHessianKernel, MAX_EXACT_HESSIAN_DIMENSION, type SpsaHessianOptions } from "./estimators/spsa-hessian.js";
 export { fdsaOptimize, type FdsaOptimizeOptions } from "./optim/fdsa.js";

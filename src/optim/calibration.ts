@@ -19,9 +19,9 @@
  * SPSA.estimate_stddev (25 measurements, allowed_increase = 2σ̂).
  */
 import type { LossOracle } from "../estimators/oracle.js";
-import { InputError } from "../errors.js";
+import { FieldError, InputError } from "../errors.js";
 import type { Stream } from "../random/stream.js";
-import { SPALL_DEFAULTS, validateGains, type Calibration, type Gains } from "./types.js";
+import { SPALL_DEFAULTS, validateCalibration, validateGains, type Calibration, type Gains } from "./types.js";
 
 /** Defaults of the calibration (see the file comment). */
 export const CALIBRATION_DEFAULTS = { step: 0.1, noiseMeasurements: 25, evaluations: 50, c: 0.1, stabilityFraction: 0.1, toleranceSds: 2 } as const;
@@ -71,17 +71,12 @@ export interface CalibratedGains {
  */
 export type CalibrationEstimate = ((theta: Float64Array, c: number, stream: Stream, out: Float64Array) => number) | { newtonStep: number };
 
-function requireCount(n: number, where: string, min: number): number {
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${where}: expected an integer ≥ ${min}, got ${n}`);
-  return n;
-}
-
 /**
  * σ̂: the sample standard deviation (n − 1) of n loss measurements at θ (Welford, so equal
  * measurements give exactly 0). Noise from `stream`. Shapes: θ (p).
  */
 export function lossSpread(oracle: LossOracle, theta: Float64Array, n: number, stream: Stream): number {
-  requireCount(n, "calibration noise measurements", 2);
+  if (!Number.isInteger(n) || n < 2) throw new InputError(`loss spread: expected an integer ≥ 2 measurements, got ${n}`);
   const noise = new Float64Array(oracle.noisePerEvaluation);
   let mean = 0;
   let m2 = 0;
@@ -96,12 +91,9 @@ export function lossSpread(oracle: LossOracle, theta: Float64Array, n: number, s
   return Math.sqrt(m2 / (n - 1));
 }
 
-/** Check the calibration options (one InputError naming the field). */
-export function validateCalibration(o: Calibration | undefined): void {
-  if (!o) return;
-  if (o.measurements !== undefined) requireCount(o.measurements, "calibration measurements", 1);
-  if (o.step !== undefined && (!(o.step > 0) || !Number.isFinite(o.step))) throw new InputError(`calibration step: expected a finite number > 0, got ${o.step}`);
-  if (o.noiseMeasurements !== undefined) requireCount(o.noiseMeasurements, "calibration noise measurements", 2);
+/** The run's details: the method's own entries plus what calibration measured. */
+export function withCalibration(details: Record<string, unknown>, cal: CalibratedGains): Record<string, unknown> {
+  return cal.record ? { ...details, calibration: cal.record } : details;
 }
 
 /**
@@ -110,7 +102,7 @@ export function validateCalibration(o: Calibration | undefined): void {
  */
 export function calibrateGains(oracle: LossOracle, theta0: Float64Array, req: GainRequest, estimate: CalibrationEstimate, evalsPerEstimate: number, opts: Calibration | undefined, stream: Stream): CalibratedGains {
   validateCalibration(opts);
-  if (req.a !== undefined && opts?.step !== undefined) throw new InputError("calibrate: the step target sets a from measurements; give either a or a calibration step, not both");
+  if (req.a !== undefined && opts?.step !== undefined) throw new FieldError("calibrate", "a first-step target sets a from measurements; give either a or a calibration step, not both");
   const calibrated: CalibrationRecord["calibrated"] = [];
   const A = req.A ?? Math.floor(CALIBRATION_DEFAULTS.stabilityFraction * req.iterations);
   if (req.A === undefined) calibrated.push("A");
@@ -119,7 +111,7 @@ export function calibrateGains(oracle: LossOracle, theta0: Float64Array, req: Ga
   // validate what is given before spending evaluations
   validateGains({ a: req.a ?? 1, c: req.c ?? 1, A, alpha, gamma });
   if (req.blockingTolerance !== undefined && req.blockingTolerance !== "auto" && (!(req.blockingTolerance >= 0) || !Number.isFinite(req.blockingTolerance))) {
-    throw new InputError(`blocking tolerance: expected a finite number ≥ 0 or "auto", got ${req.blockingTolerance}`);
+    throw new FieldError("blockingTolerance", `expected a finite number ≥ 0 or "auto", got ${req.blockingTolerance}`);
   }
   let evaluations = 0;
   let noise: CalibrationRecord["noise"];

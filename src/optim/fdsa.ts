@@ -11,9 +11,8 @@ import type { Stream } from "../random/stream.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { FdKernel, type FdScheme } from "../estimators/finite-difference.js";
-import { blockingMeasure, runLoop, type GradientStep, type OptimResult, type SaOptions } from "./types.js";
-import { calibrateGains } from "./calibration.js";
-import { resolveResamplings, withCalibration } from "./spsa.js";
+import { blockingMeasure, resolveResamplings, runLoop, validateSaOptions, type GradientStep, type OptimResult, type SaOptions } from "./types.js";
+import { calibrateGains, withCalibration } from "./calibration.js";
 import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface FdsaOptimizeOptions extends SaOptions {
@@ -25,6 +24,7 @@ export interface FdsaOptimizeOptions extends SaOptions {
 export function fdsaOptimize(oracle: LossOracle, theta0In: VectorInput, opts: FdsaOptimizeOptions, stream: Stream): OptimResult {
   const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, oracle.dimension, "theta0");
+  validateSaOptions(opts);
   const R = resolveResamplings(opts);
   const kernel = new FdKernel(oracle, { c: 1, scheme: opts.scheme ?? "central", crn: opts.crn });
   const p = oracle.dimension;

@@ -14,9 +14,8 @@ import type { Stream } from "../random/stream.js";
 import { requireDimension } from "../problems/functions.js";
 import type { LossOracle } from "../estimators/oracle.js";
 import { SpsaKernel, type SpsaVariant } from "../estimators/spsa.js";
-import { blockingMeasure, kernelStep, runLoop, SPALL_DEFAULTS, type Gains, type OptimResult, type SaOptions } from "./types.js";
-import { calibrateGains, type CalibratedGains } from "./calibration.js";
-import { InputError } from "../errors.js";
+import { blockingMeasure, kernelStep, resolveResamplings, runLoop, SPALL_DEFAULTS, validateSaOptions, type Gains, type OptimResult, type SaOptions } from "./types.js";
+import { calibrateGains, withCalibration } from "./calibration.js";
 import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface SpsaOptimizeOptions extends SaOptions {
@@ -32,21 +31,6 @@ export function resolveGains(o: { a?: number; c?: number; A?: number; alpha?: nu
   return { a: o.a ?? aFallback, c: o.c ?? cFallback, A: o.A ?? Math.floor(0.1 * o.iterations), alpha: o.alpha ?? SPALL_DEFAULTS.alpha, gamma: o.gamma ?? SPALL_DEFAULTS.gamma };
 }
 
-/** R from `resamplings` or its former name `perturbations` (one InputError if both disagree). */
-export function resolveResamplings(o: { resamplings?: number; perturbations?: number }): number {
-  if (o.resamplings !== undefined && o.perturbations !== undefined && o.resamplings !== o.perturbations) {
-    throw new InputError(`resamplings: ${o.resamplings} resamplings and ${o.perturbations} perturbations name the same count; give one`);
-  }
-  const R = o.resamplings ?? o.perturbations ?? 1;
-  if (!Number.isInteger(R) || R < 1) throw new InputError(`resamplings: expected an integer ≥ 1, got ${R}`);
-  return R;
-}
-
-/** The run's details: the method's own entries plus what calibration measured. */
-export function withCalibration(details: Record<string, unknown>, cal: CalibratedGains): Record<string, unknown> {
-  return cal.record ? { ...details, calibration: cal.record } : details;
-}
-
 /**
  * Minimise E[y(θ)] from θ₀ by SPSA. Shapes: θ₀ (p = oracle.dimension). Returns the trace, the
  * final and averaged iterates, evaluations spent (calibration and blocking included).
@@ -54,6 +38,7 @@ export function withCalibration(details: Record<string, unknown>, cal: Calibrate
 export function spsaOptimize(oracle: LossOracle, theta0In: VectorInput, opts: SpsaOptimizeOptions, stream: Stream): OptimResult {
   const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, oracle.dimension, "theta0");
+  validateSaOptions(opts);
   const R = resolveResamplings(opts);
   // the kernel is built with a placeholder c (validated by calibration before any measurement)
   const kernel = new SpsaKernel(oracle, { c: 1, perturbations: R, crn: opts.crn, variant: opts.variant });

@@ -29,13 +29,12 @@
  */
 import type { Stream } from "../random/stream.js";
 import { requireDimension } from "../problems/functions.js";
-import { requirePerturbation, type LossOracle } from "../estimators/oracle.js";
+import type { LossOracle } from "../estimators/oracle.js";
 import { SpsaHessianKernel } from "../estimators/spsa-hessian.js";
-import { blockingMeasure, perturbationGain, runLoop, type GradientStep, type OptimResult, type SaOptions } from "./types.js";
-import { calibrateGains } from "./calibration.js";
-import { HessianPreconditioner, requireRegularization } from "./hessian-regularization.js";
-import { resolveResamplings, withCalibration } from "./spsa.js";
-import { InputError } from "../errors.js";
+import { blockingMeasure, perturbationGain, resolveResamplings, runLoop, validateSaOptions, type GradientStep, type OptimResult, type SaOptions } from "./types.js";
+import { calibrateGains, withCalibration } from "./calibration.js";
+import { HessianPreconditioner } from "./hessian-regularization.js";
+import { FieldError, InputError } from "../errors.js";
 import { toVector, type VectorInput } from "../ndarray.js";
 
 /** Defaults of 2-SPSA's own settings (see the file comment). */
@@ -54,6 +53,20 @@ export interface Spsa2OptimizeOptions extends SaOptions {
   crn?: boolean;
 }
 
+/** Check 2-SPSA's options before any measurement (the shared ones and its own; FieldErrors name the field). */
+export function validateSpsa2Options(o: Spsa2OptimizeOptions): void {
+  validateSaOptions(o);
+  const reg = o.regularization;
+  if (reg !== undefined && reg !== "auto" && (!(reg > 0) || !Number.isFinite(reg))) throw new FieldError("regularization", `δ in (H̄ᵀH̄ + δI)^½ must be a finite number > 0 or "auto", got ${reg}`);
+  const beta = o.regularizationScale;
+  if (beta !== undefined && (!(beta > 0) || !Number.isFinite(beta))) throw new FieldError("regularizationScale", `β must be a finite number > 0, got ${beta}`);
+  if (beta !== undefined && reg !== undefined && reg !== "auto") throw new FieldError("regularizationScale", "applies to the automatic regularisation only; a given δ is used as is");
+  if (o.cTilde !== undefined && (!(o.cTilde > 0) || !Number.isFinite(o.cTilde))) throw new FieldError("cTilde", `the Hessian perturbation c̃ must be a finite number > 0, got ${o.cTilde}`);
+  const h0 = o.initialHessian;
+  if (h0 !== undefined && (!(h0 >= 0) || !Number.isFinite(h0))) throw new FieldError("initialHessian", `h₀ must be a finite number ≥ 0, got ${h0}`);
+  if (o.calibrate?.step !== undefined) throw new FieldError("calibrate", "a first-step target sets a first-order gain; 2-SPSA's a is in Newton units (a₀ = a/(A+1)^α, default 1)");
+}
+
 /**
  * Minimise E[y(θ)] from θ₀ by 2-SPSA. Shapes: θ₀ (p = oracle.dimension). Cost per step: 4R
  * measurements and one p×p eigen-decomposition (O(p³)); no allocation in the loop. The record's
@@ -62,16 +75,11 @@ export interface Spsa2OptimizeOptions extends SaOptions {
 export function spsa2Optimize(oracle: LossOracle, theta0In: VectorInput, opts: Spsa2OptimizeOptions, stream: Stream): OptimResult {
   const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, oracle.dimension, "theta0");
+  validateSpsa2Options(opts);
   const R = resolveResamplings(opts);
   const reg = opts.regularization ?? "auto";
-  if (reg !== "auto") requireRegularization(reg);
   const beta = opts.regularizationScale ?? SPSA2_DEFAULTS.regularizationScale;
-  if (!(beta > 0) || !Number.isFinite(beta)) throw new InputError(`regularization scale: β must be a finite number > 0, got ${beta}`);
-  if (opts.regularizationScale !== undefined && reg !== "auto") throw new InputError("regularization scale: applies to the automatic regularisation only; a given δ is used as is");
-  if (opts.cTilde !== undefined) requirePerturbation(opts.cTilde, "cTilde");
   const h0 = opts.initialHessian ?? 0;
-  if (!(h0 >= 0) || !Number.isFinite(h0)) throw new InputError(`initial Hessian: h₀ must be a finite number ≥ 0, got ${h0}`);
-  if (opts.calibrate?.step !== undefined) throw new InputError("calibrate: a first-step target sets a first-order gain; 2-SPSA's a is in Newton units (a₀ = a/(A+1)^α; default 1)");
   const p = oracle.dimension;
   const kernel = new SpsaHessianKernel(oracle, { c: 1, resamplings: R, crn: opts.crn });
   const cal = calibrateGains(oracle, theta0, opts, { newtonStep: SPSA2_DEFAULTS.firstNewtonStep }, kernel.lossEvaluations, opts.calibrate, stream);

@@ -1,6 +1,6 @@
 import type { LossOracle } from "../estimators/oracle.js";
 import type { Stream } from "../random/stream.js";
-import { InputError, requireFinite } from "../errors.js";
+import { FieldError, InputError, requireFinite } from "../errors.js";
 import { toVector, type VectorInput } from "../ndarray.js";
 /**
  * Shared pieces of the stochastic-approximation optimisers (SPSA, 2-SPSA, FDSA, SGD): Spall's gain
@@ -228,10 +228,48 @@ export interface LoopOptions extends StopOptions, RecordOptions {
   details?: Record<string, unknown>;
 }
 
-/** Throws InputError unless ρ is a finite number > 0 (or undefined: no trust region). */
+/** Throws a FieldError (trustRegion) unless ρ is a finite number > 0 (or undefined: no trust region). */
 export function validateTrustRegion(rho: number | undefined): number | undefined {
-  if (rho !== undefined && (!(rho > 0) || !Number.isFinite(rho))) throw new InputError(`trust region: the radius must be a finite number > 0, got ${rho}`);
+  if (rho !== undefined && (!(rho > 0) || !Number.isFinite(rho))) throw new FieldError("trustRegion", `the trust-region radius must be a finite number > 0, got ${rho}`);
   return rho;
+}
+
+/** R from `resamplings` or its former name `perturbations` (a FieldError if invalid or if both disagree). */
+export function resolveResamplings(o: { resamplings?: number; perturbations?: number }): number {
+  if (o.resamplings !== undefined && o.perturbations !== undefined && o.resamplings !== o.perturbations) {
+    throw new FieldError("resamplings", `${o.resamplings} resamplings and ${o.perturbations} perturbations name the same count; give one`);
+  }
+  const R = o.resamplings ?? o.perturbations ?? 1;
+  if (!Number.isInteger(R) || R < 1) throw new FieldError("resamplings", `expected an integer ≥ 1, got ${R}`);
+  return R;
+}
+
+function requireCountField(n: number, field: string, what: string, min: number): void {
+  if (!Number.isInteger(n) || n < min) throw new FieldError(field, `${what}: expected an integer ≥ ${min}, got ${n}`);
+}
+
+/** Check the calibration options (a FieldError "calibrate" naming the entry). */
+export function validateCalibration(o: Calibration | undefined): void {
+  if (!o) return;
+  if (o.measurements !== undefined) requireCountField(o.measurements, "calibrate", "measurements", 1);
+  if (o.step !== undefined && (!(o.step > 0) || !Number.isFinite(o.step))) throw new FieldError("calibrate", `the first-step target must be a finite number > 0, got ${o.step}`);
+  if (o.noiseMeasurements !== undefined) requireCountField(o.noiseMeasurements, "calibrate", "noise measurements", 2);
+}
+
+/**
+ * Check every option SPSA, 2-SPSA and FDSA share before any measurement (so a caller can validate
+ * before it creates output): the given gains, counts, resamplings, calibration, blocking and
+ * trust region. Throws InputError (gains) or FieldError (the other fields).
+ */
+export function validateSaOptions(o: SaOptions & { perturbations?: number }): void {
+  validateGains({ a: o.a ?? 1, c: o.c ?? 1, A: o.A ?? 0, alpha: o.alpha ?? SPALL_DEFAULTS.alpha, gamma: o.gamma ?? SPALL_DEFAULTS.gamma });
+  if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new InputError(`iterations: expected an integer ≥ 1, got ${o.iterations}`);
+  resolveResamplings(o);
+  validateCalibration(o.calibrate);
+  if (o.a !== undefined && o.calibrate?.step !== undefined) throw new FieldError("calibrate", "a first-step target sets a from measurements; give either a or a calibration step, not both");
+  const b = o.blockingTolerance;
+  if (b !== undefined && b !== "auto" && (!(b >= 0) || !Number.isFinite(b))) throw new FieldError("blockingTolerance", `expected a finite number ≥ 0 or "auto", got ${b}`);
+  validateTrustRegion(o.trustRegion);
 }
 
 /**
