@@ -16,6 +16,7 @@ import { validateSaOptions, type OptimResult, type SaOptions } from "../src/opti
 import { Stream } from "../src/random/stream.js";
 import { quantile } from "../src/stats/quantile.js";
 import { bandSeries } from "./charts.js";
+import { fiveNumberSummary as summary } from "./claims/spsa-common.js";
 import type { FigureRecord } from "./figures/types.js";
 
 /** The optimisers the study runs, by `--method` (a typed record). */
@@ -51,10 +52,6 @@ export interface SpsaStudyOptions {
   onRun?: (done: number, total: number) => void;
 }
 
-/** Five-number summary of ratios: median, quartiles, range. */
-function summary(x: number[]): { median: number; q25: number; q75: number; min: number; max: number } {
-  return { median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: Math.min(...x), max: Math.max(...x) };
-}
 
 /** Check a study's options before any output is created (one InputError or FieldError naming the field). */
 export function validateStudy(o: Pick<SpsaStudyOptions, "method" | "iterations" | "run">): void {

@@ -29,7 +29,10 @@ import { Quadratic } from "../../src/problems/functions.js";
 import type { Stream } from "../../src/random/stream.js";
 import { quantile } from "../../src/stats/quantile.js";
 import { signTestCritical, signTestPValue, signTestSampleSize } from "../../src/stats/sign-test.js";
+import { fiveNumberSummary as summary } from "./spsa-common.js";
 import { verdict, type Claim } from "./types.js";
+
+const median = (x: number[]) => quantile(x, 0.5);
 
 export const CONDITIONING_SETUP = {
   p: 10,
@@ -62,9 +65,6 @@ export function runConditioning(method: ConditioningMethod, kappa: number, gain:
   return spsa2Optimize(o, f.initialParams(), { ...common, a: gain * (A + 1) ** 0.602 }, stream);
 }
 
-function median(x: number[]): number {
-  return quantile(x, 0.5);
-}
 
 /** The method's best gain on its grid by the median final L/L₀ over `seeds` tuning runs. */
 export function tuneConditioning(method: ConditioningMethod, kappa: number, seeds: number, stream: Stream): { gain: number; median: number } {
@@ -109,15 +109,12 @@ function runPairs(kappa: number, gains: { spsa: number; spsa2: number }, n: numb
   return out;
 }
 
-function summary(r: number[]) {
-  return { median: median(r), q25: quantile(r, 0.25), q75: quantile(r, 0.75), min: Math.min(...r), max: Math.max(...r) };
-}
 
 export const spsa2Conditioning: Claim = {
   id: "SPSA2-conditioning",
   statement:
     "At an equal number of loss measurements, second-order SPSA (the Hessian-preconditioned step H̿⁻¹ĝ with smoothed simultaneous-perturbation Hessian estimates) reaches a lower loss than first-order SPSA on a badly conditioned quadratic (κ = 1000, p = 10, 4000 noisy measurements, each method with its best step gain); on a well-conditioned quadratic (κ = 1) it has no edge.",
-  source: "Spall 2000, IEEE TAC 45(10), 'Adaptive stochastic approximation by the simultaneous perturbation method' (2SPSA, §II–III; numerical study §V)",
+  source: "Spall 2000, IEEE TAC 45(10), 'Adaptive stochastic approximation by the simultaneous perturbation method' (2SPSA and its numerical comparison with first-order SPSA)",
   control: "the same sign test on the well-conditioned quadratic (κ = 1), with its own tuned gains, must fail",
   run(ctx) {
     const S = CONDITIONING_SETUP;

@@ -1,6 +1,6 @@
 /**
  * The simultaneous-perturbation gradient and Hessian estimate of second-order SPSA (2-SPSA;
- * Spall 2000, IEEE TAC 45(10), eqs. 2.1–2.4). Per resampling, four measurements:
+ * Spall 2000, IEEE TAC 45(10)). Per resampling, four measurements:
  *
  *   ĝ = [y(θ + cΔ) − y(θ − cΔ)] / (2c) · Δ⁻¹                               (two-sided SPSA)
  *   Ĥ = D · ½(Δ̃ Δᵀ + Δ Δ̃ᵀ),  D = [y(θ+cΔ+c̃Δ̃) − y(θ+cΔ) − y(θ−cΔ+c̃Δ̃) + y(θ−cΔ)] / (2c c̃)

@@ -1,6 +1,6 @@
 /**
  * The map from 2-SPSA's smoothed Hessian H̄ to a positive-definite preconditioner, and the
- * preconditioned direction (Spall 2000, IEEE TAC 45(10), §II, the mapping fₖ):
+ * preconditioned direction (Spall 2000, IEEE TAC 45(10): the mapping fₖ of H̄ₖ):
  *
  *   H̿ = f(H̄) = (H̄ᵀH̄ + δI)^{1/2} = Q diag(√(λᵢ² + δ)) Qᵀ,   d = H̿⁻¹ĝ = Q diag(1/√(λᵢ² + δ)) Qᵀ ĝ
  *

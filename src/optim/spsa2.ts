@@ -1,6 +1,6 @@
 /**
  * Second-order SPSA (2-SPSA; Spall 2000, "Adaptive stochastic approximation by the simultaneous
- * perturbation method", IEEE TAC 45(10), eqs. 2.1–2.4):
+ * perturbation method", IEEE TAC 45(10); the 2SPSA recursion):
  *
  *   θₖ₊₁ = θₖ − aₖ H̿ₖ⁻¹ ĝₖ,   H̿ₖ = f(H̄ₖ) = (H̄ₖᵀH̄ₖ + δₖI)^{1/2},
  *   H̄ₖ = k/(k+1) H̄ₖ₋₁ + 1/(k+1) Ĥₖ   (k = 0, 1, …; so H̄₀ = Ĥ₀),
@@ -91,6 +91,7 @@ export function spsa2Optimize(oracle: LossOracle, theta0In: VectorInput, opts: S
   const Hbar = new Float64Array(p * p);
   for (let i = 0; i < p; i++) Hbar[i * p + i] = h0;
   const prior = h0 > 0 ? 1 : 0;
+  // with "auto", every call passes its own δₖ; the constructor's δ is then unused
   const pre = new HessianPreconditioner(p, reg === "auto" ? 1 : reg);
   const iterStream = stream.fork("iterations");
   let s2 = 0;

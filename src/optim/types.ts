@@ -207,7 +207,9 @@ export interface SaOptions extends StopOptions, RecordOptions {
   blockingTolerance?: number | "auto";
   /** trust-region radius ρ > 0 on ‖θₖ₊₁ − θₖ‖₂ */
   trustRegion?: number;
+  /** called after every iteration (Qiskit's `callback`) */
   callback?: (info: StepInfo) => void;
+  /** called after every iteration; true ends the run (Qiskit's `termination_checker`) */
   terminationChecker?: (info: StepInfo) => boolean;
 }
 
