@@ -75,7 +75,7 @@ export { FdKernel, fdsaForward, fdsaCentral, type FdOptions, type FdScheme } fro
 export * from "./optim/types.js";
 export { spsaOptimize, resolveGains, type SpsaOptimizeOptions } from "./optim/spsa.js";
 export { spsa2Optimize, validateSpsa2Options, SPSA2_DEFAULTS, type Spsa2OptimizeOptions } from "./optim/spsa2.js";
-export { calibrateGains, lossSpread, withCalibration, CALIBRATION_DEFAULTS, type CalibrationRecord, type CalibratedGains, type GainRequest } from "./optim/calibration.js";
+export { calibrateGains, lossSpread, withCalibration, CALIBRATION_DEFAULTS, type CalibrationEstimate, type CalibrationRecord, type CalibratedGains, type GainRequest } from "./optim/calibration.js";
 export { HessianPreconditioner, symmetricEigen } from "./optim/hessian-regularization.js";
 export { SpsaHessianKernel, MAX_EXACT_HESSIAN_DIMENSION, type SpsaHessianOptions } from "./estimators/spsa-hessian.js";
 export { fdsaOptimize, type FdsaOptimizeOptions } from "./optim/fdsa.js";
