@@ -142,7 +142,7 @@ export const spsa2Conditioning: Claim = {
     const pIll = signTestPValue(ill.wins, n - ill.ties);
     const pWell = signTestPValue(well.wins, n - well.ties);
     const desc = (k: number, pr: Pairs) =>
-      `κ = ${k}: one-sided exact sign-test p-value that 2-SPSA's final L(θ̂)/L(θ₀) is lower than SPSA's (${pr.wins} of ${n - pr.ties} untied pairs won; pass when p ≤ α = ${ctx.alpha})`;
+      `κ = ${k}: one-sided exact sign-test p-value that 2-SPSA's final L(θ̂)/L(θ₀) is lower than SPSA's (${pr.wins} of ${n - pr.ties} untied pairs won; pass when p ≤ α = ${ctx.alpha.toExponential(2)})`;
     return {
       reference: "exact noise-free L(θ̂) of the quadratic (L* = 0 at θ* = 0) relative to L(θ₀), traced by the experimenter and not counted as measurements; measurements carry N(0, 0.01²) noise",
       checks: [verdict(desc(S.kappa, ill), pIll, ctx.alpha, "statistical")],
