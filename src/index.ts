@@ -73,6 +73,10 @@ export { objectiveOracle, problemOracle, requirePerturbation, MAX_COUPLED_UNITS,
 export { SpsaKernel, spsa, spsaOne, MAX_EXACT_SPSA_DIMENSION, type SpsaOptions, type SpsaVariant } from "./estimators/spsa.js";
 export { FdKernel, fdsaForward, fdsaCentral, type FdOptions, type FdScheme } from "./estimators/finite-difference.js";
 export * from "./optim/types.js";
-export { spsaOptimize, resolveGains, type SpsaOptimizeOptions, type Calibration } from "./optim/spsa.js";
+export { spsaOptimize, resolveGains, type SpsaOptimizeOptions } from "./optim/spsa.js";
+export { spsa2Optimize, validateSpsa2Options, SPSA2_DEFAULTS, type Spsa2OptimizeOptions } from "./optim/spsa2.js";
+export { calibrateGains, lossSpread, withCalibration, CALIBRATION_DEFAULTS, type CalibrationEstimate, type CalibrationRecord, type CalibratedGains, type GainRequest } from "./optim/calibration.js";
+export { HessianPreconditioner, symmetricEigen } from "./optim/hessian-regularization.js";
+export { SpsaHessianKernel, MAX_EXACT_HESSIAN_DIMENSION, type SpsaHessianOptions } from "./estimators/spsa-hessian.js";
 export { fdsaOptimize, type FdsaOptimizeOptions } from "./optim/fdsa.js";
 export { sgdOptimize, type SgdOptions } from "./optim/sgd.js";

@@ -49,7 +49,10 @@ export class FdKernel {
     this.work = new Float64Array(this.p);
   }
 
-  /** ĝ(θ, noise) → out. Returns y(θ, ξ₀) for the forward scheme, NaN for central. */
+  /**
+   * ĝ(θ, noise) → out. Returns y(θ, ξ₀) for the forward scheme; for central, the mean of the 2p
+   * measurements at θ ± c eₖ (an estimate of L(θ) with O(c²) bias; no loss is measured at θ).
+   */
   estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number {
     const { p, q, c } = this;
     const t = this.work;
@@ -65,6 +68,7 @@ export class FdKernel {
       }
       return y0;
     }
+    let sum = 0;
     for (let k = 0; k < p; k++) {
       t[k] = theta[k] + c;
       const yp = o.measure(t, noise, crn ? 0 : 2 * k * q);
@@ -72,8 +76,9 @@ export class FdKernel {
       const ym = o.measure(t, noise, crn ? 0 : (2 * k + 1) * q);
       t[k] = theta[k];
       out[k] = (yp - ym) / (2 * c);
+      sum += yp + ym;
     }
-    return Number.NaN;
+    return sum / (2 * p);
   }
 
   /** Exact moments are affordable when p pairs × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK. */
@@ -124,7 +129,8 @@ function makeSpec(id: string, scheme: FdScheme, title: string, formula: string):
       return {
         noiseSize: k.noiseSize,
         lossEvaluations: k.lossEvaluations,
-        estimate: (t, u, out) => k.estimate(t, u, out),
+        // forward: L at θ; central measures no loss at θ itself
+        estimate: (t, u, out) => (scheme === "forward" ? k.estimate(t, u, out) : (k.estimate(t, u, out), Number.NaN)),
         exactMoments: k.exactFeasible() ? (t) => k.exactMoments(t) : undefined,
         describeState: () => ({ c: k.c, scheme, crn: k.crn }),
       };

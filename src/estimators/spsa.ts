@@ -78,7 +78,10 @@ export class SpsaKernel {
     this.minus = new Float64Array(this.p);
   }
 
-  /** ĝ(θ, noise) → out. Returns NaN (SPSA measures no loss at θ itself). */
+  /**
+   * ĝ(θ, noise) → out. Returns the mean of the loss measurements taken (at θ ± cΔʲ: an estimate
+   * of L(θ) with O(c²) bias, for an optimiser's callback; SPSA measures no loss at θ itself).
+   */
   estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number {
     const { p, q, m, c } = this;
     const two = this.variant === "two-sided";
@@ -86,6 +89,7 @@ export class SpsaKernel {
     const plus = this.plus;
     const minus = this.minus;
     out.fill(0);
+    let sum = 0;
     for (let j = 0; j < m; j++) {
       const off = j * this.block;
       for (let i = 0; i < p; i++) {
@@ -101,15 +105,17 @@ export class SpsaKernel {
         const ym = this.oracle.measure(minus, noise, this.crn ? off + p : off + p + q);
         num = yp - ym;
         kappa = 2 * c;
+        sum += yp + ym;
       } else {
         num = this.oracle.measure(plus, noise, off + p);
         kappa = c;
+        sum += num;
       }
       // 1/Δᵢ = Δᵢ for Rademacher
       const s = num / (kappa * m);
       for (let i = 0; i < p; i++) out[i] += s * delta[i];
     }
-    return Number.NaN;
+    return sum / this.lossEvaluations;
   }
 
   /** True when exact moments are affordable (Δ enumeration × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK). */
@@ -181,7 +187,10 @@ function makeSpec(id: string, variant: SpsaVariant, title: string, formula: stri
       return {
         noiseSize: k.noiseSize,
         lossEvaluations: k.lossEvaluations,
-        estimate: (t, u, out) => k.estimate(t, u, out),
+        estimate: (t, u, out) => {
+          k.estimate(t, u, out);
+          return Number.NaN; // no loss is measured at θ itself
+        },
         exactMoments: k.exactFeasible() ? (t) => k.exactMoments(t) : undefined,
         describeState: () => ({ c: k.c, perturbations: k.m, crn: k.crn, variant }),
       };
