@@ -3,7 +3,7 @@
  * Gray-code order (consecutive configurations differ in one unit, so problems that implement
  * `flipUnit` update in O(fan-out) per step).
  *
- *   p(h) = Πᵢ qᵢ,  qᵢ = σ(aᵢ) if hᵢ = 1 else 1 − σ(aᵢ),  aᵢ a function of θ and earlier units.
+ *   p(h) = Πᵢ qᵢ,  qᵢ = σ(aᵢ) if hᵢ = 1 else σ(−aᵢ) = 1 − σ(aᵢ),  aᵢ a function of θ and earlier units.
  */
 import type { BinaryProblem, Workspace } from "../problems/types.js";
 import { grayFlipBit } from "../numerics.js";
@@ -53,6 +53,7 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
   let mass = 0;
   const h = ws.h;
   const s = ws.s;
+  const c = ws.c;
   for (let k = 0; k < total; k++) {
     if (k > 0) {
       // Gray bit b flips 2^(n−b−1) times: map it to unit n−1−b so the most frequent flips hit
@@ -64,8 +65,8 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
     let p = 1;
     for (let i = 0; i < n; i++) {
       const si = s[i];
-      // q_i = h ? σ : 1−σ, branch-free; midpoint uniform reproduces h
-      p *= h[i] * si + (1 - h[i]) * (1 - si);
+      // q_i = h ? σ(a) : σ(−a), branch-free; midpoint uniform reproduces h
+      p *= h[i] * si + (1 - h[i]) * c[i];
       u[i] = h[i] * 0.5 * si + (1 - h[i]) * 0.5 * (1 + si);
     }
     if (p > 0) {
@@ -75,4 +76,16 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
     }
   }
   return { states, totalProbability: mass };
+}
+
+/**
+ * L(h*) at the most likely configuration found greedily (hᵢ* = 1[σ(aᵢ) > ½] in unit order, i.e.
+ * forward with every uᵢ = ½). The exact engine sums L − L(h*) rather than L: the gradient and the
+ * loss moments are unchanged in exact arithmetic, but where the net is saturated every conditional
+ * expectation is L(h*) − O(e^{−|a|}), and their differences keep their digits only once L(h*) is
+ * taken out.
+ */
+export function modeLoss(problem: BinaryProblem, theta: Float64Array): number {
+  const ws = problem.createWorkspace();
+  return problem.forward(theta, new Float64Array(problem.nUnits).fill(0.5), ws);
 }

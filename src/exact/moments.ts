@@ -5,7 +5,9 @@
  *
  * Gradient (no score identity): with p(h) = Πᵢ qᵢ and every θₖ entering factor i only through aᵢ,
  *   ∂E[L]/∂θ = Σ_h L(h) Σᵢ (Π_{j<i} qⱼ)(Π_{j>i} qⱼ) · (2hᵢ−1)σ'(aᵢ) · ∂aᵢ/∂θ
- * using prefix/suffix products (no division by qᵢ). Cross-checked against dual numbers
+ * using prefix/suffix products (no division by qᵢ), with qᵢ = σ(−aᵢ) read from ws.c for hᵢ = 0 and
+ * L centred at the most likely configuration (L − L(h*), see enumerate.ts modeLoss), so that the
+ * relative error stays at rounding level for saturated units (|a| up to 700). Cross-checked against dual numbers
  * (exactGradientDual) and central finite differences in test/unit.
  *
  * Block path (layered nets): when each θₖ enters one unit's logit and the last m units are
@@ -18,7 +20,7 @@
 import { addAllLogitGradients, type BinaryProblem, type UnitNoise, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
 import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
-import { enumerateConfigurations } from "./enumerate.js";
+import { enumerateConfigurations, modeLoss } from "./enumerate.js";
 import { noisyExactAnalysis, requireNoisyNet } from "./noisy.js";
 import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
 import { InputError } from "../errors.js";
@@ -65,15 +67,19 @@ export function enumerationAnalysis(problem: BinaryProblem, theta: Float64Array,
   return res;
 }
 
-/** p-weighted product-rule coefficients of the gradient: cᵢ = L·Π_{j<i}qⱼ·Π_{j>i}qⱼ·(2hᵢ−1)σ'(aᵢ). */
+/**
+ * p-weighted product-rule coefficients of the gradient: cᵢ = L·Π_{j<i}qⱼ·Π_{j>i}qⱼ·(2hᵢ−1)σ'(aᵢ),
+ * qⱼ = σ(aⱼ) or σ(−aⱼ), σ'(aᵢ) = σ(aᵢ)σ(−aᵢ). L is the centred loss L − L(h*) (see modeLoss).
+ */
 function gradientCoefficients(ws: Workspace, n: number, L: number, pre: Float64Array, suf: Float64Array, coef: Float64Array): void {
   const h = ws.h;
   const s = ws.s;
+  const c = ws.c;
   pre[0] = 1;
-  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * (h[i] * s[i] + (1 - h[i]) * (1 - s[i]));
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * (h[i] * s[i] + (1 - h[i]) * c[i]);
   suf[n] = 1;
-  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * (h[i] * s[i] + (1 - h[i]) * (1 - s[i]));
-  for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * (1 - s[i]);
+  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * (h[i] * s[i] + (1 - h[i]) * c[i]);
+  for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * c[i];
 }
 
 function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
@@ -87,12 +93,14 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
   const lossBuf = new Float64Array(1);
   const acc = enumerated.map(() => new WeightedMoments(P));
   const g = new Float64Array(P);
+  const centre = modeLoss(problem, theta);
   const res = enumerateConfigurations(problem, theta, (ws, u, p, L) => {
-    if (L !== 0) {
-      gradientCoefficients(ws, n, L, pre, suf, coef);
+    const Lc = L - centre;
+    if (Lc !== 0) {
+      gradientCoefficients(ws, n, Lc, pre, suf, coef);
       addAllLogitGradients(problem, theta, ws, coef, grad);
     }
-    lossBuf[0] = L;
+    lossBuf[0] = Lc;
     lossMoments.push(lossBuf, p);
     for (let e = 0; e < enumerated.length; e++) {
       const inst = enumerated[e][1].instance;
@@ -107,7 +115,7 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
   });
   // Normalise by the total mass so rounding in Σp does not bias the gradient.
   for (let k = 0; k < P; k++) grad[k] /= res.totalProbability;
-  return { expectedLoss: lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
+  return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
 }
 
 function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
@@ -144,14 +152,19 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
         const w0 = W[e];
         const w1 = w0 + wb;
         const f = wb / w1;
+        const f0 = w0 / w1;
         const g = (w0 * wb) / w1;
         const me = mean[e];
         const se = m2[e];
+        // Chan's merge, from the heavier side (as WeightedMoments.push): a light accumulated mean
+        // is not lost when f rounds to 1
+        const fromBlock = f > 0.5;
         for (let k = 0; k < P; k++) {
           const i = unitOf[k];
           const d = D[k];
-          const delta = d * b.mean[i] - me[k];
-          me[k] += delta * f;
+          const bm = d * b.mean[i];
+          const delta = bm - me[k];
+          me[k] = fromBlock ? bm - delta * f0 : me[k] + delta * f;
           se[k] += d * d * b.m2[i] + delta * delta * g;
         }
         W[e] = w1;
@@ -162,6 +175,7 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
     }
   };
 
+  const centre = modeLoss(problem, theta);
   const res = enumerateConfigurations(problem, theta, (ws, _u, p, L, step) => {
     const j = step >>> m;
     if (j !== block) {
@@ -171,11 +185,12 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
       D.fill(0);
       addAllLogitGradients(problem, theta, ws, ones, D);
     }
-    if (L !== 0) {
-      gradientCoefficients(ws, n, L, pre, suf, gcoef);
+    const Lc = L - centre;
+    if (Lc !== 0) {
+      gradientCoefficients(ws, n, Lc, pre, suf, gcoef);
       for (let i = 0; i < n; i++) gsum[i] += gcoef[i];
     }
-    lossBuf[0] = L;
+    lossBuf[0] = Lc;
     lossMoments.push(lossBuf, p);
     for (let e = 0; e < E; e++) {
       enumerated[e][1].instance.coefficientsAt!(theta, ws, L, coef[e]);
@@ -190,5 +205,5 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
     estimators[key] = { mean: mean[e].slice(), variance: v };
   });
   for (let k = 0; k < P; k++) grad[k] /= res.totalProbability;
-  return { expectedLoss: lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
+  return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
 }

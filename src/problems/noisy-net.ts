@@ -148,6 +148,7 @@ export class NoisyNet implements BinaryProblem {
       h: new Float64Array(n),
       a: new Float64Array(n),
       s: new Float64Array(n),
+      c: new Float64Array(n),
       scratch: new Float64Array(n),
       e: new Float64Array(n),
       dh: new Float64Array(n),
