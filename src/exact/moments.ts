@@ -33,7 +33,7 @@ import { toVector, type VectorInput } from "../ndarray.js";
  */
 const ENGINES: { readonly [K in UnitNoise]: ExactEngine } = {
   bernoulli: enumerationAnalysis,
-  injected: (problem, theta, instances) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances),
+  injected: (problem, theta, instances, options) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances, options.quadrature),
 };
 
 /**
