@@ -66,7 +66,7 @@ export const exactCommand: Command = {
       ...(r.units ? { units: r.units } : {}),
       estimators: est,
       skipped,
-    });
+    }, true);
     return 0;
   },
 };

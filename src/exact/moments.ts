@@ -23,7 +23,7 @@ import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
 import { enumerateConfigurations, modeLoss } from "./enumerate.js";
 import { noisyExactAnalysis, requireNoisyNet } from "./noisy.js";
 import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
-import { InputError } from "../errors.js";
+import { ExactRefusal, InputError, requireFiniteResult } from "../errors.js";
 import { toVector, type VectorInput } from "../ndarray.js";
 
 /**
@@ -41,9 +41,43 @@ const ENGINES: { readonly [K in UnitNoise]: ExactEngine } = {
  * dispatched on the problem's unit noise (`problem.unitNoise`, default "bernoulli").
  * Instances with custom noise contribute through their own `exactMoments`; others with
  * non-enumerable noise are omitted from `estimators`. Shapes: θ (nParams; a Float64Array or an ndarray).
+ *
+ * No result leaves with NaN or ±∞ (`requireFiniteAnalysis`): E[L], Var[L], ∇E[L] and the unit facts
+ * are an ExactRefusal naming the quantity; an estimator whose own moments are not finite moves to
+ * `unavailable` with the reason.
  */
 export function exactAnalysis(problem: BinaryProblem, theta: VectorInput, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
-  return ENGINES[problem.unitNoise ?? "bernoulli"](problem, toVector(theta, "θ", problem.nParams), instances, options);
+  const r = ENGINES[problem.unitNoise ?? "bernoulli"](problem, toVector(theta, "θ", problem.nParams), instances, options);
+  return requireFiniteAnalysis(problem, r);
+}
+
+/**
+ * The guard at the exact-result boundary: throws ExactRefusal (naming the quantity and, for
+ * vectors, the parameter) unless E[L], Var[L], ∇E[L] and the per-unit facts are finite; moves any
+ * estimator with a non-finite exact mean or variance to `unavailable` with the reason. Var[L] is
+ * checked first: a loss whose spread overflows float64 makes every other sum overflow with it.
+ * Returns r.
+ */
+export function requireFiniteAnalysis(problem: BinaryProblem, r: ExactAnalysis): ExactAnalysis {
+  const labels = problem.paramLabels();
+  requireFiniteResult(r.lossVariance, "Var[L]");
+  requireFiniteResult(r.expectedLoss, "E[L]");
+  requireFiniteResult(r.gradient, "∇E[L]", labels);
+  for (const u of r.units ?? []) {
+    requireFiniteResult(u.zeroProbability, `P(h${u.index} = 0)`);
+    requireFiniteResult(u.meanOutput, `E[h${u.index}]`);
+  }
+  for (const [key, m] of Object.entries(r.estimators)) {
+    try {
+      requireFiniteResult(m.mean, `E[ĝ] of ${key}`, labels);
+      requireFiniteResult(m.variance, `Var[ĝ] of ${key}`, labels);
+    } catch (e) {
+      if (!(e instanceof ExactRefusal)) throw e;
+      delete r.estimators[key];
+      (r.unavailable ??= {})[key] = e.message;
+    }
+  }
+  return r;
 }
 
 /**
