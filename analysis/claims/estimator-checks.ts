@@ -78,20 +78,8 @@ export function unbiasedChecks(
   };
 }
 
-/**
- * Advance an online estimator (REBAR with tuning, RELAX, moving-average baselines) by `steps`
- * estimate/observe pairs at θ with noise from `stream`; no-op for stateless estimators.
- */
-export function warmUp(inst: EstimatorInstance, theta: Float64Array, steps: number, stream: Stream): void {
-  if (!inst.observe) return;
-  const noise = new Float64Array(inst.noiseSize);
-  const g = new Float64Array(theta.length);
-  for (let k = 0; k < steps; k++) {
-    stream.uniforms(noise);
-    inst.estimate(theta, noise, g);
-    inst.observe();
-  }
-}
+/** The library's warm-up (estimate/observe pairs at θ from `stream`), re-exported for the claims and figures. */
+export { warmUp } from "../../src/estimators/sample.js";
 
 /** The instance without `observe`: its state (baselines, RELAX's φ) stays frozen while sampling. */
 export function frozen(inst: EstimatorInstance): EstimatorInstance {

@@ -118,20 +118,24 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
                 if (kind === "optimal") refreshOptimal(t);
                 for (let i = 0; i < n; i++) c[i] = unitResidual(w, i) * (L - b[i]);
               },
-        observe() {
-          if (kind === "moving-average") {
-            ma = opt.decay * ma + (1 - opt.decay) * lastL;
-            b.fill(ma);
-          } else if (kind === "optimal-online") {
-            const beta = opt.decay;
-            for (let i = 0; i < n; i++) {
-              const d = unitResidual(ws, i);
-              num[i] = beta * num[i] + (1 - beta) * d * d * lastL;
-              den[i] = beta * den[i] + (1 - beta) * d * d;
-              b[i] = den[i] > 0 ? num[i] / den[i] : 0;
-            }
-          }
-        },
+        // only the online baselines have state to advance (an observe() marks an online estimator)
+        observe:
+          kind === "moving-average"
+            ? () => {
+                ma = opt.decay * ma + (1 - opt.decay) * lastL;
+                b.fill(ma);
+              }
+            : kind === "optimal-online"
+              ? () => {
+                  const beta = opt.decay;
+                  for (let i = 0; i < n; i++) {
+                    const d = unitResidual(ws, i);
+                    num[i] = beta * num[i] + (1 - beta) * d * d * lastL;
+                    den[i] = beta * den[i] + (1 - beta) * d * d;
+                    b[i] = den[i] > 0 ? num[i] / den[i] : 0;
+                  }
+                }
+              : undefined,
         describeState: () => ({ baseline: Array.from(b) }),
       };
     },

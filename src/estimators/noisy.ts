@@ -85,7 +85,9 @@ function make(mode: Mode): EstimatorSpec {
           return L;
         },
       };
-      if (!quadratureApplicable(net)) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g), mode);
+      const cost = quadratureApplicable(net);
+      if (!cost) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g), mode);
+      else inst.exactUnavailable = cost;
       return inst;
     },
   };

@@ -14,6 +14,7 @@
  * 2^{K·n} joint configurations in test/unit.
  */
 import { enumerateConfigurations, MAX_ENUMERABLE_UNITS } from "../exact/enumerate.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
 import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec, ExactMoments } from "./types.js";
 import { InputError } from "../errors.js";
@@ -112,6 +113,7 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
     },
   };
   if (!leaveIn && n <= MAX_ENUMERABLE_UNITS) inst.exactMoments = (theta) => rlooExactMoments(problem, theta, K);
+  else if (!leaveIn) inst.exactUnavailable = exactCostReason(2 ** n, 2 ** MAX_ENUMERABLE_UNITS, "unit configurations");
   return inst;
 }
 

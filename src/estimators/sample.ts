@@ -8,6 +8,7 @@ import type { Stream } from "../random/stream.js";
 import { MomentAccumulator } from "../stats/accumulator.js";
 import type { EstimatorInstance } from "./types.js";
 import { toVector, type VectorInput } from "../ndarray.js";
+import { FieldError } from "../errors.js";
 
 export const DEFAULT_CHUNK = 4096;
 
@@ -68,4 +69,28 @@ export function sampleMoments(instance: EstimatorInstance, thetaIn: VectorInput,
     onChunk,
     chunk,
   );
+}
+
+/** Largest warm-up accepted by `warmUp` (draws). */
+export const MAX_WARMUP = 1e8;
+
+/**
+ * Advance an online instance (one with observe()) by n seeded draws, as a training run would:
+ * each draw fills the noise from `stream`, estimates at θ, then observes. Offline
+ * instances are left alone. Returns the number of draws observed (n, or 0 when offline).
+ * The exact engine then reports the moments of that frozen state. Shapes: θ (nParams).
+ */
+export function warmUp(instance: EstimatorInstance, thetaIn: VectorInput, n: number, stream: Stream, onDraw?: (done: number, total: number) => void): number {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_WARMUP) throw new FieldError("warmup", `expected a number of draws, an integer in [0, ${MAX_WARMUP}], got ${n}`);
+  if (!instance.observe || n === 0) return 0;
+  const theta = toVector(thetaIn, "θ");
+  const noise = new Float64Array(instance.noiseSize);
+  const g = new Float64Array(theta.length);
+  for (let k = 0; k < n; k++) {
+    stream.uniforms(noise);
+    instance.estimate(theta, noise, g);
+    instance.observe();
+    if (onDraw && (k & 1023) === 1023) onDraw(k + 1, n);
+  }
+  return n;
 }

@@ -22,6 +22,7 @@
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
 import { InputError } from "../errors.js";
 
 /** Largest p for which exact moments enumerate Δ ∈ {±1}ᵖ. */
@@ -114,9 +115,16 @@ export class SpsaKernel {
 
   /** True when exact moments are affordable (Δ enumeration × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK). */
   exactFeasible(): boolean {
-    if (!this.oracle.differenceMoments) return false;
+    return this.exactCost() === null;
+  }
+
+  /** null when the exact moments are affordable, else the reason (the work, the limit, what to run instead). */
+  exactCost(): string | null {
+    if (!this.oracle.differenceMoments) return "the loss oracle cannot enumerate its noise; use stochgrad estimate or stochgrad compare (seeded Monte Carlo)";
     const deltas = this.variant === "two-sided" ? this.p - 1 : this.p;
-    return this.p <= MAX_EXACT_SPSA_DIMENSION && deltas + this.oracle.exactCostLog2(this.crn) <= MAX_EXACT_LOG2_WORK;
+    const log2 = deltas + this.oracle.exactCostLog2(this.crn);
+    if (this.p > MAX_EXACT_SPSA_DIMENSION || log2 > MAX_EXACT_LOG2_WORK) return exactCostReason(2 ** log2, 2 ** MAX_EXACT_LOG2_WORK, `(Δ, unit) states (2^${deltas} perturbations Δ ∈ {±1}^p × the units' noise)`);
+    return null;
   }
 
   /** Exact E[ĝ] and Var[ĝ] by enumerating Δ jointly with the loss noise (see file comment). */
@@ -183,6 +191,7 @@ function makeSpec(id: string, variant: SpsaVariant, title: string, formula: stri
         lossEvaluations: k.lossEvaluations,
         estimate: (t, u, out) => k.estimate(t, u, out),
         exactMoments: k.exactFeasible() ? (t) => k.exactMoments(t) : undefined,
+        exactUnavailable: k.exactCost() ?? undefined,
         describeState: () => ({ c: k.c, perturbations: k.m, crn: k.crn, variant }),
       };
     },

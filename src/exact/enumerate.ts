@@ -38,9 +38,10 @@ export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UN
 
 /**
  * Visit all 2^nUnits configurations in Gray-code order. Returns the number visited with p > 0
- * and the total probability (1 up to rounding; a check on the problem's logits).
+ * and the total probability (1 up to rounding; a check on the problem's logits). `onProgress`
+ * hears (k, 2^n) every 65536 configurations.
  */
-export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor): { states: number; totalProbability: number } {
+export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void): { states: number; totalProbability: number } {
   assertEnumerable(problem);
   const n = problem.nUnits;
   const ws = problem.createWorkspace();
@@ -61,6 +62,7 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
       const unit = n - 1 - grayFlipBit(k);
       h[unit] = 1 - h[unit];
       L = incremental ? problem.flipUnit(theta, ws, unit) : problem.evaluate(theta, ws);
+      if (onProgress && (k & 0xffff) === 0) onProgress(k, total);
     }
     let p = 1;
     for (let i = 0; i < n; i++) {

@@ -20,8 +20,8 @@
 import { addAllLogitGradients, type BinaryProblem, type UnitNoise, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
 import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
-import { enumerateConfigurations, modeLoss } from "./enumerate.js";
-import { noisyExactAnalysis, requireNoisyNet } from "./noisy.js";
+import { enumerateConfigurations, modeLoss, MAX_ENUMERABLE_UNITS } from "./enumerate.js";
+import { noisyExactAnalysis, quadratureApplicable, requireNoisyNet } from "./noisy.js";
 import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
 import { ExactRefusal, InputError, requireFiniteResult } from "../errors.js";
 import { toVector, type VectorInput } from "../ndarray.js";
@@ -33,8 +33,18 @@ import { toVector, type VectorInput } from "../ndarray.js";
  */
 const ENGINES: { readonly [K in UnitNoise]: ExactEngine } = {
   bernoulli: enumerationAnalysis,
-  injected: (problem, theta, instances, options) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances, options.quadrature),
+  injected: (problem, theta, instances, options) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances, options.quadrature, options.onProgress),
 };
+
+/**
+ * null when `exactAnalysis` can run on this problem within its limits (enumeration of at most
+ * 2^MAX_ENUMERABLE_UNITS states; nested quadrature within MAX_QUADRATURE_COST), else the reason,
+ * stating the size and the limit. Lets callers refuse an exact request before any work or output.
+ */
+export function exactAnalysisUnavailable(problem: BinaryProblem): string | null {
+  if (problem.unitNoise === "injected") return quadratureApplicable(requireNoisyNet(problem));
+  return problem.nUnits > MAX_ENUMERABLE_UNITS ? `the problem has ${problem.nUnits} binary units; exact enumeration supports at most ${MAX_ENUMERABLE_UNITS} (2^${MAX_ENUMERABLE_UNITS} states)` : null;
+}
 
 /**
  * Exact analysis of `problem` at θ for the given estimator instances (keyed by any name),
@@ -87,17 +97,22 @@ export function requireFiniteAnalysis(problem: BinaryProblem, r: ExactAnalysis):
 export function enumerationAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
   const enumerated = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
   const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
-  const res = blockable ? blockPath(problem, theta, enumerated) : generalPath(problem, theta, enumerated);
-  for (const [key, e] of Object.entries(instances)) {
-    if (e.noise !== "custom" || !e.instance.exactMoments) continue;
+  const custom = Object.entries(instances).filter(([, e]) => e.noise === "custom" && e.instance.exactMoments);
+  const phases = 1 + custom.length;
+  const report = options.onProgress;
+  const onStates = report ? (k: number, total: number) => report(k / total, phases, `enumerating 2^${problem.nUnits} configurations`) : undefined;
+  const res = blockable ? blockPath(problem, theta, enumerated, onStates) : generalPath(problem, theta, enumerated, onStates);
+  custom.forEach(([key, e], j) => {
+    report?.(1 + j, phases, `exact moments of ${key}`);
     try {
-      res.estimators[key] = e.instance.exactMoments(theta);
+      res.estimators[key] = e.instance.exactMoments!(theta);
     } catch (err) {
       // an estimator's own exact engine may decline an unaffordable enumeration
       if (!(err instanceof InputError)) throw err;
       (res.unavailable ??= {})[key] = err.message;
     }
-  }
+  });
+  report?.(phases, phases, "done");
   return res;
 }
 
@@ -116,7 +131,7 @@ function gradientCoefficients(ws: Workspace, n: number, L: number, pre: Float64A
   for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * c[i];
 }
 
-function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
+function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][], onProgress?: (done: number, total: number) => void): ExactAnalysis {
   const n = problem.nUnits;
   const P = problem.nParams;
   const grad = new Float64Array(P);
@@ -142,7 +157,7 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
       else inst.estimate(theta, u, g);
       acc[e].push(g, p);
     }
-  });
+  }, onProgress);
   const estimators: Record<string, ExactMoments> = {};
   enumerated.forEach(([key], e) => {
     estimators[key] = { mean: acc[e].mean.slice(), variance: acc[e].variance() };
@@ -152,7 +167,7 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
   return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
 }
 
-function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
+function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][], onProgress?: (done: number, total: number) => void): ExactAnalysis {
   const n = problem.nUnits;
   const P = problem.nParams;
   const m = problem.leafUnits!;
@@ -230,7 +245,7 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
       enumerated[e][1].instance.coefficientsAt!(theta, ws, L, coef[e]);
       blk[e].push(coef[e], p);
     }
-  });
+  }, onProgress);
   if (open) flush();
   const estimators: Record<string, ExactMoments> = {};
   enumerated.forEach(([key], e) => {

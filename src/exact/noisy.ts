@@ -89,6 +89,8 @@ export interface NoiseIntegrationOptions extends IntegrateOptions {
    * that made the leaf form lose six digits at s = 1e-7, and STS units need no division by q(1 − q).
    */
   score?: { value: number; gradient: number };
+  /** hears (nodes of the outermost level done, an estimate of their total) as the integration advances */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A nested integral's bookkeeping: leaf evaluations, and per component the error estimate (with the leaves' rounding). */
@@ -181,8 +183,11 @@ export function integrateNoise(net: NoisyNet, theta: Float64Array, dim: number, 
     }
     const s2 = unit.s * unit.s;
     const vec = level[i].vec;
+    let nodes = 0;
     const res = gaussianExpectationVector(
       (z, oz) => {
+        // the outermost level's node count against its usual ≈ 300 (capped below the end)
+        if (i === 0 && opts.onProgress && (++nodes & 7) === 0) opts.onProgress(Math.min(nodes, 290), 300);
         set(z);
         rec(i + 1, B);
         for (let d = 0; d < dim; d++) {
@@ -317,12 +322,14 @@ export function noisyEstimatorMoments(net: NoisyNet, theta: Float64Array, grad: 
  * instances by one evaluation; "units" instances (built on Bernoulli units) are not meaningful
  * here and are omitted.
  */
-export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, opts: IntegrateOptions = {}): ExactAnalysis {
+export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, opts: IntegrateOptions = {}, onProgress?: (done: number, total: number, what: string) => void): ExactAnalysis {
   const P = net.nParams;
   const n = net.nUnits;
   const g = new Float64Array(P);
   const dim = 3 + P + 2 * n;
   const out = new Float64Array(dim);
+  const custom = Object.values(instances).filter((e) => e.noise === "custom" && e.instance.exactMoments).length;
+  const phases = 1 + custom;
   const ws0 = net.createWorkspace();
   const c = modeForward(net, theta, ws0);
   const centred = centredLoss(net, ws0, c);
@@ -347,7 +354,7 @@ export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances
       }
     },
     out,
-    { ...opts, score: { value: 1, gradient: 3 } },
+    { ...opts, score: { value: 1, gradient: 3 }, onProgress: onProgress ? (d, t) => onProgress(d / t, phases, "nested quadrature of E[L], ∇E[L] and the unit facts") : undefined },
   );
   const err = r.error;
   const expectedLoss = c + out[1];
@@ -360,8 +367,10 @@ export function noisyExactAnalysis(net: NoisyNet, theta: Float64Array, instances
   certifyQuadrature("E[h]", out.subarray(3 + P + n), err.subarray(3 + P + n));
   const estimators: Record<string, ExactMoments> = {};
   const unavailable: Record<string, string> = {};
+  let phase = 1;
   for (const [key, e] of Object.entries(instances)) {
     if (e.noise === "custom" && e.instance.exactMoments) {
+      onProgress?.(phase++, phases, `exact moments of ${key}`);
       try {
         estimators[key] = e.instance.exactMoments(theta);
       } catch (err) {

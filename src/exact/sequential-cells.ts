@@ -18,6 +18,16 @@ import { InputError } from "../errors.js";
 /** Largest number of leaf cells visited. */
 export const MAX_SEQUENTIAL_CELLS = 1 << 21;
 
+/**
+ * The reason exact moments are skipped for cost: what they would take, the limit, and what to run
+ * instead. `work` is the count of `unit` (cells, states, Δ patterns …) the exact sum would visit.
+ */
+export function exactCostReason(work: number, limit: number, unit: string): string {
+  const fmt = (x: number) => (x < 1e9 ? String(Math.round(x)) : x.toExponential(1));
+  const lim = Number.isInteger(Math.log2(limit)) ? `2^${Math.log2(limit)} = ${fmt(limit)}` : fmt(limit);
+  return `exact moments skipped for cost: they would visit ${fmt(work)} ${unit} (limit ${lim}); the noise itself is fine, so use stochgrad estimate or stochgrad compare (seeded Monte Carlo) for this estimator`;
+}
+
 export interface SequentialCellOptions {
   /** noise indices in processing order (default 0 … D−1) */
   order?: number[];
@@ -43,7 +53,7 @@ export function sequentialCellMoments(instance: EstimatorInstance, theta: Float6
   const between = new WeightedMoments(P);
   let cells = 0;
   const leaf = (vol: number) => {
-    if (++cells > MAX_SEQUENTIAL_CELLS) throw new InputError(`exact cell enumeration exceeds ${MAX_SEQUENTIAL_CELLS} cells; use Monte Carlo`);
+    if (++cells > MAX_SEQUENTIAL_CELLS) throw new InputError(exactCostReason(cells, MAX_SEQUENTIAL_CELLS, "cells (at least)"));
     instance.estimate(theta, w, g0);
     between.push(g0, vol);
     for (let d = 0; d < D; d++) {

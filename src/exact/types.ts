@@ -34,6 +34,11 @@ export interface ExactOptions {
    * relTol 1e-12, absTol 0, 2000 intervals); the results are certified to 1e-10 whatever these are
    */
   quadrature?: QuadratureTargets;
+  /**
+   * Called as the work advances: done of total (phases: the enumeration or nested quadrature, then
+   * each custom estimator's own exact moments), with what is being computed. For progress bars.
+   */
+  onProgress?: (done: number, total: number, what: string) => void;
 }
 
 /** Targets of an adaptive quadrature rule (src/exact/quadrature.ts `IntegrateOptions` extends them). */
