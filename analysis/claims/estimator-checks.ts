@@ -3,6 +3,7 @@
  * an exact check of E[ĝ] against the exact gradient, and a seeded z-test of the Monte Carlo mean
  * whose sample size gives the negative control's known offset power 1 − β ≈ 0.999.
  */
+import { uncheckedInstance } from "../../src/estimators/types.js";
 import type { EstimatorInstance, ExactMoments } from "../../src/estimators/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
@@ -83,10 +84,11 @@ export { warmUp } from "../../src/estimators/sample.js";
 
 /** The instance without `observe`: its state (baselines, RELAX's φ) stays frozen while sampling. */
 export function frozen(inst: EstimatorInstance): EstimatorInstance {
+  const raw = uncheckedInstance(inst); // the claims' loops pass validated arguments
   return {
     noiseSize: inst.noiseSize,
     lossEvaluations: inst.lossEvaluations,
-    estimate: (t, u, o) => inst.estimate(t, u, o),
+    estimate: (t, u, o) => raw.estimate(t, u, o),
     exactMoments: inst.exactMoments ? (t) => inst.exactMoments!(t) : undefined,
   };
 }

@@ -105,3 +105,27 @@ export function estimatorEntry(spec: EstimatorSpec, problem: BinaryProblem, thet
 export function isOnline(instance: EstimatorInstance): boolean {
   return typeof instance.observe === "function";
 }
+
+/** Where a checked face (estimators/checked.ts) keeps the instance behind it, and nParams. */
+export const UNCHECKED = Symbol("stochgrad.uncheckedInstance");
+export const CHECKED_PARAMS = Symbol("stochgrad.nParams");
+
+/** An instance as the registry hands it out: its arguments are checked on every public call. */
+export interface CheckedFace extends EstimatorInstance {
+  [UNCHECKED]: EstimatorInstance;
+  [CHECKED_PARAMS]: number;
+}
+
+/**
+ * The instance behind a checked face, for loops that have validated their arguments once (an
+ * observe the caller set on the face stays there: callers keep calling face.observe). Any other
+ * instance is returned as is.
+ */
+export function uncheckedInstance(inst: EstimatorInstance): EstimatorInstance {
+  return (inst as Partial<CheckedFace>)[UNCHECKED] ?? inst;
+}
+
+/** nParams of a checked face (undefined for other instances), for callers that validate θ's length. */
+export function checkedParams(inst: EstimatorInstance): number | undefined {
+  return (inst as Partial<CheckedFace>)[CHECKED_PARAMS];
+}

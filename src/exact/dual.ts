@@ -7,7 +7,8 @@
 import { sigmoid, sigmoidDerivative } from "../numerics.js";
 import type { BinaryProblem } from "../problems/types.js";
 import { enumerateConfigurations } from "./enumerate.js";
-import { toVector, type VectorInput } from "../ndarray.js";
+import { toFiniteVector, type VectorInput } from "../ndarray.js";
+import { InputError } from "../errors.js";
 
 export interface Dual {
   v: number;
@@ -31,7 +32,7 @@ export function dualSigmoid(x: Dual): Dual {
  * Slow by design; the reference for tests and claims on small problems.
  */
 export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput): { expectedLoss: number; gradient: Float64Array } {
-  const theta = toVector(thetaIn, "θ", problem.nParams);
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   const n = problem.nUnits;
   const P = problem.nParams;
   const jac = new Float64Array(n * P); // ∂aᵢ/∂θ rows for the current configuration
@@ -59,7 +60,8 @@ export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput):
 
 /** Central finite differences of the exact E[L]: (E_{θ+εeₖ}[L] − E_{θ−εeₖ}[L]) / 2ε. */
 export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: VectorInput, eps = 1e-5): Float64Array {
-  const theta = toVector(thetaIn, "θ", problem.nParams);
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new InputError(`eps: expected a finite step > 0, got ${eps}`);
   const P = problem.nParams;
   const g = new Float64Array(P);
   const t = theta.slice();
@@ -76,7 +78,7 @@ export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: V
 
 /** E_θ[L] = Σ_h p_θ(h) L(h), by enumeration. */
 export function expectedLoss(problem: BinaryProblem, thetaIn: VectorInput): number {
-  const theta = toVector(thetaIn, "θ", problem.nParams);
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   let e = 0;
   enumerateConfigurations(problem, theta, (_ws, _u, p, L) => {
     e += p * L;

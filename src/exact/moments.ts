@@ -19,12 +19,12 @@
  */
 import { addAllLogitGradients, type BinaryProblem, type UnitNoise, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
-import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
 import { enumerateConfigurations, modeLoss, MAX_ENUMERABLE_UNITS } from "./enumerate.js";
 import { noisyExactAnalysis, quadratureApplicable, requireNoisyNet } from "./noisy.js";
 import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
 import { ExactRefusal, InputError, requireFiniteResult } from "../errors.js";
-import { toVector, type VectorInput } from "../ndarray.js";
+import { toFiniteVector, type VectorInput } from "../ndarray.js";
+import { uncheckedInstance, type EstimatorEntry, type ExactMoments } from "../estimators/types.js";
 
 /**
  * The exact engine of each unit-noise kind (typed record, no string switch): Bernoulli units are
@@ -57,7 +57,10 @@ export function exactAnalysisUnavailable(problem: BinaryProblem): string | null 
  * `unavailable` with the reason.
  */
 export function exactAnalysis(problem: BinaryProblem, theta: VectorInput, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
-  const r = ENGINES[problem.unitNoise ?? "bernoulli"](problem, toVector(theta, "θ", problem.nParams), instances, options);
+  // θ validated once; the engines then run the instances behind their checked faces
+  const raw: Record<string, EstimatorEntry> = {};
+  for (const [key, e] of Object.entries(instances)) raw[key] = { noise: e.noise, instance: uncheckedInstance(e.instance) };
+  const r = ENGINES[problem.unitNoise ?? "bernoulli"](problem, toFiniteVector(theta, "θ", problem.nParams), raw, options);
   return requireFiniteAnalysis(problem, r);
 }
 
@@ -94,7 +97,8 @@ export function requireFiniteAnalysis(problem: BinaryProblem, r: ExactAnalysis):
  * The enumeration engine for Bernoulli units: one Gray-code pass (see the file comment); the
  * block path when the problem is layered and every enumerated instance has `coefficientsAt`.
  */
-export function enumerationAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
+export function enumerationAnalysis(problem: BinaryProblem, thetaIn: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   const enumerated = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
   const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
   const custom = Object.entries(instances).filter(([, e]) => e.noise === "custom" && e.instance.exactMoments);
