@@ -37,7 +37,7 @@ export function createAr(problem: BinaryProblem, shareNoise = true): EstimatorIn
     },
   };
   if (2 ** n <= MAX_SEQUENTIAL_CELLS) {
-    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => (d < n ? ch.breakpoints(theta, d, w, false) : []));
+    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => (d < n ? ch.breakpoints(theta, d, w, false) : []), {}, shareNoise ? "ar" : "the AR control");
   } else inst.exactUnavailable = exactCostReason(2 ** n, MAX_SEQUENTIAL_CELLS, "cells of the sample space");
   return inst;
 }

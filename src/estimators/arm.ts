@@ -55,6 +55,7 @@ export function createArm(problem: BinaryProblem, shareNoise = true): EstimatorI
           return [1 - ch.main.s[d - n]];
         },
         { order },
+        shareNoise ? "arm" : "the ARM control",
       );
   } else inst.exactUnavailable = exactCostReason(antitheticCellBound(ch, !shareNoise), MAX_SEQUENTIAL_CELLS, "cells of the antithetic partition (bound)");
   return inst;

@@ -52,7 +52,7 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
   };
   if (antitheticCellBound(ch) <= MAX_SEQUENTIAL_CELLS) {
     // constant on each cell: the discrete joint law of the pairs, no slopes needed
-    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) });
+    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) }, "disarm");
   } else inst.exactUnavailable = exactCostReason(antitheticCellBound(ch), MAX_SEQUENTIAL_CELLS, "cells of the antithetic partition (bound)");
   return inst;
 }

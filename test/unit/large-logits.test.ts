@@ -114,4 +114,21 @@ describe("exact moments at large logits stay at rounding level (|a| ≤ 700)", (
     expect(toNumber(sigmoidFx(-37)) / 8.533047625744066e-17 - 1).toBeCloseTo(0, 14);
     expect(toNumber(sigmoidFx(-700)) / Math.exp(-700) - 1).toBeCloseTo(0, 14);
   });
+
+  it("every estimator's exact moments at a saturated unit are right or refused (never 0 for a nonzero mean)", () => {
+    // unbiased estimators whose exact engine works in uniform-noise cells or on [0, 1] (AR, ARM,
+    // DisARM, REBAR, RELAX) returned mean 0 at a = 37, i.e. 'biased'; now each is exact or refused
+    for (const a of [-50, -37, -20, 20, 37, 50]) {
+      const p = single(a, new SquaredLoss([0.45]));
+      const th = p.initialParams();
+      const entries = Object.fromEntries(Object.entries(estimators).filter(([, s]) => !s.applicable(p)).map(([id, s]) => [id, estimatorEntry(s, p, th)]));
+      const r = exactAnalysis(p, th, entries);
+      for (const [id, m] of Object.entries(r.estimators)) {
+        expect(Number.isFinite(m.mean[0]) && Number.isFinite(m.variance[0]), id).toBe(true);
+        if (estimators[id as keyof typeof estimators].unbiased) expect(Math.abs(m.mean[0] / r.gradient[0] - 1), `${id} at a = ${a}`).toBeLessThan(1e-12);
+      }
+      for (const [id, why] of Object.entries(r.unavailable ?? {})) expect(why, id).toMatch(/refused|cannot|skipped/);
+      expect(Object.keys(r.estimators)).toEqual(expect.arrayContaining(["correlation", "rloo", "muprop", "nvil"]));
+    }
+  });
 });
