@@ -5,7 +5,7 @@
  * each Gaussian level by adaptive Gauss–Kronrod (src/exact/quadrature.ts) over the standardised
  * noise z/s, split at the unit's kink or jump (z = −a for the rectifier and the threshold) and
  * around the Gaussian mass (|z/s| ≤ 8), with a per-component error target; errors of the inner
- * levels are carried up, and every returned quantity is certified to 1e-10 relative or refused
+ * levels are carried up, and every returned quantity is certified (1e-9 relative, variances 1e-8) or refused
  * (`certifyQuadrature`, ExactRefusal). The gradient reference is the score-function form, added
  * level by level with the baseline V(z = 0) (NoiseIntegrationOptions.score), which never
  * differentiates through a Gaussian unit — independent of the pathwise gradient it checks

@@ -10,7 +10,7 @@ import { maxRelativeError, sigmoid } from "../../src/numerics.js";
 import { ExactRefusal, InputError } from "../../src/errors.js";
 import type { NoisyUnit } from "../../src/neurons/types.js";
 
-// The engine certifies 1e-10 relative (∞-norm per quantity); the closed forms below are evaluated
+// The engine certifies 1e-9 relative (∞-norm per quantity); the closed forms below are evaluated
 // where they are well conditioned (|a| fixed at 0.3 while s = |a|/ratio shrinks), so 1e-9 is met by
 // a correct engine and missed by orders of magnitude by one that loses the Gaussian mass.
 const TOL = 1e-9;
