@@ -30,6 +30,18 @@ function isIncremental(p: BinaryProblem): p is IncrementalProblem {
  */
 export type Visitor = (ws: Workspace, u: Float64Array, p: number, L: number, step: number) => void;
 
+/**
+ * Throws InputError unless the problem filled ws.c with σ(−a) beside ws.s = σ(a) (s + c = 1 to
+ * rounding): a problem written before the workspace had `c` would otherwise give p(h = 0) = 0.
+ */
+function requireComplement(problem: BinaryProblem, ws: Workspace): void {
+  for (let i = 0; i < problem.nUnits; i++) {
+    if (!ws.c || !(Math.abs(ws.s[i] + ws.c[i] - 1) <= 1e-12)) {
+      throw new InputError(`problem kind "${problem.kind}": evaluate() must fill the workspace's c with σ(−a) beside s = σ(a) (unit ${i}: s = ${ws.s[i]}, c = ${ws.c?.[i]}); see BinaryProblem in src/problems/types.ts`);
+    }
+  }
+}
+
 /** Throws unless the problem is small enough to enumerate. */
 export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UNITS): void {
   if (problem.unitNoise === "injected") throw new InputError(`problem kind "${problem.kind}" has units with injected noise; enumeration of binary configurations does not apply (use exactAnalysis, which integrates its noise)`);
@@ -48,6 +60,7 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
   const u = new Float64Array(n);
   ws.h.fill(0);
   let L = problem.evaluate(theta, ws);
+  requireComplement(problem, ws);
   const incremental = isIncremental(problem);
   const total = 2 ** n;
   let states = 0;

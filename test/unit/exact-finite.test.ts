@@ -56,6 +56,17 @@ describe("no exact result contains NaN or ∞", () => {
     expect(() => exactAnalysis(bad, bad.initialParams())).toThrow(/^Var\[L\] = NaN/);
   });
 
+  it("a user problem that does not fill the workspace's σ(−a) is one clear error (it would make p(h = 0) = 0)", () => {
+    const base = singleUnit(0.3, 0.45);
+    const stale = Object.create(base) as typeof base;
+    stale.evaluate = (theta, ws) => {
+      const L = base.evaluate(theta, ws);
+      ws.c.fill(0);
+      return L;
+    };
+    expect(() => exactAnalysis(stale, stale.initialParams())).toThrow(/must fill the workspace's c with σ\(−a\)/);
+  });
+
   it("an estimator whose own exact variance overflows is listed as unavailable with the reason, the rest is reported", () => {
     const p = singleUnit(0.3, 0.45);
     const th = p.initialParams();
