@@ -5,7 +5,7 @@
 export { Stream, type StreamSnapshot, type Xor4096State } from "./random/stream.js";
 export * from "./errors.js";
 export * from "./numerics.js";
-export { isNdArray, matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
+export { isNdArray, matrixView, requireFiniteEntries, toFiniteVector, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
 export * from "./stats/accumulator.js";
 export * from "./stats/tests.js";
 export { quantile, quantileSorted } from "./stats/quantile.js";
@@ -20,10 +20,10 @@ export { sampleConfigurations } from "./problems/sample.js";
 export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
-export { sampleMoments, sampleDraws, type SampleMoments } from "./estimators/sample.js";
-export { enumerateConfigurations, assertEnumerable, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
-export { exactAnalysis, enumerationAnalysis } from "./exact/moments.js";
-export type { ExactAnalysis, ExactEngine, ExactOptions } from "./exact/types.js";
+export { sampleMoments, sampleDraws, warmUp, MAX_WARMUP, type SampleMoments } from "./estimators/sample.js";
+export { enumerateConfigurations, assertEnumerable, modeLoss, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
+export { exactAnalysis, enumerationAnalysis, exactAnalysisUnavailable, requireFiniteAnalysis } from "./exact/moments.js";
+export type { ExactAnalysis, ExactEngine, ExactOptions, QuadratureTargets } from "./exact/types.js";
 export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul, dualSigmoid, type Dual } from "./exact/dual.js";
 export * from "./boltzmann/rbm.js";
 export * from "./boltzmann/trainer.js";
@@ -39,11 +39,11 @@ export { barsAndStripes } from "./data/bars-and-stripes.js";
 export { dataSets, loadDataSet, type DataSet, type DataSetName, type DataSetOptions } from "./data/datasets.js";
 export { loadMnist, binarize, binarizedBatch, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";
 export { gemm } from "./linalg/gemm.js";
-export { gaussHermite, gaussianExpectationGH, gaussKronrod15, integrate, integrateVector, gaussianExpectation, gaussianExpectationVector, type QuadratureRule, type QuadResult, type IntegrateOptions } from "./exact/quadrature.js";
+export { gaussHermite, gaussianExpectationGH, gaussKronrod15, integrate, integrateVector, gaussianExpectation, gaussianExpectationVector, GAUSSIAN_MASS_BREAKPOINTS, type QuadratureRule, type QuadResult, type IntegrateOptions } from "./exact/quadrature.js";
 export * from "./neurons/index.js";
 export { requireNoiseScale } from "./neurons/types.js";
 export { NoisyNet, noisySingle, LinearLoss, parseContinuousLoss, noisyNetFromJSON, noisySingleFromJSON, type NoisyLayerSpec, type NoisyWorkspace } from "./problems/noisy-net.js";
-export { integrateNoise, noisyEstimatorMoments, noisyExactAnalysis, quadratureApplicable, quadratureCost, MAX_QUADRATURE_COST } from "./exact/noisy.js";
+export { integrateNoise, noisyEstimatorMoments, noisyExactAnalysis, quadratureApplicable, quadratureCost, certifyQuadrature, MAX_QUADRATURE_COST, CERTIFIED_RELATIVE_ERROR, CERTIFIED_VARIANCE_RELATIVE_ERROR, type NoiseIntegral, type NoiseIntegrationOptions } from "./exact/noisy.js";
 export { fitLearnedPredictor, PredictorFeatures, LeastSquaresStats, predict, solvePivoted, parameterOwners, N_FEATURES } from "./estimators/learned-predictor.js";
 // Estimators that followed the seed: RLOO, the antithetic family (AR, ARM, DisARM), relaxations (Gumbel-Softmax, ST-Gumbel, REBAR, RELAX)
 export { createRloo, rlooExactMoments, rlooSamples } from "./estimators/rloo.js";
@@ -57,7 +57,7 @@ export { createRelax, type RelaxInstance, type RelaxOptions } from "./estimators
 export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logisticNoise, type ContinuousLoss } from "./estimators/relaxation.js";
 export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
 export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
-export { sequentialCellMoments, type SequentialCellOptions } from "./exact/sequential-cells.js";
+export { sequentialCellMoments, exactCostReason, requireResolvableCuts, UNRESOLVED_CUT, type SequentialCellOptions } from "./exact/sequential-cells.js";
 export { AntitheticChains, antitheticCellBound, unitLayers } from "./estimators/antithetic.js";
 // MuProp, NVIL, VIMCO: control variates and baselines that keep the estimator unbiased
 export { createMuprop, mupropBaselineDecay } from "./estimators/muprop.js";

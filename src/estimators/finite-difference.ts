@@ -15,6 +15,7 @@
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
 import { InputError } from "../errors.js";
 
 export type FdScheme = "forward" | "central";
@@ -83,7 +84,14 @@ export class FdKernel {
 
   /** Exact moments are affordable when p pairs × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK. */
   exactFeasible(): boolean {
-    return Boolean(this.oracle.differenceMoments) && Math.log2(this.p) + this.oracle.exactCostLog2(this.crn) <= MAX_EXACT_LOG2_WORK;
+    return this.exactCost() === null;
+  }
+
+  /** null when the exact moments are affordable, else the reason (the work, the limit, what to run instead). */
+  exactCost(): string | null {
+    if (!this.oracle.differenceMoments) return "the loss oracle cannot enumerate its noise; use stochgrad estimate or stochgrad compare (seeded Monte Carlo)";
+    const log2 = Math.log2(this.p) + this.oracle.exactCostLog2(this.crn);
+    return log2 <= MAX_EXACT_LOG2_WORK ? null : exactCostReason(2 ** log2, 2 ** MAX_EXACT_LOG2_WORK, "(coordinate, unit) states");
   }
 
   /** Exact E[ĝ], Var[ĝ] per coordinate (see file comment). */
@@ -132,6 +140,7 @@ function makeSpec(id: string, scheme: FdScheme, title: string, formula: string):
         // forward: L at θ; central measures no loss at θ itself
         estimate: (t, u, out) => (scheme === "forward" ? k.estimate(t, u, out) : (k.estimate(t, u, out), Number.NaN)),
         exactMoments: k.exactFeasible() ? (t) => k.exactMoments(t) : undefined,
+        exactUnavailable: k.exactCost() ?? undefined,
         describeState: () => ({ c: k.c, scheme, crn: k.crn }),
       };
     },
