@@ -15,7 +15,6 @@ import { sampleMoments } from "../src/estimators/sample.js";
 import { WorkerPool } from "../src/parallel/pool.js";
 import { randomSbn } from "../src/problems/reference.js";
 import { Stream } from "../src/random/stream.js";
-import { correlationMoments } from "./lib/mc-sbn.js";
 import { pick, printBlas, runPeer } from "./lib/peer.js";
 
 const argv = process.argv.slice(2);
@@ -29,9 +28,10 @@ const rate: Record<string, number> = {};
 const means: Float64Array[] = [];
 for (const workers of [1, 2]) {
   const pool = new WorkerPool({ workers });
-  correlationMoments(net, theta, 200_000, Stream.fromSeed("warm-up"), pool);
+  const inst0 = estimators.correlation.create(net, theta, {});
+  sampleMoments(inst0, theta, 200_000, Stream.fromSeed("warm-up"), { pool });
   const t0 = performance.now();
-  const r = correlationMoments(net, theta, n, Stream.fromSeed("bench"), pool);
+  const r = sampleMoments(inst0, theta, n, Stream.fromSeed("bench"), { pool });
   const s = (performance.now() - t0) / 1000;
   rate[`wasm/${workers}`] = n / s;
   means.push(r.mean);

@@ -10,6 +10,10 @@
  *
  * Memory grows on demand up to 4 GiB (wasm32). Views made before a growth stay valid (a shared
  * memory never moves); `isWasmArray` recognises views of every generation of the buffer.
+ *
+ * Worker threads allocate too, inside a heap region the main thread reserved for them (the pool
+ * gives each worker one, `attachWasmCore(memory, heap)`): the same arenas, first-fit within that
+ * region, which never grows (exhausting it is an error that names its size).
  */
 import { KERNELS_WASM } from "./generated/kernels-wasm.js";
 
@@ -44,8 +48,12 @@ export interface KernelExports {
   columnSumsF64(A: number, lda: number, n: number, N: number, alpha: number, out: number): void;
   columnSumsF32(A: number, lda: number, n: number, N: number, alpha: number, out: number): void;
   xor4096Fill(st: number, out: number, n: number, kind: number): void;
-  sbnCorrelationWorkBytes(dims: number, block: number): number;
-  sbnCorrelationChunk(dims: number, a1: number, WT: number, bias: number, t: number, st: number, n: number, block: number, U: number, work: number, stats: number): void;
+  sbnWorkBytes(desc: number, m: number): number;
+  sbnForward(desc: number, U: number, ldu: number, m: number, region: number): void;
+  sbnBranch(desc: number, U: number, ldu: number, m: number, main: number, branch: number, l: number, out: number): void;
+  sbnCoefficients(desc: number, mode: number, U: number, ldu: number, m: number, main: number, branches: number, b: number, num: number, den: number, par: number, dh: number, CO: number): void;
+  sbnStatsDoubles(desc: number): number;
+  sbnStats(desc: number, m: number, main: number, CO: number, K: number, F: number, first: number, D: number, R: number): void;
 }
 
 const PAGE = 65536;
@@ -72,23 +80,23 @@ export class WasmCore {
   /** Per-thread scratch for the dense GEMM's packed panels (bytes, float64-sized). */
   private gemmScratchPtr = 0;
 
-  private constructor(memory: WebAssembly.Memory, owner: boolean) {
+  private constructor(memory: WebAssembly.Memory, allocator: "grow" | HeapRegion | null) {
     this.memory = memory;
     const inst = new WebAssembly.Instance(kernelModule(), { env: { memory } });
     this.k = inst.exports as unknown as KernelExports;
     this.buffers.add(memory.buffer);
-    this.allocator = owner ? new Allocator(this) : null;
+    this.allocator = allocator === null ? null : allocator === "grow" ? new Allocator(this) : new Allocator(this, allocator);
   }
 
   /** The main thread's core: creates the shared memory. */
   static create(): WasmCore {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    return new WasmCore(memory, true);
+    return new WasmCore(memory, "grow");
   }
 
-  /** A worker thread's core over the main thread's memory (it cannot allocate). */
-  static attach(memory: WebAssembly.Memory): WasmCore {
-    return new WasmCore(memory, false);
+  /** A worker thread's core over the main thread's memory; it allocates only inside `heap` (none: it cannot allocate). */
+  static attach(memory: WebAssembly.Memory, heap?: HeapRegion): WasmCore {
+    return new WasmCore(memory, heap && heap.bytes > 0 ? heap : null);
   }
 
   /** The current buffer (a SharedArrayBuffer; a new object after each growth). */
@@ -115,7 +123,7 @@ export class WasmCore {
 
   /** Bytes at a fresh 64-byte-aligned address (zeroed); main thread only. */
   allocBytes(bytes: number): number {
-    if (!this.allocator) throw new Error("linalg: only the thread that created the memory allocates (pass arrays to workers)");
+    if (!this.allocator) throw new Error("linalg: this thread has no heap in the WebAssembly memory (pass arrays to workers, or give the pool a heapBytes)");
     return this.allocator.alloc(bytes);
   }
 
@@ -182,14 +190,32 @@ export class WasmArena {
   }
 }
 
-/** First-fit allocator over [HEAP_START, memory end), blocks of multiples of 64 bytes, coalescing on release. */
+/** A fixed block of the memory a worker thread allocates in: byte address (64-aligned) and size. */
+export interface HeapRegion {
+  start: number;
+  bytes: number;
+}
+
+/**
+ * First-fit allocator over [HEAP_START, memory end) (the main thread; the memory grows), or over
+ * one fixed region (a worker thread), blocks of multiples of 64 bytes, coalescing on release.
+ */
 class Allocator {
   /** free blocks, sorted by address: [start, size] */
   private free: [number, number][] = [];
-  private top = HEAP_START;
+  private top: number;
+  private readonly end: number;
+  private readonly regionBytes: number;
   private readonly sizes = new Map<number, number>();
 
-  constructor(private readonly core: WasmCore) {}
+  constructor(
+    private readonly core: WasmCore,
+    region?: HeapRegion,
+  ) {
+    this.top = region ? region.start : HEAP_START;
+    this.end = region ? region.start + region.bytes : Infinity;
+    this.regionBytes = region ? region.bytes : Infinity;
+  }
 
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
@@ -203,6 +229,7 @@ class Allocator {
       return s;
     }
     const s = this.top;
+    if (s + size > this.end) throw new RangeError(`linalg: this worker's heap (${this.regionBytes} bytes) cannot hold ${size} more bytes; give the pool a larger heapBytes`);
     this.core.ensureBytes(s + size);
     this.top = s + size;
     this.sizes.set(s, size);
@@ -238,9 +265,9 @@ export function wasmCore(): WasmCore {
   return mainCore;
 }
 
-/** Worker threads: use the memory the pool sent instead of creating one. */
-export function attachWasmCore(memory: WebAssembly.Memory): WasmCore {
+/** Worker threads: use the memory the pool sent instead of creating one, allocating only inside `heap`. */
+export function attachWasmCore(memory: WebAssembly.Memory, heap?: HeapRegion): WasmCore {
   if (mainCore && mainCore.memory !== memory) throw new Error("linalg: this thread already has its own WebAssembly memory");
-  mainCore = WasmCore.attach(memory);
+  mainCore = WasmCore.attach(memory, heap);
   return mainCore;
 }
