@@ -65,7 +65,7 @@ export function chunkMoments(raw: EstimatorInstance, theta: Float64Array, job: C
   const arena = wasmCore().arena();
   try {
     const block = Math.max(1, Math.min(m, Math.floor(BLOCK_NOISE / Math.max(1, ns))));
-    const noise = arena.f64(Math.max(1, block * ns));
+    const noise = arena.f64Scratch(Math.max(1, block * ns));
     const st = s.toJSON().state;
     const state = arena.i32(130);
     state.set(st.X);

@@ -71,6 +71,7 @@ function netLayout(net: SigmoidBeliefNet, theta: Float64Array, arena: WasmArena)
   const desc = arena.i32(8 + 8 * L);
   desc[0] = L;
   desc[3] = npTot;
+  desc[4] = w[0];
   let uoff = 0;
   for (let l = 1; l <= L; l++) {
     const f = 8 + 8 * (l - 1);
@@ -170,11 +171,11 @@ export function sbnAccumulate(net: SigmoidBeliefNet, theta: Float64Array, noise:
     const w = net.widths;
     const m0 = Math.min(BLOCK, B);
     const regionBytes = k.sbnWorkBytes(desc.byteOffset, m0);
-    const main = arena.f64(Math.ceil(regionBytes / 8));
+    const main = arena.f64Scratch(Math.ceil(regionBytes / 8));
     const branching = mode === "arm" || mode === "disarm";
-    const branch = branching ? arena.f64(Math.ceil(regionBytes / 8)) : null;
-    const branches = arena.f64(branching ? L * m0 : 1);
-    const CO = arena.f64(m0 * npTot);
+    const branch = branching ? arena.f64Scratch(Math.ceil(regionBytes / 8)) : null;
+    const branches = arena.f64Scratch(branching ? L * m0 : 1);
+    const CO = arena.f64Scratch(m0 * npTot);
     const b = arena.f64(npTot);
     const num = arena.f64(npTot);
     const den = arena.f64(npTot);
@@ -182,7 +183,7 @@ export function sbnAccumulate(net: SigmoidBeliefNet, theta: Float64Array, noise:
     const dh = arena.f64(npTot);
     const K = arena.f64(npTot);
     const F = arena.f64(npTot);
-    const D = arena.f64(npTot);
+    const IX = arena.i32((m0 + 1) * Math.max(...w));
     const R = arena.f64(k.sbnStatsDoubles(desc.byteOffset));
     const toPadded = (src: Float64Array | undefined, dst: Float64Array) => {
       if (!src) return;
@@ -202,7 +203,7 @@ export function sbnAccumulate(net: SigmoidBeliefNet, theta: Float64Array, noise:
     if (!first) unitShifts(net, lay, stats.shift, K, F);
     // noise rows in the shared memory (no copy when the caller's block already lives there)
     const inWasm = core.isWasmArray(noise);
-    const U = inWasm ? null : arena.f64(m0 * nu);
+    const U = inWasm ? null : arena.f64Scratch(m0 * nu);
     const modeId = SBN_MODES[mode];
     for (let q0 = 0; q0 < B; q0 += m0) {
       const m = Math.min(m0, B - q0);
@@ -214,7 +215,7 @@ export function sbnAccumulate(net: SigmoidBeliefNet, theta: Float64Array, noise:
       k.sbnForward(desc.byteOffset, u, nu, m, main.byteOffset);
       if (branch) for (let l = 1; l <= L; l++) k.sbnBranch(desc.byteOffset, u, nu, m, main.byteOffset, branch.byteOffset, l, branches.byteOffset + (l - 1) * m * 8);
       k.sbnCoefficients(desc.byteOffset, modeId, u, nu, m, main.byteOffset, branches.byteOffset, b.byteOffset, num.byteOffset, den.byteOffset, par.byteOffset, dh.byteOffset, CO.byteOffset);
-      k.sbnStats(desc.byteOffset, m, main.byteOffset, CO.byteOffset, K.byteOffset, F.byteOffset, first && q0 === 0 ? 1 : 0, D.byteOffset, R.byteOffset);
+      k.sbnStats(desc.byteOffset, m, main.byteOffset, CO.byteOffset, K.byteOffset, F.byteOffset, first && q0 === 0 ? 1 : 0, IX.byteOffset, R.byteOffset);
     }
     // fold the per-call products into the per-coordinate shifted sums
     const S = stats.sum;
@@ -277,6 +278,66 @@ export function sbnAccumulate(net: SigmoidBeliefNet, theta: Float64Array, noise:
       fromPadded(den, state.den);
       fromPadded(b, state.baseline);
     }
+  } finally {
+    arena.release();
+  }
+}
+
+/**
+ * RLOO's batched path on `net`: B estimates of K samples each (noise row q: K·nUnits uniforms,
+ * sample k reading u[k·n … (k+1)·n)), each built densely in the kernel (sbnRloo) and added to
+ * `stats` with the first estimate as the shift.
+ */
+export function sbnRlooAccumulate(net: SigmoidBeliefNet, theta: Float64Array, noise: Float64Array, B: number, stats: ShiftedSums, K: number): void {
+  if (B === 0) return;
+  const core = wasmCore();
+  const k = core.k;
+  const arena = core.arena();
+  try {
+    const lay = netLayout(net, theta, arena);
+    const { desc, L, np, nu } = lay;
+    const w = net.widths;
+    const e0 = Math.max(1, Math.min(B, Math.floor(BLOCK / K)));
+    const rows = e0 * K;
+    const main = arena.f64Scratch(Math.ceil(k.sbnWorkBytes(desc.byteOffset, rows) / 8));
+    const nd = k.sbnDenseDoubles(desc.byteOffset);
+    const G = arena.f64Scratch(nd);
+    const shiftD = arena.f64(nd);
+    const T1 = arena.f64(nd);
+    const T2 = arena.f64(nd);
+    const x = arena.f64(Math.max(1, w[0]));
+    x.set(net.input);
+    // θ coordinate → dense slot (per layer: bias np_l, then n_{l−1} rows of np_l)
+    const slot = new Int32Array(net.nParams);
+    let base = 0;
+    for (let l = 1; l <= L; l++) {
+      const nIn = w[l - 1];
+      for (let i = 0; i < w[l]; i++) {
+        slot[net.biasOffset[l - 1] + i] = base + i;
+        for (let j = 0; j < nIn; j++) slot[net.weightOffset[l - 1] + i * nIn + j] = base + np[l] + j * np[l] + i;
+      }
+      base += np[l] * (1 + nIn);
+    }
+    const first = stats.n === 0;
+    if (!first) for (let c = 0; c < net.nParams; c++) shiftD[slot[c]] = stats.shift[c];
+    const inWasm = core.isWasmArray(noise);
+    const U = inWasm ? null : arena.f64Scratch(rows * nu);
+    for (let q0 = 0; q0 < B; q0 += e0) {
+      const e = Math.min(e0, B - q0);
+      let u: number;
+      if (U) {
+        U.set(noise.subarray(q0 * K * nu, (q0 + e) * K * nu));
+        u = U.byteOffset;
+      } else u = noise.byteOffset + q0 * K * nu * 8;
+      k.sbnForward(desc.byteOffset, u, nu, e * K, main.byteOffset);
+      k.sbnRloo(desc.byteOffset, K, e, main.byteOffset, x.byteOffset, G.byteOffset, shiftD.byteOffset, first && q0 === 0 ? 1 : 0, T1.byteOffset, T2.byteOffset);
+    }
+    for (let c = 0; c < net.nParams; c++) {
+      stats.sum[c] += T1[slot[c]];
+      stats.sumSq[c] += T2[slot[c]];
+      if (first) stats.shift[c] = shiftD[slot[c]];
+    }
+    stats.n += B;
   } finally {
     arena.release();
   }

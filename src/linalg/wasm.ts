@@ -53,7 +53,9 @@ export interface KernelExports {
   sbnBranch(desc: number, U: number, ldu: number, m: number, main: number, branch: number, l: number, out: number): void;
   sbnCoefficients(desc: number, mode: number, U: number, ldu: number, m: number, main: number, branches: number, b: number, num: number, den: number, par: number, dh: number, CO: number): void;
   sbnStatsDoubles(desc: number): number;
-  sbnStats(desc: number, m: number, main: number, CO: number, K: number, F: number, first: number, D: number, R: number): void;
+  sbnStats(desc: number, m: number, main: number, CO: number, K: number, F: number, first: number, IX: number, R: number): void;
+  sbnDenseDoubles(desc: number): number;
+  sbnRloo(desc: number, K: number, e: number, main: number, x: number, G: number, shift: number, first: number, T1: number, T2: number): void;
 }
 
 const PAGE = 65536;
@@ -121,10 +123,10 @@ export class WasmCore {
     this.buffers.add(this.memory.buffer);
   }
 
-  /** Bytes at a fresh 64-byte-aligned address (zeroed); main thread only. */
-  allocBytes(bytes: number): number {
+  /** Bytes at a fresh 64-byte-aligned address, zeroed unless `zero` is false (then its contents are arbitrary). */
+  allocBytes(bytes: number, zero = true): number {
     if (!this.allocator) throw new Error("linalg: this thread has no heap in the WebAssembly memory (pass arrays to workers, or give the pool a heapBytes)");
-    return this.allocator.alloc(bytes);
+    return this.allocator.alloc(bytes, zero);
   }
 
   /** Return a block from `allocBytes` to the free list. */
@@ -177,14 +179,23 @@ export class WasmArena {
     return new Int32Array(this.core.buffer, p, n);
   }
 
+  /**
+   * A Float64Array of n entries that the caller overwrites before reading (kernel workspaces,
+   * noise blocks): not zeroed, so a reused block keeps its old contents.
+   */
+  f64Scratch(n: number): Float64Array {
+    const p = this.take(n * 8, false);
+    return new Float64Array(this.core.buffer, p, n);
+  }
+
   /** Return every block of this arena (its arrays must not be used afterwards). */
   release(): void {
     for (const p of this.blocks) this.core.freeBytes(p);
     this.blocks = [];
   }
 
-  private take(bytes: number): number {
-    const p = this.core.allocBytes(bytes);
+  private take(bytes: number, zero = true): number {
+    const p = this.core.allocBytes(bytes, zero);
     this.blocks.push(p);
     return p;
   }
@@ -217,7 +228,7 @@ class Allocator {
     this.regionBytes = region ? region.bytes : Infinity;
   }
 
-  alloc(bytes: number): number {
+  alloc(bytes: number, zero = true): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     for (let i = 0; i < this.free.length; i++) {
       const [s, sz] = this.free[i];
@@ -225,7 +236,7 @@ class Allocator {
       if (sz === size) this.free.splice(i, 1);
       else this.free[i] = [s + size, sz - size];
       this.sizes.set(s, size);
-      new Uint8Array(this.core.buffer, s, size).fill(0);
+      if (zero) new Uint8Array(this.core.buffer, s, size).fill(0);
       return s;
     }
     const s = this.top;

@@ -16,8 +16,9 @@
 //     +7 layer 1 only: σ(a¹) then σ(−a¹) (2·np₁ f64, from the caller, so layer 1 matches the per-sample path bit for bit)
 //
 // A chain region (`sbnWorkBytes(desc, m)` bytes) holds for m samples, per layer: A, S = σ(a),
-// C = σ(−a), H ∈ {0, 1} (m × np_l f64 each, sample-major) and the active lists (m lists of
-// (count, indices…) in lb_l bytes each), then the losses (m f64). Padding lanes: h = 0, never listed.
+// C = σ(−a), H ∈ {0, 1} (m × np_l f64 each, sample-major; layer 1's A, S, C, the same for every
+// sample, stay in the descriptor) and the active lists (m lists of (count, indices…) in lb_l
+// bytes each), then the losses (m f64). Padding lanes: h = 0, never listed.
 // σ and σ(−a) share one e^{−|a|} (vmath.ts; within BOUNDS.sigmoid of the reference); logits are
 // sums in ascending parent order, exactly as the per-sample forward pass adds them.
 
@@ -61,10 +62,22 @@ export function sbnWorkBytes(desc: usize, m: i32): i32 {
 @inline function lists(base: usize, np: i32, m: i32): usize {
   return base + <usize>(4 * m * np) * 8;
 }
+/**
+ * A, S or C (which = 0, 1, 2) of layer l: its rows in the region, or for layer 1, whose logits are
+ * the same for every sample, its one row in the descriptor (then the row step is 0, `step`).
+ */
+@inline function asc(desc: usize, base: usize, l: i32, which: i32, np: i32, m: i32): usize {
+  if (l == 1) return which == 0 ? <usize>field(desc, 1, 5) : <usize>field(desc, 1, 7) + (which == 2 ? <usize>np * 8 : 0);
+  return arr(base, which, np, m);
+}
+/** Doubles between the A, S or C rows of consecutive samples in layer l. */
+@inline function step(l: i32, np: i32): i32 {
+  return l == 1 ? 0 : np;
+}
 
 /**
- * σ and σ(−a) of `count` logits at A (count even) into S and C: e = e^{−|a|},
- * σ = (a < 0 ? e : 1)/(1 + e), σ(−a) = (a < 0 ? 1 : e)/(1 + e).
+ * σ and σ(−a) of `count` logits at A (count even) into S and C: e = e^{−|a|}, r = 1/(1 + e),
+ * σ = (a < 0 ? e : 1)·r, σ(−a) = (a < 0 ? 1 : e)·r (one division for both; within BOUNDS.sigmoid + 1 ulp).
  */
 function sigmoidPair(A: usize, S: usize, C: usize, count: i32): void {
   const one = f64x2.splat(1.0);
@@ -74,9 +87,9 @@ function sigmoidPair(A: usize, S: usize, C: usize, count: i32): void {
     const a = v128.load(A + o);
     const e = exp2v(f64x2.neg(f64x2.abs(a)));
     const neg = f64x2.lt(a, zero);
-    const d = f64x2.add(one, e);
-    v128.store(S + o, f64x2.div(v128.bitselect(e, one, neg), d));
-    v128.store(C + o, f64x2.div(v128.bitselect(one, e, neg), d));
+    const r = f64x2.div(one, f64x2.add(one, e));
+    v128.store(S + o, f64x2.mul(v128.bitselect(e, one, neg), r));
+    v128.store(C + o, f64x2.mul(v128.bitselect(one, e, neg), r));
   }
 }
 
@@ -87,11 +100,12 @@ function sigmoidPair(A: usize, S: usize, C: usize, count: i32): void {
 function draw(desc: usize, l: i32, U: usize, ldu: i32, m: i32, S: usize, H: usize, L: usize, flip: bool): void {
   const n = field(desc, l, 0);
   const np = field(desc, l, 1);
+  const ss = step(l, np);
   const uoff = field(desc, l, 3);
   const lb = listBytes(n);
   const one = f64x2.splat(1.0);
   for (let q: i32 = 0; q < m; q++) {
-    const sv = S + <usize>(q * np) * 8;
+    const sv = S + <usize>(q * ss) * 8;
     const hv = H + <usize>(q * np) * 8;
     const list = L + <usize>(q * lb);
     const u = U + <usize>(q * ldu + uoff) * 8;
@@ -119,17 +133,18 @@ function logits(desc: usize, l: i32, m: i32, parentLists: usize, A: usize): void
   const WT = <usize>field(desc, l, 4);
   const bias = <usize>field(desc, l, 5);
   const plb = listBytes(field(desc, l - 1, 0));
+  const rowBytes = <usize>np * 8;
   for (let q: i32 = 0; q < m; q++) {
     const a = A + <usize>(q * np) * 8;
-    for (let i: i32 = 0; i < np; i += 2) v128.store(a + <usize>i * 8, v128.load(bias + <usize>i * 8));
     const pl = parentLists + <usize>(q * plb);
     const cnt = load<i32>(pl);
-    for (let k: i32 = 0; k < cnt; k++) {
-      const row = WT + <usize>(load<i32>(pl + 4 + (<usize>k << 2)) * np) * 8;
-      for (let i: i32 = 0; i < np; i += 2) {
-        const o = <usize>i * 8;
-        v128.store(a + o, f64x2.add(v128.load(a + o), v128.load(row + o)));
-      }
+    const idx = pl + 4;
+    for (let i: i32 = 0; i < np; i += 2) {
+      const o = <usize>i * 8;
+      let acc = v128.load(bias + o);
+      const col = WT + o;
+      for (let k: i32 = 0; k < cnt; k++) acc = f64x2.add(acc, v128.load(col + <usize>load<i32>(idx + (<usize>k << 2)) * rowBytes));
+      v128.store(a + o, acc);
     }
   }
 }
@@ -165,25 +180,13 @@ function forwardFrom(desc: usize, U: usize, ldu: i32, m: i32, region: usize, fro
   for (let l: i32 = from; l <= L; l++) {
     const np = field(desc, l, 1);
     const base = layerBase(desc, region, l, m);
-    const A = arr(base, 0, np, m);
-    const S = arr(base, 1, np, m);
-    const C = arr(base, 2, np, m);
     const H = arr(base, 3, np, m);
     const lst = lists(base, np, m);
-    if (l == 1) {
-      const a1 = <usize>field(desc, 1, 5);
-      const sc = <usize>field(desc, 1, 7);
-      for (let q: i32 = 0; q < m; q++) {
-        const o = <usize>(q * np) * 8;
-        memory.copy(A + o, a1, <usize>np * 8);
-        memory.copy(S + o, sc, <usize>np * 8);
-        memory.copy(C + o, sc + <usize>np * 8, <usize>np * 8);
-      }
-    } else {
-      logits(desc, l, m, pl, A);
-      sigmoidPair(A, S, C, m * np);
+    if (l > 1) {
+      logits(desc, l, m, pl, arr(base, 0, np, m));
+      sigmoidPair(arr(base, 0, np, m), arr(base, 1, np, m), arr(base, 2, np, m), m * np);
     }
-    draw(desc, l, U, ldu, m, S, H, lst, false);
+    draw(desc, l, U, ldu, m, asc(desc, base, l, 1, np, m), H, lst, false);
     pl = lst;
   }
   const Ll = layerBase(desc, region, L, m);
@@ -207,7 +210,7 @@ export function sbnBranch(desc: usize, U: usize, ldu: i32, m: i32, main: usize, 
   const mb = layerBase(desc, main, l, m);
   const bb = layerBase(desc, branch, l, m);
   const lst = lists(bb, np, m);
-  draw(desc, l, U, ldu, m, arr(mb, 1, np, m), arr(bb, 3, np, m), lst, true);
+  draw(desc, l, U, ldu, m, asc(desc, mb, l, 1, np, m), arr(bb, 3, np, m), lst, true);
   if (l < L) forwardFrom(desc, U, ldu, m, branch, l + 1, lst);
   else losses(desc, arr(bb, 3, np, m), m, lossBase(desc, branch, m));
   memory.copy(out, lossBase(desc, branch, m), <usize>m * 8);
@@ -241,87 +244,112 @@ export function sbnCoefficients(desc: usize, mode: i32, U: usize, ldu: i32, m: i
   const L = descL(desc);
   const npTot = load<i32>(desc + 12);
   const loss = lossBase(desc, main, m);
+  if (mode == ST_IDENTITY || mode == ST_SIGMOID) {
+    for (let q: i32 = 0; q < m; q++) stCoefficients(desc, mode == ST_SIGMOID, m, q, main, dh, CO + <usize>(q * npTot) * 8);
+    return;
+  }
+  if (mode == MOVING || mode == ONLINE) {
+    // the baseline moves after every sample: one sample at a time through every layer
+    for (let q: i32 = 0; q < m; q++) {
+      for (let l: i32 = 1; l <= L; l++) layerCoefficients(desc, mode, U, ldu, m, main, branches, b, par, CO, loss, l, q, q + 1);
+      observeBaseline(desc, mode, m, main, b, num, den, par, load<f64>(loss + (<usize>q << 3)), q);
+    }
+    return;
+  }
+  for (let l: i32 = 1; l <= L; l++) layerCoefficients(desc, mode, U, ldu, m, main, branches, b, par, CO, loss, l, 0, m);
+}
+
+/** Coefficients of layer l for samples q0 … q1 − 1 (see sbnCoefficients). */
+function layerCoefficients(desc: usize, mode: i32, U: usize, ldu: i32, m: i32, main: usize, branches: usize, b: usize, par: usize, CO: usize, loss: usize, l: i32, q0: i32, q1: i32): void {
+  const npTot = load<i32>(desc + 12);
+  const n = field(desc, l, 0);
+  const np = field(desc, l, 1);
+  const off = field(desc, l, 2);
+  const uoff = field(desc, l, 3);
+  const base = layerBase(desc, main, l, m);
+  const A0 = asc(desc, base, l, 0, np, m);
+  const S0 = asc(desc, base, l, 1, np, m);
+  const C0 = asc(desc, base, l, 2, np, m);
+  const H0 = arr(base, 3, np, m);
+  const ss = step(l, np);
+  const bl = b + <usize>off * 8;
+  const beta = f64x2.splat(load<f64>(par));
   const half = f64x2.splat(0.5);
   const one = f64x2.splat(1.0);
   const zero = f64x2.splat(0.0);
-  for (let q: i32 = 0; q < m; q++) {
+  const antithetic = mode == ARM || mode == DISARM;
+  for (let q: i32 = q0; q < q1; q++) {
     const Lq = load<f64>(loss + (<usize>q << 3));
     const Lv = f64x2.splat(Lq);
-    const row = CO + <usize>(q * npTot) * 8;
-    if (mode == ST_IDENTITY || mode == ST_SIGMOID) {
-      stCoefficients(desc, mode == ST_SIGMOID, m, q, main, dh, row);
-      continue;
-    }
-    for (let l: i32 = 1; l <= L; l++) {
-      const n = field(desc, l, 0);
-      const np = field(desc, l, 1);
-      const off = field(desc, l, 2);
-      const base = layerBase(desc, main, l, m);
-      const o0 = <usize>(q * np) * 8;
-      const A = arr(base, 0, np, m) + o0;
-      const S = arr(base, 1, np, m) + o0;
-      const C = arr(base, 2, np, m) + o0;
-      const H = arr(base, 3, np, m) + o0;
-      const co = row + <usize>off * 8;
-      const bl = b + <usize>off * 8;
-      const u = U + <usize>(q * ldu + field(desc, l, 3)) * 8;
-      const Ll = mode == ARM || mode == DISARM ? load<f64>(branches + <usize>((l - 1) * m + q) * 8) : 0.0;
-      const armScale = f64x2.splat(Ll - Lq);
-      const dHalf = 0.5 * (Lq - Ll);
-      const disScale = f64x2.splat(dHalf);
-      for (let i: i32 = 0; i < np; i += 2) {
-        const o = <usize>i * 8;
-        const h = v128.load(H + o);
-        const s = v128.load(S + o);
-        const c = v128.load(C + o);
-        let v: v128;
-        if (mode == ARM || mode == DISARM) {
-          const uv = i + 1 < n ? v128.load(u + o) : f64x2.replace_lane(half, 0, load<f64>(u + o));
-          if (mode == ARM) v = f64x2.mul(armScale, f64x2.sub(uv, half));
-          else {
-            // h̃ = 1[1 − u < s]; σ(|a|) = the larger of σ(a), σ(−a)
-            const ht = v128.and(f64x2.lt(f64x2.sub(one, uv), s), one);
-            const sAbs = v128.bitselect(c, s, f64x2.lt(v128.load(A + o), zero));
-            const differ = f64x2.ne(h, ht);
-            v = v128.and(f64x2.mul(f64x2.mul(disScale, f64x2.sub(one, f64x2.add(ht, ht))), sAbs), differ);
-            if (dHalf == 0) v = zero;
-          }
-        } else {
-          const r = residual(h, s, c);
-          const base2 = mode == HDEP ? f64x2.mul(f64x2.splat(load<f64>(par)), h) : v128.load(bl + o);
-          v = f64x2.mul(r, f64x2.sub(Lv, base2));
+    const o0 = <usize>(q * ss) * 8;
+    const A = A0 + o0;
+    const S = S0 + o0;
+    const C = C0 + o0;
+    const H = H0 + <usize>(q * np) * 8;
+    const co = CO + <usize>(q * npTot + off) * 8;
+    const u = U + <usize>(q * ldu + uoff) * 8;
+    const Ll = antithetic ? load<f64>(branches + <usize>((l - 1) * m + q) * 8) : 0.0;
+    const armScale = f64x2.splat(Ll - Lq);
+    const dHalf = 0.5 * (Lq - Ll);
+    const disScale = f64x2.splat(dHalf);
+    for (let i: i32 = 0; i < np; i += 2) {
+      const o = <usize>i * 8;
+      const h = v128.load(H + o);
+      const s = v128.load(S + o);
+      let v: v128;
+      if (antithetic) {
+        const uv = i + 1 < n ? v128.load(u + o) : f64x2.replace_lane(half, 0, load<f64>(u + o));
+        if (mode == ARM) v = f64x2.mul(armScale, f64x2.sub(uv, half));
+        else if (dHalf == 0) v = zero;
+        else {
+          // h̃ = 1[1 − u < s]; σ(|a|) = the larger of σ(a), σ(−a)
+          const ht = v128.and(f64x2.lt(f64x2.sub(one, uv), s), one);
+          const sAbs = v128.bitselect(v128.load(C + o), s, f64x2.lt(v128.load(A + o), zero));
+          v = v128.and(f64x2.mul(f64x2.mul(disScale, f64x2.sub(one, f64x2.add(ht, ht))), sAbs), f64x2.ne(h, ht));
         }
-        if (i + 1 >= n) v = f64x2.replace_lane(v, 1, 0.0);
-        v128.store(co + o, v);
+      } else {
+        const r = residual(h, s, v128.load(C + o));
+        const bv = mode == HDEP ? f64x2.mul(beta, h) : v128.load(bl + o);
+        v = f64x2.mul(r, f64x2.sub(Lv, bv));
       }
+      if (i + 1 >= n) v = f64x2.replace_lane(v, 1, 0.0);
+      v128.store(co + o, v);
     }
-    if (mode == MOVING) {
-      const beta = load<f64>(par);
-      const ma = beta * load<f64>(par + 8) + (1 - beta) * Lq;
-      store<f64>(par + 8, ma);
-      const mv = f64x2.splat(ma);
-      for (let i: i32 = 0; i < npTot; i += 2) v128.store(b + <usize>i * 8, mv);
-    } else if (mode == ONLINE) {
-      const beta = load<f64>(par);
-      const w = 1 - beta;
-      for (let l: i32 = 1; l <= L; l++) {
-        const n = field(desc, l, 0);
-        const np = field(desc, l, 1);
-        const off = field(desc, l, 2);
-        const base = layerBase(desc, main, l, m);
-        const o0 = <usize>(q * np) * 8;
-        for (let i: i32 = 0; i < n; i++) {
-          const o = o0 + (<usize>i << 3);
-          const h = load<f64>(arr(base, 3, np, m) + o);
-          const d = h * load<f64>(arr(base, 2, np, m) + o) - (1 - h) * load<f64>(arr(base, 1, np, m) + o);
-          const k = <usize>(off + i) << 3;
-          const nm = beta * load<f64>(num + k) + w * d * d * Lq;
-          const dn = beta * load<f64>(den + k) + w * d * d;
-          store<f64>(num + k, nm);
-          store<f64>(den + k, dn);
-          store<f64>(b + k, dn > 0 ? nm / dn : 0);
-        }
-      }
+  }
+}
+
+/** observe() of the online baselines after sample q with loss Lq (MOVING: L̃ ← βL̃ + (1 − β)L; ONLINE: num, den, b). */
+function observeBaseline(desc: usize, mode: i32, m: i32, main: usize, b: usize, num: usize, den: usize, par: usize, Lq: f64, q: i32): void {
+  const L = descL(desc);
+  const npTot = load<i32>(desc + 12);
+  const beta = load<f64>(par);
+  if (mode == MOVING) {
+    const ma = beta * load<f64>(par + 8) + (1 - beta) * Lq;
+    store<f64>(par + 8, ma);
+    const mv = f64x2.splat(ma);
+    for (let i: i32 = 0; i < npTot; i += 2) v128.store(b + <usize>i * 8, mv);
+    return;
+  }
+  const w = 1 - beta;
+  for (let l: i32 = 1; l <= L; l++) {
+    const n = field(desc, l, 0);
+    const np = field(desc, l, 1);
+    const off = field(desc, l, 2);
+    const base = layerBase(desc, main, l, m);
+    const H = arr(base, 3, np, m) + <usize>(q * np) * 8;
+    const oc = <usize>(q * step(l, np)) * 8;
+    const S = asc(desc, base, l, 1, np, m) + oc;
+    const C = asc(desc, base, l, 2, np, m) + oc;
+    for (let i: i32 = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const h = load<f64>(H + o);
+      const d = h * load<f64>(C + o) - (1 - h) * load<f64>(S + o);
+      const k = <usize>(off + i) << 3;
+      const nm = beta * load<f64>(num + k) + w * d * d * Lq;
+      const dn = beta * load<f64>(den + k) + w * d * d;
+      store<f64>(num + k, nm);
+      store<f64>(den + k, dn);
+      store<f64>(b + k, dn > 0 ? nm / dn : 0);
     }
   }
 }
@@ -354,9 +382,9 @@ function stCoefficients(desc: usize, sigmoidSlope: bool, m: i32, q: i32, main: u
     const np = field(desc, l, 1);
     const off = field(desc, l, 2);
     const base = layerBase(desc, main, l, m);
-    const o0 = <usize>(q * np) * 8;
-    const S = arr(base, 1, np, m) + o0;
-    const C = arr(base, 2, np, m) + o0;
+    const o0 = <usize>(q * step(l, np)) * 8;
+    const S = asc(desc, base, l, 1, np, m) + o0;
+    const C = asc(desc, base, l, 2, np, m) + o0;
     const W = <usize>field(desc, l, 6);
     const npP = l > 1 ? field(desc, l - 1, 1) : 0;
     const offP = l > 1 ? field(desc, l - 1, 2) : 0;
@@ -410,62 +438,186 @@ export function sbnStatsDoubles(desc: usize): i32 {
  * Add the m samples of the main chain with coefficient rows CO to R (layout above), in sample
  * order. K (npTot): per-unit shifts; F (npTot): per-unit parent flags (0/1); when `first` ≠ 0
  * they are set from sample 0 (K = its coefficients, F = its h) before anything is added.
- * D (npTot f64): scratch.
+ * IX: scratch for the parents' column lists, (m + 1)·max n_l int32.
+ * Each sum runs over the samples in ascending order with its accumulator in a register: per
+ * parent j its column list (the samples with hⱼ = 1), per coefficient lane pair the rows of
+ * those samples.
  */
-export function sbnStats(desc: usize, m: i32, main: usize, CO: usize, K: usize, F: usize, first: i32, D: usize, R: usize): void {
+export function sbnStats(desc: usize, m: i32, main: usize, CO: usize, K: usize, F: usize, first: i32, IX: usize, R: usize): void {
   const L = descL(desc);
   const npTot = load<i32>(desc + 12);
+  const rowBytes = <usize>npTot * 8;
   if (first != 0) {
-    memory.copy(K, CO, <usize>npTot * 8);
+    memory.copy(K, CO, rowBytes);
     for (let l: i32 = 1; l <= L; l++) {
       const np = field(desc, l, 1);
       memory.copy(F + <usize>field(desc, l, 2) * 8, arr(layerBase(desc, main, l, m), 3, np, m), <usize>np * 8);
     }
   }
-  for (let q: i32 = 0; q < m; q++) {
-    const row = CO + <usize>(q * npTot) * 8;
-    let r = R;
-    for (let l: i32 = 1; l <= L; l++) {
-      const np = field(desc, l, 1);
-      const off = <usize>field(desc, l, 2) * 8;
-      const co = row + off;
-      const d = D + off;
-      const k = K + off;
-      const B1 = r;
-      const B2 = r + <usize>np * 8;
+  let r = R;
+  for (let l: i32 = 1; l <= L; l++) {
+    const np = field(desc, l, 1);
+    const off = <usize>field(desc, l, 2) * 8;
+    const B1 = r;
+    const B2 = r + <usize>np * 8;
+    r += <usize>(2 * np) * 8;
+    for (let i: i32 = 0; i < np; i += 2) {
+      const o = <usize>i * 8;
+      const kv = v128.load(K + off + o);
+      let a1 = v128.load(B1 + o);
+      let a2 = v128.load(B2 + o);
+      let p = CO + off + o;
+      for (let q: i32 = 0; q < m; q++) {
+        const x = f64x2.sub(v128.load(p), kv);
+        a1 = f64x2.add(a1, x);
+        a2 = f64x2.add(a2, f64x2.mul(x, x));
+        p += rowBytes;
+      }
+      v128.store(B1 + o, a1);
+      v128.store(B2 + o, a2);
+    }
+    if (l < 2) continue;
+    const nP = field(desc, l - 1, 0);
+    const npP = field(desc, l - 1, 1);
+    const fP = F + <usize>field(desc, l - 1, 2) * 8;
+    const S1 = r;
+    const S2 = r + <usize>(nP * np) * 8;
+    const N = r + <usize>(2 * nP * np) * 8;
+    r += <usize>(2 * nP * np + ((nP + 1) & ~1)) * 8;
+    // column lists of the parents (ascending samples), from the row lists
+    const plb = listBytes(nP);
+    const pl0 = lists(layerBase(desc, main, l - 1, m), npP, m);
+    const cnt = IX;
+    const col = IX + (<usize>nP << 2);
+    memory.fill(cnt, 0, <usize>nP << 2);
+    for (let q: i32 = 0; q < m; q++) {
+      const pl = pl0 + <usize>(q * plb);
+      const c = load<i32>(pl);
+      for (let t: i32 = 0; t < c; t++) {
+        const j = load<i32>(pl + 4 + (<usize>t << 2));
+        const cj = cnt + (<usize>j << 2);
+        const k = load<i32>(cj);
+        store<i32>(col + (<usize>(j * m + k) << 2), q);
+        store<i32>(cj, k + 1);
+      }
+    }
+    for (let j: i32 = 0; j < nP; j++) {
+      const cj = load<i32>(cnt + (<usize>j << 2));
+      store<f64>(N + (<usize>j << 3), load<f64>(N + (<usize>j << 3)) + <f64>cj);
+      if (cj == 0) continue;
+      const flagged = load<f64>(fP + (<usize>j << 3)) != 0;
+      const list = col + (<usize>(j * m) << 2);
+      const o1 = S1 + <usize>(j * np) * 8;
+      const o2 = S2 + <usize>(j * np) * 8;
       for (let i: i32 = 0; i < np; i += 2) {
         const o = <usize>i * 8;
-        const x = f64x2.sub(v128.load(co + o), v128.load(k + o));
-        v128.store(d + o, x);
-        v128.store(B1 + o, f64x2.add(v128.load(B1 + o), x));
-        v128.store(B2 + o, f64x2.add(v128.load(B2 + o), f64x2.mul(x, x)));
-      }
-      r += <usize>(2 * np) * 8;
-      if (l >= 2) {
-        const nP = field(desc, l - 1, 0);
-        const npP = field(desc, l - 1, 1);
-        const offP = <usize>field(desc, l - 1, 2) * 8;
-        const S1 = r;
-        const S2 = r + <usize>(nP * np) * 8;
-        const N = r + <usize>(2 * nP * np) * 8;
-        const pl = lists(layerBase(desc, main, l - 1, m), npP, m) + <usize>(q * listBytes(nP));
-        const cnt = load<i32>(pl);
-        for (let t: i32 = 0; t < cnt; t++) {
-          const j = load<i32>(pl + 4 + (<usize>t << 2));
-          const nj = N + (<usize>j << 3);
-          store<f64>(nj, load<f64>(nj) + 1);
-          const src = load<f64>(F + offP + (<usize>j << 3)) != 0 ? d : co;
-          const o1 = S1 + <usize>(j * np) * 8;
-          const o2 = S2 + <usize>(j * np) * 8;
-          for (let i: i32 = 0; i < np; i += 2) {
-            const o = <usize>i * 8;
-            const x = v128.load(src + o);
-            v128.store(o1 + o, f64x2.add(v128.load(o1 + o), x));
-            v128.store(o2 + o, f64x2.add(v128.load(o2 + o), f64x2.mul(x, x)));
-          }
+        const kv = flagged ? v128.load(K + off + o) : f64x2.splat(0.0);
+        let a1 = v128.load(o1 + o);
+        let a2 = v128.load(o2 + o);
+        const base = CO + off + o;
+        for (let t: i32 = 0; t < cj; t++) {
+          const q = load<i32>(list + (<usize>t << 2));
+          const x = f64x2.sub(v128.load(base + <usize>q * rowBytes), kv);
+          a1 = f64x2.add(a1, x);
+          a2 = f64x2.add(a2, f64x2.mul(x, x));
         }
-        r += <usize>(2 * nP * np + ((nP + 1) & ~1)) * 8;
+        v128.store(o1 + o, a1);
+        v128.store(o2 + o, a2);
       }
+    }
+  }
+}
+
+// ---- RLOO (Kool, van Hoof & Welling 2019): K samples per estimate, dense per-estimate sums ----
+//
+// ĝ = Σₖ cₖ·scoreₖ, cₖ = (fₖ − (Σf − fₖ)/(K − 1))/K, scoreₖ = Σᵢ (hᵢ − σᵢ)·∂aᵢ/∂θ on sample k: a sum
+// of K outer products, so its square is no product of squares; each estimate is built densely
+// (over the active lists) and added to shifted sums per coordinate. Dense layout (the caller's
+// G, shift, T1, T2), per layer l: bias (np_l), then weights as n_{l−1} rows of np_l (row j =
+// parent or input j); `x` (n₀ f64): the input.
+
+/** Doubles of one dense estimate (and of shift, T1, T2). */
+export function sbnDenseDoubles(desc: usize): i32 {
+  const L = descL(desc);
+  let d: i32 = 0;
+  for (let l: i32 = 1; l <= L; l++) d += field(desc, l, 1) * (1 + (l == 1 ? load<i32>(desc + 16) : field(desc, l - 1, 0)));
+  return d;
+}
+
+/**
+ * Add the e estimates whose K samples each are rows q·K … q·K + K − 1 of the main chain
+ * (sbnForward over e·K rows) to T1 = Σ(ĝ − shift), T2 = Σ(ĝ − shift)²; with `first` ≠ 0 the shift
+ * is set to estimate 0 first. G: scratch for one estimate (dense doubles); x: the input.
+ */
+export function sbnRloo(desc: usize, K: i32, e: i32, main: usize, x: usize, G: usize, shift: usize, first: i32, T1: usize, T2: usize): void {
+  const L = descL(desc);
+  const m = e * K;
+  const nd = sbnDenseDoubles(desc);
+  const loss = lossBase(desc, main, m);
+  const n0 = load<i32>(desc + 16);
+  for (let q: i32 = 0; q < e; q++) {
+    memory.fill(G, 0, <usize>nd * 8);
+    let sum: f64 = 0;
+    for (let k: i32 = 0; k < K; k++) sum += load<f64>(loss + (<usize>(q * K + k) << 3));
+    for (let k: i32 = 0; k < K; k++) {
+      const row = q * K + k;
+      const f = load<f64>(loss + (<usize>row << 3));
+      const c = (f - (sum - f) / <f64>(K - 1)) / <f64>K;
+      if (c == 0) continue;
+      const cv = f64x2.splat(c);
+      let g = G;
+      for (let l: i32 = 1; l <= L; l++) {
+        const n = field(desc, l, 0);
+        const np = field(desc, l, 1);
+        const base = layerBase(desc, main, l, m);
+        const oc = <usize>(row * step(l, np)) * 8;
+        const S = asc(desc, base, l, 1, np, m) + oc;
+        const C = asc(desc, base, l, 2, np, m) + oc;
+        const H = arr(base, 3, np, m) + <usize>(row * np) * 8;
+        // bias: c·r; the residual r is 0 in padding lanes (h = 0 there is no unit: masked below)
+        for (let i: i32 = 0; i < np; i += 2) {
+          const o = <usize>i * 8;
+          let r = residual(v128.load(H + o), v128.load(S + o), v128.load(C + o));
+          if (i + 1 >= n) r = f64x2.replace_lane(r, 1, 0.0);
+          v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(cv, r)));
+        }
+        const w = g + <usize>np * 8;
+        if (l == 1) {
+          for (let j: i32 = 0; j < n0; j++) {
+            const xj = f64x2.splat(load<f64>(x + (<usize>j << 3)));
+            const wr = w + <usize>(j * np) * 8;
+            for (let i: i32 = 0; i < np; i += 2) {
+              const o = <usize>i * 8;
+              let r = residual(v128.load(H + o), v128.load(S + o), v128.load(C + o));
+              if (i + 1 >= n) r = f64x2.replace_lane(r, 1, 0.0);
+              v128.store(wr + o, f64x2.add(v128.load(wr + o), f64x2.mul(cv, f64x2.mul(r, xj))));
+            }
+          }
+          g = w + <usize>(n0 * np) * 8;
+        } else {
+          const nP = field(desc, l - 1, 0);
+          const npP = field(desc, l - 1, 1);
+          const pl = lists(layerBase(desc, main, l - 1, m), npP, m) + <usize>(row * listBytes(nP));
+          const cnt = load<i32>(pl);
+          for (let t: i32 = 0; t < cnt; t++) {
+            const wr = w + <usize>(load<i32>(pl + 4 + (<usize>t << 2)) * np) * 8;
+            for (let i: i32 = 0; i < np; i += 2) {
+              const o = <usize>i * 8;
+              let r = residual(v128.load(H + o), v128.load(S + o), v128.load(C + o));
+              if (i + 1 >= n) r = f64x2.replace_lane(r, 1, 0.0);
+              v128.store(wr + o, f64x2.add(v128.load(wr + o), f64x2.mul(cv, r)));
+            }
+          }
+          g = w + <usize>(nP * np) * 8;
+        }
+      }
+    }
+    if (first != 0 && q == 0) memory.copy(shift, G, <usize>nd * 8);
+    for (let i: i32 = 0; i < nd; i += 2) {
+      const o = <usize>i * 8;
+      const d = f64x2.sub(v128.load(G + o), v128.load(shift + o));
+      v128.store(T1 + o, f64x2.add(v128.load(T1 + o), d));
+      v128.store(T2 + o, f64x2.add(v128.load(T2 + o), f64x2.mul(d, d)));
     }
   }
 }
