@@ -13,6 +13,7 @@
  * pool of one worker runs exactly the code of an in-process run.
  */
 import { problemFromJSON } from "../problems/json.js";
+import type { BinaryProblem } from "../problems/types.js";
 import { estimators, isEstimatorId } from "./registry.js";
 import { isOnline, recipeOf, uncheckedInstance, type EstimatorInstance } from "./types.js";
 
@@ -28,15 +29,24 @@ const cache = new Map<string, EstimatorInstance>();
 export function recipeText(inst: EstimatorInstance): string | null {
   const r = recipeOf(inst);
   if (!r || isOnline(inst) || !isEstimatorId(r.id)) return null;
-  let problemJson: string;
+  const problemJson = problemText(r.problem);
+  if (problemJson === null) return null;
+  return `{"id":${JSON.stringify(r.id)},"options":${JSON.stringify(r.options)},"theta":${JSON.stringify(Array.from(r.theta))},"problem":${problemJson}}`;
+}
+
+/**
+ * The JSON text another thread rebuilds `problem` from (`problemFromJSON`), or null when that
+ * would not give the same problem (a kind outside PROBLEM_KINDS, or one whose parser gives a
+ * different problem).
+ */
+export function problemText(problem: BinaryProblem): string | null {
   try {
-    problemJson = JSON.stringify(r.problem.toJSON());
-    const rebuilt = problemFromJSON(JSON.parse(problemJson));
-    if (rebuilt.constructor !== r.problem.constructor || JSON.stringify(rebuilt.toJSON()) !== problemJson) return null;
+    const text = JSON.stringify(problem.toJSON());
+    const rebuilt = problemFromJSON(JSON.parse(text));
+    return rebuilt.constructor === problem.constructor && JSON.stringify(rebuilt.toJSON()) === text ? text : null;
   } catch {
     return null;
   }
-  return `{"id":${JSON.stringify(r.id)},"options":${JSON.stringify(r.options)},"theta":${JSON.stringify(Array.from(r.theta))},"problem":${problemJson}}`;
 }
 
 function remember(text: string, inst: EstimatorInstance): EstimatorInstance {

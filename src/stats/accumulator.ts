@@ -194,10 +194,58 @@ export class WeightedMoments {
     }
   }
 
+  /**
+   * Chan's weighted merge, this ← this ∪ other: W = W₀ + W_b, δ = μ_b − μ, M2 += M2_b + δ²·W₀W_b/W,
+   * and the mean from the heavier side (μ + δ·W_b/W, or μ_b − δ·W₀/W when W_b/W > ½), as `push`
+   * does, so a light accumulated mean is not lost when the ratio rounds to 1. Merging into an
+   * empty accumulator copies. Enumeration blocks merged in block order give the same bytes
+   * however they were computed.
+   */
+  merge(other: WeightedMoments): this {
+    if (other.dim !== this.dim) throw new Error(`merge: dimension ${other.dim} ≠ ${this.dim}`);
+    if (other.w <= 0) return this;
+    if (this.w <= 0) {
+      this.w = other.w;
+      this.mean.set(other.mean);
+      this.m2.set(other.m2);
+      return this;
+    }
+    const w0 = this.w;
+    const wb = other.w;
+    const w = w0 + wb;
+    const f = wb / w;
+    const f0 = w0 / w;
+    const g = (w0 * wb) / w;
+    const fromOther = f > 0.5;
+    const mean = this.mean;
+    const m2 = this.m2;
+    for (let i = 0; i < this.dim; i++) {
+      const mb = other.mean[i];
+      const delta = mb - mean[i];
+      mean[i] = fromOther ? mb - delta * f0 : mean[i] + delta * f;
+      m2[i] += other.m2[i] + delta * delta * g;
+    }
+    this.w = w;
+    return this;
+  }
+
   /** Population variance Σp(x−μ)²/Σp per coordinate. */
   variance(out = new Float64Array(this.dim)): Float64Array {
     for (let i = 0; i < this.dim; i++) out[i] = Math.max(0, this.m2[i] / this.w);
     return out;
+  }
+
+  /** Plain data (a block state of the exact engine carries it; `fromJSON` reads it back bit for bit). */
+  toJSON(): { w: number; mean: number[]; m2: number[] } {
+    return { w: this.w, mean: Array.from(this.mean), m2: Array.from(this.m2) };
+  }
+
+  static fromJSON(j: { w: number; mean: ArrayLike<number>; m2: ArrayLike<number> }): WeightedMoments {
+    const a = new WeightedMoments(j.mean.length);
+    a.w = j.w;
+    a.mean.set(j.mean);
+    a.m2.set(j.m2);
+    return a;
   }
 }
 
