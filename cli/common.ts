@@ -4,6 +4,8 @@ import { problemFromJSON } from "../src/problems/json.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorOptions } from "../src/estimators/types.js";
 import { FieldError, InputError } from "../src/errors.js";
+import { defaultWorkers, MAX_WORKERS, WorkerPool } from "../src/parallel/pool.js";
+import type { FlagSpec } from "./args.js";
 
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
@@ -52,5 +54,31 @@ export function withFlags<T>(flagOf: Record<string, string>, f: () => T): T {
     return (r instanceof Promise ? r.catch((e: unknown) => Promise.reject(map(e))) : r) as T;
   } catch (e) {
     throw map(e);
+  }
+}
+
+/** The `--workers` flag of the long commands (estimate, compare, exact). */
+export function workersFlag(): FlagSpec {
+  return { type: "int", metavar: "W", description: "threads, this one included (default: the number of cores; 1 runs in-process); the output is the same bytes for any number", default: defaultWorkers() };
+}
+
+/** The value of --workers, or an InputError naming it (call before any work or output). */
+export function parseWorkers(raw: unknown): number {
+  const w = Number(raw);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new InputError(`--workers: expected an integer in [1, ${MAX_WORKERS}], got ${String(raw)}`);
+  return w;
+}
+
+/**
+ * Run `f` with a pool of `workers` threads when there is work to share (`needed`) and more than one
+ * worker, else with none (in-process); the pool is closed afterwards, whatever happens.
+ */
+export function withPool<T>(workers: number, needed: boolean, f: (pool: WorkerPool | undefined) => T): T {
+  if (workers < 2 || !needed) return f(undefined);
+  const pool = new WorkerPool({ workers });
+  try {
+    return f(pool);
+  } finally {
+    pool.close();
   }
 }
