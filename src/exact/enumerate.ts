@@ -64,9 +64,10 @@ export function grayConfiguration(k: number, n: number, h: Float64Array): void {
  * single-unit flips; a flip recomputes the affected logits from scratch, so every configuration
  * sees the same workspace however the range was cut). Returns the number visited with p > 0 and
  * their total probability (1 up to rounding over the full range; a check on the problem's
- * logits). `onProgress` hears (k − first, end − first) every 65536 configurations.
+ * logits). `onProgress` hears (k − first, end − first) every 65536 configurations. With
+ * `midpoints` false the visitor's `u` is not filled (for visitors that read only ws).
  */
-export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void, range?: GrayRange): { states: number; totalProbability: number } {
+export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void, range?: GrayRange, midpoints = true): { states: number; totalProbability: number } {
   assertEnumerable(problem);
   const n = problem.nUnits;
   const first = range?.first ?? 0;
@@ -93,12 +94,14 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
       if (onProgress && ((k - first) & 0xffff) === 0) onProgress(k - first, end - first);
     }
     let p = 1;
-    for (let i = 0; i < n; i++) {
-      const si = s[i];
-      // q_i = h ? σ(a) : σ(−a), branch-free; midpoint uniform reproduces h
-      p *= h[i] * si + (1 - h[i]) * c[i];
-      u[i] = h[i] * 0.5 * si + (1 - h[i]) * 0.5 * (1 + si);
-    }
+    // q_i = h ? σ(a) : σ(−a), branch-free; the midpoint uniform reproduces h
+    if (midpoints) {
+      for (let i = 0; i < n; i++) {
+        const si = s[i];
+        p *= h[i] * si + (1 - h[i]) * c[i];
+        u[i] = h[i] * 0.5 * si + (1 - h[i]) * 0.5 * (1 + si);
+      }
+    } else for (let i = 0; i < n; i++) p *= h[i] * s[i] + (1 - h[i]) * c[i];
     if (p > 0) {
       states++;
       mass += p;

@@ -64,11 +64,56 @@ function gradientCoefficients(ws: Workspace, n: number, L: number, pre: Float64A
   const h = ws.h;
   const s = ws.s;
   const c = ws.c;
+  // qᵢ into coef first (overwritten below), so each factor is computed once
+  for (let i = 0; i < n; i++) coef[i] = h[i] * s[i] + (1 - h[i]) * c[i];
   pre[0] = 1;
-  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * (h[i] * s[i] + (1 - h[i]) * c[i]);
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * coef[i];
   suf[n] = 1;
-  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * (h[i] * s[i] + (1 - h[i]) * c[i]);
+  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * coef[i];
   for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * c[i];
+}
+
+/**
+ * The leaf path's gradient factors, once per sub-block (units i < nf fixed): qᵢ, Pfix = Π_{i<nf} qᵢ
+ * (returned), and baseᵢ = Π_{j<nf, j≠i} qⱼ · (2hᵢ−1)σ'(aᵢ), so that a fixed unit's coefficient on
+ * configuration h is baseᵢ · (L − L(h*))·Π_{leaves} qⱼ and its sub-block sum is baseᵢ times one scalar.
+ */
+function fixedFactors(ws: Workspace, nf: number, pre: Float64Array, suf: Float64Array, base: Float64Array): number {
+  const h = ws.h;
+  const s = ws.s;
+  const c = ws.c;
+  for (let i = 0; i < nf; i++) base[i] = h[i] * s[i] + (1 - h[i]) * c[i];
+  pre[0] = 1;
+  for (let i = 0; i < nf; i++) pre[i + 1] = pre[i] * base[i];
+  suf[nf] = 1;
+  for (let i = nf - 1; i >= 0; i--) suf[i] = suf[i + 1] * base[i];
+  for (let i = 0; i < nf; i++) base[i] = pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * c[i];
+  return pre[nf];
+}
+
+/**
+ * The leaf units' gradient coefficients on one configuration, added to gsum[nf … n−1]:
+ * scale·Π_{leaves j≠i} qⱼ·(2hᵢ−1)σ'(aᵢ) with scale = (L − L(h*))·Pfix; returns (L − L(h*))·Π_{leaves} qⱼ,
+ * the configuration's share of the fixed units' sums (fixedFactors). Prefix/suffix products, no division.
+ */
+function leafCoefficients(ws: Workspace, nf: number, n: number, Lc: number, scale: number, pre: Float64Array, suf: Float64Array, q: Float64Array, gsum: Float64Array): number {
+  const h = ws.h;
+  const s = ws.s;
+  const c = ws.c;
+  const m = n - nf;
+  for (let j = 0; j < m; j++) {
+    const i = nf + j;
+    q[j] = h[i] * s[i] + (1 - h[i]) * c[i];
+  }
+  pre[0] = 1;
+  for (let j = 0; j < m; j++) pre[j + 1] = pre[j] * q[j];
+  suf[m] = 1;
+  for (let j = m - 1; j >= 0; j--) suf[j] = suf[j + 1] * q[j];
+  for (let j = 0; j < m; j++) {
+    const i = nf + j;
+    gsum[i] += scale * pre[j] * suf[j + 1] * (2 * h[i] - 1) * s[i] * c[i];
+  }
+  return Lc * pre[m];
 }
 
 /** The state of one block (see the file comment), on this thread. */
@@ -123,10 +168,14 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
   const m = problem.leafUnits!;
   const unitOf = problem.paramUnit!();
   const E = entries.length;
+  const nf = n - m; // units 0 … nf−1 stay fixed within a sub-block
   const grad = new Float64Array(P);
   const pre = new Float64Array(n + 1);
   const suf = new Float64Array(n + 1);
-  const gcoef = new Float64Array(n);
+  const q = new Float64Array(m);
+  const base = new Float64Array(nf);
+  let pfix = 1;
+  let fixedSum = 0; // Σ over the sub-block of (L − L(h*))·Π_{leaves} q
   const gsum = new Float64Array(n); // Σ over the sub-block of gradient coefficients
   const ones = new Float64Array(n).fill(1);
   const D = new Float64Array(P); // ∂a_{unit(k)}/∂θₖ for the current sub-block
@@ -140,8 +189,10 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
   let open = false;
 
   const flush = () => {
+    for (let i = 0; i < nf; i++) gsum[i] = base[i] * fixedSum;
     for (let k = 0; k < P; k++) grad[k] += gsum[unitOf[k]] * D[k];
     gsum.fill(0);
+    fixedSum = 0;
     for (let e = 0; e < E; e++) {
       const b = blk[e];
       const wb = b.w;
@@ -184,12 +235,10 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
         open = true;
         D.fill(0);
         addAllLogitGradients(problem, theta, ws, ones, D);
+        pfix = fixedFactors(ws, nf, pre, suf, base);
       }
       const Lc = L - centre;
-      if (Lc !== 0) {
-        gradientCoefficients(ws, n, Lc, pre, suf, gcoef);
-        for (let i = 0; i < n; i++) gsum[i] += gcoef[i];
-      }
+      if (Lc !== 0) fixedSum += leafCoefficients(ws, nf, n, Lc, Lc * pfix, pre, suf, q, gsum);
       lossBuf[0] = Lc;
       loss.push(lossBuf, p);
       for (let e = 0; e < E; e++) {
@@ -199,6 +248,7 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
     },
     undefined,
     range,
+    false,
   );
   if (open) flush();
   return stateOf(range, centre, res.states, grad, loss, entries, acc);
