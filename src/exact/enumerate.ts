@@ -72,7 +72,7 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
   const n = problem.nUnits;
   const first = range?.first ?? 0;
   const end = range?.end ?? 2 ** n;
-  if (!(Number.isInteger(first) && Number.isInteger(end) && 0 <= first && first <= end && end <= 2 ** n)) throw new RangeError(`enumeration range [${first}, ${end}) is not within [0, 2^${n})`);
+  if (!(Number.isInteger(first) && Number.isInteger(end) && 0 <= first && first <= end && end <= 2 ** n)) throw new InputError(`enumeration range [${first}, ${end}) is not within [0, 2^${n})`);
   const ws = problem.createWorkspace();
   const u = new Float64Array(n);
   grayConfiguration(first, n, ws.h);

@@ -22,6 +22,7 @@
 import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
 import type { EstimatorEntry } from "../estimators/types.js";
+import { InputError } from "../errors.js";
 import { enumerateConfigurations } from "./enumerate.js";
 import type { EnumerationBlockState, GrayRange } from "./types.js";
 
@@ -260,17 +261,17 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
  * A fresh state; the inputs are not changed.
  */
 export function mergeEnumerationBlocks(states: readonly EnumerationBlockState[]): EnumerationBlockState {
-  if (states.length === 0) throw new RangeError("mergeEnumerationBlocks: expected at least one block state");
+  if (states.length === 0) throw new InputError("mergeEnumerationBlocks: expected at least one block state");
   const s0 = states[0];
   const keys = Object.keys(s0.estimators);
   const P = s0.gradient.length;
   const out: EnumerationBlockState = { first: s0.first, end: s0.first, centre: s0.centre, states: 0, gradient: new Float64Array(P), loss: new WeightedMoments(1), estimators: {} };
   for (const k of keys) out.estimators[k] = new WeightedMoments(P);
   for (const s of states) {
-    if (s.first !== out.end) throw new RangeError(`mergeEnumerationBlocks: block [${s.first}, ${s.end}) does not follow [${out.first}, ${out.end}) (merge the blocks of one analysis in block order)`);
-    if (!Object.is(s.centre, out.centre)) throw new RangeError(`mergeEnumerationBlocks: block [${s.first}, ${s.end}) is centred at L(h*) = ${s.centre}, not ${out.centre} (a different problem or θ)`);
+    if (s.first !== out.end) throw new InputError(`mergeEnumerationBlocks: block [${s.first}, ${s.end}) does not follow [${out.first}, ${out.end}) (merge the blocks of one analysis in block order)`);
+    if (!Object.is(s.centre, out.centre)) throw new InputError(`mergeEnumerationBlocks: block [${s.first}, ${s.end}) is centred at L(h*) = ${s.centre}, not ${out.centre} (a different problem or θ)`);
     const sk = Object.keys(s.estimators);
-    if (s.gradient.length !== P || sk.length !== keys.length || sk.some((k, i) => k !== keys[i])) throw new RangeError(`mergeEnumerationBlocks: block [${s.first}, ${s.end}) has other parameters or estimators (${sk.join(", ")}) than the first (${keys.join(", ")})`);
+    if (s.gradient.length !== P || sk.length !== keys.length || sk.some((k, i) => k !== keys[i])) throw new InputError(`mergeEnumerationBlocks: block [${s.first}, ${s.end}) has other parameters or estimators (${sk.join(", ")}) than the first (${keys.join(", ")})`);
     out.end = s.end;
     out.states += s.states;
     for (let k = 0; k < P; k++) out.gradient[k] += s.gradient[k];

@@ -147,7 +147,7 @@ export function exactBlockStates(problem: BinaryProblem, theta: VectorInput, ins
 export function exactFromBlocks(problem: BinaryProblem, states: readonly EnumerationBlockState[]): ExactAnalysis {
   const merged = mergeEnumerationBlocks(states);
   const total = 2 ** problem.nUnits;
-  if (merged.first !== 0 || merged.end !== total) throw new RangeError(`exactFromBlocks: the blocks cover [${merged.first}, ${merged.end}), not every configuration [0, ${total})`);
+  if (merged.first !== 0 || merged.end !== total) throw new InputError(`exactFromBlocks: the blocks cover [${merged.first}, ${merged.end}), not every configuration [0, ${total})`);
   return requireFiniteAnalysis(problem, analysisOfBlocks(merged));
 }
 
@@ -156,7 +156,7 @@ function blockStates(problem: BinaryProblem, theta: Float64Array, instances: Rec
   const all = enumerationBlocks(problem);
   const blocks = which
     ? which.map((j) => {
-        if (!(Number.isInteger(j) && j >= 0 && j < all.length)) throw new RangeError(`enumeration block ${j}: expected an integer in [0, ${all.length})`);
+        if (!(Number.isInteger(j) && j >= 0 && j < all.length)) throw new InputError(`enumeration block ${j}: expected an integer in [0, ${all.length})`);
         return all[j];
       })
     : all;

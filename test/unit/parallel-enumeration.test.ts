@@ -102,7 +102,7 @@ describe("enumeration block states", () => {
     // the centre L(h*) is a consistency check (not a fingerprint of θ): a block centred elsewhere is refused
     const moved = { ...s[1], centre: s[1].centre + 1 };
     expect(() => exactFromBlocks(net18, [s[0], moved, s[2], s[3]])).toThrow(/centred at/);
-    expect(() => exactBlockStates(net18, th, mk(), {}, [4])).toThrow(/block 4/);
+    expect(() => exactBlockStates(net18, th, mk(), {}, [4])).toThrow(/enumeration block 4/);
   });
 
   it("the multi-block result matches one uncut Gray-code walk (E[L], and ∇E[L] = E[ĝ], Var[ĝ] of correlation by two passes)", () => {
