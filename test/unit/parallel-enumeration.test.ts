@@ -12,21 +12,14 @@ import { enumerateConfigurations } from "../../src/exact/enumerate.js";
 import { blockStateFromJSON, blockStateToJSON, enumerationBlocks } from "../../src/exact/enumeration-blocks.js";
 import { exactAnalysis, exactBlockStates, exactFromBlocks } from "../../src/exact/moments.js";
 import type { ExactAnalysis } from "../../src/exact/types.js";
-import { WorkerPool } from "../../src/parallel/pool.js";
+import { type WorkerPool } from "../../src/parallel/pool.js";
+import { closeTestPools, testPool } from "./worker-pools.js";
 import { randomSbn, referenceNet } from "../../src/problems/reference.js";
 import { addAllLogitGradients, type BinaryProblem } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 
-const pools = new Map<number, WorkerPool>();
-/** A pool whose worker threads take every block (the calling thread only waits), so the rebuilt jobs do all the work. */
-function pool(workers: number): WorkerPool {
-  let p = pools.get(workers);
-  if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 })));
-  return p;
-}
-afterAll(() => {
-  for (const p of pools.values()) p.close();
-});
+const pool = testPool;
+afterAll(closeTestPools);
 
 function bytes(r: ExactAnalysis): string {
   const est = Object.fromEntries(Object.entries(r.estimators).map(([k, m]) => [k, { mean: Array.from(m.mean), variance: Array.from(m.variance) }]));

@@ -6,23 +6,15 @@ import { estimators, type EstimatorId } from "../../src/estimators/registry.js";
 import { recipeText } from "../../src/estimators/recipe.js";
 import { mergeChunks, sampleChunks, sampleDraws, sampleMoments, type SampleMoments } from "../../src/estimators/sample.js";
 import type { EstimatorOptions } from "../../src/estimators/types.js";
-import { WorkerPool } from "../../src/parallel/pool.js";
+import { closeTestPools, testPool } from "./worker-pools.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { randomSbn, referenceDelayed, referenceNet } from "../../src/problems/reference.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { MomentAccumulator } from "../../src/stats/accumulator.js";
 
-const pools = new Map<number, WorkerPool>();
-/** A pool whose worker threads take every chunk (the calling thread only waits), so the rebuilt instances do all the work. */
-function pool(workers: number): WorkerPool {
-  let p = pools.get(workers);
-  if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 })));
-  return p;
-}
-afterAll(() => {
-  for (const p of pools.values()) p.close();
-});
+const pool = testPool;
+afterAll(closeTestPools);
 
 function bytes(m: SampleMoments): string {
   return JSON.stringify({ n: m.n, mean: Array.from(m.mean), variance: Array.from(m.variance), se: Array.from(m.standardError), acc: m.acc.toJSON() });
