@@ -50,6 +50,10 @@ export class Network {
   get n(): number {
     return this.ctx[0].n;
   }
+  /** the minibatch of the last forward pass */
+  get batch(): Batch {
+    return this.ctx[0].batch;
+  }
   private readonly offsets: number[];
   private readonly out: Float64Array[][];
   private readonly dOut: Float64Array[][];
@@ -193,13 +197,16 @@ export class Network {
     return this.backpropOk[this.stochastic.indexOf(layer)];
   }
 
-  /** Fill every stochastic layer's noise for n rows from the stream, in layer order (32-bit or 53-bit uniforms, per unit kind). */
+  /** Fill every stochastic layer's noise for n rows from the stream, in layer order (see fillLayerNoise). */
   fillNoise(stream: Stream, n: number): void {
-    for (const s of this.stochastic) {
-      const len = n * s.noiseStride;
-      if (s.unit.noise === "uniform") stream.uniforms(s.noise, 0, len);
-      else for (let k = 0; k < len; k++) s.noise[k] = stream.double();
-    }
+    for (const s of this.stochastic) this.fillLayerNoise(s, stream, n);
+  }
+
+  /** Fill one layer's noise for n rows: 32-bit uniforms for discrete units, 53-bit ones in (0, 1) for Gaussian noise. */
+  fillLayerNoise(s: StochasticNode, stream: Stream, n: number): void {
+    const len = n * s.noiseStride;
+    if (s.unit.noise === "uniform") stream.uniforms(s.noise, 0, len);
+    else for (let k = 0; k < len; k++) s.noise[k] = stream.double();
   }
 
   /** Forward pass on a batch (noise already filled): fills every node's output and f; returns J. */
@@ -250,6 +257,49 @@ export class Network {
         node.estimate(sig, this.dIns[0][i][0]);
         k--;
       } else node.backward(this.ins[0][i], this.out[0][i], this.dOut[0][i], this.dIns[0][i], ctx, node.nParams > 0 ? this.paramsOf(node, this.grad) : null);
+    }
+  }
+
+  /**
+   * Re-sample one stochastic layer and everything downstream of it (after `forward`, with the
+   * layer's noise refilled by the caller); nodes upstream keep their outputs. Updates f; returns
+   * the task part (1/n)·Σ_r f_r. The probe of gradient moments on a fixed minibatch uses it, so
+   * that each draw costs only the downstream network.
+   */
+  resample(layer: StochasticNode): number {
+    const k = this.stochastic.indexOf(layer);
+    const m = this.down[k];
+    const ctx = this.ctx[0];
+    const n = ctx.n;
+    for (let i = layer.index; i < this.nodes.length; i++) if (i === layer.index || m[i]) this.nodes[i].forward(this.ins[0][i], this.out[0][i], ctx);
+    const f = this.f;
+    f.fill(0, 0, n);
+    for (const L of this.lossNodes) {
+      const o = this.out[0][L.index];
+      for (let r = 0; r < n; r++) f[r] += o[r];
+    }
+    let s = 0;
+    for (let r = 0; r < n; r++) s += f[r];
+    return s / n;
+  }
+
+  /**
+   * Backward pass from the losses down to one stochastic layer only, without parameter gradients:
+   * afterwards layer.dLogits holds its estimator's ∂J/∂a (and layer.dPenalty the penalty's).
+   */
+  backwardTo(layer: StochasticNode): void {
+    const k0 = this.stochastic.indexOf(layer);
+    const m = this.down[k0];
+    const n = this.n;
+    const ctx = this.ctx[0];
+    for (let i = layer.index; i < this.nodes.length; i++) if ((i === layer.index || m[i]) && this.needsGrad[i]) this.dOut[0][i].fill(this.nodes[i].isLoss ? 1 / n : 0, 0, n * this.nodes[i].width);
+    for (let i = this.nodes.length - 1; i >= layer.index; i--) {
+      if (!(i === layer.index || m[i]) || !this.needsGrad[i]) continue;
+      const node = this.nodes[i];
+      if (node instanceof StochasticNode) {
+        const sig = this.signalsOf(node);
+        node.estimate(sig, i === layer.index ? null : this.dIns[0][i][0]);
+      } else node.backward(this.ins[0][i], this.out[0][i], this.dOut[0][i], this.dIns[0][i], ctx, null);
     }
   }
 

@@ -45,8 +45,10 @@ export class StochasticNode extends NetNode {
   /** the layer's noise for the current minibatch (maxRows × noiseStride), filled by the caller */
   noise = new Float64Array(0);
   private slots: SlotScratch[] = [];
-  /** ∂J/∂a of the last backward pass (n×width) */
+  /** the estimator's ∂J/∂a of the last backward pass (n×width), without the sparsity penalty's exact term */
   dLogits = new Float64Array(0);
+  /** the sparsity penalty's exact ∂/∂a of the last backward pass (n×width; zero without a penalty) */
+  dPenalty = new Float64Array(0);
   /** scratch for the penalty */
   private pBar: Float64Array;
   override readonly binary: boolean;
@@ -72,6 +74,7 @@ export class StochasticNode extends NetNode {
     this.noise = new Float64Array(maxRows * this.noiseStride);
     this.slots = Array.from({ length: slots }, () => ({ P: new Float64Array(len), E: new Float64Array(len) }));
     this.dLogits = new Float64Array(len);
+    this.dPenalty = new Float64Array(len);
   }
   /** P(h ≠ 0 | a) of a slot (n×width) */
   prob(slot = 0): Float64Array {
@@ -104,15 +107,16 @@ export class StochasticNode extends NetNode {
     else throw new Error(`layer ${this.name}: the main backward pass goes through estimate()`);
   }
   /**
-   * The main backward pass at this layer: dLogits ← the estimator's ∂J/∂a from the signals, plus
-   * the exact gradient of the sparsity penalty; then dA += dLogits.
+   * The main backward pass at this layer: dLogits ← the estimator's ∂J/∂a from the signals,
+   * dPenalty ← the exact gradient of the sparsity penalty; then dA += dLogits + dPenalty.
    */
   estimate(signals: LayerSignals, dA: Float64Array | null): void {
     const len = signals.n * this.width;
     const g = this.dLogits;
     this.estimator.logitGradient(signals, g);
-    if (this.sparsity && this.sparsity.weight > 0) this.addPenaltyGradient(signals.logits, signals.prob, signals.n, g);
-    if (dA) for (let k = 0; k < len; k++) dA[k] += g[k];
+    const pen = this.sparsity !== null && this.sparsity.weight > 0;
+    if (pen) this.penaltyGradient(signals.logits, signals.n, this.dPenalty);
+    if (dA) for (let k = 0; k < len; k++) dA[k] += pen ? g[k] + this.dPenalty[k] : g[k];
   }
   /** λ·Σ_j KL(ρ ‖ p̄_j) for the slot-0 probabilities of n rows. */
   penalty(n: number): number {
@@ -130,7 +134,8 @@ export class StochasticNode extends NetNode {
     for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) this.pBar[j] += P[r * N + j];
     for (let j = 0; j < N; j++) this.pBar[j] = Math.min(1 - P_FLOOR, Math.max(P_FLOOR, this.pBar[j] / n));
   }
-  private addPenaltyGradient(A: Float64Array, _P: Float64Array, n: number, g: Float64Array): void {
+  /** D (n×width) ← ∂/∂a of the penalty λ·Σ_j KL(ρ ‖ p̄_j) (slot-0 probabilities). */
+  private penaltyGradient(A: Float64Array, n: number, D: Float64Array): void {
     const { target: rho, weight } = this.sparsity!;
     this.meanProb(n);
     const N = this.width;
@@ -138,7 +143,7 @@ export class StochasticNode extends NetNode {
       const p = this.pBar[j];
       this.pBar[j] = (weight * ((1 - rho) / (1 - p) - rho / p)) / n; // λ·∂KL/∂p̄ · ∂p̄/∂P
     }
-    for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) g[r * N + j] += this.pBar[j] * this.unit.onProbabilityDerivative(A[r * N + j]);
+    for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) D[r * N + j] = this.pBar[j] * this.unit.onProbabilityDerivative(A[r * N + j]);
   }
   override describe(): Record<string, unknown> {
     return { ...super.describe(), unit: this.unit.toJSON(), estimator: this.spec.id, options: this.options, sparsity: this.sparsity };
