@@ -98,7 +98,7 @@ export class GatedMlp {
   readonly macs: { main: number; gater: number; block: number };
   private readonly xBuf: Float64Array;
   private readonly yBuf: Uint8Array;
-  private readonly order: Int32Array;
+  private order = new Int32Array(0);
 
   constructor(o: GatedMlpOptions) {
     const d = requireCount(o.inputWidth, "inputWidth", 1);
@@ -136,7 +136,6 @@ export class GatedMlp {
     this.macs = { main: d * H + H * C, gater: G === 0 ? 0 : gh > 0 ? d * gh + gh * G : d * G, block: this.blockSize * (d + C) };
     this.xBuf = new Float64Array(o.maxRows * d);
     this.yBuf = new Uint8Array(o.maxRows);
-    this.order = new Int32Array(0);
   }
 
   /** Parameters of the gater units (V₂, c₂) in a parameter-shaped vector v (θ or a gradient). */
@@ -163,8 +162,8 @@ export class GatedMlp {
     const net = this.network;
     const B = net.maxRows;
     const C = this.options.classes;
-    let order = this.order;
-    if (order.length < set.n) order = Int32Array.from({ length: set.n }, (_, i) => i);
+    if (this.order.length < set.n) this.order = Int32Array.from({ length: set.n }, (_, i) => i);
+    const order = this.order;
     let wrong = 0;
     let ce = 0;
     let zeros = 0;
