@@ -341,6 +341,7 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
   const trainLoss = curves((e) => e.loss);
   const bias = probeSeries((p) => p.relativeBias);
   const variance = probeSeries((p) => p.meanVariance);
+  const line = (name: string, title: string, x: string, y: string, series: SeriesSpec[]) => ({ name, spec: { title, x: { label: x }, y: { label: y, log: logIf(ys(series)) }, series, legend: "right" as const, width: 1100 } });
   return [
     {
       name: "error-vs-sparsity",
@@ -353,50 +354,10 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
         width: 1000,
       },
     },
-    {
-      name: "validation-error",
-      spec: {
-        title: `Validation error during training (${seedsNote})`,
-        x: { label: "epoch" },
-        y: { label: "validation error (%)", log: logIf(ys(valErr)) },
-        series: valErr,
-        legend: "right",
-        width: 1000,
-      },
-    },
-    {
-      name: "training-loss",
-      spec: {
-        title: `Training cross-entropy per epoch (${seedsNote})`,
-        x: { label: "epoch" },
-        y: { label: "mean training cross-entropy (nats)", log: logIf(ys(trainLoss)) },
-        series: trainLoss,
-        legend: "right",
-        width: 1000,
-      },
-    },
-    {
-      name: "gradient-bias",
-      spec: {
-        title: `Gater-gradient bias on a fixed minibatch (${seedsNote})`,
-        x: { label: "training step (minibatches)" },
-        y: { label: "relative bias ‖E[ĝ] − ∇‖ / ‖∇‖ (noise floor for unbiased rows)", log: logIf(ys(bias)) },
-        series: bias,
-        legend: "right",
-        width: 1100,
-      },
-    },
-    {
-      name: "gradient-variance",
-      spec: {
-        title: `Gater-gradient variance on a fixed minibatch (${seedsNote})`,
-        x: { label: "training step (minibatches)" },
-        y: { label: "mean variance per gater parameter (gradient units²)", log: logIf(ys(variance)) },
-        series: variance,
-        legend: "right",
-        width: 1100,
-      },
-    },
+    line("validation-error", `Validation error during training (${seedsNote})`, "epoch", "validation error (%)", valErr),
+    line("training-loss", `Training cross-entropy per epoch (${seedsNote})`, "epoch", "mean training cross-entropy (nats)", trainLoss),
+    line("gradient-bias", `Gater-gradient bias on a fixed minibatch (${seedsNote})`, "training step (minibatches)", "relative bias ‖E[ĝ] − ∇‖ / ‖∇‖ (noise floor for unbiased rows)", bias),
+    line("gradient-variance", `Gater-gradient variance on a fixed minibatch (${seedsNote})`, "training step (minibatches)", "mean variance per gater parameter (gradient units²)", variance),
   ];
 }
 

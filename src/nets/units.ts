@@ -51,6 +51,19 @@ export interface LayerUnit {
   toJSON(): { kind: UnitKind; s?: number };
 }
 
+/** H = σ(A): the mean of a Bernoulli unit and of an STS unit. */
+function sigmoidMean(A: Float64Array, len: number, H: Float64Array): void {
+  for (let k = 0; k < len; k++) H[k] = sigmoid(A[k]);
+}
+
+/** D = σ(A)(1 − σ(A)), the slope of sigmoidMean. */
+function sigmoidSlope(A: Float64Array, len: number, D: Float64Array): void {
+  for (let k = 0; k < len; k++) {
+    const p = sigmoid(A[k]);
+    D[k] = p * (1 - p);
+  }
+}
+
 class BernoulliUnit implements LayerUnit {
   readonly kind = "bernoulli" as const;
   readonly s = Number.NaN;
@@ -61,13 +74,10 @@ class BernoulliUnit implements LayerUnit {
     E.set(H.subarray(0, n * N));
   }
   mean(A: Float64Array, len: number, H: Float64Array): void {
-    for (let k = 0; k < len; k++) H[k] = sigmoid(A[k]);
+    sigmoidMean(A, len, H);
   }
   meanSlope(A: Float64Array, len: number, D: Float64Array): void {
-    for (let k = 0; k < len; k++) {
-      const p = sigmoid(A[k]);
-      D[k] = p * (1 - p);
-    }
+    sigmoidSlope(A, len, D);
   }
   noiseSlope(_A: Float64Array, _E: Float64Array, len: number, D: Float64Array): void {
     D.fill(0, 0, len);
@@ -124,13 +134,10 @@ class StsUnit extends InjectedUnit {
   }
   /** E[h] = √σ(a)·√σ(a) = σ(a) */
   mean(A: Float64Array, len: number, H: Float64Array): void {
-    for (let k = 0; k < len; k++) H[k] = sigmoid(A[k]);
+    sigmoidMean(A, len, H);
   }
   meanSlope(A: Float64Array, len: number, D: Float64Array): void {
-    for (let k = 0; k < len; k++) {
-      const p = sigmoid(A[k]);
-      D[k] = p * (1 - p);
-    }
+    sigmoidSlope(A, len, D);
   }
   /** P(b = 1) = √σ(a) */
   onProbability(a: number): number {

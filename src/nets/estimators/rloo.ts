@@ -10,6 +10,7 @@
  * src/estimators/rloo.ts, whose K copies of the whole net are then the K samples of that layer.
  * Parameters downstream get the main sample's gradient.
  */
+import { LeaveOneOutSamples } from "./leave-one-out.js";
 import { resolveOptions, samplesRule } from "./options.js";
 import type { LayerEstimatorSpec } from "./types.js";
 
@@ -27,42 +28,12 @@ export const rloo: LayerEstimatorSpec = {
   extraNoise: (o) => o.K - 1,
   singleSample: { id: "rloo", on: "sigmoid belief nets with one stochastic layer, one row per minibatch" },
   options: (o) => resolveOptions("rloo", { K: 2 }, { K: samplesRule(2) }, o),
-  create(width, opt) {
-    const K = opt.K;
-    let cap = 0;
-    let P = new Float64Array(0);
-    let E = new Float64Array(0);
-    let H: Float64Array[] = [];
-    let F: Float64Array[] = [];
+  create(_width, opt) {
+    const loo = new LeaveOneOutSamples(opt.K);
     return {
       logitGradient(s, out) {
-        const N = width;
-        const n = s.n;
-        const len = n * N;
-        if (cap < len) {
-          cap = len;
-          P = new Float64Array(len);
-          E = new Float64Array(len);
-          H = Array.from({ length: K }, () => new Float64Array(len));
-          F = Array.from({ length: K }, () => new Float64Array(n));
-        }
-        H[0].set(s.h.subarray(0, len));
-        F[0].set(s.losses.subarray(0, n));
-        for (let k = 1; k < K; k++) {
-          s.unit.sample(s.logits, n, N, s.noise, k * N, s.noiseStride, P, E, H[k]);
-          s.rerun(H[k], F[k]);
-        }
-        out.fill(0, 0, len);
-        for (let r = 0; r < n; r++) {
-          let sum = 0;
-          for (let k = 0; k < K; k++) sum += F[k][r];
-          for (let k = 0; k < K; k++) {
-            const c = (F[k][r] - (sum - F[k][r]) / (K - 1)) / K;
-            if (c === 0) continue;
-            const h = H[k];
-            for (let j = 0; j < N; j++) out[r * N + j] += s.weight * c * (h[r * N + j] - s.prob[r * N + j]);
-          }
-        }
+        loo.draw(s);
+        loo.combine(s, (k, idx) => loo.H[k][idx] - s.prob[idx], out);
       },
     };
   },

@@ -8,6 +8,7 @@
  * minibatch it is the single-sample `score-injected` of src/estimators/noisy.ts on noisy nets
  * of noisy rectifiers.
  */
+import { LeaveOneOutSamples } from "./leave-one-out.js";
 import { resolveOptions, samplesRule } from "./options.js";
 import type { LayerEstimatorSpec } from "./types.js";
 
@@ -26,43 +27,25 @@ export const scoreInjected: LayerEstimatorSpec = {
   singleSample: { id: "score-injected", on: "noisy nets of noisy rectifiers with K = 1, one row per minibatch" },
   options: (o) => resolveOptions("score-injected", { K: 1 }, { K: samplesRule(1) }, o),
   create(width, opt) {
-    const K = opt.K;
-    let cap = 0;
-    let P = new Float64Array(0);
-    let Z: Float64Array[] = [];
-    let H = new Float64Array(0);
-    let F: Float64Array[] = [];
+    const loo = new LeaveOneOutSamples(opt.K);
     return {
       logitGradient(s, out) {
-        const N = width;
-        const n = s.n;
-        const len = n * N;
         const s2 = s.unit.s * s.unit.s;
-        if (K === 1) {
-          for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) out[r * N + j] = (s.weight * s.losses[r] * s.e[r * N + j]) / s2;
+        if (opt.K === 1) {
+          for (let r = 0; r < s.n; r++) for (let j = 0; j < width; j++) out[r * width + j] = (s.weight * s.losses[r] * s.e[r * width + j]) / s2;
           return;
         }
-        if (cap < len) {
-          cap = len;
-          P = new Float64Array(len);
-          H = new Float64Array(len);
-          Z = Array.from({ length: K }, () => new Float64Array(len));
-          F = Array.from({ length: K }, () => new Float64Array(n));
-        }
-        Z[0].set(s.e.subarray(0, len));
-        F[0].set(s.losses.subarray(0, n));
-        for (let k = 1; k < K; k++) {
-          s.unit.sample(s.logits, n, N, s.noise, k * N, s.noiseStride, P, Z[k], H);
-          s.rerun(H, F[k]);
-        }
-        out.fill(0, 0, len);
-        for (let r = 0; r < n; r++) {
+        loo.draw(s);
+        // the leave-one-out weights of loo.combine, with w inside c (this rounding order is the recorded runs')
+        const K = opt.K;
+        out.fill(0, 0, s.n * width);
+        for (let r = 0; r < s.n; r++) {
           let sum = 0;
-          for (let k = 0; k < K; k++) sum += F[k][r];
+          for (let k = 0; k < K; k++) sum += loo.F[k][r];
           for (let k = 0; k < K; k++) {
-            const c = (s.weight * (F[k][r] - (sum - F[k][r]) / (K - 1))) / K;
-            const z = Z[k];
-            for (let j = 0; j < N; j++) out[r * N + j] += (c * z[r * N + j]) / s2;
+            const c = (s.weight * (loo.F[k][r] - (sum - loo.F[k][r]) / (K - 1))) / K;
+            const z = loo.E[k];
+            for (let j = 0; j < width; j++) out[r * width + j] += (c * z[r * width + j]) / s2;
           }
         }
       },
