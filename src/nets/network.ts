@@ -66,6 +66,7 @@ export class Network {
   private readonly dIns: (Float64Array | null)[][][];
   private readonly ctx: MutableContext[];
   private readonly meanCtx: MutableContext;
+  private readonly contexts: MutableContext[];
   private readonly signals: Signals[];
   private objectiveValue = Number.NaN;
 
@@ -119,6 +120,7 @@ export class Network {
     const batch: Batch = { n: 0, x: EMPTY };
     this.ctx = [0, 1].map((slot) => ({ n: 0, batch, slot, mean: false }));
     this.meanCtx = { n: 0, batch, slot: 1, mean: true };
+    this.contexts = [...this.ctx, this.meanCtx];
     // input lists, fixed once (slot 0); re-runs patch their copies in place
     this.ins = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (slot === 1 && inRerun(x.index) ? this.out[1][x.index] : this.out[0][x.index]))));
     this.dIns = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (this.needsGrad[x.index] ? this.dOut[slot][x.index] : null))));
@@ -213,21 +215,13 @@ export class Network {
   forward(batch: Batch): number {
     const n = batch.n;
     if (!Number.isInteger(n) || n < 1 || n > this.maxRows) throw new InputError(`network: batch of ${n} rows (expected 1 … ${this.maxRows})`);
-    for (const c of [this.ctx[0], this.ctx[1], this.meanCtx]) {
+    for (const c of this.contexts) {
       c.n = n;
       c.batch = batch;
     }
     const ctx = this.ctx[0];
     for (let i = 0; i < this.nodes.length; i++) this.nodes[i].forward(this.ins[0][i], this.out[0][i], ctx);
-    const f = this.f;
-    f.fill(0, 0, n);
-    for (const L of this.lossNodes) {
-      const o = this.out[0][L.index];
-      for (let r = 0; r < n; r++) f[r] += o[r];
-    }
-    let J = 0;
-    for (let r = 0; r < n; r++) J += f[r];
-    J /= n;
+    let J = this.collectLosses(n);
     for (const s of this.stochastic) J += s.penalty(n);
     this.objectiveValue = J;
     return J;
@@ -269,9 +263,14 @@ export class Network {
   resample(layer: StochasticNode): number {
     const k = this.stochastic.indexOf(layer);
     const m = this.down[k];
+    const n = this.ctx[0].n;
     const ctx = this.ctx[0];
-    const n = ctx.n;
     for (let i = layer.index; i < this.nodes.length; i++) if (i === layer.index || m[i]) this.nodes[i].forward(this.ins[0][i], this.out[0][i], ctx);
+    return this.collectLosses(n);
+  }
+
+  /** f ← the sum of the loss nodes' slot-0 outputs (n rows); returns (1/n)·Σ_r f_r. */
+  private collectLosses(n: number): number {
     const f = this.f;
     f.fill(0, 0, n);
     for (const L of this.lossNodes) {

@@ -139,14 +139,13 @@ class StsUnit extends InjectedUnit {
   meanSlope(A: Float64Array, len: number, D: Float64Array): void {
     sigmoidSlope(A, len, D);
   }
-  /** P(b = 1) = √σ(a) */
+  /** P(b = 1) = √σ(a) (the unit's noise probability) */
   onProbability(a: number): number {
-    return Math.sqrt(sigmoid(a));
+    return this.unit.noiseProbability!(a);
   }
   /** d√σ(a)/da = √σ(a)(1 − σ(a))/2 */
   onProbabilityDerivative(a: number): number {
-    const p = sigmoid(a);
-    return 0.5 * Math.sqrt(p) * (1 - p);
+    return this.unit.noiseProbabilityDerivative!(a);
   }
   toJSON() {
     return { kind: this.kind };
