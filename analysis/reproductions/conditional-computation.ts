@@ -80,7 +80,7 @@ const FULL: Omit<CcSettings, "quick" | "seed" | "seeds" | "methods"> = {
   data: { trainSize: 50000, validationSize: 10000, testSize: 10000 },
   model: { hidden: 256, gates: 16, gaterHidden: 32, noiseScale: 1 },
   sparsity: { target: 0.2, weight: 1 },
-  training: { optimizer: "adam", batchSize: 100, epochs: 8, tuneEpochs: 2, learningRates: [3e-4, 1e-3, 3e-3] },
+  training: { optimizer: "adam", batchSize: 100, epochs: 6, tuneEpochs: 2, learningRates: [3e-4, 1e-3, 3e-3] },
   probe: { rows: 100, draws: 500, referenceDraws: 2000, referenceK: 8, alpha: 1e-3 },
 };
 
