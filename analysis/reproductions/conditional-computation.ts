@@ -491,5 +491,6 @@ export const conditionalComputation: Reproduction = {
     epochs: { type: "int", metavar: "N", description: `training epochs of the final runs (default ${FULL.training.epochs}; --quick ${QUICK.training.epochs})` },
     sparsity: { type: "number", metavar: "ρ", description: `target fraction of gates on, in [0, 1] (default ${FULL.sparsity.target})` },
   },
+  validate: (input) => void ccSettings(input),
   run,
 };

@@ -2,7 +2,8 @@
  * Runs a reproduction into a folder: DIR/<id>.json (the record, byte-identical for the same
  * input), the charts rendered from it (DIR/<id>-<chart>.{png,svg,csv}), DIR/<id>-table.md and
  * DIR/<id>-timings.json (wall times: not deterministic, kept out of the record), with the
- * checkpoint in DIR/<id>-checkpoint.json. The folder is checked writable before any work starts.
+ * checkpoint in DIR/<id>-checkpoint.json. The input is validated, and then the folder checked
+ * writable, before any work starts.
  */
 import path from "node:path";
 import { renderChart } from "../charts.js";
@@ -19,6 +20,7 @@ export interface RunReproductionOptions {
 }
 
 export async function runReproduction(rep: Reproduction, input: ReproductionInput, o: RunReproductionOptions): Promise<{ output: ReproductionOutput; files: string[] }> {
+  rep.validate(input);
   const dir = ensureWritableDir(o.outDir);
   const checkpoint = new CheckpointStore(path.join(dir, `${rep.id}-checkpoint.json`), o.stopAfter);
   const output = await rep.run(input, { progress: o.progress, log: o.log, checkpoint });

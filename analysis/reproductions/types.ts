@@ -64,5 +64,7 @@ export interface Reproduction {
   options: Record<string, ReproductionOption>;
   /** the method ids --estimators accepts */
   methods: readonly string[];
+  /** Validate the input (FieldErrors named after the option) before any file is touched; run() calls it again. */
+  validate(input: ReproductionInput): void;
   run(input: ReproductionInput, ctx: ReproductionContext): Promise<ReproductionOutput> | ReproductionOutput;
 }

@@ -127,7 +127,12 @@ export class Network {
     this.signals = this.stochastic.map((s, k) => this.makeSignals(s, k));
   }
 
-  /** The first node downstream of layer k that stops a back-propagated signal (or the mean-field gradient, if meanField), else null. */
+  /**
+   * The first node downstream of layer k that stops a gradient, else null. strict (the
+   * back-propagated signal δh): a non-differentiable node, or a stochastic layer whose estimator
+   * does not propagate; not strict (the mean-field pass, where stochastic layers are replaced by
+   * their differentiable means): a non-differentiable node only.
+   */
   private blocker(k: number, strict: boolean): NetNode | null {
     const m = this.down[k];
     for (let i = 0; i < this.nodes.length; i++) {

@@ -24,9 +24,10 @@ export interface GradientMoments {
 }
 
 /**
- * `draws` estimates of project(layer.dLogits) on the minibatch, noise from stream.fork("upstream")
- * (once) and stream.fork(`draw/d`)-free sequential draws from stream.fork("draws"). Shapes: the
- * projected gradient has `dim` entries. The estimator's online state is read, never advanced.
+ * `draws` estimates of project(layer.dLogits) on the minibatch: the upstream noise comes once from
+ * stream.fork("upstream"), the layer's noise of every draw, in sequence, from stream.fork("draws").
+ * Shapes: the projected gradient has `dim` entries. The estimator's online state is read, never
+ * advanced. Needs at least 2 draws.
  */
 export function layerGradientMoments(net: Network, layer: StochasticNode, batch: Batch, draws: number, stream: Stream, dim: number, project: (dLogits: Float64Array, out: Float64Array) => void): GradientMoments {
   if (!Number.isInteger(draws) || draws < 2) throw new Error(`probe: at least 2 draws, got ${draws}`);

@@ -61,8 +61,8 @@ describe("stochgrad reproduce conditional-computation", () => {
     expect(c.err).toMatch(/checkpoint .*conditional-computation-checkpoint.json: written by conditional-computation with other settings/);
   });
 
-  it("bad inputs: one line on stderr naming the flag, exit code 2, no record written", () => {
-    const d = tmp();
+  it("bad inputs: one line on stderr naming the flag, exit code 2, nothing written (not even the folder)", () => {
+    const d = path.join(tmp(), "never-created");
     for (const [args, msg] of [
       [["--sparsity", "1.5"], /^stochgrad: error: --sparsity: expected a target fraction of gates on in \[0, 1\], got 1.5\n$/],
       [["--sparsity", "-0.2"], /^stochgrad: error: --sparsity: expected a target fraction of gates on in \[0, 1\], got -0.2\n$/],
@@ -74,9 +74,9 @@ describe("stochgrad reproduce conditional-computation", () => {
       const r = run(["reproduce", "conditional-computation", "--quick", ...args, "--out", d]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err).toMatch(msg);
-      expect(fs.existsSync(path.join(d, REC))).toBe(false);
+      expect(fs.existsSync(d)).toBe(false);
     }
-    const file = path.join(d, "a-file");
+    const file = path.join(tmp(), "a-file");
     fs.writeFileSync(file, "x");
     const o = run(["reproduce", "conditional-computation", "--quick", "--out", file]);
     expect(o.code).toBe(2);
