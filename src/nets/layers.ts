@@ -97,10 +97,17 @@ export class DenseNode extends NetNode {
     this.nIn = input.width;
     this.nParams = this.nIn * nOut + nOut;
   }
+  /** views of the vectors split so far (θ and gradient views are split once, not per step) */
+  private readonly splits = new WeakMap<Float64Array, { W: Float64Array; b: Float64Array }>();
   /** W (nIn×nOut) and b (nOut) as views of a parameter-shaped vector of this node. */
   split(v: Float64Array): { W: Float64Array; b: Float64Array } {
-    const nw = this.nIn * this.nOut;
-    return { W: v.subarray(0, nw), b: v.subarray(nw, nw + this.nOut) };
+    let r = this.splits.get(v);
+    if (!r) {
+      const nw = this.nIn * this.nOut;
+      r = { W: v.subarray(0, nw), b: v.subarray(nw, nw + this.nOut) };
+      this.splits.set(v, r);
+    }
+    return r;
   }
   override init(params: Float64Array, stream: Stream): void {
     const { W, b } = this.split(params);

@@ -55,6 +55,8 @@ export class Network {
     return this.ctx[0].batch;
   }
   private readonly offsets: number[];
+  /** each node's view of grad */
+  private readonly gradViews: Float64Array[];
   private readonly out: Float64Array[][];
   private readonly dOut: Float64Array[][];
   private readonly needsGrad: Uint8Array;
@@ -101,6 +103,7 @@ export class Network {
     this.theta = new Float64Array(p);
     this.grad = new Float64Array(p);
     nodes.forEach((node, i) => (node.params = this.theta.subarray(this.offsets[i], this.offsets[i] + node.nParams)));
+    this.gradViews = nodes.map((node, i) => this.grad.subarray(this.offsets[i], this.offsets[i] + node.nParams));
     // which nodes need gradients, and what lies downstream of each stochastic layer
     this.needsGrad = new Uint8Array(nodes.length);
     nodes.forEach((node, i) => (this.needsGrad[i] = +(node.nParams > 0 || node.inputs.some((x) => this.needsGrad[x.index] === 1))));
@@ -255,7 +258,7 @@ export class Network {
         sig.gradOutput = this.backpropOk[k] ? this.dOut[0][i] : null;
         node.estimate(sig, this.dIns[0][i][0]);
         k--;
-      } else node.backward(this.ins[0][i], this.out[0][i], this.dOut[0][i], this.dIns[0][i], ctx, node.nParams > 0 ? this.paramsOf(node, this.grad) : null);
+      } else node.backward(this.ins[0][i], this.out[0][i], this.dOut[0][i], this.dIns[0][i], ctx, node.nParams > 0 ? this.gradViews[i] : null);
     }
   }
 

@@ -30,10 +30,13 @@ export const rloo: LayerEstimatorSpec = {
   options: (o) => resolveOptions("rloo", { K: 2 }, { K: samplesRule(2) }, o),
   create(_width, opt) {
     const loo = new LeaveOneOutSamples(opt.K);
+    let prob: Float64Array = new Float64Array(0);
+    const score = (k: number, idx: number) => loo.H[k][idx] - prob[idx];
     return {
       logitGradient(s, out) {
+        prob = s.prob;
         loo.draw(s);
-        loo.combine(s, (k, idx) => loo.H[k][idx] - s.prob[idx], out);
+        loo.combine(s, score, out);
       },
     };
   },
