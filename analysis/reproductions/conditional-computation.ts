@@ -28,7 +28,7 @@ import { mnistSplits, type MnistSplits } from "../../src/nets/data.js";
 import { layerEstimators, type LayerEstimatorId } from "../../src/nets/estimators/registry.js";
 import type { LayerEstimatorOptions } from "../../src/nets/estimators/types.js";
 import { GatedMlp, type GateEvaluation } from "../../src/nets/gated-mlp.js";
-import { biasReport, layerGradientMoments, type ReferenceGradient } from "../../src/nets/probe.js";
+import { biasReport, layerGradientMoments, unitDirection, type ReferenceGradient } from "../../src/nets/probe.js";
 import { validateSparsity } from "../../src/nets/stochastic.js";
 import { Trainer, type TrainerState } from "../../src/nets/train.js";
 import { layerUnit, type UnitKind } from "../../src/nets/units.js";
@@ -73,7 +73,7 @@ export interface CcSettings {
   model: { hidden: number; gates: number; gaterHidden: number; noiseScale: number };
   sparsity: { target: number; weight: number };
   training: { optimizer: "adam"; batchSize: number; epochs: number; tuneEpochs: number; learningRates: number[] };
-  probe: { rows: number; draws: number; referenceDraws: number; referenceK: number; alpha: number };
+  probe: { rows: number; draws: number; pilotDraws: number; referenceDraws: number; referenceK: number; alpha: number };
 }
 
 const FULL: Omit<CcSettings, "quick" | "seed" | "seeds" | "methods"> = {
@@ -81,7 +81,7 @@ const FULL: Omit<CcSettings, "quick" | "seed" | "seeds" | "methods"> = {
   model: { hidden: 256, gates: 16, gaterHidden: 32, noiseScale: 1 },
   sparsity: { target: 0.2, weight: 1 },
   training: { optimizer: "adam", batchSize: 100, epochs: 6, tuneEpochs: 2, learningRates: [3e-4, 1e-3, 3e-3] },
-  probe: { rows: 100, draws: 500, referenceDraws: 2000, referenceK: 8, alpha: 1e-3 },
+  probe: { rows: 100, draws: 500, pilotDraws: 500, referenceDraws: 2000, referenceK: 8, alpha: 1e-3 },
 };
 
 const QUICK: Omit<CcSettings, "quick" | "seed" | "seeds" | "methods"> = {
@@ -89,7 +89,7 @@ const QUICK: Omit<CcSettings, "quick" | "seed" | "seeds" | "methods"> = {
   model: { hidden: 64, gates: 8, gaterHidden: 16, noiseScale: 1 },
   sparsity: { target: 0.2, weight: 1 },
   training: { optimizer: "adam", batchSize: 100, epochs: 1, tuneEpochs: 1, learningRates: [1e-3, 3e-3] },
-  probe: { rows: 20, draws: 100, referenceDraws: 200, referenceK: 4, alpha: 1e-3 },
+  probe: { rows: 20, draws: 100, pilotDraws: 50, referenceDraws: 200, referenceK: 4, alpha: 1e-3 },
 };
 
 const DEFAULT_SEEDS = 3;
@@ -134,9 +134,17 @@ interface ProbeRecord {
   relativeBias: number;
   relativeNoise: number;
   cosine: number;
-  maxAbsZ: number;
+  /** mean of ĝ·d over the draws, the reference's ∇·d, and the standard error of their difference */
+  alongEstimate: number;
+  alongReference: number;
+  alongSe: number;
+  /** the bias test along d (the verdict): z, its two-sided critical value at α per probe, significant */
+  z: number;
   critical: number;
   significant: boolean;
+  /** secondary: the coordinate-wise Bonferroni test (over-rejects where rare draws dominate a coordinate's variance) */
+  coordinateMaxAbsZ: number;
+  coordinateCritical: number;
 }
 
 interface FinalResult {
@@ -184,26 +192,39 @@ function buildModel(s: CcSettings, method: Method, maxRows: number, estimatorOve
   });
 }
 
-/** The gater gradient's moments and bias at one point of training. */
+/**
+ * The gater gradient's moments and bias at one point of training. The reference and the test
+ * direction d = ∇/‖∇‖ come first: exact for discrete gates; for noisy rectifiers d from a pilot
+ * run of the score-function estimator and the reference from an independent main run, projected
+ * on d per draw. Then the row's estimator's draws, projected on d too.
+ */
 function probe(s: CcSettings, model: GatedMlp, refModel: GatedMlp | null, batch: { n: number; x: Float64Array; labels: Uint8Array }, stream: Stream, epoch: number, step: number, alphaPerProbe: number): ProbeRecord {
   const gate = model.gateLayer!;
   const dim = model.gaterParams().length;
   const project = (m: GatedMlp) => (dA: Float64Array, out: Float64Array) => m.gaterGradient(dA, out);
-  const mom = layerGradientMoments(model.network, gate, batch, s.probe.draws, stream.fork("estimator"), dim, project(model));
   let ref: ReferenceGradient;
+  let direction: Float64Array;
   if (gate.unit.discrete) {
-    // the last forward pass was on the probe batch; the exact gradient needs only its logits and main path
+    // the exact gradient needs only the logits and the main path of a forward pass on the probe batch
+    model.network.fillNoise(stream.fork("estimator").fork("upstream"), batch.n);
+    model.network.forward(batch);
     const dA = new Float64Array(batch.n * gate.width);
     model.exactGateGradient(dA);
     const mean = new Float64Array(dim);
     model.gaterGradient(dA, mean);
     ref = { mean, se: new Float64Array(dim), source: "exact", draws: 0 };
+    direction = unitDirection(mean);
   } else {
-    refModel!.network.theta.set(model.network.theta);
-    const r = layerGradientMoments(refModel!.network, refModel!.gateLayer!, batch, s.probe.referenceDraws, stream.fork("reference"), dim, project(refModel!));
-    ref = { mean: r.mean, se: r.variance.map((v) => Math.sqrt(v / r.draws)), source: `score-injected (K = ${s.probe.referenceK})`, draws: r.draws };
+    const rn = refModel!.network;
+    rn.theta.set(model.network.theta);
+    const pilot = layerGradientMoments(rn, refModel!.gateLayer!, batch, s.probe.pilotDraws, stream.fork("pilot"), dim, project(refModel!));
+    direction = unitDirection(pilot.mean);
+    const r = layerGradientMoments(rn, refModel!.gateLayer!, batch, s.probe.referenceDraws, stream.fork("reference"), dim, project(refModel!), direction);
+    ref = { mean: r.mean, se: r.variance.map((v) => Math.sqrt(v / r.draws)), source: `score-injected (K = ${s.probe.referenceK})`, draws: r.draws, along: { mean: r.along!.mean, se: Math.sqrt(r.along!.variance / r.draws) } };
   }
-  const rep = biasReport(mom, ref, alphaPerProbe);
+  const mom = layerGradientMoments(model.network, gate, batch, s.probe.draws, stream.fork("estimator"), dim, project(model), direction);
+  const rep = biasReport(mom, ref, alphaPerProbe, direction);
+  const along = rep.along!;
   return {
     epoch,
     step,
@@ -214,9 +235,14 @@ function probe(s: CcSettings, model: GatedMlp, refModel: GatedMlp | null, batch:
     relativeBias: rep.relativeBias,
     relativeNoise: rep.relativeNoise,
     cosine: rep.cosine,
-    maxAbsZ: rep.test.maxAbsZ,
-    critical: rep.test.critical,
-    significant: !rep.test.pass,
+    alongEstimate: along.estimate,
+    alongReference: along.reference,
+    alongSe: along.se,
+    z: along.z,
+    critical: along.critical,
+    significant: along.significant,
+    coordinateMaxAbsZ: rep.coordinates.maxAbsZ,
+    coordinateCritical: rep.coordinates.critical,
   };
 }
 
@@ -296,7 +322,7 @@ function design(s: CcSettings): Record<string, unknown> {
     evaluation: "test error and exact-zero gates with sampled gates (one noise draw per test digit)",
     skippable: `per gate at 0: its block's ${H / G}·(784 + 10) main-path multiply-adds; skippableFraction divides by the main path's 784·${H} + ${H}·10, netSkippableFraction by main + gater path`,
     tuning: `learning rate from {${s.training.learningRates.join(", ")}} by validation error after ${s.training.tuneEpochs} epoch(s) (seed "tune"); the test set is used only for the final numbers`,
-    probes: `the gater units' (last gater layer's) gradient on the first ${s.probe.rows} training rows at every epoch boundary: ${s.probe.draws} draws of the row's estimator; reference: exact (enumeration of the 2^${G} gate configurations per example) for Bernoulli and STS gates, else the mean of ${s.probe.referenceDraws} draws of the score-function estimator with a leave-one-out baseline over K = ${s.probe.referenceK} samples; bias significant when the Bonferroni z-test rejects at α = ${s.probe.alpha} per run (α/(epochs+1) per probe, Bonferroni over coordinates)`,
+    probes: `the gater units' (last gater layer's) gradient on the first ${s.probe.rows} training rows at every epoch boundary: ${s.probe.draws} draws of the row's estimator; reference ∇: exact (enumeration of the 2^${G} gate configurations per example) for Bernoulli and STS gates, else the mean of ${s.probe.referenceDraws} draws of the score-function estimator with a leave-one-out baseline over K = ${s.probe.referenceK} samples (its direction from ${s.probe.pilotDraws} independent pilot draws); bias test along d = ∇/‖∇‖: z = (mean ĝ·d − ∇·d)/se with se from the per-draw projections (and the reference's), significant at α = ${s.probe.alpha} per run (α/(epochs+1) per probe, two-sided). The coordinate-wise Bonferroni test is recorded too but is no verdict: for score-function estimators on gates that are almost surely off, rare flips carry most of a coordinate's variance and ${s.probe.draws} draws need not show them, so sample standard errors are too small there`,
   };
 }
 
@@ -328,7 +354,7 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
       const runs = m.seeds.map((r) => r.probes);
       const bias = m.bias!;
       return {
-        label: `${m.label}${bias.significant > 0 ? ` (biased, max |z| ${bias.maxAbsZ.toPrecision(3)})` : ""}`,
+        label: `${m.label}${bias.significant > 0 ? ` (biased, |z| ≥ ${bias.minAbsZ.toPrecision(3)})` : ""}`,
         points: runs[0].map((p, i) => [p.step, runs.reduce((a, r) => a + pick(r[i]), 0) / runs.length] as [number, number]),
         color: color(id),
       };
@@ -376,7 +402,8 @@ interface MethodRecord {
   zeroGateFraction: ReturnType<typeof summary>;
   skippableFraction: ReturnType<typeof summary>;
   netSkippableFraction: ReturnType<typeof summary>;
-  bias: { alpha: number; probes: number; significant: number; maxAbsZ: number; critical: number; verdict: string } | null;
+  /** the bias tests along ∇ over every probe of every seed: how many were significant at α/(epochs+1) each, the largest and smallest |z| */
+  bias: { alpha: number; probes: number; significant: number; maxAbsZ: number; minAbsZ: number; critical: number; verdict: string } | null;
 }
 
 interface CcRecord {
@@ -397,7 +424,7 @@ function table(record: CcRecord, seconds: Record<string, number>): string {
   ];
   for (const [id, m] of Object.entries(record.methods)) {
     const sd = (x: { sd: number | null }) => (x.sd === null ? "" : ` ± ${pct(x.sd)}`);
-    const bias = m.bias ? `${m.bias.verdict} (${m.bias.significant}/${m.bias.probes} probes; max |z| ${m.bias.maxAbsZ.toPrecision(3)}, critical ${m.bias.critical.toFixed(2)})` : "—";
+    const bias = m.bias ? `${m.bias.verdict} (${m.bias.significant}/${m.bias.probes} probes; |z| ${m.bias.minAbsZ.toPrecision(3)} … ${m.bias.maxAbsZ.toPrecision(3)}, critical ${m.bias.critical.toFixed(2)})` : "—";
     lines.push(`| ${id} | ${m.learningRate} | ${pct(m.testError.mean)}${sd(m.testError)} | ${m.unit ? pct(m.zeroGateFraction.mean) + sd(m.zeroGateFraction) : "—"} | ${m.unit ? pct(m.skippableFraction.mean) : "0"} | ${m.unit ? pct(m.netSkippableFraction.mean) : "0"} | ${bias} | ${(seconds[id] ?? 0).toFixed(0)} |`);
   }
   return lines.join("\n") + "\n";
@@ -438,7 +465,7 @@ async function run(input: ReproductionInput, ctx: ReproductionContext): Promise<
     perMethodSeconds[id] = secs;
     const est = method.estimator ? layerEstimators[method.estimator] : null;
     const probes = seeds.flatMap((x) => x.probes);
-    const worst = probes.reduce<ProbeRecord | null>((a, p) => (a === null || p.maxAbsZ / p.critical > a.maxAbsZ / a.critical ? p : a), null);
+    const worst = probes.reduce<ProbeRecord | null>((a, p) => (a === null || !(Math.abs(p.z) <= Math.abs(a.z)) ? p : a), null);
     const significant = probes.filter((p) => p.significant).length;
     methods[id] = {
       title: method.title,
@@ -460,7 +487,8 @@ async function run(input: ReproductionInput, ctx: ReproductionContext): Promise<
             alpha: s.probe.alpha,
             probes: probes.length,
             significant,
-            maxAbsZ: worst.maxAbsZ,
+            maxAbsZ: Math.abs(worst.z),
+            minAbsZ: Math.min(...probes.map((p) => Math.abs(p.z))),
             critical: worst.critical,
             verdict: significant > 0 ? "significant bias" : "no significant bias",
           }
