@@ -53,7 +53,7 @@ export const METHODS = {
   "correlation-ma": { title: "Correlation, moving-average baseline", label: "REINFORCE + MA baseline", unit: "bernoulli", estimator: "correlation-ma" },
   "correlation-optimal-online": { title: "Correlation, optimal baseline (online)", label: "REINFORCE + optimal baseline", unit: "bernoulli", estimator: "correlation-optimal-online" },
   "straight-through": { title: "Straight-through (identity)", label: "ST", unit: "bernoulli", estimator: "straight-through" },
-  "straight-through-sigmoid": { title: "Straight-through (sigmoid-adjusted)", label: "ST (sigmoid slope)", unit: "bernoulli", estimator: "straight-through-sigmoid" },
+  "straight-through-sigmoid": { title: "Straight-through (sigmoid-adjusted)", label: "ST-σ (sigmoid slope)", unit: "bernoulli", estimator: "straight-through-sigmoid" },
   sts: { title: "Stochastic times smooth (STS units)", label: "STS", unit: "sts", estimator: "sts" },
   pathwise: { title: "Noisy rectifier (pathwise)", label: "noisy rectifier", unit: "noisy-rectifier", estimator: "pathwise" },
   rloo: { title: "RLOO (K = 2)", label: "RLOO (K = 2)", unit: "bernoulli", estimator: "rloo", options: { K: 2 } },
@@ -348,14 +348,15 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
     return runs[0].map((e, i) => [e.epoch, runs.reduce((a, c) => a + pick(c[i]), 0) / runs.length]);
   };
   const gated = ids.filter((id) => record.methods[id].unit !== null);
-  const probeSeries = (pick: (p: ProbeRecord) => number): SeriesSpec[] =>
+  // per probe point: the mean over seeds (or, with `max`, the largest value)
+  const probeSeries = (pick: (p: ProbeRecord) => number, max = false): SeriesSpec[] =>
     gated.map((id) => {
       const m = record.methods[id];
       const runs = m.seeds.map((r) => r.probes);
       const bias = m.bias!;
       return {
-        label: `${m.label}${bias.significant > 0 ? ` (biased, |z| ≥ ${bias.minAbsZ.toPrecision(3)})` : ""}`,
-        points: runs[0].map((p, i) => [p.step, runs.reduce((a, r) => a + pick(r[i]), 0) / runs.length] as [number, number]),
+        label: `${m.label}${bias.significant > 0 ? `: biased in ${bias.significant}/${bias.probes}` : ""}`,
+        points: runs[0].map((p, i) => [p.step, max ? Math.max(...runs.map((r) => pick(r[i]))) : runs.reduce((a, r) => a + pick(r[i]), 0) / runs.length] as [number, number]),
         color: color(id),
       };
     });
@@ -367,6 +368,12 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
   const trainLoss = curves((e) => e.loss);
   const bias = probeSeries((p) => p.relativeBias);
   const variance = probeSeries((p) => p.meanVariance);
+  const zs = probeSeries((p) => Math.abs(p.z), true);
+  const firstProbes = record.methods[gated[0]]?.seeds[0].probes ?? [];
+  if (firstProbes.length > 0) {
+    const crit = firstProbes[0].critical;
+    zs.push({ label: `critical |z| = ${crit.toFixed(2)} (α = ${record.settings.probe.alpha}/run)`, points: [[firstProbes[0].step, crit], [firstProbes[firstProbes.length - 1].step, crit]], style: "dashed", color: 7 });
+  }
   const line = (name: string, title: string, x: string, y: string, series: SeriesSpec[]) => ({ name, spec: { title, x: { label: x }, y: { label: y, log: logIf(ys(series)) }, series, legend: "right" as const, width: 1100 } });
   return [
     {
@@ -383,6 +390,7 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
     line("validation-error", `Validation error during training (${seedsNote})`, "epoch", "validation error (%)", valErr),
     line("training-loss", `Training cross-entropy per epoch (${seedsNote})`, "epoch", "mean training cross-entropy (nats)", trainLoss),
     line("gradient-bias", `Gater-gradient bias on a fixed minibatch (${seedsNote})`, "training step (minibatches)", "relative bias ‖E[ĝ] − ∇‖ / ‖∇‖ (noise floor for unbiased rows)", bias),
+    line("gradient-bias-z", `Bias test along ∇ on a fixed minibatch (largest |z| over ${plural(record.settings.seeds, "seed")})`, "training step (minibatches)", "|z| = |mean ĝ·d − ∇·d| / se,  d = ∇/‖∇‖", zs),
     line("gradient-variance", `Gater-gradient variance on a fixed minibatch (${seedsNote})`, "training step (minibatches)", "mean variance per gater parameter (gradient units²)", variance),
   ];
 }

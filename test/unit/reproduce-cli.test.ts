@@ -20,7 +20,7 @@ const REC = "conditional-computation.json";
 
 describe("stochgrad reproduce conditional-computation", () => {
   const all = tmp();
-  it("--quick runs every method and writes the record, the table and the five figures", () => {
+  it("--quick runs every method and writes the record, the table and the six figures", () => {
     const r = run(["reproduce", "conditional-computation", "--quick", "--out", all]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^\| method \| lr \| test error %/m);
@@ -35,7 +35,7 @@ describe("stochgrad reproduce conditional-computation", () => {
     // the dense baseline skips nothing; gated rows switch most gates off
     expect(rec.methods.dense.skippableFraction.mean).toBe(0);
     expect(rec.methods.disarm.zeroGateFraction.mean).toBeGreaterThan(0.5);
-    for (const f of ["error-vs-sparsity", "validation-error", "training-loss", "gradient-bias", "gradient-variance"]) for (const ext of ["png", "svg", "csv"]) expect(fs.existsSync(path.join(all, `conditional-computation-${f}.${ext}`)), `${f}.${ext}`).toBe(true);
+    for (const f of ["error-vs-sparsity", "validation-error", "training-loss", "gradient-bias", "gradient-bias-z", "gradient-variance"]) for (const ext of ["png", "svg", "csv"]) expect(fs.existsSync(path.join(all, `conditional-computation-${f}.${ext}`)), `${f}.${ext}`).toBe(true);
     expect(fs.existsSync(path.join(all, "conditional-computation-timings.json"))).toBe(true);
   });
 
