@@ -331,7 +331,9 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
   const color = (id: MethodId) => (Object.keys(METHODS) as MethodId[]).indexOf(id);
   // a log axis only where the values span more than a decade
   const logIf = (ys: number[]) => Math.max(...ys) > 10 * Math.min(...ys.filter((y) => y > 0));
-  const sparsity: SeriesSpec[] = ids.map((id) => {
+  // gated rows as points with ±1 sd bars; the dense baseline (no gates, 0 % zeros) as a dashed line at its error
+  const gatedIds = ids.filter((id) => record.methods[id].unit !== null);
+  const sparsity: SeriesSpec[] = gatedIds.map((id) => {
     const m = record.methods[id];
     return {
       label: m.label,
@@ -340,9 +342,15 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
       yError: [100 * (m.testError.sd ?? 0)],
       style: "scatter",
       color: color(id),
-      size: 6,
+      size: 5,
     };
   });
+  const xs = gatedIds.flatMap((id) => [100 * (record.methods[id].zeroGateFraction.mean - (record.methods[id].zeroGateFraction.sd ?? 0)), 100 * (record.methods[id].zeroGateFraction.mean + (record.methods[id].zeroGateFraction.sd ?? 0))]);
+  const xRange = xs.length ? [Math.floor(Math.min(...xs) - 0.5), Math.ceil(Math.max(...xs) + 0.5)] : [0, 100];
+  if (record.methods.dense) {
+    const e = 100 * record.methods.dense.testError.mean;
+    sparsity.unshift({ label: `dense, no gates (${e.toFixed(2)} %)`, points: [[xRange[0], e], [xRange[1], e]], style: "dashed", color: color("dense") });
+  }
   const meanCurve = (id: MethodId, pick: (e: EpochRecord) => number): [number, number][] => {
     const runs = record.methods[id].seeds.map((r) => r.curve);
     return runs[0].map((e, i) => [e.epoch, runs.reduce((a, c) => a + pick(c[i]), 0) / runs.length]);
@@ -380,7 +388,7 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
       name: "error-vs-sparsity",
       spec: {
         title: `Test error against gate sparsity (MNIST, ${plural(record.settings.training.epochs, "epoch")}; bars: ±1 sd over ${plural(record.settings.seeds, "seed")})`,
-        x: { label: "gates at exact zero on the test set (%)", min: 0, max: 100 },
+        x: { label: "gates at exact zero on the test set (%)", min: xRange[0], max: xRange[1] },
         y: { label: "test error (%)", log: logIf(ys(sparsity)) },
         series: sparsity,
         legend: "right",
