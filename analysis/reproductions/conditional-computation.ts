@@ -142,7 +142,11 @@ interface ProbeRecord {
   z: number;
   critical: number;
   significant: boolean;
-  /** secondary: the coordinate-wise Bonferroni test (over-rejects where rare draws dominate a coordinate's variance) */
+  /**
+   * secondary: the coordinate-wise Bonferroni test (over-rejects where rare draws dominate a
+   * coordinate's variance). Infinite — null in the JSON — when some coordinate's draws were all
+   * equal (sample variance 0) and differ from the reference: a flip no draw showed.
+   */
   coordinateMaxAbsZ: number;
   coordinateCritical: number;
 }
