@@ -70,7 +70,6 @@ export class Network {
   private readonly meanCtx: MutableContext;
   private readonly contexts: MutableContext[];
   private readonly signals: Signals[];
-  private objectiveValue = Number.NaN;
 
   /**
    * @param nodes in topological order (every input before its consumers), with unique names
@@ -197,16 +196,6 @@ export class Network {
     return this.out[slot][node.index];
   }
 
-  /** δ of a node's output from the last backward pass (slot 0). */
-  outputGradient(node: NetNode): Float64Array {
-    return this.dOut[0][node.index];
-  }
-
-  /** Whether layer k (in `stochastic` order) receives a back-propagated signal. */
-  hasBackprop(layer: StochasticNode): boolean {
-    return this.backpropOk[this.stochastic.indexOf(layer)];
-  }
-
   /** Fill every stochastic layer's noise for n rows from the stream, in layer order (see fillLayerNoise). */
   fillNoise(stream: Stream, n: number): void {
     for (const s of this.stochastic) this.fillLayerNoise(s, stream, n);
@@ -231,13 +220,7 @@ export class Network {
     for (let i = 0; i < this.nodes.length; i++) this.nodes[i].forward(this.ins[0][i], this.out[0][i], ctx);
     let J = this.collectLosses(n);
     for (const s of this.stochastic) J += s.penalty(n);
-    this.objectiveValue = J;
     return J;
-  }
-
-  /** J of the last forward pass. */
-  get objective(): number {
-    return this.objectiveValue;
   }
 
   /** Backward pass after forward: grad ← ∂J/∂θ (estimated at the stochastic layers). */

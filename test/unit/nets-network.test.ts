@@ -3,7 +3,7 @@
 // gated MLP against differences of an independently enumerated expectation, resume, bad inputs.
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { layerEstimators } from "../../src/nets/estimators/registry.js";
+import { getLayerEstimator, layerEstimators } from "../../src/nets/estimators/registry.js";
 import { GatedMlp } from "../../src/nets/gated-mlp.js";
 import { NetworkBuilder, type Network } from "../../src/nets/network.js";
 import { productXtD, productXW } from "../../src/nets/ops.js";
@@ -221,6 +221,7 @@ describe("src/nets network", () => {
     const h2 = b.stochastic("h2", b.dense("a2", h1, 2), { unit: layerUnit("bernoulli"), estimator: layerEstimators.arm });
     b.squared("l", h2, [0, 1]);
     expect(() => b.build(1)).toThrow(/layer "h1": estimator straight-through needs a back-propagated signal, but the stochastic layer "h2" downstream uses arm, which does not back-propagate/);
+    expect(() => getLayerEstimator("gumbel-softmax")).toThrow(/^estimator: unknown layer estimator "gumbel-softmax" \(known: correlation, .*disarm\)$/);
     const nr = gated("noisy-rectifier", "pathwise");
     expect(() => nr.exactGateGradient(new Float64Array(4))).toThrow(/needs discrete gates \(noisy-rectifier noise is continuous\)/);
   });
