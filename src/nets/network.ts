@@ -374,30 +374,39 @@ export class NetworkBuilder {
     this.nodes.push(node);
     return node;
   }
+  /** The input rows x (n×width); `binary` when they are 0/1 (products with them use row additions). */
   input(name: string, width: number, binary = false): InputNode {
     return this.add(new InputNode(name, width, binary));
   }
+  /** y = x·W + b, W (input width × width), Glorot-uniform W and b = biasInit. */
   dense(name: string, input: NetNode, width: number, biasInit = 0): DenseNode {
     return this.add(new DenseNode(name, input, width, biasInit));
   }
+  /** y = max(0, x). */
   relu(name: string, input: NetNode): ReluNode {
     return this.add(new ReluNode(name, input));
   }
+  /** y[r, j·s + k] = main[r, j·s + k]·gates[r, j] (blocks of s = blockSize units). */
   gate(name: string, main: NetNode, gates: NetNode, blockSize: number): GateNode {
     return this.add(new GateNode(name, main, gates, blockSize));
   }
+  /** h = unit(a, u) for the logits a, with its layer estimator and optional sparsity target. */
   stochastic(name: string, logits: NetNode, o: StochasticOptions): StochasticNode {
     return this.add(new StochasticNode(name, logits, o.unit, o.estimator, o.estimatorOptions, o.sparsity ?? null));
   }
+  /** Per-example loss f_r = log Σ_c e^{o_rc} − o_{r,y_r} (labels from the batch). */
   softmaxCrossEntropy(name: string, logits: NetNode): SoftmaxCrossEntropyNode {
     return this.add(new SoftmaxCrossEntropyNode(name, logits));
   }
+  /** Per-example loss f_r = 1[argmax_c o_rc ≠ y_r], with no gradient. */
   zeroOne(name: string, logits: NetNode): ZeroOneLossNode {
     return this.add(new ZeroOneLossNode(name, logits));
   }
+  /** Per-example loss f_r = Σ_k (x_rk − t_k)² for a constant target t. */
   squared(name: string, input: NetNode, target: ArrayLike<number>): SquaredLossNode {
     return this.add(new SquaredLossNode(name, input, target));
   }
+  /** The network of the nodes added so far, for minibatches of up to maxRows rows (validates every layer's estimator). */
   build(maxRows: number): Network {
     return new Network(this.nodes, maxRows);
   }

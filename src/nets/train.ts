@@ -138,12 +138,14 @@ export class Trainer {
     return { epoch: this.epochs, objective: J / total, loss: f / this.data.n };
   }
 
+  /** Epochs, steps, θ, the step rule's and the layer estimators' state, as plain numbers (JSON round-trips them exactly). */
   state(): TrainerState {
     const estimators: Record<string, Record<string, number | number[]>> = {};
     for (const s of this.network.stochastic) if (s.estimator.state) estimators[s.name] = s.estimator.state();
     return { epochs: this.epochs, steps: this.steps, theta: Array.from(this.network.theta), optimizer: this.rule.state(), estimators };
   }
 
+  /** Continue from a state() of a trainer built the same way (same network, data, options and stream). */
   restore(s: TrainerState): void {
     if (!s || !Array.isArray(s.theta) || s.theta.length !== this.network.nParams) throw new InputError(`trainer state: expected ${this.network.nParams} parameters`);
     this.epochs = s.epochs;
