@@ -144,10 +144,12 @@ interface ProbeRecord {
   significant: boolean;
   /**
    * secondary: the coordinate-wise Bonferroni test (over-rejects where rare draws dominate a
-   * coordinate's variance). Infinite — null in the JSON — when some coordinate's draws were all
-   * equal (sample variance 0) and differ from the reference: a flip no draw showed.
+   * coordinate's variance): the largest finite |z|, and the number of coordinates whose draws were
+   * all equal (sample variance 0) yet differ from the reference — a flip no draw showed, which the
+   * test rejects at any α.
    */
   coordinateMaxAbsZ: number;
+  coordinatesWithoutSpread: number;
   coordinateCritical: number;
 }
 
@@ -245,7 +247,8 @@ function probe(s: CcSettings, model: GatedMlp, refModel: GatedMlp | null, batch:
     z: along.z,
     critical: along.critical,
     significant: along.significant,
-    coordinateMaxAbsZ: rep.coordinates.maxAbsZ,
+    coordinateMaxAbsZ: rep.coordinateMaxFiniteAbsZ,
+    coordinatesWithoutSpread: rep.coordinatesWithoutSpread,
     coordinateCritical: rep.coordinates.critical,
   };
 }

@@ -95,6 +95,10 @@ export interface BiasReport {
   along: { estimate: number; reference: number; se: number; z: number; critical: number; significant: boolean } | null;
   /** secondary: Bonferroni z-test of E[ĝ] = ∇ over every coordinate, se² = se_ĝ² + se_ref² (see the module comment) */
   coordinates: ZTestResult;
+  /** max |z| over the coordinates whose se > 0 (finite, unlike `coordinates.maxAbsZ`) */
+  coordinateMaxFiniteAbsZ: number;
+  /** coordinates with se = 0 whose mean differs from the reference (no draw showed a flip): rejected at any α */
+  coordinatesWithoutSpread: number;
 }
 
 /** Compare moments with a reference at level α (along the direction the moments were projected on, and coordinate-wise). */
@@ -107,9 +111,13 @@ export function biasReport(m: GradientMoments, ref: ReferenceGradient, alpha: nu
   let dot = 0;
   let mm = 0;
   let v = 0;
+  let finiteZ = 0;
+  let withoutSpread = 0;
   for (let k = 0; k < dim; k++) {
     se[k] = Math.sqrt(m.variance[k] / m.draws + ref.se[k] * ref.se[k]);
     const d = m.mean[k] - ref.mean[k];
+    if (se[k] > 0) finiteZ = Math.max(finiteZ, Math.abs(d) / se[k]);
+    else if (d !== 0) withoutSpread++;
     diff2 += d * d;
     ref2 += ref.mean[k] * ref.mean[k];
     noise2 += se[k] * se[k];
@@ -136,6 +144,8 @@ export function biasReport(m: GradientMoments, ref: ReferenceGradient, alpha: nu
     maxRelativeError: maxRelativeError(m.mean, ref.mean),
     along,
     coordinates: zTest(m.mean, se, ref.mean, alpha),
+    coordinateMaxFiniteAbsZ: finiteZ,
+    coordinatesWithoutSpread: withoutSpread,
   };
 }
 

@@ -31,6 +31,8 @@ describe("stochgrad reproduce conditional-computation", () => {
       for (const k of ["testError", "zeroGateFraction", "skippableFraction"]) expect(Number.isFinite(m[k].mean), `${id}.${k}`).toBe(true);
       expect(m.seeds[0].curve.length).toBe(rec.settings.training.epochs);
       expect(m.seeds[0].probes.length).toBe(id === "dense" ? 0 : rec.settings.training.epochs + 1);
+      // every number a probe records is finite (JSON would turn ±∞ or NaN into null)
+      for (const p of m.seeds[0].probes as Record<string, unknown>[]) for (const [k, v] of Object.entries(p)) if (typeof v !== "boolean" && typeof v !== "string") expect(Number.isFinite(v), `${id} probe ${k}`).toBe(true);
     }
     // the dense baseline skips nothing; gated rows switch most gates off
     expect(rec.methods.dense.skippableFraction.mean).toBe(0);
