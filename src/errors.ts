@@ -45,7 +45,7 @@ export function quote(s: string, max = MAX_ECHO_CHARS): string {
  */
 export function describeValue(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint" || v === null || v === undefined) return String(v);
-  if (typeof v === "string") return `the string ${quote(v)}`;
+  if (typeof v === "string") return quote(v);
   if (Array.isArray(v)) return `an array of ${v.length} entr${v.length === 1 ? "y" : "ies"}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
   if (typeof v === "object") {

@@ -250,7 +250,6 @@ export const rbmTrainCommand: Command = {
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
-    if (args.positional.length) throw new InputError(`rbm train: unexpected argument "${args.positional[0]}"`);
     return train(args.flags);
   },
 };
@@ -266,7 +265,6 @@ export const rbmEvalCommand: Command = {
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
-    if (args.positional.length > 1) throw new InputError(`rbm eval: unexpected argument "${args.positional[1]}"`);
     return evalCmd(args.positional[0], args.flags);
   },
 };

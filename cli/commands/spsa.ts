@@ -55,7 +55,6 @@ export const spsaOptimizeCommand: Command = {
   },
   async run(args) {
     const f = args.flags;
-    if (args.positional.length) throw new InputError(`spsa optimize: unexpected argument "${args.positional[0]}"`);
     const fn = f.function as string | undefined;
     if (!fn) throw new InputError("--function: required (skewed-quartic, quadratic, rosenbrock, or a problem .json file)");
     const iterations = Number(f.iterations);
