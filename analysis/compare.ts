@@ -13,6 +13,7 @@ import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
 import { zCritical } from "../src/stats/tests.js";
 import { InputError } from "../src/errors.js";
+import { optionsFor, resolveOptions } from "../src/estimators/options.js";
 
 export interface EstimatorComparison {
   id: string;
@@ -36,6 +37,8 @@ export interface EstimatorComparison {
   /** Bonferroni critical value at α for maxAbsZ */
   zCritical?: number;
   state?: Record<string, unknown>;
+  /** the options this estimator ran with (its defaults with the given ones applied) */
+  options: EstimatorOptions;
 }
 
 export interface ComparisonRecord {
@@ -56,11 +59,19 @@ export interface CompareOptions {
   samples: number;
   seed: string;
   alpha: number;
+  /** the given options; each estimator takes the names in its defaults (`optionsFor`) */
   options: EstimatorOptions;
   stream: Stream;
   onProgress?: (done: number, total: number) => void;
   /** called before measuring, e.g. to warm up an online estimator */
   prepare?: (id: string, inst: EstimatorInstance) => void;
+}
+
+/** max |vₖ| by a loop: Math.max(...v) overflows the stack on a few hundred thousand parameters. */
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k]));
+  return m;
 }
 
 function sum(v: ArrayLike<number>): number {
@@ -78,13 +89,14 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
   if (!Number.isInteger(o.samples) || o.samples < 2) throw new InputError(`--samples: need an integer ≥ 2, got ${o.samples}`);
   const theta = problem.initialParams();
   const enumerable = problem.nUnits <= MAX_ENUMERABLE_UNITS;
-  const insts: { spec: EstimatorSpec; inst: EstimatorInstance }[] = [];
+  const insts: { spec: EstimatorSpec; inst: EstimatorInstance; options: EstimatorOptions }[] = [];
   for (const spec of specs) {
     const why = spec.applicable(problem);
     if (why) throw new InputError(`--estimators: ${spec.id} does not apply to this problem: ${why}`);
-    const inst = spec.create(problem, theta, o.options);
+    const mine = optionsFor(spec, o.options);
+    const inst = spec.create(problem, theta, mine);
     o.prepare?.(spec.id, inst);
-    insts.push({ spec, inst });
+    insts.push({ spec, inst, options: resolveOptions(spec, mine) });
   }
   const exactSet: Record<string, EstimatorEntry> = {};
   if (o.exact && enumerable) {
@@ -93,8 +105,8 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
   const ref = enumerable ? exactAnalysis(problem, theta, exactSet) : null;
   const grad = ref ? ref.gradient : null;
   const out: EstimatorComparison[] = [];
-  insts.forEach(({ spec, inst }, idx) => {
-    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations };
+  insts.forEach(({ spec, inst, options }, idx) => {
+    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations, options };
     const ex = ref?.estimators[spec.id];
     if (ex) {
       const tv = sum(ex.variance);
@@ -159,9 +171,9 @@ export function comparisonCharts(rec: ComparisonRecord, title: string): { name: 
         x: { label: "estimator ((MC) = seeded Monte Carlo, else exact)" },
         y: { label: "max |bias| (gradient units, log scale; absent = 0)", log: true },
         series: [
-          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(Math.max(...(e.bias ?? [0]).map(Math.abs)))]) },
+          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(maxAbs(e.bias ?? [0]))]) },
           // a Monte Carlo |bias| below z*·SE is not distinguishable from 0 at α
-          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * Math.max(...e.standardError)) : Number.NaN]) },
+          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * maxAbs(e.standardError)) : Number.NaN]) },
         ],
       },
     });

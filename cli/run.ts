@@ -26,7 +26,6 @@ const MAX_ERROR_CHARS = 2000;
 
 /** A message as one line: control characters (a newline in a file name or value) escaped, the length capped. */
 export function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
   const s = message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return s.length <= MAX_ERROR_CHARS ? s : `${s.slice(0, MAX_ERROR_CHARS)}… (message cut at ${MAX_ERROR_CHARS} characters)`;
 }

@@ -61,6 +61,11 @@ export function requireMemory(entries: number, where: string, what: string): voi
   throw new InputError(`${where}: ${what} would need about ${Number.isFinite(entries) ? size(entries * 8) : "unbounded memory"}; the limit is ${size(LIMITS.bytes)} (see LIMITS in src/limits.ts)`);
 }
 
+/** A count for a message: exact below 10⁶, else in exponent form (1e+20, not 100000000000000000000). */
+export function formatCount(x: number): string {
+  return x >= 1e6 ? x.toExponential() : String(x);
+}
+
 /** Time of `work` units of a sampling loop (loss evaluations × (units + parameters)), seconds. */
 export function samplingSeconds(work: number): number {
   return work / LIMITS.sampleWorkPerSecond;

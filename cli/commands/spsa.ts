@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
-import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
+import { withOutputDir, writeJsonAtomic } from "../../analysis/io.js";
 import { runSpsaStudy } from "../../analysis/spsa-optimize.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
@@ -17,6 +17,10 @@ import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
 import { InputError } from "../../src/errors.js";
+import { formatCount, requireMemory, requireTime, samplingSeconds } from "../../src/limits.js";
+
+/** θ-sized vectors an optimisation run holds (θ, the step, the average, the kernels' scratch), for the memory limit. */
+const OPTIMISER_VECTORS = 8;
 
 function parseTheta(raw: string, p: number): Float64Array {
   const parts = raw.split(",").map((s) => s.trim());
@@ -68,6 +72,8 @@ export const spsaOptimizeCommand: Command = {
     let monitor: (t: Float64Array) => number;
     let theta0: Float64Array;
     let described: unknown;
+    // the cost of one loss measurement, in units and parameters (problem) or coordinates (function)
+    let lossSize: number;
     if (fn.endsWith(".json")) {
       const problem = loadProblem(fn);
       if (sigma !== 0) throw new InputError("--noise: a problem file's loss is already stochastic (its units' noise); --noise applies to test functions only");
@@ -77,12 +83,15 @@ export const spsaOptimizeCommand: Command = {
       monitor = (t) => expectedLoss(problem, t);
       theta0 = problem.initialParams();
       described = problem.toJSON();
+      lossSize = problem.nUnits + problem.nParams;
     } else {
+      if (f.dimension !== undefined) requireMemory(Number(f.dimension) * OPTIMISER_VECTORS, "--dimension", `a ${formatCount(Number(f.dimension))}-dimensional optimisation (${OPTIMISER_VECTORS} vectors of θ's size)`);
       const obj = getObjective(fn, f.dimension === undefined ? undefined : Number(f.dimension));
       oracle = objectiveOracle(obj, sigma);
       monitor = (t) => obj.value(t);
       theta0 = obj.initialParams();
       described = obj.toJSON();
+      lossSize = obj.dimension;
     }
     if (f.theta0 !== undefined) theta0 = parseTheta(String(f.theta0), oracle.dimension);
     const calibrateStep = f.calibrate === undefined ? undefined : Number(f.calibrate);
@@ -91,31 +100,43 @@ export const spsaOptimizeCommand: Command = {
     const gainsIn = { a: f.a === undefined ? 1 : Number(f.a), c: Number(f.c), A: f.A === undefined ? Math.floor(0.1 * iterations) : Number(f.A), alpha: Number(f.alpha), gamma: Number(f.gamma) };
     validateGains(gainsIn);
     if (method === "fdsa" && calibrateStep !== undefined) throw new InputError("--calibrate: available for --method spsa only");
-    const out = ensureWritableDir(String(f.out));
-    const bar = new Progress("spsa");
-    const { record, figure: fig } = runSpsaStudy({
-      function: fn,
-      objective: described,
-      oracle,
-      monitor,
-      theta0,
-      method,
-      seed: String(f.seed),
-      seeds,
-      iterations,
-      gains: { ...gainsIn, a: f.a === undefined ? undefined : gainsIn.a },
-      noise: sigma,
-      perturbations: Number(f.perturbations),
-      crn: Boolean(f.crn),
-      calibrate: calibrateStep,
-      blocking: f.blocking === undefined ? undefined : Number(f.blocking),
-      version: VERSION,
-      onRun: (k, n) => bar.update(k, n),
+    const perturbations = Number(f.perturbations);
+    if (!(perturbations >= 1)) throw new InputError(`--perturbations: expected an integer ≥ 1, got ${perturbations}`);
+    if (method === "fdsa" && f.perturbations !== 1) throw new InputError("--perturbations: SPSA averages perturbations; FDSA measures each coordinate (give it with --method spsa only)");
+    // time: every measurement evaluates the loss once (cost ∝ its size), plus the traced exact loss
+    const p = oracle.dimension;
+    const perStep = (method === "spsa" ? 2 * perturbations : 2 * p) + (f.blocking === undefined ? 0 : 2);
+    // memory: each run keeps θ, θ̄ and a trace of ≤ 200 points (4 numbers each) in the record
+    requireMemory(seeds * (2 * p + 800), "--seeds", `${formatCount(seeds)} runs of ${formatCount(p)} parameters with their traces`);
+    const work = seeds * (iterations * perStep + 400) * lossSize;
+    requireTime(samplingSeconds(work), "--iterations", `${formatCount(seeds)} run(s) × ${formatCount(iterations)} iterations × ${formatCount(perStep)} loss measurements × ${formatCount(lossSize)} (the loss's size)`);
+    const { out, record, files } = await withOutputDir(String(f.out), "--out", (out) => {
+      const bar = new Progress("spsa");
+      const { record, figure: fig } = runSpsaStudy({
+        function: fn,
+        objective: described,
+        oracle,
+        monitor,
+        theta0,
+        method,
+        seed: String(f.seed),
+        seeds,
+        iterations,
+        gains: { ...gainsIn, a: f.a === undefined ? undefined : gainsIn.a },
+        noise: sigma,
+        perturbations,
+        crn: Boolean(f.crn),
+        calibrate: calibrateStep,
+        blocking: f.blocking === undefined ? undefined : Number(f.blocking),
+        version: VERSION,
+        onRun: (k, n) => bar.update(k, n),
+      });
+      bar.done();
+      writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
+      writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
+      const files = renderRecord(fig, out);
+      return { out, record, files };
     });
-    bar.done();
-    writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
-    writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
-    const files = renderRecord(fig, out);
     const fmt = (v: number) => v.toExponential(3);
     process.stdout.write(
       `${method} on ${fn}: ${seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +

@@ -72,8 +72,8 @@ export interface TracePoint {
   evaluations: number;
   /** monitor(θₖ) */
   loss: number;
-  /** monitor(θ̄ₖ) of the averaged iterate (NaN before averaging starts) */
-  lossAveraged: number;
+  /** monitor(θ̄ₖ) of the averaged iterate (absent before averaging starts) */
+  lossAveraged?: number;
 }
 
 export interface OptimResult {
@@ -162,7 +162,9 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
   let evaluations = o.initialEvaluations ?? 0;
   let rejected = 0;
   const initialLoss = monitor(theta);
-  const trace: TracePoint[] = [{ iteration: 0, evaluations, loss: initialLoss, lossAveraged: Number.NaN }];
+  const trace: TracePoint[] = [{ iteration: 0, evaluations, loss: initialLoss }];
+  // lossAveraged is absent until averaging starts (a NaN would be written as null)
+  const point = (iteration: number): TracePoint => (nAvg > 0 ? { iteration, evaluations, loss: monitor(theta), lossAveraged: monitor(avg) } : { iteration, evaluations, loss: monitor(theta) });
   let k = 0;
   for (; k < N; k++) {
     if (evaluations + evalsPerStep + blockPerStep > maxEval) break;
@@ -183,10 +185,10 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
       for (let i = 0; i < p; i++) avg[i] += (theta[i] - avg[i]) / nAvg;
     }
     if ((k + 1) % every === 0 || k + 1 === N) {
-      trace.push({ iteration: k + 1, evaluations, loss: monitor(theta), lossAveraged: nAvg > 0 ? monitor(avg) : Number.NaN });
+      trace.push(point(k + 1));
     }
   }
-  if (trace[trace.length - 1].iteration !== k) trace.push({ iteration: k, evaluations, loss: monitor(theta), lossAveraged: nAvg > 0 ? monitor(avg) : Number.NaN });
+  if (trace[trace.length - 1].iteration !== k) trace.push(point(k));
   const last = trace[trace.length - 1];
   return {
     method: o.method,
@@ -196,7 +198,7 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
     evaluations,
     initialLoss,
     finalLoss: last.loss,
-    finalLossAveraged: nAvg > 0 ? last.lossAveraged : last.loss,
+    finalLossAveraged: last.lossAveraged ?? last.loss,
     rejected,
     gains: { ...o.gains },
     trace,
