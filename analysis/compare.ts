@@ -28,12 +28,14 @@ export interface EstimatorComparison {
   totalVariance: number;
   /** Σ_k Var[ĝ_k] × loss evaluations: the variance at equal numbers of loss evaluations */
   varianceTimesCost: number;
-  /** mean − exact gradient (when the gradient is exact) */
-  bias: number[] | null;
+  /** mean − exact gradient (present when the gradient is exact) */
+  bias?: number[];
   /** Monte Carlo only: samples, standard errors and max |z| of the bias against the exact gradient */
   samples?: number;
   standardError?: number[];
   maxAbsZ?: number;
+  /** Monte Carlo coordinates whose draws were all equal (standard error 0), left out of maxAbsZ */
+  zeroVarianceCoordinates?: number;
   /** Bonferroni critical value at α for maxAbsZ */
   zCritical?: number;
   state?: Record<string, unknown>;
@@ -49,8 +51,9 @@ export interface ComparisonRecord {
   exactRequested: boolean;
   samples: number;
   alpha: number;
-  expectedLoss: number | null;
-  gradient: number[] | null;
+  /** E[L] and ∇E[L], present when the problem is enumerable */
+  expectedLoss?: number;
+  gradient?: number[];
   estimators: EstimatorComparison[];
 }
 
@@ -110,20 +113,21 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
     const ex = ref?.estimators[spec.id];
     if (ex) {
       const tv = sum(ex.variance);
-      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(ex.mean, (v, k) => v - grad[k]) : null, state: inst.describeState?.() });
+      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(ex.mean, (v, k) => v - grad[k]) } : {}), state: inst.describeState?.() });
     } else {
       const m = sampleMoments(inst, theta, o.samples, o.stream.fork(`estimator/${spec.id}`));
       const tv = sum(m.variance);
       let maxAbsZ: number | undefined;
+      // a coordinate with equal draws has no z (it would be ∞, written as null): counted instead
+      let flat = 0;
       if (grad) {
         maxAbsZ = 0;
         for (let k = 0; k < grad.length; k++) {
-          const d = m.mean[k] - grad[k];
-          const z = m.standardError[k] > 0 ? Math.abs(d) / m.standardError[k] : d === 0 ? 0 : Infinity;
-          maxAbsZ = Math.max(maxAbsZ, z);
+          if (m.standardError[k] > 0) maxAbsZ = Math.max(maxAbsZ, Math.abs(m.mean[k] - grad[k]) / m.standardError[k]);
+          else flat++;
         }
       }
-      out.push({ ...base, method: "monte-carlo", mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(m.mean, (v, k) => v - grad[k]) : null, samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
+      out.push({ ...base, method: "monte-carlo", mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(m.mean, (v, k) => v - grad[k]), zeroVarianceCoordinates: flat } : {}), samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
     }
     o.onProgress?.(idx + 1, insts.length);
   });
@@ -135,8 +139,7 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
     exactRequested: o.exact,
     samples: o.samples,
     alpha: o.alpha,
-    expectedLoss: ref ? ref.expectedLoss : null,
-    gradient: grad ? Array.from(grad) : null,
+    ...(ref ? { expectedLoss: ref.expectedLoss, gradient: Array.from(ref.gradient) } : {}),
     estimators: out,
   };
 }

@@ -7,6 +7,7 @@ import { Stream } from "../../src/random/stream.js";
 import { renderChart } from "../charts.js";
 import { writeJsonAtomic } from "../io.js";
 import type { Figure, FigureRecord } from "./types.js";
+import { requireSafeName } from "./record.js";
 
 export interface RenderOptions {
   seed: string;
@@ -15,10 +16,12 @@ export interface RenderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Render all charts of a record into dir; returns the file names written. */
+/** Render all charts of a record into dir; returns the file names written (never outside dir: names are checked). */
 export function renderRecord(record: FigureRecord, dir: string): string[] {
   const files: string[] = [];
+  requireSafeName(record.id, "record.id");
   for (const c of record.charts) {
+    if (c.name) requireSafeName(c.name, "chart name");
     const base = path.join(dir, c.name ? `${record.id}-${c.name}` : record.id);
     const r = renderChart(c.spec, base);
     files.push(r.png, r.svg, r.csv);

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
-import { ensureWritableDir, readJsonFile } from "../../analysis/io.js";
+import { readJsonFile, withOutputDir } from "../../analysis/io.js";
+import { figureRecordFromJSON } from "../../analysis/figures/record.js";
 import { estimators } from "../../src/estimators/registry.js";
-import type { FigureRecord } from "../../analysis/figures/types.js";
 import type { Command } from "../types.js";
 import { InputError } from "../../src/errors.js";
 
@@ -28,10 +28,15 @@ export const renderCommand: Command = {
   async run(args) {
     const file = args.positional[0];
     if (!file) throw new InputError("render: missing record file");
-    const rec = readJsonFile(file, "figure record") as FigureRecord;
-    if (!rec || rec.kind !== "stochgrad.figure" || !Array.isArray(rec.charts)) throw new InputError(`figure record ${file}: not a stochgrad figure record (kind "stochgrad.figure" with charts)`);
-    const dir = ensureWritableDir(String(args.flags.out ?? path.dirname(file)));
-    const files = renderRecord(rec, dir);
+    const json = readJsonFile(file, "figure record");
+    let rec;
+    try {
+      rec = figureRecordFromJSON(json);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`figure record ${file}: ${e.message}`);
+      throw e;
+    }
+    const { dir, files } = await withOutputDir(String(args.flags.out ?? path.dirname(file)), "--out", (dir) => ({ dir, files: renderRecord(rec, dir) }));
     process.stdout.write(files.map((f) => path.join(dir, f)).join("\n") + "\n");
     return 0;
   },
