@@ -17,7 +17,10 @@ export interface FlagSpec {
 
 export interface ParsedArgs {
   positional: string[];
+  /** every flag's value: given, else its default */
   flags: Record<string, string | number | boolean | undefined>;
+  /** the flags given on the command line (not filled in from defaults) */
+  given: ReadonlySet<string>;
 }
 
 export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
@@ -59,7 +62,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
       flags[name] = v;
     }
   }
-  return { positional, flags };
+  return { positional, flags, given };
 }
 
 const METAVAR = { int: "N", number: "X", string: "S", boolean: "" } as const;

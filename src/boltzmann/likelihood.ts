@@ -21,8 +21,11 @@ export interface LikelihoodOptions {
 }
 
 export interface LikelihoodEvaluation {
-  /** "exact" (enumeration of the smaller layer) or "ais" */
-  method: "exact" | "ais";
+  /**
+   * how log Z (and so the likelihood) was computed: "exact" (enumeration of the smaller layer)
+   * or "ais". Named apart from the training method (RbmTrainOptions.method: cd, pcd, exact).
+   */
+  likelihood: "exact" | "ais";
   logZ: number;
   /** AIS only: spread of log Ẑ at the stated z */
   logZLower?: number;
@@ -48,12 +51,12 @@ export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: M
   const test = toMatrix(testRows, rbm.nVisible, "test");
   if (likelihoodIsExact(rbm)) {
     const logZ = rbmLogPartition(rbm);
-    return { method: "exact", logZ, trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, logZ), testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, logZ) };
+    return { likelihood: "exact", logZ, trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, logZ), testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, logZ) };
   }
   const { aisRuns, aisSteps } = options;
   const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas: salakhutdinovMurrayBetas(aisSteps), baseBias: baseRateBiases(train.data, train.rows, rbm.nVisible), z: zCritical(options.alpha ?? 1e-6) });
   return {
-    method: "ais",
+    likelihood: "ais",
     logZ: r.logZ,
     logZLower: r.lower,
     logZUpper: r.upper,

@@ -23,14 +23,14 @@ describe("stochgrad rbm", () => {
     expect(r.err).toMatch(/epoch 3: test log-likelihood -[0-9.]+ nats \(exact\)/);
     const rec = JSON.parse(fs.readFileSync(m, "utf8"));
     expect(rec.training.history.length).toBe(3);
-    expect(rec.training.history[0].method).toBe("exact");
+    expect(rec.training.history[0].likelihood).toBe("exact");
     const r2 = run(["rbm", "train", "--resume", m, "--epochs", "2", "--out", m]);
     expect(r2.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(m, "utf8")).training.epochs).toBe(5);
     const e = run(["rbm", "eval", m]);
     expect(e.code).toBe(0);
     const ev = JSON.parse(e.out);
-    expect(ev.method).toBe("exact");
+    expect(ev.likelihood).toBe("exact");
     expect(ev.testLogLikelihood).toBeCloseTo(JSON.parse(fs.readFileSync(m, "utf8")).training.history[4].testLogLikelihood, 10);
   });
 
@@ -90,7 +90,7 @@ describe("stochgrad rbm", () => {
     const r = run(["rbm", "train", "--hidden", "8", "--epochs", "1", "--train-size", "2000", "--test-size", "500", "--out", m]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.method).toBe("exact");
+    expect(j.likelihood).toBe("exact");
     expect(j.testLogLikelihood).toBeLessThan(-100);
     expect(j.testLogLikelihood).toBeGreaterThan(-400);
   });
