@@ -66,8 +66,9 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   } catch (e) {
     throw fieldError("figures", e);
   }
-  const out = ensureWritableDir(o.out);
   if (!(o.workers >= 1 && o.workers <= 64)) throw new FieldError("workers", `expected an integer in [1, 64], got ${o.workers}`);
+  // the output folder is created only once every option is valid (a bad --workers left an empty folder)
+  const out = ensureWritableDir(o.out);
   const { seed, quick, alpha } = o;
   const total = chosen.length + figs.length;
   const results: ClaimResult[] = [];

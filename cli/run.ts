@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   try {
-    if (!entry) throw new InputError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
+    if (!entry) throw new InputError(`unknown command ${quote(name)} (commands: ${Object.keys(commands).join(", ")})`);
     let cmd: Command;
     let args = rest;
     if (isGroup(entry)) {
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(groupHelp(entry));
         return 0;
       }
-      if (!Object.prototype.hasOwnProperty.call(entry.subcommands, sub)) throw new InputError(`${entry.name}: expected a subcommand ${orList(Object.keys(entry.subcommands))}, got "${sub}" (see stochgrad ${entry.name} --help)`);
+      if (!Object.prototype.hasOwnProperty.call(entry.subcommands, sub)) throw new InputError(`${entry.name}: expected a subcommand ${orList(Object.keys(entry.subcommands))}, got ${quote(sub)} (see stochgrad ${entry.name} --help)`);
       cmd = entry.subcommands[sub];
       args = subArgs;
     } else cmd = entry;

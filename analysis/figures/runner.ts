@@ -8,6 +8,7 @@ import { renderChart } from "../charts.js";
 import { writeJsonAtomic } from "../io.js";
 import type { Figure, FigureRecord } from "./types.js";
 import { requireSafeName } from "./record.js";
+import { quote } from "../../src/errors.js";
 
 export interface RenderOptions {
   seed: string;
@@ -43,6 +44,6 @@ export function selectFigures(selection: string, all: Figure[]): Figure[] {
   if (selection === "none") return [];
   if (selection === "all") return all;
   const ids = selection.split(",").map((s) => s.trim());
-  for (const id of ids) if (!all.some((x) => x.id === id)) throw new Error(`--figures: unknown figure "${id}" (known: ${all.map((x) => x.id).join(", ")})`);
+  for (const id of ids) if (!all.some((x) => x.id === id)) throw new Error(`--figures: unknown figure ${quote(id)} (known: ${all.map((x) => x.id).join(", ")})`);
   return all.filter((x) => ids.includes(x.id));
 }

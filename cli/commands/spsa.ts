@@ -16,7 +16,7 @@ import { loadProblem } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
-import { InputError } from "../../src/errors.js";
+import { InputError, quote } from "../../src/errors.js";
 import { formatCount, requireMemory, requireTime, samplingSeconds } from "../../src/limits.js";
 
 /** θ-sized vectors an optimisation run holds (θ, the step, the average, the kernels' scratch), for the memory limit. */
@@ -26,7 +26,7 @@ function parseTheta(raw: string, p: number): Float64Array {
   const parts = raw.split(",").map((s) => s.trim());
   const v = parts.map((s, i) => {
     const x = Number(s);
-    if (s === "" || !Number.isFinite(x)) throw new InputError(`--theta0: entry ${i} is not a finite number ("${s}")`);
+    if (s === "" || !Number.isFinite(x)) throw new InputError(`--theta0: entry ${i} is not a finite number (${quote(s)})`);
     return x;
   });
   requireDimension(v, p, "--theta0");
@@ -66,7 +66,7 @@ export const spsaOptimizeCommand: Command = {
     const seeds = Number(f.seeds);
     if (seeds < 1) throw new InputError(`--seeds: expected an integer ≥ 1, got ${seeds}`);
     const method = String(f.method);
-    if (method !== "spsa" && method !== "fdsa") throw new InputError(`--method: expected spsa or fdsa, got "${method}"`);
+    if (method !== "spsa" && method !== "fdsa") throw new InputError(`--method: expected spsa or fdsa, got ${quote(method)}`);
     const sigma = Number(f.noise);
     let oracle: LossOracle;
     let monitor: (t: Float64Array) => number;

@@ -15,6 +15,7 @@ import { logisticNoise, requireTemperature } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { resolveOptions } from "./options.js";
+import { InputError } from "../errors.js";
 
 /**
  * ST-Gumbel instance at temperature τ: hard forward b = 1[u < σ(a)], backward with
@@ -22,7 +23,7 @@ import { resolveOptions } from "./options.js";
  */
 export function createStGumbel(problem: BinaryProblem, tau: number): EstimatorInstance {
   const back = problem.backpropSurrogate;
-  if (!back) throw new Error(`st-gumbel: problem kind "${problem.kind}" has no back-propagation path`);
+  if (!back) throw new InputError(`st-gumbel: problem kind "${problem.kind}" has no back-propagation path`);
   const ws = problem.createWorkspace();
   const dhda = new Float64Array(problem.nUnits);
   const inst: EstimatorInstance = {
