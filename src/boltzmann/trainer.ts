@@ -63,8 +63,8 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
 
 /** Serialisable trainer state, so training resumes bit for bit. */
 export interface RbmTrainerState {
-  /** the sampler's persistent chain state (PCD: chains×nH hidden states), null when it keeps none */
-  chainsH: number[] | null;
+  /** the sampler's persistent chain state (PCD: chains×nH hidden states), absent when it keeps none */
+  chainsH?: number[];
   velocity: number[];
   stream: StreamSnapshot;
   updates: number;
@@ -175,7 +175,8 @@ export class RbmTrainer {
   /** Trainer state for resuming (persistent chains, velocity, stream position). */
   toJSON(): RbmTrainerState {
     const p = this.sampler.persistent;
-    return { chainsH: p ? Array.from(p) : null, velocity: Array.from(this.velocity), stream: this.stream.toJSON(), updates: this.updates };
+    // no chainsH key when the sampler keeps none (a null would read as a NaN written by JSON.stringify)
+    return { ...(p ? { chainsH: Array.from(p) } : {}), velocity: Array.from(this.velocity), stream: this.stream.toJSON(), updates: this.updates };
   }
 
   /** Restore the state written by `toJSON` (shapes validated; errors name `where`). */
@@ -190,7 +191,7 @@ export class RbmTrainer {
       chains.forEach((x, k) => {
         if (x !== 0 && x !== 1) throw new InputError(`${where}.chainsH[${k}]: expected 0 or 1 (a hidden state), got ${describeValue(x)}`);
       });
-    } else if (o.chainsH !== null) throw new InputError(`${where}.chainsH: the ${this.options.method} sampler keeps no chains; expected null, got ${describeValue(o.chainsH)}`);
+    } else if (o.chainsH !== undefined && o.chainsH !== null) throw new InputError(`${where}.chainsH: the ${this.options.method} sampler keeps no chains; expected no chainsH, got ${describeValue(o.chainsH)}`);
     const updates = requireInteger(o.updates, `${where}.updates`, 0);
     let stream: Stream;
     try {
