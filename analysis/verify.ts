@@ -15,7 +15,7 @@ import { renderFigure, selectFigures } from "./figures/runner.js";
 import type { FigureRecord } from "./figures/types.js";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "./io.js";
 import { runClaimsOnWorkers } from "./parallel.js";
-import { reportMarkdown, type ClaimsRecord } from "./report.js";
+import { claimsJson, reportMarkdown, type ClaimsRecord } from "./report.js";
 
 export interface VerifyOptions {
   /** comma-separated claim ids or prefixes (T1-*,BM-B2); all when absent */
@@ -116,7 +116,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
     o.onFigure?.(fig.id, (Date.now() - ts) / 1000);
   }
   const claimsFile = path.join(out, "claims.json");
-  writeJsonAtomic(claimsFile, record);
+  writeFileAtomic(claimsFile, claimsJson(record));
   writeFileAtomic(path.join(out, "report.md"), reportMarkdown(record, rendered));
   return { record, rendered, claimsFile };
 }
