@@ -88,3 +88,12 @@ export function withFlags<T>(flagOf: Record<string, string>, f: () => T): T {
     throw map(e);
   }
 }
+
+/** Longest error line printed; longer messages are cut (echoed values are already cut where they are quoted). */
+const MAX_ERROR_CHARS = 2000;
+
+/** A message as one line: control characters (a newline in a file name or value) escaped, the length capped. */
+export function oneLine(message: string): string {
+  const s = message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return s.length <= MAX_ERROR_CHARS ? s : `${s.slice(0, MAX_ERROR_CHARS)}… (message cut at ${MAX_ERROR_CHARS} characters)`;
+}

@@ -5,7 +5,8 @@
  * fails otherwise (`> /dev/full`, ENOSPC) is one clear error with exit code 2. Without the guard
  * either ends in an unhandled 'error' event and a stack trace.
  */
-import { main, oneLine } from "./run.js";
+import { oneLine } from "./common.js";
+import { main } from "./run.js";
 
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);

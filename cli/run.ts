@@ -6,6 +6,7 @@
 import { helpText, parseArgs, usageLine } from "./args.js";
 import { commands } from "./commands/index.js";
 import { isGroup, type Command, type CommandGroup } from "./types.js";
+import { oneLine } from "./common.js";
 import { VERSION } from "./version.js";
 import { InputError, quote } from "../src/errors.js";
 
@@ -19,15 +20,6 @@ function groupHelp(g: CommandGroup): string {
   const lines = [`usage: stochgrad ${g.name} <${Object.keys(g.subcommands).join("|")}> [options]   (stochgrad ${g.name} <subcommand> --help)`, "", g.summary, "", "subcommands:"];
   for (const [sub, c] of Object.entries(g.subcommands)) lines.push(`  ${sub.padEnd(12)} ${c.summary}`);
   return lines.join("\n") + "\n";
-}
-
-/** Longest error line printed; longer messages are cut (echoed values are already cut where they are quoted). */
-const MAX_ERROR_CHARS = 2000;
-
-/** A message as one line: control characters (a newline in a file name or value) escaped, the length capped. */
-export function oneLine(message: string): string {
-  const s = message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  return s.length <= MAX_ERROR_CHARS ? s : `${s.slice(0, MAX_ERROR_CHARS)}… (message cut at ${MAX_ERROR_CHARS} characters)`;
 }
 
 /** How many positional arguments a command takes: the words of its usage placeholder. */
