@@ -3,6 +3,8 @@ import { renderRecord } from "../../analysis/figures/runner.js";
 import { readJsonFile, withOutputDir } from "../../analysis/io.js";
 import { figureRecordFromJSON } from "../../analysis/figures/record.js";
 import { estimators } from "../../src/estimators/registry.js";
+import { describeDomain } from "../../src/estimators/options.js";
+import type { EstimatorSpec } from "../../src/estimators/types.js";
 import type { Command } from "../types.js";
 import { InputError } from "../../src/errors.js";
 
@@ -12,7 +14,16 @@ export const estimatorsCommand: Command = {
   summary: "List the estimator registry: id, unbiased?, formula, source.",
   flags: { json: { type: "boolean", description: "print JSON" }, help: { type: "boolean", description: "show this help" } },
   async run(args) {
-    const rows = Object.values(estimators).map((e) => ({ id: e.id, unbiased: e.unbiased, noise: e.noise, formula: e.formula, source: e.source, options: e.defaults }));
+    const rows = Object.values(estimators).map((e) => ({
+      id: e.id,
+      unbiased: e.unbiased,
+      noise: e.noise,
+      formula: e.formula,
+      source: e.source,
+      options: e.defaults,
+      // what each option accepts, in words (what --option checks)
+      domains: Object.fromEntries(Object.keys(e.defaults).map((k) => [k, describeDomain((e as EstimatorSpec).domains?.[k] ?? {})])),
+    }));
     if (args.flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
     else for (const r of rows) process.stdout.write(`${r.id.padEnd(28)} ${r.unbiased ? "unbiased" : "biased  "}  ${r.formula}\n${"".padEnd(28)} ${r.source}\n`);
     return 0;
