@@ -6,7 +6,7 @@
  * (`training.history: expected an array`) instead of a crash, or a model of null weights when
  * `training.epochs` is a string.
  */
-import { Rbm } from "../src/boltzmann/rbm.js";
+import { Rbm, type RbmJson } from "../src/boltzmann/rbm.js";
 import { validateTrainOptions, type RbmTrainOptions, type RbmTrainerState } from "../src/boltzmann/trainer.js";
 import type { LikelihoodEvaluation } from "../src/boltzmann/likelihood.js";
 import { dataSets } from "../src/data/datasets.js";
@@ -30,13 +30,8 @@ export interface TrainingRecord {
   versions: { stochgrad: string; node: string };
 }
 
-export interface ModelRecord {
-  kind: "stochgrad.rbm";
-  nVisible: number;
-  nHidden: number;
-  W: number[][];
-  b: number[];
-  c: number[];
+/** The parameters (Rbm.toJSON) and, when written by training, its record. */
+export interface ModelRecord extends RbmJson {
   training?: TrainingRecord;
 }
 

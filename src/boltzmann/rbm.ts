@@ -26,10 +26,10 @@ import { describeValue, InputError, requireFinite } from "../errors.js";
 import ops from "ndarray-ops";
 import { matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "../ndarray.js";
 
-/** Parameters of a Bernoulli–Bernoulli RBM (the learned state). */
 /** Parameter-sized arrays a trained RBM holds (W, Wᵀ, gradient, velocity, momentum scratch, chains), for the memory limit. */
 export const RBM_PARAMETER_VECTORS = 6;
 
+/** Parameters of a Bernoulli–Bernoulli RBM (the learned state). */
 export class Rbm {
   readonly nVisible: number;
   readonly nHidden: number;

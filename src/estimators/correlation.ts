@@ -63,7 +63,8 @@ const FINITE: OptionDomain = {};
 
 function makeSpec(id: string, kind: BaselineKind, title: string, formula: string, defaults: EstimatorOptions, unbiased = true): EstimatorSpec {
   return {
-    domains: { baseline: FINITE, decay: DECAY, initial: FINITE, beta: FINITE },
+    // decay is a moving-average coefficient; baseline, initial and beta any finite number
+    domains: Object.fromEntries(Object.keys(defaults).map((k) => [k, k === "decay" ? DECAY : FINITE])),
     id,
     title,
     formula,

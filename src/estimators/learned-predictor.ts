@@ -20,6 +20,7 @@ import { requireBernoulliUnits, type BinaryProblem, type Workspace } from "../pr
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec, OptionDomain } from "./types.js";
 import { InputError } from "../errors.js";
 import { resolveOptions } from "./options.js";
+import { formatCount, requireTime, samplingSeconds } from "../limits.js";
 
 /** Number of features per coordinate (excluding the intercept). */
 export const N_FEATURES = 4;
@@ -273,7 +274,7 @@ export function fitLearnedPredictor(problems: BinaryProblem | BinaryProblem[], t
 }
 
 function requireOption(v: number, name: string, ok: (v: number) => boolean, what: string): number {
-  if (!ok(v)) throw new InputError(`--option ${name}: learned-predictor needs ${what}, got ${v}`);
+  if (!ok(v)) throw new InputError(`learned-predictor option ${name}: expected ${what}, got ${v}`);
   return v;
 }
 
@@ -299,6 +300,8 @@ export const learnedPredictor: EstimatorSpec = {
   create(problem: BinaryProblem, theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
     const opt = resolveOptions(this, options);
     const batch = requireOption(opt.batch, "batch", (v) => Number.isInteger(v) && (v === 0 || v >= 2), "0 (exact fit) or an integer ≥ 2");
+    // the fit draws `batch` correlation and straight-through estimates before anything else runs
+    requireTime(samplingSeconds(2 * batch * (problem.nUnits + problem.nParams)), "learned-predictor option batch", `fitting on ${formatCount(batch)} draws`);
     const mask = requireOption(opt.features, "features", (v) => Number.isInteger(v) && v >= 1 && v <= 15, "an integer bit mask in 1..15 (1 ĝ_ST, 2 ĝ_STσ, 4 h·∂a/∂θ, 8 σ·∂a/∂θ)");
     const fitTheta = theta.map((v) => v + opt.fitShift);
     const coef = fitLearnedPredictor(problem, fitTheta, batch, batch === 0 ? null : Stream.fromSeed(`learned-predictor/${opt.seed}`), opt.baseline, mask);
