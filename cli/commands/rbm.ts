@@ -94,6 +94,22 @@ const fmtLL = (x: number) => x.toFixed(3);
 /** "−2.639 (uniform on the 14 patterns)" where the data distribution is known, for the stderr lines. */
 const bestNote = (d: DataSet) => (d.bestLogLikelihood === undefined ? "" : `; best possible ${fmtLL(d.bestLogLikelihood)} (−ln ${d.nTrain}: uniform on the ${d.nTrain} patterns)`);
 
+/**
+ * Multiply-adds of one likelihood evaluation: log Z (enumerating the smaller layer, or AIS runs ×
+ * steps × 2 Gibbs half-steps) and the free energies of the train and test rows. AIS's chains
+ * (runs × (nV + nH) values) are checked against the memory budget.
+ */
+function evaluationCost(nV: number, nH: number, nTrain: number, nTest: number, f: Flags): number {
+  const vh = nV * nH;
+  if (likelihoodIsExact({ nVisible: nV, nHidden: nH })) return 2 ** Math.min(nV, nH) * vh + (nTrain + nTest) * vh;
+  const runs = Number(f["ais-runs"]);
+  const steps = Number(f["ais-steps"]);
+  if (!(runs >= 1)) throw new InputError(`--ais-runs: expected an integer ≥ 1, got ${runs}`);
+  if (!(steps >= 1)) throw new InputError(`--ais-steps: expected an integer ≥ 1, got ${steps}`);
+  requireMemory(runs * (nV + nH) * 4, "--ais-runs", `${formatCount(runs)} AIS chains of ${nV + nH} units`);
+  return runs * steps * 2 * vh + (nTrain + nTest) * vh;
+}
+
 /** Refuse a training run beyond the time budget: epochs × (updates' multiply-adds + one likelihood evaluation). */
 function requireTrainingBudget(nV: number, nH: number, nTrain: number, nTest: number, o: RbmTrainOptions, epochs: number, f: Flags): void {
   const small = Math.min(nV, nH);
@@ -102,9 +118,9 @@ function requireTrainingBudget(nV: number, nH: number, nTrain: number, nTest: nu
   // the enumeration of the smaller layer), the step; one evaluation: log Z and the free energies
   const negative = o.method === "exact" ? 2 ** small * vh : 2 * o.k * (o.method === "pcd" ? o.chains : o.batchSize) * vh;
   const perEpoch = Math.ceil(nTrain / o.batchSize) * ((o.batchSize + 1) * vh + negative);
-  const logZ = likelihoodIsExact({ nVisible: nV, nHidden: nH }) ? 2 ** small * vh : Number(f["ais-runs"]) * Number(f["ais-steps"]) * 2 * vh;
-  const evaluation = logZ + (nTrain + nTest) * vh;
-  requireTime(denseSeconds(epochs * (perEpoch + evaluation)), "--epochs", `${formatCount(epochs)} epochs of ${formatCount(Math.ceil(nTrain / o.batchSize))} updates on a ${nV}×${nH} RBM, each followed by a likelihood evaluation,`);
+  const evaluation = evaluationCost(nV, nH, nTrain, nTest, f);
+  // name the flag that drives the cost: the epochs, or AIS's steps when the evaluations dominate
+  requireTime(denseSeconds(epochs * (perEpoch + evaluation)), evaluation > perEpoch && !likelihoodIsExact({ nVisible: nV, nHidden: nH }) ? "--ais-steps" : "--epochs", `${formatCount(epochs)} epochs of ${formatCount(Math.ceil(nTrain / o.batchSize))} updates on a ${nV}×${nH} RBM, each followed by a likelihood evaluation,`);
 }
 
 async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
@@ -122,7 +138,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
   let nH: number;
   let rbm: Rbm | null = null;
   const defaults = TRAINING_DEFAULTS[dataName] ?? TRAINING_DEFAULTS.mnist;
-  let epochs = given.has("epochs") ? Number(f.epochs) : defaults.epochs;
+  const epochs = given.has("epochs") ? Number(f.epochs) : defaults.epochs;
   if (f.resume) {
     const m = loadModel(String(f.resume));
     rbm = m.rbm;
@@ -161,7 +177,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
   }
   const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm && rbm.nVisible !== d.dim) throw new InputError(`--resume: model has ${rbm.nVisible} visible units, data has ${d.dim}`);
-  requireMemory((d.dim + 1) * (nH + 1) * RBM_PARAMETER_VECTORS + options.chains * nH, given.has("hidden") ? "--hidden" : "--resume", `an RBM of ${d.dim}×${formatCount(nH)} units`);
+  requireMemory((d.dim + 1) * (nH + 1) * RBM_PARAMETER_VECTORS + options.chains * nH, f.resume ? "--resume" : "--hidden", `an RBM of ${d.dim}×${formatCount(nH)} units`);
   requireTrainingBudget(d.dim, nH, d.nTrain, d.nTest, options, epochs, f);
   const root = Stream.fromSeed(seed);
   if (!rbm) {
@@ -232,14 +248,15 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
   const { rbm, record } = loadModel(file);
   const t = record.training;
   const dataName = (f.data as string | undefined) ?? t?.data ?? "mnist";
-  const mode = (f.binarize as string | undefined) ?? t?.binarize;
   const seed = String(f.seed ?? t?.seed ?? "stochgrad");
-  // the split of the training run unless told otherwise (on the same data set)
+  // the binarisation and split of the training run unless told otherwise (on the same data set)
   const sameData = t !== undefined && dataName === t.data;
+  const mode = (f.binarize as string | undefined) ?? (sameData ? t.binarize : undefined);
   const trainSize = given.has("train-size") ? Number(f["train-size"]) : sameData ? t.trainSize : undefined;
   const testSize = given.has("test-size") ? Number(f["test-size"]) : sameData ? t.testSize : undefined;
   const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm.nVisible !== d.dim) throw new InputError(`model file ${file}: ${rbm.nVisible} visible units, but ${dataName} has ${d.dim}`);
+  requireTime(denseSeconds(evaluationCost(rbm.nVisible, rbm.nHidden, d.nTrain, d.nTest, f)), "--ais-steps", `a likelihood evaluation of a ${rbm.nVisible}×${rbm.nHidden} RBM`);
   const ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f);
   process.stdout.write(
     JSON.stringify(
