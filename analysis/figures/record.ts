@@ -5,7 +5,7 @@
  * `x/../../../ESCAPED` would otherwise write outside `--out`.
  */
 import { chartSpecFromJSON } from "../charts.js";
-import { InputError, quote } from "../../src/errors.js";
+import { describeValue, InputError, quote } from "../../src/errors.js";
 import { requireArray, requireRecord, requireString } from "../../src/validate.js";
 import type { FigureRecord } from "./types.js";
 
@@ -21,7 +21,7 @@ export function requireSafeName(name: string, where: string): string {
 /** A figure record from parsed JSON, validated; errors name the field (`charts[1].spec.series[0].points`). */
 export function figureRecordFromJSON(v: unknown): FigureRecord {
   const o = requireRecord(v, "record", ["kind", "id", "title", "caption", "seed", "quick", "data", "charts"], `a stochgrad figure record {"kind": "stochgrad.figure", "id", "charts", ...}`);
-  if (o.kind !== "stochgrad.figure") throw new InputError(`record.kind: expected "stochgrad.figure" (a figure record), got ${typeof o.kind === "string" ? quote(o.kind) : String(o.kind)}`);
+  if (o.kind !== "stochgrad.figure") throw new InputError(`record.kind: expected "stochgrad.figure" (a figure record), got ${describeValue(o.kind)}`);
   const id = requireSafeName(requireString(o.id, "record.id"), "record.id");
   const charts = requireArray(o.charts, "record.charts").map((c, i) => {
     const r = requireRecord(c, `record.charts[${i}]`, ["name", "spec"], `{"name": "...", "spec": {...}}`);

@@ -102,10 +102,15 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: hostileValue,
 });
 
-/** Apply mutations to a deep copy of v (paths chosen by index, so shrinking stays meaningful). */
+/**
+ * Apply mutations to a deep copy of v (paths chosen by index, so shrinking stays meaningful).
+ * Each inserted value is copied too: constantFrom hands out the same object every time, and a
+ * later mutation that pushed into it would grow it across runs (and could make it contain itself).
+ */
 export function mutate(v: unknown, ms: Mutation[]): unknown {
   const root = { v: structuredClone(v) } as Record<string, unknown>;
-  for (const m of ms) {
+  for (const m0 of ms) {
+    const m = { ...m0, value: structuredClone(m0.value) };
     const ps = paths(root.v, ["v"]).map((p) => p);
     const all = [["v"], ...ps];
     const p = all[m.at % all.length];
