@@ -102,6 +102,19 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: hostileValue,
 });
 
+/** Nesting depth of a JSON value, counted up to `limit` (an explicit stack: no recursion). */
+export function nestingDepth(v: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    max = Math.max(max, d);
+    if (max >= limit) return limit;
+    if (x !== null && typeof x === "object") for (const y of Object.values(x as object)) stack.push([y, d + 1]);
+  }
+  return max;
+}
+
 /**
  * Apply mutations to a deep copy of v (paths chosen by index, so shrinking stays meaningful).
  * Each inserted value is copied too: constantFrom hands out the same object every time, and a
@@ -110,7 +123,8 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
 export function mutate(v: unknown, ms: Mutation[]): unknown {
   const root = { v: structuredClone(v) } as Record<string, unknown>;
   for (const m0 of ms) {
-    const m = { ...m0, value: structuredClone(m0.value) };
+    // a deep nest is built fresh for each draw (and structuredClone would overflow on it)
+    const m = { ...m0, value: nestingDepth(m0.value, 1000) < 1000 ? structuredClone(m0.value) : m0.value };
     const ps = paths(root.v, ["v"]).map((p) => p);
     const all = [["v"], ...ps];
     const p = all[m.at % all.length];
