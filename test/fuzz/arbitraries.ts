@@ -123,8 +123,10 @@ export function nestingDepth(v: unknown, limit: number): number {
 export function mutate(v: unknown, ms: Mutation[]): unknown {
   const root = { v: structuredClone(v) } as Record<string, unknown>;
   for (const m0 of ms) {
-    // a deep nest is built fresh for each draw (and structuredClone would overflow on it)
-    const m = { ...m0, value: nestingDepth(m0.value, 1000) < 1000 ? structuredClone(m0.value) : m0.value };
+    // a deep nest is rebuilt (structuredClone overflows on it); either way no object is inserted
+    // twice, which would let a later "add" push a value into itself (a cycle)
+    const depth = nestingDepth(m0.value, 1000);
+    const m = { ...m0, value: depth < 1000 ? structuredClone(m0.value) : deepNest(nestingDepth(m0.value, 1e6)) };
     const ps = paths(root.v, ["v"]).map((p) => p);
     const all = [["v"], ...ps];
     const p = all[m.at % all.length];
@@ -144,6 +146,25 @@ export function mutate(v: unknown, ms: Mutation[]): unknown {
 
 /** A well-formed problem, mutated 0–3 times. */
 export const hostileProblem = fc.tuple(validProblem, fc.array(mutation, { maxLength: 3 })).map(([p, ms]) => mutate(p, ms));
+
+/** True when a value holds a number of magnitude ≥ 1e150 (its square overflows). */
+export function holdsHuge(v: unknown): boolean {
+  const stack = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (typeof x === "number" && Math.abs(x) >= 1e150) return true;
+    if (x !== null && typeof x === "object") for (const y of Object.values(x as object)) stack.push(y);
+  }
+  return false;
+}
+
+/**
+ * Hostile problems for the commands that compute with them: without numbers whose squares
+ * overflow. A loss target of −1e308 makes `exact` run for minutes (E[(h − t)²] = ∞ in the
+ * estimators' quadrature): overflow from finite inputs belongs to the exact engine's half of
+ * the work, and a hang cannot be interrupted in-process. problemFromJSON's property keeps them.
+ */
+export const hostileComputableProblem = hostileProblem.filter((v) => !holdsHuge(v));
 
 /** A well-formed figure record with 1–2 charts of 1–3 series. */
 export const figureRecord: fc.Arbitrary<Record<string, unknown>> = fc

@@ -220,8 +220,14 @@ export function report(t: Tally): void {
 export function jsonText(v: unknown): string {
   const out: string[] = [];
   const stack: unknown[] = [v];
+  const seen = new WeakSet<object>();
   while (stack.length) {
     const x = stack.pop();
+    // a cycle would loop for ever (JSON.stringify throws on one; this must not hang)
+    if (x !== null && typeof x === "object" && !CLOSERS.has(x as { close: string })) {
+      if (seen.has(x as object)) throw new Error("jsonText: the value contains itself");
+      seen.add(x as object);
+    }
     if (x !== null && typeof x === "object" && CLOSERS.has(x as { close: string })) {
       out.push((x as { close: string }).close);
       continue;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { InputError } from "../../src/errors.js";
-import { hostileProblem, validProblem } from "./arbitraries.js";
+import { hostileComputableProblem, hostileProblem, validProblem } from "./arbitraries.js";
 import { caseDir, classify, FUZZ_SEED, fuzzRoot, jsonText, listFiles, report, runInProcess, runs, Tally } from "./harness.js";
 
 const root = fuzzRoot("problem");
@@ -45,7 +45,7 @@ describe("problem JSON under fuzzing", () => {
   it("exact and estimate on a problem file: one clear error or a valid record", async () => {
     let k = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(hostileProblem, validProblem), fc.constantFrom("exact", "estimate"), async (v, cmd) => {
+      fc.asyncProperty(fc.oneof(hostileComputableProblem, validProblem), fc.constantFrom("exact", "estimate"), async (v, cmd) => {
         const dir = caseDir(root, k++);
         const file = path.join(dir, "p.json");
         fs.writeFileSync(file, jsonText(v));
