@@ -4,6 +4,7 @@
  */
 export { Stream, type StreamSnapshot, type Xor4096State } from "./random/stream.js";
 export * from "./errors.js";
+export { LIMITS, MAX_FLOAT64_ENTRIES, requireMemory, requireTime } from "./limits.js";
 export * from "./numerics.js";
 export { isNdArray, matrixView, requireFiniteEntries, toFiniteVector, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
 export * from "./stats/accumulator.js";
@@ -19,6 +20,7 @@ export * from "./problems/reference.js";
 export { sampleConfigurations } from "./problems/sample.js";
 export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
+export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimators/options.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
 export { sampleMoments, sampleDraws, sampleChunks, mergeChunks, usesBatchedPath, warmUp, DEFAULT_CHUNK, MAX_WARMUP, type SampleMoments, type SampleOptions } from "./estimators/sample.js";
 export { poolBlockRunner } from "./estimators/enumeration-pool.js";
@@ -40,7 +42,7 @@ export * from "./boltzmann/unrolled.js";
 export { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodOptions } from "./boltzmann/likelihood.js";
 export { barsAndStripes } from "./data/bars-and-stripes.js";
 export { dataSets, loadDataSet, type DataSet, type DataSetName, type DataSetOptions } from "./data/datasets.js";
-export { loadMnist, binarize, binarizedBatch, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";
+export { loadMnist, binarize, binarizedBatch, intensities, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";
 export { gemm } from "./linalg/gemm.js";
 export { gaussHermite, gaussianExpectationGH, gaussKronrod15, integrate, integrateVector, gaussianExpectation, gaussianExpectationVector, GAUSSIAN_MASS_BREAKPOINTS, type QuadratureRule, type QuadResult, type IntegrateOptions } from "./exact/quadrature.js";
 export * from "./neurons/index.js";
@@ -83,3 +85,16 @@ export { HessianPreconditioner, symmetricEigen } from "./optim/hessian-regulariz
 export { SpsaHessianKernel, MAX_EXACT_HESSIAN_DIMENSION, type SpsaHessianOptions } from "./estimators/spsa-hessian.js";
 export { fdsaOptimize, type FdsaOptimizeOptions } from "./optim/fdsa.js";
 export { sgdOptimize, type SgdOptions } from "./optim/sgd.js";
+// Batched networks (src/nets): layers on minibatches, layer-level estimators, the gated MLP of conditional computation
+export { NetworkBuilder, Network, type StochasticOptions } from "./nets/network.js";
+export { NetNode, InputNode, DenseNode, ReluNode, GateNode, SoftmaxCrossEntropyNode, ZeroOneLossNode, SquaredLossNode, argmaxRow, type Batch, type PassContext } from "./nets/layers.js";
+export { StochasticNode, validateSparsity, kl, type SparsityTarget } from "./nets/stochastic.js";
+export { unitKinds, layerUnit, type LayerUnit, type UnitKind, type UnitOptions } from "./nets/units.js";
+export { layerEstimators, getLayerEstimator, type LayerEstimatorId } from "./nets/estimators/registry.js";
+export type { LayerEstimator, LayerEstimatorOptions, LayerEstimatorSpec, LayerSignals } from "./nets/estimators/types.js";
+export { networkFromProblem, type ProblemNetwork } from "./nets/from-problem.js";
+export { GatedMlp, MAX_EXACT_GATES, type GatedMlpOptions, type GateEvaluation } from "./nets/gated-mlp.js";
+export { Trainer, optimizers, type TrainOptions, type TrainerState, type EpochStats, type OptimizerKind } from "./nets/train.js";
+export { layerGradientMoments, biasReport, type GradientMoments, type ReferenceGradient, type BiasReport } from "./nets/probe.js";
+export { mnistSplits, gatherRows, type ClassificationSet, type MnistSplits, type MnistSplitOptions } from "./nets/data.js";
+export { Momentum, type MomentumOptions } from "./optim/momentum.js";

@@ -15,6 +15,7 @@ import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js"
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { sbnAccumulate, sbnBatchable } from "./sbn-batch.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * ARM instance. `shareNoise = false` is the negative control in which each branch's antithetic
@@ -75,5 +76,8 @@ export const arm: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createArm(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createArm(problem);
+  },
 };

@@ -17,6 +17,7 @@ import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js"
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { sbnAccumulate, sbnBatchable } from "./sbn-batch.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * DisARM instance. `absLogit = false` is the negative control that uses σ(aᵢ) in place of
@@ -71,5 +72,8 @@ export const disarm: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createDisarm(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createDisarm(problem);
+  },
 };
