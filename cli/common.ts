@@ -112,13 +112,19 @@ export function enumerationBlockCount(problem: BinaryProblem): number {
 }
 
 /**
+ * Fewest chunks or blocks worth a pool: starting a worker thread (and loading the library there)
+ * costs about as much as a few small chunks, so smaller jobs run in-process (the same bytes).
+ */
+export const MIN_POOL_TASKS = 16;
+
+/**
  * Run `f` with a pool of min(workers, tasks) threads, `tasks` being the number of Monte Carlo chunks
  * or enumeration blocks there are to share (more threads would idle), or with none (in-process)
- * when that is below 2; the pool is closed afterwards, whatever happens.
+ * for one worker or fewer than MIN_POOL_TASKS tasks; the pool is closed afterwards, whatever happens.
  */
 export function withPool<T>(workers: number, tasks: number, f: (pool: WorkerPool | undefined) => T): T {
   const n = Math.min(workers, tasks);
-  if (n < 2) return f(undefined);
+  if (n < 2 || tasks < MIN_POOL_TASKS) return f(undefined);
   const pool = new WorkerPool({ workers: n });
   try {
     return f(pool);
