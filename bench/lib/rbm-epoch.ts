@@ -69,7 +69,7 @@ export const visibleDraws = defineTask(import.meta.url, "visibleDraws", ["L", "n
   const m = Math.min(ROWS, a.n - r0);
   const u = uniforms(ctx, a.states, ch, a.U, r0, m, a.nV, a.f32);
   const l = a.L + r0 * a.nV * es(a.f32);
-  (a.f32 ? ctx.k.sigmoidBernoulliIndexF32 : ctx.k.sigmoidBernoulliIndexF64)(l, a.nV, m, a.nV, u, a.nV, 0, 0, a.idx, a.start + 4 * r0, a.cnt + 4 * r0);
+  (a.f32 ? ctx.k.sigmoidBernoulliIndexF32 : ctx.k.sigmoidBernoulliIndexF64)(l, a.nV, m, a.nV, u, a.nV, 0, 0, a.idx, a.start + 4 * r0, a.cnt + 4 * r0, 1, 0);
 });
 
 /** 1b (CD) and the PCD chains: h ~ Bernoulli(H) as row lists, rows [c·ROWS, …), uniforms from state c. */
@@ -101,7 +101,7 @@ export const update = defineTask(
       ctx.k.transposeIndex(a.nIdx, a.nStart, a.nCnt, a.n, k0, k1, a.ncIdx, a.ncStart, a.ncCnt);
       const q = 4 * k0;
       const upd = a.f32 ? ctx.k.rowUpdateF32 : ctx.k.rowUpdateF64;
-      upd(a.pcIdx, a.pcStart + q, a.pcCnt + q, a.Hp, a.ncIdx, a.ncStart + q, a.ncCnt + q, a.Hn, a.nH, k1 - k0, a.nH, a.alpha, a.W + k0 * a.nH * e, a.nH);
+      upd(a.pcIdx, a.pcStart + q, a.pcCnt + q, a.Hp, a.ncIdx, a.ncStart + q, a.ncCnt + q, a.Hn, a.nH, k1 - k0, a.nH, 1, a.alpha, 0, a.W + k0 * a.nH * e, a.nH, 0, 0, 0);
       const pc = new Int32Array(ctx.core.buffer, a.pcCnt + q, k1 - k0);
       const nc = new Int32Array(ctx.core.buffer, a.ncCnt + q, k1 - k0);
       const b = a.f32 ? new Float32Array(ctx.core.buffer, a.b + k0 * e, k1 - k0) : new Float64Array(ctx.core.buffer, a.b + k0 * e, k1 - k0);
