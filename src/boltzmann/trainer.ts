@@ -34,9 +34,9 @@
  * Source: Hinton 2002 (CD-k); Tieleman 2008 (PCD); scikit-learn `neural_network/_rbm.py`.
  */
 import { FieldError, InputError, requireFinite } from "../errors.js";
-import { binaryIndex, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
+import { binaryIndex, kernels, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
 import { wasmCore } from "../linalg/wasm.js";
-import type { MatrixInput } from "../ndarray.js";
+import { toMatrix, type MatrixInput } from "../ndarray.js";
 import { ChunkStreams } from "../parallel/chunk-streams.js";
 import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
@@ -100,12 +100,12 @@ export interface RbmTrainerState {
   /** the shuffling stream */
   stream: StreamSnapshot;
   updates: number;
-  /** [W (nV·nH), b, c] velocities when momentum > 0, else null */
-  velocity: number[] | null;
-  /** the positive phase's generator states (meanFieldHidden off), else null */
-  positive: number[][] | null;
-  /** the sampler's state (`NegativePhaseSampler.toJSON`): chains and generator positions, or null */
-  sampler: unknown;
+  /** [W (nV·nH), b, c] velocities, present when momentum > 0 */
+  velocity?: number[];
+  /** the positive phase's generator states, present when meanFieldHidden is off */
+  positive?: number[][];
+  /** the sampler's state (`NegativePhaseSampler.toJSON`: chains, generator positions), present when it keeps one */
+  sampler?: unknown;
 }
 
 /**
@@ -192,6 +192,8 @@ export class RbmTrainer {
   private readonly hp: BinaryIndex | null;
   private readonly positive: ChunkStreams | null;
   private readonly batch: BinaryIndex;
+  /** row lists of a batch given as a matrix (`step`, `estimate`) */
+  private readonly given: BinaryIndex;
   private readonly pCols: BinaryIndex;
   private readonly nCols: BinaryIndex;
   private readonly gc: FloatArray;
@@ -216,6 +218,7 @@ export class RbmTrainer {
     this.hp = options.meanFieldHidden ? null : core.lists(B, nH);
     this.positive = options.meanFieldHidden ? null : ChunkStreams.fromStream(stream, "positive", drawStreams(B), core.arena);
     this.batch = { idx: core.arena.i32(1), start: core.arena.i32(B), count: core.arena.i32(B) };
+    this.given = core.lists(B, nV);
     this.pCols = binaryIndex(nV, B, core.arena);
     this.nCols = binaryIndex(nV, Math.max(B, options.chains), core.arena);
     this.gc = core.matrix(1, nH);
@@ -295,14 +298,16 @@ export class RbmTrainer {
 
   /** Trainer state for resuming (format 2: generator positions, chains, velocity, shuffling stream). */
   toJSON(): RbmTrainerState {
+    // absent parts are left out (records hold no null)
     const v = this.velocity;
+    const sampler = this.sampler.toJSON();
     return {
       format: TRAINER_STATE_FORMAT,
       stream: this.stream.toJSON(),
       updates: this.updates,
-      velocity: v ? [...v.W, ...v.b, ...v.c] : null,
-      positive: this.positive ? this.positive.toJSON() : null,
-      sampler: this.sampler.toJSON(),
+      ...(v ? { velocity: [...v.W, ...v.b, ...v.c] } : {}),
+      ...(this.positive ? { positive: this.positive.toJSON() } : {}),
+      ...(sampler === undefined ? {} : { sampler }),
     };
   }
 
@@ -318,9 +323,9 @@ export class RbmTrainer {
       v.W.set(s.velocity.slice(0, v.W.length));
       v.b.set(s.velocity.slice(v.W.length, v.W.length + v.b.length));
       v.c.set(s.velocity.slice(v.W.length + v.b.length));
-    } else if (s.velocity !== null && s.velocity !== undefined) throw new InputError(`${where}.velocity: expected null (momentum 0 keeps no velocity)`);
+    } else if (s.velocity !== undefined) throw new InputError(`${where}.velocity: unexpected (momentum 0 keeps no velocity)`);
     if (this.positive) this.positive.restore(s.positive, `${where}.positive`);
-    else if (s.positive !== null && s.positive !== undefined) throw new InputError(`${where}.positive: expected null (meanFieldHidden draws no positive-phase samples)`);
+    else if (s.positive !== undefined) throw new InputError(`${where}.positive: unexpected (meanFieldHidden draws no positive-phase samples)`);
     this.sampler.restore(s.sampler, `${where}.sampler`);
     try {
       this.stream = Stream.fromJSON(s.stream);
@@ -337,15 +342,14 @@ export class RbmTrainer {
     if (this.ownPool) this.pool.close();
   }
 
-  /** Run `body` on the row lists of a batch of 0/1 rows (n ≤ batchSize), freed after. */
+  /** Run `body` on the row lists of a batch of 0/1 rows (n ≤ batchSize), built in the trainer's own lists. */
   private withBatch(batch: MatrixInput, rows: number | undefined, body: (v: BinaryIndex, n: number) => void): void {
-    const b = BinaryRows.fromMatrix(batch, rows, this.rbm.nVisible, "batch");
-    try {
-      if (b.rows > this.options.batchSize) throw new InputError(`batch: ${b.rows} rows exceed batchSize = ${this.options.batchSize}`);
-      body(b.index, b.rows);
-    } finally {
-      b.release();
-    }
+    const nV = this.rbm.nVisible;
+    const { data, rows: n } = toMatrix(batch, nV, "batch", rows);
+    if (n > this.options.batchSize) throw new InputError(`batch: ${n} rows exceed batchSize = ${this.options.batchSize}`);
+    const bad = kernels.rowIndex(data, nV, n, nV, this.given, false);
+    if (bad > 0) throw new InputError(`batch: ${bad} entries are neither 0 nor 1 (RBM training reads 0/1 data)`);
+    body(this.given, n);
   }
 
   private gradientBuffers(): { W: FloatArray; b: FloatArray; c: FloatArray } {

@@ -23,9 +23,9 @@ export const exact: NegativePhaseSpec = {
         const m = rbmModelStats(model);
         return { kind: "expectations", v: m.v, h: m.h, vh: m.vh };
       },
-      toJSON: () => null,
+      toJSON: () => undefined,
       restore(state, where) {
-        if (state !== null && state !== undefined) throw new InputError(`${where}: the exact negative phase keeps no state, got ${JSON.stringify(state).slice(0, 40)}`);
+        if (state !== undefined) throw new InputError(`${where}: unexpected (the exact negative phase keeps no state)`);
       },
     };
   },

@@ -54,10 +54,10 @@ export interface NegativePhaseSampler {
   sample(pos: PositivePhase): NegativeStatistics;
   /**
    * The state carried across updates (persistent chains, generator positions), as plain JSON, for
-   * bit-exact resume; null when the sampler keeps none.
+   * bit-exact resume; undefined when the sampler keeps none.
    */
   toJSON(): unknown;
-  /** Restore what `toJSON` wrote; every error is an InputError naming `where` and the field. */
+  /** Restore what `toJSON` wrote (undefined for none); every error is an InputError naming `where` and the field. */
   restore(state: unknown, where: string): void;
 }
 
