@@ -38,7 +38,7 @@ export * from "./boltzmann/ais.js";
 export * from "./boltzmann/bm.js";
 export * from "./boltzmann/joint.js";
 export * from "./boltzmann/unrolled.js";
-export { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod, type LikelihoodOptions } from "./boltzmann/likelihood.js";
+export { evaluateLikelihood, likelihoodIsExact, meanFreeEnergy, type LikelihoodEvaluation, type LikelihoodMethod, type LikelihoodOptions } from "./boltzmann/likelihood.js";
 export { barsAndStripes } from "./data/bars-and-stripes.js";
 export { dataSets, loadDataSet, type DataSet, type DataSetName, type DataSetOptions } from "./data/datasets.js";
 export { loadMnist, binarize, binarizedBatch, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
-import { rbmExactGradientFlat } from "../../src/boltzmann/exact.js";
+import { rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exact.js";
+import { meanFreeEnergy } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
 import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
@@ -218,5 +219,29 @@ describe("AIS on the pool", () => {
       }
       expect(Math.abs(r.logWeights[k] - want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
     }
+  });
+});
+
+describe("free energies on the pool", () => {
+  it("mean F over 0/1 rows: the same bytes for 1, 2 and 8 workers, and the float64 reference within the rounding bound", () => {
+    const rbm = Rbm.random(40, 70, Stream.fromSeed("fe/model"), 0.5);
+    Stream.fromSeed("fe/biases").normals(rbm.b);
+    Stream.fromSeed("fe/hidden").normals(rbm.c);
+    const n = 333; // six chunks of 64 rows, the last ragged
+    const d = data(n, 40, "fe/data");
+    const got = [1, 2, 8].map((w) => meanFreeEnergy(rbm, d, n, pool(w)));
+    expect(new Set(got).size).toBe(1);
+    const want = -rbmLogLikelihood(rbm, d, n, 0); // mean F by the JavaScript free energy
+    // each row: 70 softplus terms within 8u, 110 terms summed; then the mean of 333 rows
+    let mag = 0;
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < 70; j++) {
+        let a = rbm.c[j];
+        for (let i = 0; i < 40; i++) a += d[r * 40 + i] * rbm.W[i * 70 + j];
+        mag += (Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))) / n;
+      }
+      for (let i = 0; i < 40; i++) mag += (d[r * 40 + i] * Math.abs(rbm.b[i])) / n;
+    }
+    expect(Math.abs(got[0] - want)).toBeLessThanOrEqual((8 + 110 + n) * 2 ** -53 * mag * 2);
   });
 });
