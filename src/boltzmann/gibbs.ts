@@ -97,12 +97,8 @@ export const hiddenDrawsTask = defineTask(import.meta.url, "hiddenDrawsTask", ["
   for (let r = 0; r < m; r++) for (let q = start[r]; q < start[r] + cnt[r]; q++) D[r * a.nH + idx[q]] = 1;
 });
 
-const ptr = (a: ArrayBufferView | null) => (a ? a.byteOffset : 0);
-
-/** The pool-call arguments of a list: idx, start, cnt addresses (start and cnt from row `from`). */
-export function listArgs(x: BinaryIndex, from = 0): { idx: number; start: number; cnt: number } {
-  return { idx: x.idx.byteOffset, start: x.start.byteOffset + 4 * from, cnt: x.count.byteOffset + 4 * from };
-}
+/** Byte address of an array in the shared memory (0: none). */
+export const ptr = (a: ArrayBufferView | null): number => (a ? a.byteOffset : 0);
 
 /**
  * An RBM's parameters on the compute core and its block-Gibbs conditionals as pool jobs (see the
@@ -175,7 +171,7 @@ export class RbmCore {
   /** H = σ(V·W + c) for the n rows of V (row lists). Shapes: H n×nH. One job. */
   hiddenProbabilities(v: BinaryIndex, n: number, H: FloatArray): void {
     const chunks = this.columnChunks(this.nH);
-    this.pool.run(rowSumsTask, { ...listArgs(v), n, B: ptr(this.W), N: this.nH, init: ptr(this.c), C: ptr(H), chunks, sigmoid: 1, f32: this.f32 }, chunks);
+    this.pool.run(rowSumsTask, { idx: ptr(v.idx), start: ptr(v.start), cnt: ptr(v.count), n, B: ptr(this.W), N: this.nH, init: ptr(this.c), C: ptr(H), chunks, sigmoid: 1, f32: this.f32 }, chunks);
   }
 
   /**
@@ -184,7 +180,7 @@ export class RbmCore {
    */
   drawHidden(H: FloatArray, n: number, out: BinaryIndex, streams: ChunkStreams, dense: FloatArray | null = null): void {
     const chunks = this.drawChunks(n, streams);
-    this.pool.run(hiddenDrawsTask, { H: ptr(H), n, nH: this.nH, U: ptr(this.scratch(n).U), states: ptr(streams.states), ...listArgs(out), dense: ptr(dense), f32: this.f32 }, chunks);
+    this.pool.run(hiddenDrawsTask, { H: ptr(H), n, nH: this.nH, U: ptr(this.scratch(n).U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), dense: ptr(dense), f32: this.f32 }, chunks);
   }
 
   /**
@@ -194,8 +190,8 @@ export class RbmCore {
   sampleVisible(h: BinaryIndex, n: number, out: BinaryIndex, streams: ChunkStreams): void {
     const s = this.scratch(n);
     const chunks = this.columnChunks(this.nV);
-    this.pool.run(rowSumsTask, { ...listArgs(h), n, B: ptr(this.Wt), N: this.nV, init: ptr(this.b), C: ptr(s.L), chunks, sigmoid: 0, f32: this.f32 }, chunks);
-    this.pool.run(visibleDrawsTask, { L: ptr(s.L), n, nV: this.nV, U: ptr(s.U), states: ptr(streams.states), ...listArgs(out), f32: this.f32 }, this.drawChunks(n, streams));
+    this.pool.run(rowSumsTask, { idx: ptr(h.idx), start: ptr(h.start), cnt: ptr(h.count), n, B: ptr(this.Wt), N: this.nV, init: ptr(this.b), C: ptr(s.L), chunks, sigmoid: 0, f32: this.f32 }, chunks);
+    this.pool.run(visibleDrawsTask, { L: ptr(s.L), n, nV: this.nV, U: ptr(s.U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), f32: this.f32 }, this.drawChunks(n, streams));
   }
 
   /** Return every array of this core (the core must not be used afterwards). */

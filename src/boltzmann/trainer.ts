@@ -34,7 +34,7 @@
  * Source: Hinton 2002 (CD-k); Tieleman 2008 (PCD); scikit-learn `neural_network/_rbm.py`.
  */
 import { FieldError, InputError, requireFinite } from "../errors.js";
-import { binaryIndex, kernels, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
+import { binaryIndex, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
 import { wasmCore } from "../linalg/wasm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
 import { ChunkStreams } from "../parallel/chunk-streams.js";
@@ -42,7 +42,7 @@ import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { BinaryRows } from "./binary-rows.js";
-import { columnRange, drawStreams, listArgs, RbmCore, type Dtype } from "./gibbs.js";
+import { columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
@@ -162,8 +162,6 @@ export const parameterStep = defineTask(
     }
   },
 );
-
-const ptr = (a: ArrayBufferView | null) => (a ? a.byteOffset : 0);
 
 /** Where a parameter step writes: the model (a training update) or gradient buffers at 0 (`estimate`). */
 type Target = "params" | "gradient";
@@ -347,8 +345,18 @@ export class RbmTrainer {
     const nV = this.rbm.nVisible;
     const { data, rows: n } = toMatrix(batch, nV, "batch", rows);
     if (n > this.options.batchSize) throw new InputError(`batch: ${n} rows exceed batchSize = ${this.options.batchSize}`);
-    const bad = kernels.rowIndex(data, nV, n, nV, this.given, false);
-    if (bad > 0) throw new InputError(`batch: ${bad} entries are neither 0 nor 1 (RBM training reads 0/1 data)`);
+    const { idx, start, count } = this.given;
+    for (let r = 0; r < n; r++) {
+      let m = start[r];
+      const o = r * nV;
+      for (let k = 0; k < nV; k++) {
+        const x = data[o + k];
+        if (x !== 0 && x !== 1) throw new InputError(`batch[${r}][${k}] = ${x}: RBM training reads 0/1 data (binarize probabilities first)`);
+        idx[m] = k;
+        m += x;
+      }
+      count[r] = m - start[r];
+    }
     body(this.given, n);
   }
 
@@ -379,18 +387,15 @@ export class RbmTrainer {
     const workers = this.pool.workers;
     const kW = workers === 1 ? 1 : Math.min(core.nV, 8 * workers);
     const kC = workers === 1 ? 1 : 2;
-    const pos = listArgs(v);
-    const ng = listArgs(neg.v);
-    const pc = listArgs(this.pCols);
-    const nc = listArgs(this.nCols);
+    const { pCols: pc, nCols: nc } = this;
     this.pool.run(
       parameterStep,
       {
-        pIdx: pos.idx, pStart: pos.start, pCnt: pos.cnt, nIdx: ng.idx, nStart: ng.start, nCnt: ng.cnt, nPos: n, nNeg: neg.n, nV: core.nV, nH: core.nH,
+        pIdx: ptr(v.idx), pStart: ptr(v.start), pCnt: ptr(v.count), nIdx: ptr(neg.v.idx), nStart: ptr(neg.v.start), nCnt: ptr(neg.v.count), nPos: n, nNeg: neg.n, nV: core.nV, nH: core.nH,
         Hp: ptr(this.Hp), Hn: ptr(neg.H), W: ptr(t.W), Wt: params ? ptr(core.Wt) : 0, b: ptr(t.b), c: ptr(t.c),
         VW: ptr(vel?.W ?? null), Vb: ptr(vel?.b ?? null), Vc: ptr(vel?.c ?? null), gc: ptr(this.gc),
         rho: neg.n / n, alpha: (params ? lr : 1) / neg.n, decay: params ? lr * this.options.weightDecay : 0, mu: params ? this.options.momentum : 0,
-        pcIdx: pc.idx, pcStart: pc.start, pcCnt: pc.cnt, ncIdx: nc.idx, ncStart: nc.start, ncCnt: nc.cnt, kW, kC, f32: core.f32,
+        pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), kW, kC, f32: core.f32,
       },
       kW + kC,
     );
@@ -406,15 +411,13 @@ export class RbmTrainer {
     g.W.fill(0);
     g.b.fill(0);
     g.c.fill(0);
-    const pos = listArgs(v);
-    const pc = listArgs(this.pCols);
-    const nc = listArgs(this.nCols);
+    const { pCols: pc, nCols: nc } = this;
     this.pool.run(
       parameterStep,
       {
-        pIdx: pos.idx, pStart: pos.start, pCnt: pos.cnt, nIdx: pos.idx, nStart: pos.start, nCnt: pos.cnt, nPos: n, nNeg: 0, nV: core.nV, nH: core.nH,
+        pIdx: ptr(v.idx), pStart: ptr(v.start), pCnt: ptr(v.count), nIdx: ptr(v.idx), nStart: ptr(v.start), nCnt: ptr(v.count), nPos: n, nNeg: 0, nV: core.nV, nH: core.nH,
         Hp: ptr(this.Hp), Hn: ptr(this.Hp), W: ptr(g.W), Wt: 0, b: ptr(g.b), c: ptr(g.c), VW: 0, Vb: 0, Vc: 0, gc: ptr(this.gc),
-        rho: 1, alpha: 1 / n, decay: 0, mu: 0, pcIdx: pc.idx, pcStart: pc.start, pcCnt: pc.cnt, ncIdx: nc.idx, ncStart: nc.start, ncCnt: nc.cnt, kW: 1, kC: 1, f32: core.f32,
+        rho: 1, alpha: 1 / n, decay: 0, mu: 0, pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), kW: 1, kC: 1, f32: core.f32,
       },
       2,
     );

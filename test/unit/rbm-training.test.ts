@@ -166,7 +166,7 @@ describe("RBM training on the compute core", () => {
     const t = new RbmTrainer(new Rbm(4, 3), { ...DEFAULT_TRAIN_OPTIONS, batchSize: 2 }, Stream.fromSeed("x"));
     expect(() => t.epoch(new Float64Array([0, 1, 0.5, 0]), 1)).toThrow(/^data\[0\]\[2\] = 0\.5: RBM training reads 0\/1 data/);
     expect(() => t.step(new Float64Array(12), 3)).toThrow(/^batch: 3 rows exceed batchSize = 2/);
-    expect(() => t.estimate(new Float64Array([0, 1, 1, 3]), 1)).toThrow(/^batch: 1 entries are neither 0 nor 1/);
+    expect(() => t.estimate(new Float64Array([0, 1, 1, 3]), 1)).toThrow(/^batch\[0\]\[3\] = 3: RBM training reads 0\/1 data/);
     expect(() => t.restore({ chainsH: [], velocity: [], stream: t.stream.toJSON(), updates: 0 } as never)).toThrow(/^training\.state\.format: expected 2, got undefined/);
     const s = t.toJSON();
     expect(() => t.restore({ ...s, sampler: { ...(s.sampler as object), chainsH: [2] } })).toThrow(InputError);
