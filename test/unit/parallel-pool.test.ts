@@ -9,19 +9,12 @@ import { binaryIndex, kernels } from "../../src/linalg/kernels.js";
 import { wasmCore } from "../../src/linalg/wasm.js";
 import { WorkerPool } from "../../src/parallel/pool.js";
 import { Stream } from "../../src/random/stream.js";
+import { testPools } from "./worker-pools.js";
 
 const core = wasmCore();
 const arena = core.arena();
-const pools = new Map<number, WorkerPool>();
-function pool(workers: number): WorkerPool {
-  let p = pools.get(workers);
-  if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 }))); // threads do every chunk
-  return p;
-}
-afterAll(() => {
-  for (const p of pools.values()) p.close();
-  arena.release();
-});
+const pool = testPools();
+afterAll(() => arena.release());
 
 function bytes(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();

@@ -3,7 +3,7 @@
 // sampled or mean-field hidden units, a ragged last batch), bit-exact resume across worker
 // counts, the parameter step against its formula, the exact-gradient path against the
 // enumeration, AIS on the pool.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exact.js";
@@ -12,18 +12,10 @@ import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
 import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
 import { InputError } from "../../src/errors.js";
-import { WorkerPool } from "../../src/parallel/pool.js";
 import { Stream } from "../../src/random/stream.js";
+import { testPools } from "./worker-pools.js";
 
-const pools = new Map<number, WorkerPool>();
-function pool(workers: number): WorkerPool {
-  let p = pools.get(workers);
-  if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 }))); // threads do every chunk
-  return p;
-}
-afterAll(() => {
-  for (const p of pools.values()) p.close();
-});
+const pool = testPools();
 
 /** nRows random 0/1 rows of width nV (density 0.3). */
 function data(nRows: number, nV: number, seed: string): Float64Array {
