@@ -11,10 +11,12 @@
  * same seed after a warm-up on 1 000 rows; the load average is printed beside every block. The
  * data's index lists are built once (as `rbm train` does) and timed apart. The parameter bytes
  * after an epoch must be identical for 1 and 2 workers.
- * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 2] [--methods pcd,cd] [--dtypes float64,float32] [--no-peers]
+ * Then AIS (100 runs) on the first trained model with 1 and 2 workers.
+ * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 2] [--methods pcd,cd] [--dtypes float64,float32] [--ais-steps 1000] [--no-peers]
  * (rows < 60000 times a partial epoch and scales it to 60 000 rows)
  */
 import os from "node:os";
+import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../src/boltzmann/ais.js";
 import { BinaryRows } from "../src/boltzmann/binary-rows.js";
 import type { Dtype } from "../src/boltzmann/gibbs.js";
 import { Rbm } from "../src/boltzmann/rbm.js";
@@ -29,7 +31,7 @@ const flag = (name: string, dflt: string) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const rows = Number(argv.find((a) => /^\d+$/.test(a)) ?? 60000);
+const rows = Number(argv.find((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith("--")) ?? 60000);
 const reps = Number(flag("--reps", "2"));
 const methods = flag("--methods", "pcd,cd").split(",") as RbmMethod[];
 const dtypes = flag("--dtypes", "float64,float32").split(",") as Dtype[];
@@ -54,9 +56,10 @@ function trainer(method: RbmMethod, dtype: Dtype, pool: WorkerPool): RbmTrainer 
 }
 
 /** Best wall seconds (scaled to 60 000 rows) of `reps` epochs from the same start, and the parameter digest. */
-function epochSeconds(method: RbmMethod, dtype: Dtype, pool: WorkerPool, data: BinaryRows): { wall: number; digest: string } {
+function epochSeconds(method: RbmMethod, dtype: Dtype, pool: WorkerPool, data: BinaryRows): { wall: number; digest: string; rbm: Rbm } {
   let wall = Infinity;
   let dg = "";
+  let trained: Rbm | null = null;
   for (let r = 0; r < reps; r++) {
     const warm = trainer(method, dtype, pool);
     warm.epoch(data, Math.min(rows, 1000)); // JIT and worker warm-up
@@ -66,9 +69,10 @@ function epochSeconds(method: RbmMethod, dtype: Dtype, pool: WorkerPool, data: B
     t.epoch(data);
     wall = Math.min(wall, ((performance.now() - t0) / 1000) * scale);
     dg = digest(t.rbm);
+    trained = t.rbm;
     t.release();
   }
-  return { wall, digest: dg };
+  return { wall, digest: dg, rbm: trained! };
 }
 
 console.log(`rbm-mnist: ${rows} rows${rows < 60000 ? " (times scaled to 60 000)" : ""}, 784×${NH}, batch 100, η = 0.05, best of ${reps}; ${os.cpus().length} cores; load ${load()} (1/5/15 min)`);
@@ -78,6 +82,7 @@ const data = BinaryRows.fromMatrix(pixels, rows, 784, "train");
 console.log(`index lists of the ${rows} thresholded digits (once per run): ${((performance.now() - t0) / 1000).toFixed(3)} s`);
 const ours = new Map<string, number>();
 const pools = new Map([1, 2].map((w) => [w, new WorkerPool({ workers: w })]));
+let model: Rbm | null = null;
 for (const dtype of dtypes) {
   for (const method of methods) {
     const digests: string[] = [];
@@ -85,12 +90,27 @@ for (const dtype of dtypes) {
       const r = epochSeconds(method, dtype, pool, data);
       ours.set(`${method}/${dtype}/${workers}`, r.wall);
       digests.push(r.digest);
+      model ??= r.rbm;
       console.log(`stochgrad ${method.toUpperCase()}-1 ${dtype} ${workers} worker(s): ${r.wall.toFixed(2)} s/epoch wall (load ${load()}), params ${r.digest}`);
     }
     const one = ours.get(`${method}/${dtype}/1`)!;
     const two = ours.get(`${method}/${dtype}/2`)!;
     console.log(`  scaling 1 → 2 workers: ${(one / two).toFixed(2)}× (target ≥ 1.8×); parameter bytes identical for 1 and 2 workers: ${digests[0] === digests[1] ? "yes" : "NO"}`);
   }
+}
+// AIS (Salakhutdinov & Murray 2008) on the first model trained above, 100 runs: the chunks of runs on the pool
+if (model) {
+  const steps = Number(flag("--ais-steps", "1000"));
+  const base = baseRateBiases(pixels, rows, 784);
+  const logZ: number[] = [];
+  const secs: number[] = [];
+  for (const [workers, pool] of pools) {
+    const t1 = performance.now();
+    logZ.push(aisLogPartition(model, Stream.fromSeed("bench/rbm-mnist/ais"), { runs: 100, betas: salakhutdinovMurrayBetas(steps), baseBias: base, pool }).logZ);
+    secs.push((performance.now() - t1) / 1000);
+    console.log(`AIS 784×${NH}, 100 runs × ${steps} steps, ${workers} worker(s): ${secs[secs.length - 1].toFixed(2)} s (${((secs[secs.length - 1] * 14500) / steps).toFixed(1)} s at the paper's 14 500 steps; load ${load()})`);
+  }
+  console.log(`  scaling 1 → 2 workers: ${(secs[0] / secs[1]).toFixed(2)}×; log Ẑ identical for 1 and 2 workers: ${logZ[0] === logZ[1] ? "yes" : "NO"}`);
 }
 for (const p of pools.values()) p.close();
 data.release();

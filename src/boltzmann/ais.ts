@@ -191,7 +191,7 @@ export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): 
     wasmCore().k.transposeF64(W.byteOffset, nH, nV, nH, Wt.byteOffset, nV);
     const dvec = f64(nV);
     for (let i = 0; i < nV; i++) dvec[i] = rbm.b[i] - bA[i];
-    const R = pool.workers === 1 ? M : Math.ceil(M / (8 * pool.workers));
+    const R = pool.workers === 1 ? M : Math.ceil(M / (32 * pool.workers)); // many chunks: the last one decides the balance
     const chunks = Math.ceil(M / R);
     const vl = binaryIndex(M, nV + 1, arena);
     const hl = binaryIndex(M, nH + 1, arena);
