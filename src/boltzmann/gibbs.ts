@@ -33,6 +33,9 @@ export type Dtype = "float64" | "float32";
 /** Rows per draw chunk: chunk c of a draw covers rows [c·DRAW_ROWS, …) and owns stream state c. */
 export const DRAW_ROWS = 10;
 
+/** Column (and W-row) chunks per participant of a pooled job; any value gives the same bytes. */
+export const CHUNKS_PER_WORKER = 4;
+
 /** Columns of the row-sum kernel's main tile (6 vectors: 12 float64, 24 float32). */
 const tileOf = (f32: number) => (f32 ? 24 : 12);
 const es = (f32: number) => (f32 ? 4 : 8);
@@ -162,10 +165,13 @@ export class RbmCore {
     rbm.c.set(this.c);
   }
 
-  /** Hidden column chunks of one job: one per participant's share of whole tiles, one in-process. */
+  /**
+   * Column chunks of a row-sum job over N columns: CHUNKS_PER_WORKER runs of whole tiles per
+   * participant (claimed dynamically, so the last chunk bounds the imbalance), one in-process.
+   */
   columnChunks(N: number): number {
     const tiles = Math.ceil(N / tileOf(this.f32));
-    return this.pool.workers === 1 ? 1 : Math.min(tiles, 4 * this.pool.workers);
+    return this.pool.workers === 1 ? 1 : Math.min(tiles, CHUNKS_PER_WORKER * this.pool.workers);
   }
 
   /** H = σ(V·W + c) for the n rows of V (row lists). Shapes: H n×nH. One job. */

@@ -42,7 +42,7 @@ import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { BinaryRows } from "./binary-rows.js";
-import { columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
+import { CHUNKS_PER_WORKER, columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
@@ -385,7 +385,7 @@ export class RbmTrainer {
     const t = params ? { W: core.W, b: core.b, c: core.c } : this.gradientBuffers();
     const vel = params ? this.velocity : null;
     const workers = this.pool.workers;
-    const kW = workers === 1 ? 1 : Math.min(core.nV, 8 * workers);
+    const kW = workers === 1 ? 1 : Math.min(core.nV, 2 * CHUNKS_PER_WORKER * workers); // rows differ in cost (pixel frequencies): finer
     const kC = workers === 1 ? 1 : 2;
     const { pCols: pc, nCols: nc } = this;
     this.pool.run(
