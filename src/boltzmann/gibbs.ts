@@ -34,7 +34,7 @@ export type Dtype = "float64" | "float32";
 export const DRAW_ROWS = 10;
 
 /** Column (and W-row) chunks per participant of a pooled job; any value gives the same bytes. */
-export const CHUNKS_PER_WORKER = 4;
+export const CHUNKS_PER_WORKER = 16;
 
 /** Columns of the row-sum kernel's main tile (6 vectors: 12 float64, 24 float32). */
 const tileOf = (f32: number) => (f32 ? 24 : 12);

@@ -385,7 +385,7 @@ export class RbmTrainer {
     const t = params ? { W: core.W, b: core.b, c: core.c } : this.gradientBuffers();
     const vel = params ? this.velocity : null;
     const workers = this.pool.workers;
-    const kW = workers === 1 ? 1 : Math.min(core.nV, 2 * CHUNKS_PER_WORKER * workers); // rows differ in cost (pixel frequencies): finer
+    const kW = workers === 1 ? 1 : Math.min(core.nV, CHUNKS_PER_WORKER * workers);
     const kC = workers === 1 ? 1 : 2;
     const { pCols: pc, nCols: nc } = this;
     this.pool.run(
