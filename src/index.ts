@@ -24,7 +24,6 @@ export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimato
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
 export { sampleMoments, sampleDraws, sampleChunks, mergeChunks, usesBatchedPath, warmUp, DEFAULT_CHUNK, MAX_WARMUP, type SampleMoments, type SampleOptions } from "./estimators/sample.js";
 export { poolBlockRunner } from "./estimators/enumeration-pool.js";
-export { WorkerPool, defaultWorkers, type PoolOptions } from "./parallel/pool.js";
 export { enumerateConfigurations, assertEnumerable, modeLoss, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
 export { exactAnalysis, enumerationAnalysis, exactAnalysisUnavailable, requireFiniteAnalysis, exactBlockStates, exactFromBlocks } from "./exact/moments.js";
 export { BLOCK_BITS, blockBits, enumerationBlocks, enumerationBlock, mergeEnumerationBlocks, blockStateToJSON, blockStateFromJSON, type EnumerationBlockJSON } from "./exact/enumeration-blocks.js";
@@ -33,13 +32,17 @@ export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul
 export * from "./boltzmann/rbm.js";
 export * from "./boltzmann/trainer.js";
 export { negativePhases, getNegativePhase, isNegativePhaseId, type NegativePhaseId } from "./boltzmann/negative-phase/registry.js";
-export type { NegativePhaseOptions, NegativePhaseSampler, NegativePhaseSpec } from "./boltzmann/negative-phase/types.js";
+export type { NegativePhaseOptions, NegativePhaseSampler, NegativePhaseSpec, NegativeStatistics, PositivePhase } from "./boltzmann/negative-phase/types.js";
+export { RbmCore, DRAW_ROWS, type Dtype } from "./boltzmann/gibbs.js";
+export { BinaryRows } from "./boltzmann/binary-rows.js";
+export { WorkerPool, defaultWorkers, type PoolOptions } from "./parallel/pool.js";
+export { ChunkStreams } from "./parallel/chunk-streams.js";
 export * from "./boltzmann/exact.js";
 export * from "./boltzmann/ais.js";
 export * from "./boltzmann/bm.js";
 export * from "./boltzmann/joint.js";
 export * from "./boltzmann/unrolled.js";
-export { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodOptions } from "./boltzmann/likelihood.js";
+export { evaluateLikelihood, likelihoodIsExact, meanFreeEnergy, type LikelihoodEvaluation, type LikelihoodMethod, type LikelihoodOptions } from "./boltzmann/likelihood.js";
 export { barsAndStripes } from "./data/bars-and-stripes.js";
 export { dataSets, loadDataSet, type DataSet, type DataSetName, type DataSetOptions } from "./data/datasets.js";
 export { loadMnist, binarize, binarizedBatch, intensities, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";

@@ -2,7 +2,7 @@
 // and 8 workers (each block computed from its own start and merged in block order), block states
 // that round-trip through JSON and merge (in block order only) to the same analysis, and a merged
 // multi-block result that still matches independent references.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { estimators } from "../../src/estimators/registry.js";
 import { poolBlockRunner } from "../../src/estimators/enumeration-pool.js";
 import { estimatorEntry, type EstimatorEntry } from "../../src/estimators/types.js";
@@ -13,13 +13,12 @@ import { blockStateFromJSON, blockStateToJSON, enumerationBlocks } from "../../s
 import { exactAnalysis, exactBlockStates, exactFromBlocks } from "../../src/exact/moments.js";
 import type { ExactAnalysis } from "../../src/exact/types.js";
 import { type WorkerPool } from "../../src/parallel/pool.js";
-import { closeTestPools, testPool } from "./worker-pools.js";
+import { testPools } from "./worker-pools.js";
 import { randomSbn, referenceNet } from "../../src/problems/reference.js";
 import { addAllLogitGradients, type BinaryProblem } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 
-const pool = testPool;
-afterAll(closeTestPools);
+const pool = testPools();
 
 function bytes(r: ExactAnalysis): string {
   const est = Object.fromEntries(Object.entries(r.estimators).map(([k, m]) => [k, { mean: Array.from(m.mean), variance: Array.from(m.variance) }]));

@@ -1,20 +1,19 @@
 // Monte Carlo chunks on the worker pool: the same bytes for no pool and 1, 2, 8 workers (chunk c
 // always draws from stream.fork(`chunk/${c}`), and the chunks are merged in chunk order), with
 // the workers rebuilding each instance from its recipe. Per-draw estimators keep today's numbers.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { estimators, type EstimatorId } from "../../src/estimators/registry.js";
 import { recipeText } from "../../src/estimators/recipe.js";
 import { mergeChunks, sampleChunks, sampleDraws, sampleMoments, type SampleMoments } from "../../src/estimators/sample.js";
 import type { EstimatorOptions } from "../../src/estimators/types.js";
-import { closeTestPools, testPool } from "./worker-pools.js";
+import { testPools } from "./worker-pools.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { randomSbn, referenceDelayed, referenceNet } from "../../src/problems/reference.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { Stream } from "../../src/random/stream.js";
 import { MomentAccumulator } from "../../src/stats/accumulator.js";
 
-const pool = testPool;
-afterAll(closeTestPools);
+const pool = testPools();
 
 function bytes(m: SampleMoments): string {
   return JSON.stringify({ n: m.n, mean: Array.from(m.mean), variance: Array.from(m.variance), se: Array.from(m.standardError), acc: m.acc.toJSON() });
