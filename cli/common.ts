@@ -6,6 +6,10 @@ import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/
 import { formatCount, requireTime, samplingSeconds } from "../src/limits.js";
 import { optionsFor, resolveOptions, suggestName } from "../src/estimators/options.js";
 import { FieldError, InputError, quote } from "../src/errors.js";
+import { defaultWorkers, MAX_WORKERS, WorkerPool } from "../src/parallel/pool.js";
+import type { FlagSpec } from "./args.js";
+import { blockBits } from "../src/exact/enumeration-blocks.js";
+import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
 
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
@@ -87,6 +91,45 @@ export function withFlags<T>(flagOf: Record<string, string>, f: () => T): T {
     return (r instanceof Promise ? r.catch((e: unknown) => Promise.reject(map(e))) : r) as T;
   } catch (e) {
     throw map(e);
+  }
+}
+
+/** The `--workers` flag of the long commands (estimate, compare, exact). */
+export function workersFlag(): FlagSpec {
+  return { type: "int", metavar: "W", description: "threads, this one included (default: the number of cores; 1 runs in-process); the output is the same bytes for any number", default: defaultWorkers() };
+}
+
+/** The value of --workers, or an InputError naming it (call before any work or output). */
+export function parseWorkers(raw: unknown): number {
+  const w = Number(raw);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new InputError(`--workers: expected an integer in [1, ${MAX_WORKERS}], got ${String(raw)}`);
+  return w;
+}
+
+/** Enumeration blocks of the problem's exact analysis (0 when it is not enumerated: injected noise, or too many units). */
+export function enumerationBlockCount(problem: BinaryProblem): number {
+  return problem.unitNoise === "injected" || problem.nUnits > MAX_ENUMERABLE_UNITS ? 0 : 2 ** (problem.nUnits - blockBits(problem));
+}
+
+/**
+ * Fewest chunks or blocks worth a pool: starting a worker thread (and loading the library there)
+ * costs about as much as a few small chunks, so smaller jobs run in-process (the same bytes).
+ */
+export const MIN_POOL_TASKS = 16;
+
+/**
+ * Run `f` with a pool of min(workers, tasks) threads, `tasks` being the number of Monte Carlo chunks
+ * or enumeration blocks there are to share (more threads would idle), or with none (in-process)
+ * for one worker or fewer than MIN_POOL_TASKS tasks; the pool is closed afterwards, whatever happens.
+ */
+export function withPool<T>(workers: number, tasks: number, f: (pool: WorkerPool | undefined) => T): T {
+  const n = Math.min(workers, tasks);
+  if (n < 2 || tasks < MIN_POOL_TASKS) return f(undefined);
+  const pool = new WorkerPool({ workers: n });
+  try {
+    return f(pool);
+  } finally {
+    pool.close();
   }
 }
 

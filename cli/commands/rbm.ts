@@ -16,10 +16,10 @@ import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm, RBM_PARAMETER_VECTORS } from "../../src/boltzmann/rbm.js";
 import { denseSeconds, formatCount, requireMemory, requireTime } from "../../src/limits.js";
 import { loadDataSet, type DataSet } from "../../src/data/datasets.js";
-import { defaultWorkers, MAX_WORKERS, WorkerPool } from "../../src/parallel/pool.js";
+import { defaultWorkers, WorkerPool } from "../../src/parallel/pool.js";
 import { Stream } from "../../src/random/stream.js";
 import type { FlagSpec } from "../args.js";
-import { withFlags } from "../common.js";
+import { parseWorkers, withFlags } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
@@ -51,13 +51,6 @@ function loadData(name: string, mode: string | undefined, seed: string, trainSiz
 
 function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto"): LikelihoodEvaluation {
   return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]), method, pool });
-}
-
-/** --workers: an integer in [1, MAX_WORKERS] (default: the number of cores). */
-function workersFlag(f: Flags): number {
-  const w = Number(f.workers);
-  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new InputError(`--workers: expected an integer in [1, ${MAX_WORKERS}], got ${f.workers}`);
-  return w;
 }
 
 const EVALS = ["auto", "exact", "ais", "none"] as const;
@@ -150,7 +143,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
   if (!out) throw new InputError("rbm train: --out model.json is required");
   checkWritableFile(out, "--out");
   if (given.has("epochs") && !(Number(f.epochs) >= 1)) throw new InputError(`--epochs: expected an integer ≥ 1, got ${f.epochs}`);
-  const workers = workersFlag(f);
+  const workers = parseWorkers(f.workers);
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
   let seed = String(f.seed ?? "stochgrad");
@@ -292,7 +285,7 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
   const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm.nVisible !== d.dim) throw new InputError(`model file ${file}: ${rbm.nVisible} visible units, but ${dataName} has ${d.dim}`);
   requireTime(denseSeconds(evaluationCost(rbm.nVisible, rbm.nHidden, d.nTrain, d.nTest, f)), "--ais-steps", `a likelihood evaluation of a ${rbm.nVisible}×${rbm.nHidden} RBM`);
-  const pool = new WorkerPool({ workers: workersFlag(f) });
+  const pool = new WorkerPool({ workers: parseWorkers(f.workers) });
   let ev: LikelihoodEvaluation;
   try {
     ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f, pool);

@@ -16,6 +16,7 @@ import { sigmoid } from "../numerics.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { sbnAccumulate, sbnBatchable } from "./sbn-batch.js";
 import { resolveOptions } from "./options.js";
 
 /**
@@ -51,6 +52,10 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
       return f;
     },
   };
+  if (absLogit && sbnBatchable(problem)) {
+    const net = problem;
+    inst.accumulate = (theta, u, B, stats) => sbnAccumulate(net, theta, u, B, stats, "disarm");
+  }
   if (antitheticCellBound(ch) <= MAX_SEQUENTIAL_CELLS) {
     // constant on each cell: the discrete joint law of the pairs, no slopes needed
     inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) }, "disarm");
