@@ -20,6 +20,7 @@ export * from "./problems/reference.js";
 export { sampleConfigurations } from "./problems/sample.js";
 export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
+export { registerEstimator, checkEstimatorSpec, ESTIMATOR_ID } from "./estimators/register.js";
 export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimators/options.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
 export { sampleMoments, sampleDraws, type SampleMoments } from "./estimators/sample.js";

@@ -6,6 +6,7 @@ import type { Command } from "../types.js";
 import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson, requireSamplingBudget } from "../common.js";
 import { resolveOptions } from "../../src/estimators/options.js";
 import { InputError } from "../../src/errors.js";
+import { REGISTER_FLAG, registryFrom } from "../register.js";
 
 /** `stochgrad estimate`: seeded Monte Carlo mean, variance and standard error of one estimator. */
 export const estimateCommand: Command = {
@@ -17,12 +18,13 @@ export const estimateCommand: Command = {
     samples: { type: "int", metavar: "N", description: "number of draws", default: 10000 },
     seed: { type: "string", metavar: "S", description: "seed (string or integer)", default: "1" },
     option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3" },
+    register: REGISTER_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const problem = loadProblem(args.positional[0]);
     if (!args.flags.estimator) throw new InputError("estimate: --estimator is required");
-    const spec = getEstimator(String(args.flags.estimator));
+    const spec = getEstimator(String(args.flags.estimator), await registryFrom(args.flags.register as string | undefined));
     const why = spec.applicable(problem);
     if (why) throw new InputError(`estimator ${spec.id}: ${why}`);
     const n = Number(args.flags.samples);

@@ -1,5 +1,4 @@
 import { exactAnalysis } from "../../src/exact/moments.js";
-import { estimators } from "../../src/estimators/registry.js";
 import type { EstimatorEntry, EstimatorOptions } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/oracle.js";
@@ -7,6 +6,7 @@ import type { Command } from "../types.js";
 import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson } from "../common.js";
 import { resolveOptions } from "../../src/estimators/options.js";
 import { InputError } from "../../src/errors.js";
+import { REGISTER_FLAG, registryFrom } from "../register.js";
 
 /** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
 export const exactCommand: Command = {
@@ -17,6 +17,7 @@ export const exactCommand: Command = {
     estimators: { type: "string", metavar: "a,b,c", description: "comma-separated estimator ids (default: every applicable one)" },
     option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
     c: { type: "number", metavar: "C", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
+    register: REGISTER_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -27,7 +28,8 @@ export const exactCommand: Command = {
       if (Object.prototype.hasOwnProperty.call(opts, "c")) throw new InputError("--c: also given as --option c=…; give it once");
       opts.c = requirePerturbation(Number(args.flags.c), "--c");
     }
-    const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
+    const registry = await registryFrom(args.flags.register as string | undefined);
+    const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators), registry) : Object.values(registry);
     const given = optionsPerEstimator(specs, opts);
     const instances: Record<string, EstimatorEntry> = {};
     const skipped: Record<string, string> = {};
@@ -67,7 +69,7 @@ export const exactCommand: Command = {
     const est: Record<string, unknown> = {};
     for (const [id, m] of Object.entries(r.estimators)) {
       const bias = m.mean.map((v, k) => v - r.gradient[k]);
-      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: estimators[id as keyof typeof estimators]?.unbiased ?? null };
+      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: registry[id].unbiased };
     }
     printJson({
       problem: problem.toJSON(),

@@ -9,7 +9,7 @@ import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { fdsaCentral, fdsaForward } from "./finite-difference.js";
 import { spsa, spsaOne } from "./spsa.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
-import type { EstimatorSpec } from "./types.js";
+import type { EstimatorRegistry, EstimatorSpec } from "./types.js";
 import { rloo } from "./rloo.js";
 import { ar } from "./ar.js";
 import { arm } from "./arm.js";
@@ -62,15 +62,18 @@ export function isEstimatorId(id: string): id is EstimatorId {
   return Object.prototype.hasOwnProperty.call(estimators, id);
 }
 
-/** Look up an estimator; unknown ids get one clear error listing the known ones. */
-export function getEstimator(id: string): EstimatorSpec {
-  if (!isEstimatorId(id)) throw new InputError(`unknown estimator ${quote(id)} (known: ${Object.keys(estimators).join(", ")})`);
-  return estimators[id];
+/**
+ * Look up an estimator in `registry` (default: the built-in one; a user's comes from
+ * `registerEstimator`); unknown ids get one clear error listing the known ones.
+ */
+export function getEstimator(id: string, registry: EstimatorRegistry = estimators): EstimatorSpec {
+  if (!Object.prototype.hasOwnProperty.call(registry, id)) throw new InputError(`unknown estimator ${quote(id)} (known: ${Object.keys(registry).join(", ")})`);
+  return registry[id];
 }
 
-/** Parse "a,b,c" into specs, failing on the first unknown id. */
-export function parseEstimatorList(list: string): EstimatorSpec[] {
+/** Parse "a,b,c" into specs of `registry`, failing on the first unknown id. */
+export function parseEstimatorList(list: string, registry: EstimatorRegistry = estimators): EstimatorSpec[] {
   const ids = list.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   if (ids.length === 0) throw new InputError("--estimators: expected a comma-separated list of estimator ids");
-  return ids.map(getEstimator);
+  return ids.map((id) => getEstimator(id, registry));
 }
