@@ -16,7 +16,7 @@ expect.extend(stochgradMatchers);
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/cli/main.js");
 const FIXTURE = path.join(ROOT, "test/fixtures/reinforce-baseline.mjs");
-const mine = reinforceBaseline as EstimatorSpec;
+const mine: EstimatorSpec = reinforceBaseline;
 const netJson = {
   kind: "sbn",
   input: [1, 0, 1],
