@@ -46,21 +46,35 @@ function summary(x: number[]): { median: number; q25: number; q75: number; min: 
   return { median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: x.reduce((m, v) => Math.min(m, v), Infinity), max: x.reduce((m, v) => Math.max(m, v), -Infinity) };
 }
 
-/** Run the K seeded optimisations and build the record and its figure (see the file comment). */
-export function runSpsaStudy(o: SpsaStudyOptions) {
+/** The study's parameters: everything its record depends on (what a shard's part carries). */
+export type SpsaStudyParams = Omit<SpsaStudyOptions, "oracle" | "monitor" | "onRun">;
+
+/** The optimisation runs with the given indices k (each on root.fork(`run/${k}`)), in that order. */
+export function runSpsaRuns(o: SpsaStudyOptions, indices: number[]): OptimResult[] {
   const root = Stream.fromSeed(o.seed);
   const runs: OptimResult[] = [];
   const g = o.gains;
   const common = { c: g.c, A: g.A, alpha: g.alpha, gamma: g.gamma, iterations: o.iterations, monitor: o.monitor, crn: o.crn, blockingTolerance: o.blocking, recordEvery: Math.max(1, Math.ceil(o.iterations / 200)) };
-  for (let k = 0; k < o.seeds; k++) {
+  for (const k of indices) {
     const s = root.fork(`run/${k}`);
     runs.push(
       o.method === "spsa"
         ? spsaOptimize(o.oracle, o.theta0, { ...common, a: g.a, perturbations: o.perturbations, calibrate: o.calibrate === undefined ? undefined : { measurements: 10, step: o.calibrate } }, s)
         : fdsaOptimize(o.oracle, o.theta0, { ...common, a: g.a ?? 1 }, s),
     );
-    o.onRun?.(k + 1, o.seeds);
+    o.onRun?.(runs.length, indices.length);
   }
+  return runs;
+}
+
+/** Run the K seeded optimisations and build the record and its figure (see the file comment). */
+export function runSpsaStudy(o: SpsaStudyOptions) {
+  return spsaStudyRecords(o, runSpsaRuns(o, Array.from({ length: o.seeds }, (_, k) => k)));
+}
+
+/** The record and figure of a study from all K runs, in run order (the unsharded run and `stochgrad merge` both build them here). */
+export function spsaStudyRecords(o: SpsaStudyParams, runs: OptimResult[]) {
+  const g = o.gains;
   const record = {
     kind: "stochgrad.spsa-optimize",
     versions: { stochgrad: o.version },

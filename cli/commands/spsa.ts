@@ -5,8 +5,12 @@
  */
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
-import { withOutputDir, writeJsonAtomic } from "../../analysis/io.js";
-import { runSpsaStudy } from "../../analysis/spsa-optimize.js";
+import { withOutputDir, writeFileAtomic, writeJsonAtomic } from "../../analysis/io.js";
+import { runSpsaRuns, spsaStudyRecords, type SpsaStudyParams } from "../../analysis/spsa-optimize.js";
+import { partFileName, partText, parseShard, shardItems } from "../../analysis/shard.js";
+import type { FigureRecord } from "../../analysis/figures/types.js";
+import type { OptimResult } from "../../src/optim/types.js";
+import { SHARD_FLAG } from "../shard.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
 import { objectiveOracle, problemOracle, type LossOracle } from "../../src/estimators/oracle.js";
@@ -33,6 +37,32 @@ function parseTheta(raw: string, p: number): Float64Array {
   return Float64Array.from(v);
 }
 
+/** Write the study's record, figure record and charts into out; returns the summary the command prints. */
+function writeSpsaStudy(out: string, record: ReturnType<typeof spsaStudyRecords>["record"], fig: FigureRecord): string {
+  writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
+  writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
+  const files = renderRecord(fig, out);
+  const fmt = (v: number) => v.toExponential(3);
+  return (
+    `${record.method} on ${record.function}: ${record.seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +
+    `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
+    `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
+    `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`
+  );
+}
+
+/** `stochgrad merge` of `spsa optimize --shard` parts: the runs in run order, then the unsharded run's record and files. */
+export function mergeSpsaParts(m: { version: string; run: Record<string, unknown>; states: unknown[] }, out: string): { code: number; text: string } {
+  const params = { ...(m.run as unknown as Omit<SpsaStudyParams, "version">), version: m.version };
+  if (typeof params.function !== "string" || typeof params.seed !== "string" || params.seeds !== m.states.length || !(params.theta0 instanceof Float64Array)) throw new InputError("merge: the parts' run is not that of stochgrad spsa optimize --shard (function, seed, seeds, theta0)");
+  m.states.forEach((r, k) => {
+    const o = r as Partial<OptimResult>;
+    if (o === null || typeof o !== "object" || typeof o.initialLoss !== "number" || typeof o.finalLoss !== "number" || !Array.isArray(o.theta) || o.theta.length !== params.theta0.length) throw new InputError(`merge: run ${k} in the parts is not an optimisation result of ${params.theta0.length} parameters`);
+  });
+  const { record, figure } = spsaStudyRecords(params, m.states as OptimResult[]);
+  return { code: 0, text: writeSpsaStudy(out, record, figure) };
+}
+
 export const spsaOptimizeCommand: Command = {
   name: "spsa optimize",
   summary: "SPSA / FDSA optimisation with Spall's gains on a test function or a problem file (JSON record + figure).",
@@ -55,6 +85,7 @@ export const spsaOptimizeCommand: Command = {
     calibrate: { type: "number", metavar: "δ", description: "calibrate a so the first steps change θᵢ by about this much (10 gradient measurements)" },
     blocking: { type: "number", metavar: "tol", description: "reject a step that raises the measured loss by more than this tolerance" },
     out: { type: "string", metavar: "DIR", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
+    shard: SHARD_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -110,40 +141,41 @@ export const spsaOptimizeCommand: Command = {
     requireMemory(seeds * (2 * p + 800), "--seeds", `${formatCount(seeds)} runs of ${formatCount(p)} parameters with their traces`);
     const work = seeds * (iterations * perStep + 400) * lossSize;
     requireTime(samplingSeconds(work), "--iterations", `${formatCount(seeds)} run(s) × ${formatCount(iterations)} iterations × ${formatCount(perStep)} loss measurements × ${formatCount(lossSize)} (the loss's size)`);
-    const { out, record, files } = await withOutputDir(String(f.out), "--out", (out) => {
+    const shard = f.shard === undefined ? undefined : parseShard(String(f.shard));
+    const params: SpsaStudyParams = {
+      function: fn,
+      objective: described,
+      theta0,
+      method,
+      seed: String(f.seed),
+      seeds,
+      iterations,
+      gains: { ...gainsIn, a: f.a === undefined ? undefined : gainsIn.a },
+      noise: sigma,
+      perturbations,
+      crn: Boolean(f.crn),
+      calibrate: calibrateStep,
+      blocking: f.blocking === undefined ? undefined : Number(f.blocking),
+      version: VERSION,
+    };
+    const text = await withOutputDir(String(f.out), "--out", (out) => {
       const bar = new Progress("spsa");
-      const { record, figure: fig } = runSpsaStudy({
-        function: fn,
-        objective: described,
-        oracle,
-        monitor,
-        theta0,
-        method,
-        seed: String(f.seed),
-        seeds,
-        iterations,
-        gains: { ...gainsIn, a: f.a === undefined ? undefined : gainsIn.a },
-        noise: sigma,
-        perturbations,
-        crn: Boolean(f.crn),
-        calibrate: calibrateStep,
-        blocking: f.blocking === undefined ? undefined : Number(f.blocking),
-        version: VERSION,
-        onRun: (k, n) => bar.update(k, n),
-      });
+      const study = { ...params, oracle, monitor, onRun: (k: number, n: number) => bar.update(k, n) };
+      if (shard) {
+        // a shard runs the seeds it owns (round-robin) and writes their whole results as its part
+        const mine = shardItems(shard, seeds);
+        const runs = runSpsaRuns(study, mine);
+        bar.done();
+        const file = path.join(out, partFileName("spsa optimize", shard));
+        const { version, ...run } = params;
+        writeFileAtomic(file, partText("spsa optimize", version, run, shard, seeds, mine, runs));
+        return `${method} on ${fn}: shard ${shard.index}/${shard.count}, ${mine.length} of ${seeds} run(s); wrote part ${file}; join the parts with stochgrad merge PART… --out DIR\n`;
+      }
+      const { record, figure } = spsaStudyRecords(params, runSpsaRuns(study, Array.from({ length: seeds }, (_, k) => k)));
       bar.done();
-      writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
-      writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
-      const files = renderRecord(fig, out);
-      return { out, record, files };
+      return writeSpsaStudy(out, record, figure);
     });
-    const fmt = (v: number) => v.toExponential(3);
-    process.stdout.write(
-      `${method} on ${fn}: ${seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +
-        `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
-        `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
-        `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`,
-    );
+    process.stdout.write(text);
     return 0;
   },
 };
