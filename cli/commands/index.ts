@@ -8,6 +8,7 @@ import { verifyCommand } from "./verify.js";
 import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
 import { mergeCommand } from "./merge.js";
+import { reproduceCommand } from "./reproduce.js";
 
 export const commands: Record<string, CommandEntry> = {
   verify: verifyCommand,
@@ -19,4 +20,5 @@ export const commands: Record<string, CommandEntry> = {
   spsa: spsaCommand,
   rbm: rbmCommand,
   merge: mergeCommand,
+  reproduce: reproduceCommand,
 };

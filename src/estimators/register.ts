@@ -14,7 +14,7 @@
  */
 import { describeValue, InputError, quote } from "../errors.js";
 import { describeDomain, inDomain } from "./options.js";
-import { estimators } from "./registry.js";
+import { estimators, publicSpec } from "./registry.js";
 import type { EstimatorRegistry, EstimatorSpec, NoiseKind } from "./types.js";
 
 /** Estimator ids: lower-case letters, digits and '-', '_' or '.', starting with a letter or digit. */
@@ -60,7 +60,7 @@ export function checkEstimatorSpec<S extends EstimatorSpec>(spec: S): S {
 
 /**
  * A new frozen registry: `registry` (default: the built-in `estimators`) plus `spec`, checked in
- * full. An id that the registry already has is refused, naming the entry it would replace; chain
+ * full; its `create` returns the checked face of the instance, as the built-in ones do. An id that the registry already has is refused, naming the entry it would replace; chain
  * calls to register several. Shapes: as the spec's contract (θ nParams, noise noiseSize, out nParams).
  */
 export function registerEstimator<S extends EstimatorSpec, R extends EstimatorRegistry = typeof estimators>(spec: S, registry: R = estimators as unknown as R): Readonly<R & Record<S["id"], S>> {
@@ -68,7 +68,8 @@ export function registerEstimator<S extends EstimatorSpec, R extends EstimatorRe
   checkEstimatorSpec(spec);
   if (has(registry, spec.id)) {
     const old = registry[spec.id];
-    throw new InputError(`estimator ${quote(spec.id)} is already registered${old === spec ? " (this spec)" : ` (${old.title}, ${old.source})`}; choose another id`);
+    throw new InputError(`estimator ${quote(spec.id)} is already registered (${old.title}, ${old.source}); choose another id`);
   }
-  return Object.freeze({ ...registry, [spec.id]: spec }) as Readonly<R & Record<S["id"], S>>;
+  // the registry hands out the checked face of its instances, for a user's spec as for a built-in (publicSpec)
+  return Object.freeze({ ...registry, [spec.id]: publicSpec(spec) }) as Readonly<R & Record<S["id"], S>>;
 }

@@ -53,7 +53,7 @@ function moduleOf(blocks: string[]): string {
 describe("README snippets run as written", () => {
   const sections = snippetsBySection();
   it("finds the snippets of every section that has code", () => {
-    expect([...sections.keys()]).toEqual(["Using the library", "Claims as regression tests in your suite", "Your own estimator"]);
+    expect([...sections.keys()]).toEqual(["Using the library", "Claims as regression tests in your suite", "Your own estimator", "Reproductions: conditional computation on MNIST"]);
   });
   const dir = path.join(ROOT, "dist", `.readme-snippets-${process.pid}`);
   for (const [section, blocks] of sections) {

@@ -36,11 +36,14 @@ describe("registerEstimator", () => {
   const registry = registerEstimator(mine);
 
   it("returns a new registry with the spec beside every built-in, and leaves the built-in one alone", () => {
-    expect(registry["reinforce-baseline"]).toBe(mine);
+    // the registry's entry is the spec with the checked face every built-in has: same metadata, instances validate their arguments
+    const entry = registry["reinforce-baseline"];
+    expect([entry.id, entry.title, entry.defaults]).toEqual([mine.id, mine.title, mine.defaults]);
+    expect(() => entry.create(net, net.initialParams()).estimate(new Float64Array(2), new Float64Array(3), new Float64Array(net.nParams))).toThrow(/reinforce-baseline\.estimate: θ has 2 entries, the problem has 11 parameters/);
     expect(Object.keys(registry)).toEqual([...Object.keys(estimators), "reinforce-baseline"]);
     expect(Object.prototype.hasOwnProperty.call(estimators, "reinforce-baseline")).toBe(false);
     expect(Object.isFrozen(registry)).toBe(true);
-    expect(getEstimator("reinforce-baseline", registry)).toBe(mine);
+    expect(getEstimator("reinforce-baseline", registry)).toBe(entry);
     expect(parseEstimatorList("correlation,reinforce-baseline", registry).map((s) => s.id)).toEqual(["correlation", "reinforce-baseline"]);
     expect(() => getEstimator("reinforce-baseline")).toThrow(/unknown estimator "reinforce-baseline"/);
   });
@@ -48,7 +51,7 @@ describe("registerEstimator", () => {
   it("refuses a clash with a built-in or an earlier registration, naming the entry", () => {
     expect(() => registerEstimator({ ...mine, id: "correlation" })).toThrow(InputError);
     expect(() => registerEstimator({ ...mine, id: "correlation" })).toThrow(/estimator "correlation" is already registered \(correlation/i);
-    expect(() => registerEstimator(mine, registry)).toThrow(/"reinforce-baseline" is already registered \(this spec\)/);
+    expect(() => registerEstimator(mine, registry)).toThrow(/"reinforce-baseline" is already registered \(REINFORCE, fixed baseline, Williams 1992; a user's estimator\)/);
   });
 
   it("checks the spec in full, each failure naming the field", () => {
