@@ -7,6 +7,8 @@
 import type { ChartSpec } from "./charts.js";
 import { exactAnalysis, exactAnalysisUnavailable } from "../src/exact/moments.js";
 import { sampleMoments, warmUp } from "../src/estimators/sample.js";
+import { poolBlockRunner } from "../src/estimators/enumeration-pool.js";
+import type { WorkerPool } from "../src/parallel/pool.js";
 import { isOnline, type EstimatorEntry, type EstimatorInstance, type EstimatorOptions, type EstimatorSpec } from "../src/estimators/types.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
@@ -78,6 +80,8 @@ export interface CompareOptions {
   warmup?: number;
   /** called on each new instance before anything else (a figure may warm up and freeze one itself) */
   prepare?: (id: string, inst: EstimatorInstance) => void;
+  /** worker threads for the Monte Carlo chunks and the enumeration blocks (the record is the same bytes without) */
+  pool?: WorkerPool;
 }
 
 /**
@@ -134,7 +138,7 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
   if (o.exact) {
     for (const { spec, inst } of insts) if (spec.noise !== "custom" || inst.exactMoments) exactSet[spec.id] = { noise: spec.noise, instance: inst };
   }
-  const ref = noReference ? null : exactAnalysis(problem, theta, exactSet);
+  const ref = noReference ? null : exactAnalysis(problem, theta, exactSet, { blockRunner: o.pool && poolBlockRunner(o.pool) });
   const grad = ref ? ref.gradient : null;
   const out: EstimatorComparison[] = [];
   insts.forEach(({ spec, inst, options, online }, idx) => {
@@ -144,7 +148,7 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
       const tv = sum(ex.variance);
       out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(ex.mean, (v, k) => v - grad[k]) } : {}), state: inst.describeState?.() });
     } else {
-      const m = sampleMoments(inst, theta, o.samples, o.stream.fork(`estimator/${spec.id}`));
+      const m = sampleMoments(inst, theta, o.samples, o.stream.fork(`estimator/${spec.id}`), { pool: o.pool });
       const tv = sum(m.variance);
       let maxAbsZ: number | undefined;
       // a coordinate with equal draws has no z (it would be ∞, written as null): counted instead

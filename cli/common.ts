@@ -6,6 +6,8 @@ import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/
 import { formatCount, requireTime, samplingSeconds } from "../src/limits.js";
 import { optionsFor, resolveOptions, suggestName } from "../src/estimators/options.js";
 import { FieldError, InputError, quote } from "../src/errors.js";
+import { defaultWorkers, MAX_WORKERS, WorkerPool } from "../src/parallel/pool.js";
+import type { FlagSpec } from "./args.js";
 
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
@@ -97,4 +99,30 @@ const MAX_ERROR_CHARS = 2000;
 export function oneLine(message: string): string {
   const s = message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return s.length <= MAX_ERROR_CHARS ? s : `${s.slice(0, MAX_ERROR_CHARS)}… (message cut at ${MAX_ERROR_CHARS} characters)`;
+}
+
+/** The `--workers` flag of the long commands (estimate, compare, exact). */
+export function workersFlag(): FlagSpec {
+  return { type: "int", metavar: "W", description: "threads, this one included (default: the number of cores; 1 runs in-process); the output is the same bytes for any number", default: defaultWorkers() };
+}
+
+/** The value of --workers, or an InputError naming it (call before any work or output). */
+export function parseWorkers(raw: unknown): number {
+  const w = Number(raw);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new InputError(`--workers: expected an integer in [1, ${MAX_WORKERS}], got ${String(raw)}`);
+  return w;
+}
+
+/**
+ * Run `f` with a pool of `workers` threads when there is work to share (`needed`) and more than one
+ * worker, else with none (in-process); the pool is closed afterwards, whatever happens.
+ */
+export function withPool<T>(workers: number, needed: boolean, f: (pool: WorkerPool | undefined) => T): T {
+  if (workers < 2 || !needed) return f(undefined);
+  const pool = new WorkerPool({ workers });
+  try {
+    return f(pool);
+  } finally {
+    pool.close();
+  }
 }

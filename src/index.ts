@@ -23,10 +23,13 @@ export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type Estim
 export { registerEstimator, checkEstimatorSpec, ESTIMATOR_ID } from "./estimators/register.js";
 export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimators/options.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
-export { sampleMoments, sampleDraws, warmUp, MAX_WARMUP, type SampleMoments } from "./estimators/sample.js";
+export { sampleMoments, sampleDraws, sampleChunks, mergeChunks, usesBatchedPath, warmUp, DEFAULT_CHUNK, MAX_WARMUP, type SampleMoments, type SampleOptions } from "./estimators/sample.js";
+export { poolBlockRunner } from "./estimators/enumeration-pool.js";
+export { WorkerPool, defaultWorkers, type PoolOptions } from "./parallel/pool.js";
 export { enumerateConfigurations, assertEnumerable, modeLoss, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
-export { exactAnalysis, enumerationAnalysis, exactAnalysisUnavailable, requireFiniteAnalysis } from "./exact/moments.js";
-export type { ExactAnalysis, ExactEngine, ExactOptions, QuadratureTargets } from "./exact/types.js";
+export { exactAnalysis, enumerationAnalysis, exactAnalysisUnavailable, requireFiniteAnalysis, exactBlockStates, exactFromBlocks } from "./exact/moments.js";
+export { BLOCK_BITS, blockBits, enumerationBlocks, enumerationBlock, mergeEnumerationBlocks, blockStateToJSON, blockStateFromJSON, type EnumerationBlockJSON } from "./exact/enumeration-blocks.js";
+export type { BlockRunner, EnumerationBlockState, EnumerationJob, ExactAnalysis, ExactEngine, ExactOptions, GrayRange, QuadratureTargets } from "./exact/types.js";
 export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul, dualSigmoid, type Dual } from "./exact/dual.js";
 export * from "./boltzmann/rbm.js";
 export * from "./boltzmann/trainer.js";

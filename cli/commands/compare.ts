@@ -1,13 +1,14 @@
 import path from "node:path";
 import { compareEstimators, comparisonCharts, exactComparisonError, maxAbs, type ComparisonRecord } from "../../analysis/compare.js";
-import { MAX_WARMUP } from "../../src/estimators/sample.js";
+import { DEFAULT_CHUNK, MAX_WARMUP } from "../../src/estimators/sample.js";
+import { BLOCK_BITS } from "../../src/exact/enumeration-blocks.js";
 import { renderChart } from "../../analysis/charts.js";
 import { withOutputDir, writeJsonAtomic } from "../../analysis/io.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
-import { loadProblem, optionsPerEstimator, parseOptions, requireSamplingBudget } from "../common.js";
+import { loadProblem, optionsPerEstimator, parseOptions, parseWorkers, requireSamplingBudget, withPool, workersFlag } from "../common.js";
 import { InputError } from "../../src/errors.js";
 import { REGISTER_FLAG, registryFrom } from "../register.js";
 
@@ -29,10 +30,12 @@ export const compareCommand: Command = {
     option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. temperature=0.5,K=4,eta=1" },
     register: REGISTER_FLAG,
     warmup: { type: "int", metavar: "N", description: "seeded draws each online estimator (moving-average baselines, online predictor, NVIL, …) observes before it is measured (default 0: its creation state, said in the record)", default: 0 },
+    workers: workersFlag(),
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const f = args.flags;
+    const workers = parseWorkers(f.workers);
     if (!f.estimators) throw new InputError("compare: --estimators is required (e.g. --estimators rloo,arm,disarm)");
     const specs = parseEstimatorList(String(f.estimators), await registryFrom(f.register as string | undefined));
     const problem = loadProblem(args.positional[0]);
@@ -59,7 +62,10 @@ export const compareCommand: Command = {
     const seed = String(f.seed);
     const files = await withOutputDir(String(f.out), "--out", (out) => {
       const bar = new Progress("compare");
-      const rec: ComparisonRecord = compareEstimators(problem, specs, {
+      // a pool when there is more than one Monte Carlo chunk or enumeration block to share
+      const shared = samples > DEFAULT_CHUNK || (problem.unitNoise !== "injected" && problem.nUnits > BLOCK_BITS);
+      const rec: ComparisonRecord = withPool(workers, shared, (pool) =>
+        compareEstimators(problem, specs, {
         exact: Boolean(f.exact),
         samples,
         seed,
@@ -68,7 +74,9 @@ export const compareCommand: Command = {
         warmup,
         stream: Stream.fromSeed(seed).fork("compare"),
         onProgress: (d, t) => bar.update(d, t),
-      });
+          pool,
+        }),
+      );
       bar.done();
       // the chart specs are built before anything is written, so a failure leaves no partial output
       const charts = comparisonCharts(rec, `compare (${problem.kind})`);

@@ -1,9 +1,9 @@
 import { getEstimator } from "../../src/estimators/registry.js";
-import { sampleMoments } from "../../src/estimators/sample.js";
+import { DEFAULT_CHUNK, sampleMoments } from "../../src/estimators/sample.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
-import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson, requireSamplingBudget } from "../common.js";
+import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson, requireSamplingBudget, parseWorkers, withPool, workersFlag } from "../common.js";
 import { resolveOptions } from "../../src/estimators/options.js";
 import { InputError } from "../../src/errors.js";
 import { REGISTER_FLAG, registryFrom } from "../register.js";
@@ -19,9 +19,11 @@ export const estimateCommand: Command = {
     seed: { type: "string", metavar: "S", description: "seed (string or integer)", default: "1" },
     option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3" },
     register: REGISTER_FLAG,
+    workers: workersFlag(),
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
+    const workers = parseWorkers(args.flags.workers);
     const problem = loadProblem(args.positional[0]);
     if (!args.flags.estimator) throw new InputError("estimate: --estimator is required");
     const spec = getEstimator(String(args.flags.estimator), await registryFrom(args.flags.register as string | undefined));
@@ -35,7 +37,7 @@ export const estimateCommand: Command = {
     requireSamplingBudget("--samples", n, [inst], problem);
     const seed = String(args.flags.seed);
     const bar = new Progress("estimate");
-    const m = sampleMoments(inst, theta, n, Stream.fromSeed(seed).fork(`estimate/${spec.id}`), (d, t) => bar.update(d, t));
+    const m = withPool(workers, n > DEFAULT_CHUNK, (pool) => sampleMoments(inst, theta, n, Stream.fromSeed(seed).fork(`estimate/${spec.id}`), { onChunk: (d, t) => bar.update(d, t), pool }));
     bar.done();
     printJson({
       estimator: spec.id,

@@ -3,8 +3,10 @@ import type { EstimatorEntry, EstimatorOptions } from "../../src/estimators/type
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/oracle.js";
 import type { Command } from "../types.js";
-import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson } from "../common.js";
+import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson, parseWorkers, withPool, workersFlag } from "../common.js";
 import { resolveOptions } from "../../src/estimators/options.js";
+import { poolBlockRunner } from "../../src/estimators/enumeration-pool.js";
+import { BLOCK_BITS } from "../../src/exact/enumeration-blocks.js";
 import { isOnline } from "../../src/estimators/types.js";
 import { MAX_WARMUP, warmUp } from "../../src/estimators/sample.js";
 import { Stream } from "../../src/random/stream.js";
@@ -24,9 +26,11 @@ export const exactCommand: Command = {
     register: REGISTER_FLAG,
     warmup: { type: "int", metavar: "N", description: "advance every online estimator (one with state: moving-average or online-optimal baselines, online predictor, NVIL, REBAR/RELAX tuning) by N seeded draws before its exact moments (default 0: its creation state, said in the record)", default: 0 },
     seed: { type: "string", metavar: "S", description: "seed of the --warmup draws (string or integer)", default: "1" },
+    workers: workersFlag(),
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
+    const workers = parseWorkers(args.flags.workers);
     const warmup = Number(args.flags.warmup);
     if (!Number.isInteger(warmup) || warmup < 0 || warmup > MAX_WARMUP) throw new InputError(`--warmup: expected a number of draws, an integer in [0, ${MAX_WARMUP}], got ${args.flags.warmup}`);
     const seed = String(args.flags.seed);
@@ -83,7 +87,9 @@ export const exactCommand: Command = {
       const observed = warmUp(e.instance, theta, warmup, Stream.fromSeed(seed).fork(`warmup/${id}`), (d, t) => bar.update(d, t, `warming up ${id}`));
       online[id] = observed > 0 ? { observed, seed, state: e.instance.describeState?.() ?? {} } : { observed: 0, note: "exact moments of its creation state (no observe() yet); --warmup N advances it by N seeded draws first" };
     }
-    const r = exactAnalysis(problem, theta, instances, { onProgress: (d, t, what) => bar.update(d, t, what) });
+    // enumeration blocks on the pool (more than one block: over 2^16 states; same bytes as in-process)
+    const enumerated = problem.unitNoise !== "injected" && problem.nUnits > BLOCK_BITS;
+    const r = withPool(workers, enumerated, (pool) => exactAnalysis(problem, theta, instances, { onProgress: (d, t, what) => bar.update(d, t, what), blockRunner: pool && poolBlockRunner(pool) }));
     bar.done();
     for (const [id, why] of Object.entries(r.unavailable ?? {})) skipped[id] = why;
     const est: Record<string, unknown> = {};

@@ -15,6 +15,7 @@ import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js"
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { resolveOptions } from "./options.js";
+import { sbnAccumulate, sbnBatchable } from "./sbn-batch.js";
 
 /**
  * ARM instance. `shareNoise = false` is the negative control in which each branch's antithetic
@@ -43,6 +44,10 @@ export function createArm(problem: BinaryProblem, shareNoise = true): EstimatorI
       return f;
     },
   };
+  if (shareNoise && sbnBatchable(problem)) {
+    const net = problem;
+    inst.accumulate = (theta, u, B, stats) => sbnAccumulate(net, theta, u, B, stats, "arm");
+  }
   if (antitheticCellBound(ch, !shareNoise) <= MAX_SEQUENTIAL_CELLS) {
     // control: interleave u_i, u′_i so each branch's flipped layer is known before later units
     const order = shareNoise ? undefined : Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? k / 2 : n + (k - 1) / 2));

@@ -28,6 +28,18 @@ export function checkedInstance<I extends EstimatorInstance>(id: string, problem
     for (let k = 0; k < P; k++) if (!Number.isFinite(theta[k])) requireFiniteEntries(theta, thetaWhere);
     return inst.estimate(theta, noise, out);
   };
+  if (inst.accumulate) {
+    const acc = inst.accumulate;
+    const accWhere = `${id}.accumulate`;
+    face.accumulate = (theta, noise, B, stats) => {
+      if (theta.length !== P) throw new InputError(`${accWhere}: θ has ${theta.length} entries, the problem has ${P} parameters`);
+      if (!Number.isInteger(B) || B < 0) throw new InputError(`${accWhere}: B must be an integer number of estimates ≥ 0, got ${B}`);
+      if (noise.length < B * inst.noiseSize) throw new InputError(`${accWhere}: noise has ${noise.length} entries, ${B} estimates read ${B * inst.noiseSize}`);
+      if (stats.dim !== P) throw new InputError(`${accWhere}: stats has dimension ${stats.dim}, the problem has ${P} parameters`);
+      requireFiniteEntries(theta, `${accWhere}: θ`);
+      acc.call(inst, theta, noise, B, stats);
+    };
+  }
   if (inst.exactMoments) {
     const exact = inst.exactMoments;
     face.exactMoments = (theta: Float64Array) => {

@@ -10,6 +10,7 @@ import { addAllLogitGradients, requireBernoulliUnits, unitResidual, type BinaryP
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec, OptionDomain } from "./types.js";
 import { resolveOptions } from "./options.js";
+import { sbnAccumulate, sbnBatchable, type SbnBatchState } from "./sbn-batch.js";
 
 /**
  * out = Σᵢ (hᵢ − σᵢ)(L − bᵢ) ∂aᵢ/∂θ after sampling h from u. Shapes: θ (nParams), u (nUnits),
@@ -93,7 +94,7 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
         }
       };
       if (kind === "optimal") refreshOptimal(theta);
-      return {
+      const inst: EstimatorInstance = {
         noiseSize: n,
         lossEvaluations: 1,
         estimate(t, u, out) {
@@ -145,6 +146,24 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
               : undefined,
         describeState: () => ({ baseline: Array.from(b) }),
       };
+      if (sbnBatchable(problem)) {
+        // the batched path (sbn-batch.ts): the same estimates, B at a time; the online baselines advance as observe() would
+        const net = problem;
+        inst.accumulate = (t, u, B, stats) => {
+          if (kind === "optimal") refreshOptimal(t);
+          if (kind === "h-dependent") return sbnAccumulate(net, t, u, B, stats, "h-dependent", { beta: opt.beta });
+          if (kind === "moving-average") {
+            const st: SbnBatchState = { beta: opt.decay, movingAverage: ma };
+            sbnAccumulate(net, t, u, B, stats, "moving-average", st);
+            ma = st.movingAverage!;
+            b.fill(ma);
+            return;
+          }
+          if (kind === "optimal-online") return sbnAccumulate(net, t, u, B, stats, "optimal-online", { beta: opt.decay, baseline: b, num, den });
+          sbnAccumulate(net, t, u, B, stats, "correlation", { baseline: b });
+        };
+      }
+      return inst;
     },
   };
 }

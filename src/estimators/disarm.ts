@@ -17,6 +17,7 @@ import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js"
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { resolveOptions } from "./options.js";
+import { sbnAccumulate, sbnBatchable } from "./sbn-batch.js";
 
 /**
  * DisARM instance. `absLogit = false` is the negative control that uses σ(aᵢ) in place of
@@ -51,6 +52,10 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
       return f;
     },
   };
+  if (absLogit && sbnBatchable(problem)) {
+    const net = problem;
+    inst.accumulate = (theta, u, B, stats) => sbnAccumulate(net, theta, u, B, stats, "disarm");
+  }
   if (antitheticCellBound(ch) <= MAX_SEQUENTIAL_CELLS) {
     // constant on each cell: the discrete joint law of the pairs, no slopes needed
     inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) }, "disarm");

@@ -20,6 +20,7 @@ import type { BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { InputError } from "../errors.js";
 import { resolveOptions } from "./options.js";
+import type { ShiftedSums } from "../stats/accumulator.js";
 
 type Mode = "pathwise" | "pathwise-threshold" | "sts" | "score-injected";
 
@@ -88,11 +89,62 @@ function make(mode: Mode): EstimatorSpec {
           return L;
         },
       };
+      if (mode === "pathwise" || mode === "pathwise-threshold") inst.accumulate = pathwiseAccumulate(net, ws);
       const cost = quadratureApplicable(net);
       if (!cost) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g), mode);
       else inst.exactUnavailable = cost;
       return inst;
     },
+  };
+}
+
+/**
+ * The pathwise estimators' batched path: per draw, the forward pass and the back-propagated
+ * coefficients δaᵢ only (`backpropCoefficients`, no gradient vector), then the sufficient
+ * statistics of ĝ = Σᵢ δaᵢ ∂aᵢ/∂θ straight from them: coordinate (i, j) of a layer gets
+ * δaᵢ·prevⱼ − K and its square, the bias δaᵢ − K (prev: the layer's input x or the previous
+ * layer's outputs, continuous for noisy units; K the first estimate). The same numbers, bit for
+ * bit, as adding each estimate to the sums (tested).
+ */
+function pathwiseAccumulate(net: NoisyNet, ws: NoisyWorkspace): (theta: Float64Array, u: Float64Array, B: number, stats: ShiftedSums) => void {
+  const n = net.nUnits;
+  const coef = new Float64Array(n);
+  const uq = new Float64Array(n);
+  return (theta, u, B, stats) => {
+    const K = stats.shift;
+    const S = stats.sum;
+    const Q = stats.sumSq;
+    for (let q = 0; q < B; q++) {
+      for (let i = 0; i < n; i++) uq[i] = u[q * n + i];
+      net.forward(theta, uq, ws);
+      net.pathwiseSlopes(ws);
+      net.backpropCoefficients(theta, ws, coef);
+      const setShift = stats.n === 0;
+      for (let l = 0; l < net.nLayers; l++) {
+        const nIn = net.widths[l];
+        const prev = l === 0 ? net.input : ws.h;
+        const pOff = l === 0 ? 0 : net.unitOffset[l - 1];
+        const uOff = net.unitOffset[l];
+        const wOff = net.weightOffset[l];
+        const bOff = net.biasOffset[l];
+        for (let i = 0; i < net.widths[l + 1]; i++) {
+          const da = coef[uOff + i];
+          const row = wOff + i * nIn;
+          for (let j = 0; j < nIn; j++) {
+            const g = da * prev[pOff + j];
+            if (setShift) K[row + j] = g === 0 ? 0 : g;
+            const x = g - K[row + j];
+            S[row + j] += x;
+            Q[row + j] += x * x;
+          }
+          if (setShift) K[bOff + i] = da === 0 ? 0 : da;
+          const x = da - K[bOff + i];
+          S[bOff + i] += x;
+          Q[bOff + i] += x * x;
+        }
+      }
+      stats.n++;
+    }
   };
 }
 

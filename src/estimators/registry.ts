@@ -9,7 +9,7 @@ import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { fdsaCentral, fdsaForward } from "./finite-difference.js";
 import { spsa, spsaOne } from "./spsa.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
-import type { EstimatorInstance, EstimatorOptions, EstimatorRegistry, EstimatorSpec } from "./types.js";
+import { type EstimatorInstance, type EstimatorOptions, type EstimatorRegistry, type EstimatorSpec, RECIPE, type InstanceRecipe } from "./types.js";
 import type { BinaryProblem } from "../problems/types.js";
 import { toFiniteVector } from "../ndarray.js";
 import { checkedInstance } from "./checked.js";
@@ -28,14 +28,23 @@ import { vimco } from "./vimco.js";
 
 /**
  * The spec as the public registry hands it out: `create` reads θ through toFiniteVector (nParams
- * finite entries) and returns the instance's checked face (checked.ts), whose estimate and
- * exactMoments validate their arguments once per call.
+ * finite entries) and returns the instance's checked face (checked.ts), whose estimate,
+ * accumulate and exactMoments validate their arguments once per call, with the recipe that made
+ * it attached, to the face and to the instance behind it (`recipeOf`: a worker thread rebuilds
+ * the same instance from it).
  */
 export function publicSpec<S extends EstimatorSpec>(spec: S): S {
   return {
     ...spec,
     create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance {
-      return checkedInstance(spec.id, problem, spec.create(problem, toFiniteVector(theta, "θ", problem.nParams), options));
+      const th = toFiniteVector(theta, "θ", problem.nParams);
+      const raw = spec.create(problem, th, options);
+      const face = checkedInstance(spec.id, problem, raw);
+      const recipe: InstanceRecipe = { id: spec.id, options: { ...(options ?? {}) }, theta: th.slice(), problem };
+      // on the face and on the instance behind it: engines that run the unchecked instance (exactAnalysis) find it too
+      Object.defineProperty(face, RECIPE, { value: recipe });
+      Object.defineProperty(raw, RECIPE, { value: recipe, configurable: true });
+      return face;
     },
   };
 }

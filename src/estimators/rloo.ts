@@ -19,6 +19,7 @@ import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../prob
 import type { EstimatorInstance, EstimatorSpec, ExactMoments } from "./types.js";
 import { InputError } from "../errors.js";
 import { resolveOptions } from "./options.js";
+import { sbnBatchable, sbnRlooAccumulate } from "./sbn-batch.js";
 
 /** Validate the sample count K (integer ≥ 2). */
 export function rlooSamples(K: number | undefined): number {
@@ -113,6 +114,11 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
       return f[0];
     },
   };
+  if (!leaveIn && sbnBatchable(problem)) {
+    // the batched path: the K·B samples through the forward kernel, each estimate built densely (sbn-batch.ts)
+    const net = problem;
+    inst.accumulate = (theta, u, B, stats) => sbnRlooAccumulate(net, theta, u, B, stats, K);
+  }
   if (!leaveIn && n <= MAX_ENUMERABLE_UNITS) inst.exactMoments = (theta) => rlooExactMoments(problem, theta, K);
   else if (!leaveIn) inst.exactUnavailable = exactCostReason(2 ** n, 2 ** MAX_ENUMERABLE_UNITS, "unit configurations");
   return inst;

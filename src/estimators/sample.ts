@@ -1,14 +1,22 @@
 /**
  * Monte Carlo moments of an estimator: n draws of ĝ(θ, noise), noise from a keyed stream.
- * Draws are grouped in fixed chunks; chunk c uses stream.fork(`chunk/${c}`) and its own
- * accumulator, merged in chunk order — so the result is the same however the chunks are
- * scheduled (sequentially here, or across workers).
+ * Draws are grouped in fixed chunks of `chunk` draws; chunk c uses stream.fork(`chunk/${c}`) and
+ * its own accumulator, and the chunks are merged in chunk order (Chan) — so the result is the
+ * same however the chunks are scheduled: sequentially here, or across the workers of a pool
+ * (`{ pool }`), byte for byte. A chunk's state (its MomentAccumulator, `sampleChunks`) is plain
+ * data, mergeable in chunk order (`mergeChunks`).
+ *
+ * Within a chunk, an estimator with a batched path (`accumulate`) adds all its draws to shifted
+ * sums at once (ShiftedSums), reduced to the chunk's moments at its end; others push each draw
+ * (Welford). Both read the very same noise: the chunk's uniforms in order, `noiseSize` per draw.
  */
 import type { Stream } from "../random/stream.js";
 import { MomentAccumulator } from "../stats/accumulator.js";
 import { toFiniteVector, type VectorInput } from "../ndarray.js";
-import { checkedParams, uncheckedInstance, type EstimatorInstance } from "./types.js";
+import { checkedParams, isOnline, uncheckedInstance, type EstimatorInstance } from "./types.js";
 import { FieldError } from "../errors.js";
+import type { WorkerPool } from "../parallel/pool.js";
+import { chunkMoments, poolChunks, type ChunkJob } from "./sample-chunks.js";
 
 export const DEFAULT_CHUNK = 4096;
 
@@ -23,6 +31,20 @@ export interface SampleMoments {
   acc: MomentAccumulator;
 }
 
+/** How `sampleMoments` runs: progress, chunk size, and the pool whose workers compute chunks. */
+export interface SampleOptions {
+  /** hears (draws done, n) after each chunk (with a pool: after each wave of chunks) */
+  onChunk?: (done: number, total: number) => void;
+  /** draws per chunk (default 4096); part of the sampling layout, so it changes the numbers */
+  chunk?: number;
+  /**
+   * workers for the chunks of an offline registry instance (`recipeText`); the result is the same
+   * bytes for any number of workers, and the same as without a pool. Online instances and
+   * instances the registry did not make run on the calling thread.
+   */
+  pool?: WorkerPool;
+}
+
 /**
  * n i.i.d. draws of a vector statistic of length `dim`, in fixed chunks: chunk c draws from
  * stream.fork(`chunk/${c}`) into its own accumulator, merged in chunk order (Chan). Any
@@ -32,7 +54,7 @@ export interface SampleMoments {
 export function sampleDraws(dim: number, n: number, stream: Stream, draw: (s: Stream, out: Float64Array) => void, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
   requireDraws(n);
   if (!Number.isInteger(dim) || dim < 0) throw new FieldError("dim", `expected an integer ≥ 0, got ${dim}`);
-  if (!Number.isInteger(chunk) || chunk < 1) throw new FieldError("chunk", `expected an integer ≥ 1, got ${chunk}`);
+  requireChunk(chunk);
   const total = new MomentAccumulator(dim);
   const part = new MomentAccumulator(dim);
   const g = new Float64Array(dim);
@@ -50,36 +72,77 @@ export function sampleDraws(dim: number, n: number, stream: Stream, draw: (s: St
     total.merge(part);
     onChunk?.(Math.min(n, (c + 1) * chunk), n);
   }
-  return { n, mean: total.mean.slice(), variance: total.variance(), standardError: total.standardError(), acc: total };
+  return momentsOf(total);
 }
 
 /**
- * Draw n estimates ĝ(θ, noise). Shapes: θ (nParams; a Float64Array or an ndarray); each draw reads `instance.noiseSize`
- * uniforms. If the instance is online (`observe`), its state advances after every draw.
+ * Whether sampling takes the instance's batched path: it has `accumulate`, and, if online, the
+ * observe() its callers see is its own (a face whose observe was replaced or removed, to freeze
+ * it, samples draw by draw so that the replacement is what runs).
  */
-export function sampleMoments(instance: EstimatorInstance, thetaIn: VectorInput, n: number, stream: Stream, onChunk?: (done: number, total: number) => void, chunk = DEFAULT_CHUNK): SampleMoments {
+export function usesBatchedPath(instance: EstimatorInstance): boolean {
+  const raw = uncheckedInstance(instance);
+  return typeof raw.accumulate === "function" && (!isOnline(raw) || instance.observe === raw.observe);
+}
+
+/**
+ * Draw n estimates ĝ(θ, noise). Shapes: θ (nParams; a Float64Array or an ndarray); each draw reads
+ * `instance.noiseSize` uniforms. If the instance is online (`observe`), its state advances after
+ * every draw. The fifth argument is the options, or (as before) the progress callback, with the
+ * chunk size sixth.
+ */
+export function sampleMoments(instance: EstimatorInstance, thetaIn: VectorInput, n: number, stream: Stream, options?: SampleOptions | ((done: number, total: number) => void), chunk?: number): SampleMoments {
+  const o: SampleOptions = typeof options === "function" ? { onChunk: options, chunk } : { chunk, ...(options ?? {}) };
+  return momentsOf(mergeChunks(sampleChunks(instance, thetaIn, n, stream, o)));
+}
+
+/**
+ * The chunk accumulators of `sampleMoments(instance, θ, n, stream, options)` in chunk order
+ * (chunk c holds draws c·chunk … min(n, (c+1)·chunk) − 1, from stream.fork(`chunk/${c}`)): each is
+ * plain data (`toJSON`), and `mergeChunks` of all of them is that call's accumulator, bit for bit.
+ */
+export function sampleChunks(instance: EstimatorInstance, thetaIn: VectorInput, n: number, stream: Stream, options: SampleOptions = {}): MomentAccumulator[] {
   requireDraws(n);
+  const chunk = options.chunk ?? DEFAULT_CHUNK;
+  requireChunk(chunk);
   // validated once here; the draws then run the unchecked instance (observe stays the caller's)
   const theta = toFiniteVector(thetaIn, "θ", checkedParams(instance));
+  const job: ChunkJob = { n, chunk, seed: stream.seed, batched: usesBatchedPath(instance) };
+  const chunks = Math.ceil(n / chunk);
+  const pool = options.pool;
+  if (pool && pool.workers > 1 && chunks > 1) {
+    const parts = poolChunks(pool, instance, theta, job, options.onChunk);
+    if (parts) return parts;
+  }
   const raw = uncheckedInstance(instance);
-  const noise = new Float64Array(instance.noiseSize);
-  return sampleDraws(
-    theta.length,
-    n,
-    stream,
-    (s, g) => {
-      s.uniforms(noise);
-      raw.estimate(theta, noise, g);
-      instance.observe?.();
-    },
-    onChunk,
-    chunk,
-  );
+  const observe = instance.observe ? () => instance.observe!() : undefined;
+  const parts: MomentAccumulator[] = [];
+  for (let c = 0; c < chunks; c++) {
+    parts.push(chunkMoments(raw, theta, job, c, observe));
+    options.onChunk?.(Math.min(n, (c + 1) * chunk), n);
+  }
+  return parts;
+}
+
+/** Chunk accumulators merged in chunk order (Chan): what `sampleMoments` returns, from `sampleChunks`. */
+export function mergeChunks(parts: MomentAccumulator[]): MomentAccumulator {
+  if (parts.length === 0) throw new FieldError("parts", "expected at least one chunk");
+  const total = new MomentAccumulator(parts[0].dim);
+  for (const p of parts) total.merge(p);
+  return total;
+}
+
+function momentsOf(total: MomentAccumulator): SampleMoments {
+  return { n: total.n, mean: total.mean.slice(), variance: total.variance(), standardError: total.standardError(), acc: total };
 }
 
 /** FieldError on n unless it is an integer number of draws ≥ 2 (one draw has no variance). */
 function requireDraws(n: number): void {
   if (!Number.isInteger(n) || n < 2) throw new FieldError("n", `expected an integer number of draws ≥ 2, got ${n}`);
+}
+
+function requireChunk(chunk: number): void {
+  if (!Number.isInteger(chunk) || chunk < 1) throw new FieldError("chunk", `expected an integer ≥ 1, got ${chunk}`);
 }
 
 /** Largest warm-up accepted by `warmUp` (draws). */

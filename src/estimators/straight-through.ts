@@ -11,6 +11,7 @@ import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js"
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { InputError } from "../errors.js";
 import { resolveOptions } from "./options.js";
+import { sbnAccumulate, sbnBatchable } from "./sbn-batch.js";
 
 function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
   return {
@@ -33,7 +34,7 @@ function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
         else for (let i = 0; i < dhda.length; i++) dhda[i] = w.s[i] * w.c[i];
       };
       const coefFn = problem.surrogateCoefficients;
-      return {
+      const inst: EstimatorInstance = {
         noiseSize: problem.nUnits,
         lossEvaluations: 1,
         estimate(theta, u, out) {
@@ -53,6 +54,12 @@ function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
             }
           : undefined,
       };
+      if (sbnBatchable(problem)) {
+        const net = problem;
+        const kernelMode = mode === "identity" ? "st-identity" : "st-sigmoid";
+        inst.accumulate = (theta, u, B, stats) => sbnAccumulate(net, theta, u, B, stats, kernelMode);
+      }
+      return inst;
     },
   };
 }

@@ -10,6 +10,7 @@
  * seeded Monte Carlo.
  */
 import type { BinaryProblem, Workspace } from "../problems/types.js";
+import type { ShiftedSums } from "../stats/accumulator.js";
 
 /** Estimator options: numeric knobs (baseline value, decay, temperature, c, K, …). */
 export type EstimatorOptions = Record<string, number>;
@@ -53,6 +54,17 @@ export interface EstimatorInstance {
    * (NaN if the estimator evaluates no loss). Pure: same (θ, noise, state) ⇒ same out.
    */
   estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number;
+  /**
+   * Optional batched path (sample-batched sufficient statistics): adds B estimates to `stats`,
+   * estimate q from noise row q, `noise[q·noiseSize … (q+1)·noiseSize)` (sample-major: each row is
+   * what `estimate` reads). A call on an empty `stats` (n = 0) first sets `stats.shift` to the
+   * first estimate (see ShiftedSums). An online instance advances exactly as B rounds of
+   * estimate-then-observe would. Must equal B calls of `estimate` added with `stats.add`, to
+   * rounding (tested per estimator, with its bound); `estimate` stays the definition. Monte Carlo
+   * callers (`sampleMoments`) use it when it is present. Shapes: θ (nParams), noise
+   * (≥ B·noiseSize), stats.dim = nParams.
+   */
+  accumulate?(theta: Float64Array, noise: Float64Array, B: number, stats: ShiftedSums): void;
   /**
    * Optional fast path for "units" estimators: the same ĝ, evaluated on a configuration that is
    * already in `ws` (h, a, σ(a) set by the caller, e.g. the exact engine) with loss L, so the
@@ -122,6 +134,26 @@ export function estimatorEntry(spec: EstimatorSpec, problem: BinaryProblem, thet
 /** true when the instance has online state (an observe() method): its exact moments are of its current, frozen state. */
 export function isOnline(instance: EstimatorInstance): boolean {
   return typeof instance.observe === "function";
+}
+
+/**
+ * How a registry instance was made, so that a worker thread can make the same one: the spec id,
+ * the options and θ given to `create`, and the problem (rebuilt there from `problem.toJSON()`).
+ * The registry attaches it to every instance it creates (`recipeOf`); an instance is rebuilt only
+ * while it is offline (an online instance's state is its history, so it stays on its thread).
+ */
+export interface InstanceRecipe {
+  readonly id: string;
+  readonly options: EstimatorOptions;
+  readonly theta: Float64Array;
+  readonly problem: BinaryProblem;
+}
+
+export const RECIPE = Symbol("stochgrad.recipe");
+
+/** The recipe the registry attached to an instance (its checked face), if any. */
+export function recipeOf(inst: EstimatorInstance): InstanceRecipe | undefined {
+  return (inst as { [RECIPE]?: InstanceRecipe })[RECIPE];
 }
 
 /** Where a checked face (estimators/checked.ts) keeps the instance behind it, and nParams. */

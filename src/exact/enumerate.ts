@@ -8,6 +8,7 @@
 import type { BinaryProblem, Workspace } from "../problems/types.js";
 import { grayFlipBit } from "../numerics.js";
 import { InputError } from "../errors.js";
+import type { GrayRange } from "./types.js";
 
 /** Largest number of binary units the engine enumerates (2^24 ≈ 1.7e7 states). */
 export const MAX_ENUMERABLE_UNITS = 24;
@@ -49,41 +50,58 @@ export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UN
 }
 
 /**
- * Visit all 2^nUnits configurations in Gray-code order. Returns the number visited with p > 0
- * and the total probability (1 up to rounding; a check on the problem's logits). `onProgress`
- * hears (k, 2^n) every 65536 configurations.
+ * Set ws.h to the configuration of Gray-code index k: g = k ⊕ (k >> 1), Gray bit b is unit
+ * n−1−b (the convention of the walk below). Shapes: h (n).
  */
-export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void): { states: number; totalProbability: number } {
+export function grayConfiguration(k: number, n: number, h: Float64Array): void {
+  const g = k ^ (k >>> 1);
+  for (let b = 0; b < n; b++) h[n - 1 - b] = (g >>> b) & 1;
+}
+
+/**
+ * Visit the 2^nUnits configurations in Gray-code order (or those of `range`: indices first … end−1,
+ * starting from configuration `grayConfiguration(first)` evaluated in full, then walking with
+ * single-unit flips; a flip recomputes the affected logits from scratch, so every configuration
+ * sees the same workspace however the range was cut). Returns the number visited with p > 0 and
+ * their total probability (1 up to rounding over the full range; a check on the problem's
+ * logits). `onProgress` hears (k − first, end − first) every 65536 configurations. With
+ * `midpoints` false the visitor's `u` is not filled (for visitors that read only ws).
+ */
+export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void, range?: GrayRange, midpoints = true): { states: number; totalProbability: number } {
   assertEnumerable(problem);
   const n = problem.nUnits;
+  const first = range?.first ?? 0;
+  const end = range?.end ?? 2 ** n;
+  if (!(Number.isInteger(first) && Number.isInteger(end) && 0 <= first && first <= end && end <= 2 ** n)) throw new InputError(`enumeration range [${first}, ${end}) is not within [0, 2^${n})`);
   const ws = problem.createWorkspace();
   const u = new Float64Array(n);
-  ws.h.fill(0);
+  grayConfiguration(first, n, ws.h);
   let L = problem.evaluate(theta, ws);
   requireComplement(problem, ws);
   const incremental = isIncremental(problem);
-  const total = 2 ** n;
   let states = 0;
   let mass = 0;
   const h = ws.h;
   const s = ws.s;
   const c = ws.c;
-  for (let k = 0; k < total; k++) {
-    if (k > 0) {
+  for (let k = first; k < end; k++) {
+    if (k > first) {
       // Gray bit b flips 2^(n−b−1) times: map it to unit n−1−b so the most frequent flips hit
       // the last units (fewest descendants to update).
       const unit = n - 1 - grayFlipBit(k);
       h[unit] = 1 - h[unit];
       L = incremental ? problem.flipUnit(theta, ws, unit) : problem.evaluate(theta, ws);
-      if (onProgress && (k & 0xffff) === 0) onProgress(k, total);
+      if (onProgress && ((k - first) & 0xffff) === 0) onProgress(k - first, end - first);
     }
     let p = 1;
-    for (let i = 0; i < n; i++) {
-      const si = s[i];
-      // q_i = h ? σ(a) : σ(−a), branch-free; midpoint uniform reproduces h
-      p *= h[i] * si + (1 - h[i]) * c[i];
-      u[i] = h[i] * 0.5 * si + (1 - h[i]) * 0.5 * (1 + si);
-    }
+    // q_i = h ? σ(a) : σ(−a), branch-free; the midpoint uniform reproduces h
+    if (midpoints) {
+      for (let i = 0; i < n; i++) {
+        const si = s[i];
+        p *= h[i] * si + (1 - h[i]) * c[i];
+        u[i] = h[i] * 0.5 * si + (1 - h[i]) * 0.5 * (1 + si);
+      }
+    } else for (let i = 0; i < n; i++) p *= h[i] * s[i] + (1 - h[i]) * c[i];
     if (p > 0) {
       states++;
       mass += p;

@@ -10,18 +10,23 @@
  * relative error stays at rounding level for saturated units (|a| up to 700). Cross-checked against dual numbers
  * (exactGradientDual) and central finite differences in test/unit.
  *
- * Block path (layered nets): when each θₖ enters one unit's logit and the last m units are
+ * The pass runs in fixed enumeration blocks (enumeration-blocks.ts): aligned Gray-code ranges
+ * of 2^16 or more configurations, each reduced to a plain state and merged in block order, so
+ * the result is the same bytes on one thread, on a worker pool (`blockRunner`), or from block
+ * states computed by separate processes (`exactBlockStates`, `exactFromBlocks`).
+ *
+ * Leaf-block path (layered nets): when each θₖ enters one unit's logit and the last m units are
  * parents of none, ∂aᵢ/∂θ is constant while those m units run through their 2^m configurations
- * (one aligned Gray-code block). Per configuration only the nUnits coefficients are accumulated
- * (ĝ = Σᵢ coefᵢ ∂aᵢ/∂θ); per block the moments are expanded to all coordinates with Chan's merge
- * (ĝₖ = coef_{unit(k)}·Dₖ, Dₖ = ∂a_{unit(k)}/∂θₖ fixed in the block). Same numbers as the
+ * (one aligned Gray-code sub-block). Per configuration only the nUnits coefficients are accumulated
+ * (ĝ = Σᵢ coefᵢ ∂aᵢ/∂θ); per sub-block the moments are expanded to all coordinates with Chan's merge
+ * (ĝₖ = coef_{unit(k)}·Dₖ, Dₖ = ∂a_{unit(k)}/∂θₖ fixed in the sub-block). Same numbers as the
  * general path up to rounding (tested), O(nUnits) instead of O(nParams) per configuration.
  */
-import { addAllLogitGradients, type BinaryProblem, type UnitNoise, type Workspace } from "../problems/types.js";
-import { WeightedMoments } from "../stats/accumulator.js";
-import { enumerateConfigurations, modeLoss, MAX_ENUMERABLE_UNITS } from "./enumerate.js";
+import type { BinaryProblem, UnitNoise } from "../problems/types.js";
+import { assertEnumerable, modeLoss, MAX_ENUMERABLE_UNITS } from "./enumerate.js";
+import { enumerationBlock, enumerationBlocks, mergeEnumerationBlocks } from "./enumeration-blocks.js";
 import { noisyExactAnalysis, quadratureApplicable, requireNoisyNet } from "./noisy.js";
-import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
+import type { EnumerationBlockState, ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
 import { ExactRefusal, InputError, requireFiniteResult } from "../errors.js";
 import { toFiniteVector, type VectorInput } from "../ndarray.js";
 import { uncheckedInstance, type EstimatorEntry, type ExactMoments } from "../estimators/types.js";
@@ -94,18 +99,18 @@ export function requireFiniteAnalysis(problem: BinaryProblem, r: ExactAnalysis):
 }
 
 /**
- * The enumeration engine for Bernoulli units: one Gray-code pass (see the file comment); the
- * block path when the problem is layered and every enumerated instance has `coefficientsAt`.
+ * The enumeration engine for Bernoulli units: one Gray-code pass in fixed blocks
+ * (enumeration-blocks.ts: the leaf-block path when the problem is layered and every enumerated
+ * instance has `coefficientsAt`), on `options.blockRunner` when given (a worker pool), merged in
+ * block order; then each custom instance's own exact moments.
  */
 export function enumerationAnalysis(problem: BinaryProblem, thetaIn: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
   const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
-  const enumerated = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
-  const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
   const custom = Object.entries(instances).filter(([, e]) => e.noise === "custom" && e.instance.exactMoments);
   const phases = 1 + custom.length;
   const report = options.onProgress;
-  const onStates = report ? (k: number, total: number) => report(k / total, phases, `enumerating 2^${problem.nUnits} configurations`) : undefined;
-  const res = blockable ? blockPath(problem, theta, enumerated, onStates) : generalPath(problem, theta, enumerated, onStates);
+  const onBlocks = report ? (done: number, total: number) => report(done / total, phases, `enumerating 2^${problem.nUnits} configurations`) : undefined;
+  const res = analysisOfBlocks(mergeEnumerationBlocks(blockStates(problem, theta, instances, options, undefined, onBlocks)));
   custom.forEach(([key, e], j) => {
     report?.(1 + j, phases, `exact moments of ${key}`);
     try {
@@ -121,142 +126,59 @@ export function enumerationAnalysis(problem: BinaryProblem, thetaIn: Float64Arra
 }
 
 /**
- * p-weighted product-rule coefficients of the gradient: cᵢ = L·Π_{j<i}qⱼ·Π_{j>i}qⱼ·(2hᵢ−1)σ'(aᵢ),
- * qⱼ = σ(aⱼ) or σ(−aⱼ), σ'(aᵢ) = σ(aᵢ)σ(−aᵢ). L is the centred loss L − L(h*) (see modeLoss).
+ * The enumeration block states of an exact analysis (enumeration-blocks.ts), for the blocks
+ * numbered in `blocks` (default: all of `enumerationBlocks(problem)`, in order), so separate
+ * processes can each compute some blocks and `exactFromBlocks` of all their states, in block
+ * order, is `exactAnalysis`'s enumeration result byte for byte (custom instances' own exact
+ * moments excepted: they are not enumerated). Only instances with "units" or "none" noise enter
+ * the states. Shapes: θ (nParams).
  */
-function gradientCoefficients(ws: Workspace, n: number, L: number, pre: Float64Array, suf: Float64Array, coef: Float64Array): void {
-  const h = ws.h;
-  const s = ws.s;
-  const c = ws.c;
-  pre[0] = 1;
-  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * (h[i] * s[i] + (1 - h[i]) * c[i]);
-  suf[n] = 1;
-  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * (h[i] * s[i] + (1 - h[i]) * c[i]);
-  for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * c[i];
+export function exactBlockStates(problem: BinaryProblem, theta: VectorInput, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}, blocks?: readonly number[]): EnumerationBlockState[] {
+  const raw: Record<string, EstimatorEntry> = {};
+  for (const [key, e] of Object.entries(instances)) raw[key] = { noise: e.noise, instance: uncheckedInstance(e.instance) };
+  return blockStates(problem, toFiniteVector(theta, "θ", problem.nParams), raw, options, blocks);
 }
 
-function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][], onProgress?: (done: number, total: number) => void): ExactAnalysis {
-  const n = problem.nUnits;
-  const P = problem.nParams;
-  const grad = new Float64Array(P);
-  const pre = new Float64Array(n + 1);
-  const suf = new Float64Array(n + 1);
-  const coef = new Float64Array(n);
-  const lossMoments = new WeightedMoments(1);
-  const lossBuf = new Float64Array(1);
-  const acc = enumerated.map(() => new WeightedMoments(P));
-  const g = new Float64Array(P);
-  const centre = modeLoss(problem, theta);
-  const res = enumerateConfigurations(problem, theta, (ws, u, p, L) => {
-    const Lc = L - centre;
-    if (Lc !== 0) {
-      gradientCoefficients(ws, n, Lc, pre, suf, coef);
-      addAllLogitGradients(problem, theta, ws, coef, grad);
-    }
-    lossBuf[0] = Lc;
-    lossMoments.push(lossBuf, p);
-    for (let e = 0; e < enumerated.length; e++) {
-      const inst = enumerated[e][1].instance;
-      if (inst.estimateAt) inst.estimateAt(theta, ws, L, g);
-      else inst.estimate(theta, u, g);
-      acc[e].push(g, p);
-    }
-  }, onProgress);
-  const estimators: Record<string, ExactMoments> = {};
-  enumerated.forEach(([key], e) => {
-    estimators[key] = { mean: acc[e].mean.slice(), variance: acc[e].variance() };
-  });
-  // Normalise by the total mass so rounding in Σp does not bias the gradient.
-  for (let k = 0; k < P; k++) grad[k] /= res.totalProbability;
-  return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
+/**
+ * ∇E[L], E[L], Var[L] and the enumerated estimators' exact moments from the states of every
+ * block of one analysis, in block order (a left fold: mergeEnumerationBlocks), checked finite
+ * as exactAnalysis checks its results.
+ */
+export function exactFromBlocks(problem: BinaryProblem, states: readonly EnumerationBlockState[]): ExactAnalysis {
+  const merged = mergeEnumerationBlocks(states);
+  const total = 2 ** problem.nUnits;
+  if (merged.first !== 0 || merged.end !== total) throw new InputError(`exactFromBlocks: the blocks cover [${merged.first}, ${merged.end}), not every configuration [0, ${total})`);
+  return requireFiniteAnalysis(problem, analysisOfBlocks(merged));
 }
 
-function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][], onProgress?: (done: number, total: number) => void): ExactAnalysis {
-  const n = problem.nUnits;
-  const P = problem.nParams;
-  const m = problem.leafUnits!;
-  const unitOf = problem.paramUnit!();
-  const E = enumerated.length;
-  const grad = new Float64Array(P);
-  const pre = new Float64Array(n + 1);
-  const suf = new Float64Array(n + 1);
-  const gcoef = new Float64Array(n);
-  const gsum = new Float64Array(n); // Σ over the block of gradient coefficients
-  const ones = new Float64Array(n).fill(1);
-  const D = new Float64Array(P); // ∂a_{unit(k)}/∂θₖ for the current block
-  const lossMoments = new WeightedMoments(1);
-  const lossBuf = new Float64Array(1);
-  // per estimator: block West accumulators over coefficient vectors, and global per-coordinate moments
-  const coef = enumerated.map(() => new Float64Array(n));
-  const blk = enumerated.map(() => new WeightedMoments(n));
-  const W = new Float64Array(E);
-  const mean = enumerated.map(() => new Float64Array(P));
-  const m2 = enumerated.map(() => new Float64Array(P));
-  let block = -1;
-  let open = false;
-
-  const flush = () => {
-    for (let k = 0; k < P; k++) grad[k] += gsum[unitOf[k]] * D[k];
-    gsum.fill(0);
-    for (let e = 0; e < E; e++) {
-      const b = blk[e];
-      const wb = b.w;
-      if (wb > 0) {
-        const w0 = W[e];
-        const w1 = w0 + wb;
-        const f = wb / w1;
-        const f0 = w0 / w1;
-        const g = (w0 * wb) / w1;
-        const me = mean[e];
-        const se = m2[e];
-        // Chan's merge, from the heavier side (as WeightedMoments.push): a light accumulated mean
-        // is not lost when f rounds to 1
-        const fromBlock = f > 0.5;
-        for (let k = 0; k < P; k++) {
-          const i = unitOf[k];
-          const d = D[k];
-          const bm = d * b.mean[i];
-          const delta = bm - me[k];
-          me[k] = fromBlock ? bm - delta * f0 : me[k] + delta * f;
-          se[k] += d * d * b.m2[i] + delta * delta * g;
-        }
-        W[e] = w1;
-      }
-      b.w = 0;
-      b.mean.fill(0);
-      b.m2.fill(0);
-    }
-  };
-
+function blockStates(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry>, options: ExactOptions, which?: readonly number[], onBlocks?: (done: number, total: number) => void): EnumerationBlockState[] {
+  assertEnumerable(problem);
+  const all = enumerationBlocks(problem);
+  const blocks = which
+    ? which.map((j) => {
+        if (!(Number.isInteger(j) && j >= 0 && j < all.length)) throw new InputError(`enumeration block ${j}: expected an integer in [0, ${all.length})`);
+        return all[j];
+      })
+    : all;
+  const entries = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
+  const general = options.general ?? false;
   const centre = modeLoss(problem, theta);
-  const res = enumerateConfigurations(problem, theta, (ws, _u, p, L, step) => {
-    const j = step >>> m;
-    if (j !== block) {
-      if (open) flush();
-      block = j;
-      open = true;
-      D.fill(0);
-      addAllLogitGradients(problem, theta, ws, ones, D);
-    }
-    const Lc = L - centre;
-    if (Lc !== 0) {
-      gradientCoefficients(ws, n, Lc, pre, suf, gcoef);
-      for (let i = 0; i < n; i++) gsum[i] += gcoef[i];
-    }
-    lossBuf[0] = Lc;
-    lossMoments.push(lossBuf, p);
-    for (let e = 0; e < E; e++) {
-      enumerated[e][1].instance.coefficientsAt!(theta, ws, L, coef[e]);
-      blk[e].push(coef[e], p);
-    }
-  }, onProgress);
-  if (open) flush();
-  const estimators: Record<string, ExactMoments> = {};
-  enumerated.forEach(([key], e) => {
-    const v = new Float64Array(P);
-    for (let k = 0; k < P; k++) v[k] = Math.max(0, m2[e][k] / W[e]);
-    estimators[key] = { mean: mean[e].slice(), variance: v };
+  const pooled = options.blockRunner?.({ problem, theta, entries, general, centre, blocks }, onBlocks);
+  if (pooled) return pooled;
+  return blocks.map((range, j) => {
+    const st = enumerationBlock(problem, theta, entries, range, centre, general);
+    if (j + 1 < blocks.length) onBlocks?.(j + 1, blocks.length);
+    return st;
   });
-  for (let k = 0; k < P; k++) grad[k] /= res.totalProbability;
-  return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
+}
+
+/** The analysis of a merged state: ∇E[L] = Σ gradient / Σp, E[L] = L(h*) + E[L − L(h*)], population variances. */
+function analysisOfBlocks(m: EnumerationBlockState): ExactAnalysis {
+  const mass = m.loss.w;
+  const gradient = m.gradient.slice();
+  // normalise by the total mass so rounding in Σp does not bias the gradient
+  for (let k = 0; k < gradient.length; k++) gradient[k] /= mass;
+  const estimators: Record<string, ExactMoments> = {};
+  for (const [key, acc] of Object.entries(m.estimators)) estimators[key] = { mean: acc.mean.slice(), variance: acc.variance() };
+  return { expectedLoss: m.centre + m.loss.mean[0], lossVariance: m.loss.variance()[0], gradient, estimators, states: m.states, totalProbability: mass };
 }

@@ -4,6 +4,7 @@
  */
 import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
 import type { BinaryProblem } from "../problems/types.js";
+import type { WeightedMoments } from "../stats/accumulator.js";
 
 export interface ExactAnalysis {
   expectedLoss: number;
@@ -39,6 +40,11 @@ export interface ExactOptions {
    * each custom estimator's own exact moments), with what is being computed. For progress bars.
    */
   onProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * Computes the enumeration blocks elsewhere, e.g. on a worker pool (`poolBlockRunner(pool)`,
+   * src/estimators/enumeration-pool.ts); the result is the same bytes as without it.
+   */
+  blockRunner?: BlockRunner;
 }
 
 /** Targets of an adaptive quadrature rule (src/exact/quadrature.ts `IntegrateOptions` extends them). */
@@ -54,3 +60,50 @@ export interface QuadratureTargets {
 
 /** One exact engine: E[L], Var[L], ∇E[L] and the instances' exact moments at θ. */
 export type ExactEngine = (problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry>, options: ExactOptions) => ExactAnalysis;
+
+/** A range [first, end) of Gray-code indices of the enumeration (one block: enumeration-blocks.ts). */
+export interface GrayRange {
+  first: number;
+  end: number;
+}
+
+/**
+ * One block's contribution, plain data (`blockStateToJSON` / `blockStateFromJSON` round-trip it
+ * bit for bit). Shapes: gradient and every estimator's mean and m2 have length nParams.
+ */
+export interface EnumerationBlockState {
+  /** Gray-code range [first, end) */
+  first: number;
+  end: number;
+  /** L(h*), the loss the block's sums are centred at (modeLoss; the same in every block of one analysis) */
+  centre: number;
+  /** configurations of the block with p > 0 */
+  states: number;
+  /** Σ_h (L(h) − L(h*)) ∂p(h)/∂θ over the block (∇E[L] = the sum over blocks / the total mass) */
+  gradient: Float64Array;
+  /** p-weighted moments of L − L(h*) over the block; loss.w is the block's Σp */
+  loss: WeightedMoments;
+  /** p-weighted moments of each enumerated estimator's ĝ over the block, by key */
+  estimators: Record<string, WeightedMoments>;
+}
+
+/** What a block runner computes: the blocks of one analysis (see BlockRunner). */
+export interface EnumerationJob {
+  problem: BinaryProblem;
+  theta: Float64Array;
+  /** the enumerated instances ("units" or "none" noise), unchecked, in key order */
+  entries: [string, EstimatorEntry][];
+  /** force the general path */
+  general: boolean;
+  centre: number;
+  /** the blocks to compute, in the order their states are returned */
+  blocks: GrayRange[];
+}
+
+/**
+ * Computes the blocks of a job somewhere else (a worker pool); returns their states in the job's
+ * block order, each the bytes `enumerationBlock` gives, or null when it cannot take the job (the
+ * engine then computes the blocks on the calling thread). `onBlocks` hears (blocks done, total).
+ */
+export type BlockRunner = (job: EnumerationJob, onBlocks?: (done: number, total: number) => void) => EnumerationBlockState[] | null;
+

@@ -10,6 +10,10 @@
  *
  * Memory grows on demand up to 4 GiB (wasm32). Views made before a growth stay valid (a shared
  * memory never moves); `isWasmArray` recognises views of every generation of the buffer.
+ *
+ * Worker threads allocate too, inside a heap region the main thread reserved for them (the pool
+ * gives each worker one, `attachWasmCore(memory, heap)`): the same arenas, first-fit within that
+ * region, which never grows (exhausting it is an error that names its size).
  */
 import { KERNELS_WASM } from "./generated/kernels-wasm.js";
 
@@ -44,8 +48,14 @@ export interface KernelExports {
   columnSumsF64(A: number, lda: number, n: number, N: number, alpha: number, out: number): void;
   columnSumsF32(A: number, lda: number, n: number, N: number, alpha: number, out: number): void;
   xor4096Fill(st: number, out: number, n: number, kind: number): void;
-  sbnCorrelationWorkBytes(dims: number, block: number): number;
-  sbnCorrelationChunk(dims: number, a1: number, WT: number, bias: number, t: number, st: number, n: number, block: number, U: number, work: number, stats: number): void;
+  sbnWorkBytes(desc: number, m: number): number;
+  sbnForward(desc: number, U: number, ldu: number, m: number, region: number): void;
+  sbnBranch(desc: number, U: number, ldu: number, m: number, main: number, branch: number, l: number, out: number): void;
+  sbnCoefficients(desc: number, mode: number, U: number, ldu: number, m: number, main: number, branches: number, b: number, num: number, den: number, par: number, dh: number, CO: number): void;
+  sbnStatsDoubles(desc: number): number;
+  sbnStats(desc: number, m: number, main: number, CO: number, K: number, F: number, first: number, IX: number, R: number): void;
+  sbnDenseDoubles(desc: number): number;
+  sbnRloo(desc: number, K: number, e: number, main: number, x: number, G: number, shift: number, first: number, T1: number, T2: number): void;
 }
 
 const PAGE = 65536;
@@ -72,23 +82,23 @@ export class WasmCore {
   /** Per-thread scratch for the dense GEMM's packed panels (bytes, float64-sized). */
   private gemmScratchPtr = 0;
 
-  private constructor(memory: WebAssembly.Memory, owner: boolean) {
+  private constructor(memory: WebAssembly.Memory, allocator: "grow" | HeapRegion | null) {
     this.memory = memory;
     const inst = new WebAssembly.Instance(kernelModule(), { env: { memory } });
     this.k = inst.exports as unknown as KernelExports;
     this.buffers.add(memory.buffer);
-    this.allocator = owner ? new Allocator(this) : null;
+    this.allocator = allocator === null ? null : allocator === "grow" ? new Allocator(this) : new Allocator(this, allocator);
   }
 
   /** The main thread's core: creates the shared memory. */
   static create(): WasmCore {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    return new WasmCore(memory, true);
+    return new WasmCore(memory, "grow");
   }
 
-  /** A worker thread's core over the main thread's memory (it cannot allocate). */
-  static attach(memory: WebAssembly.Memory): WasmCore {
-    return new WasmCore(memory, false);
+  /** A worker thread's core over the main thread's memory; it allocates only inside `heap` (none: it cannot allocate). */
+  static attach(memory: WebAssembly.Memory, heap?: HeapRegion): WasmCore {
+    return new WasmCore(memory, heap && heap.bytes > 0 ? heap : null);
   }
 
   /** The current buffer (a SharedArrayBuffer; a new object after each growth). */
@@ -113,10 +123,10 @@ export class WasmCore {
     this.buffers.add(this.memory.buffer);
   }
 
-  /** Bytes at a fresh 64-byte-aligned address (zeroed); main thread only. */
-  allocBytes(bytes: number): number {
-    if (!this.allocator) throw new Error("linalg: only the thread that created the memory allocates (pass arrays to workers)");
-    return this.allocator.alloc(bytes);
+  /** Bytes at a fresh 64-byte-aligned address, zeroed unless `zero` is false (then its contents are arbitrary). */
+  allocBytes(bytes: number, zero = true): number {
+    if (!this.allocator) throw new Error("linalg: this thread has no heap in the WebAssembly memory (pass arrays to workers, or give the pool a heapBytes)");
+    return this.allocator.alloc(bytes, zero);
   }
 
   /** Return a block from `allocBytes` to the free list. */
@@ -169,29 +179,56 @@ export class WasmArena {
     return new Int32Array(this.core.buffer, p, n);
   }
 
+  /**
+   * A Float64Array of n entries that the caller overwrites before reading (kernel workspaces,
+   * noise blocks): not zeroed, so a reused block keeps its old contents.
+   */
+  f64Scratch(n: number): Float64Array {
+    const p = this.take(n * 8, false);
+    return new Float64Array(this.core.buffer, p, n);
+  }
+
   /** Return every block of this arena (its arrays must not be used afterwards). */
   release(): void {
     for (const p of this.blocks) this.core.freeBytes(p);
     this.blocks = [];
   }
 
-  private take(bytes: number): number {
-    const p = this.core.allocBytes(bytes);
+  private take(bytes: number, zero = true): number {
+    const p = this.core.allocBytes(bytes, zero);
     this.blocks.push(p);
     return p;
   }
 }
 
-/** First-fit allocator over [HEAP_START, memory end), blocks of multiples of 64 bytes, coalescing on release. */
+/** A fixed block of the memory a worker thread allocates in: byte address (64-aligned) and size. */
+export interface HeapRegion {
+  start: number;
+  bytes: number;
+}
+
+/**
+ * First-fit allocator over [HEAP_START, memory end) (the main thread; the memory grows), or over
+ * one fixed region (a worker thread), blocks of multiples of 64 bytes, coalescing on release.
+ */
 class Allocator {
   /** free blocks, sorted by address: [start, size] */
   private free: [number, number][] = [];
-  private top = HEAP_START;
+  private top: number;
+  private readonly end: number;
+  private readonly regionBytes: number;
   private readonly sizes = new Map<number, number>();
 
-  constructor(private readonly core: WasmCore) {}
+  constructor(
+    private readonly core: WasmCore,
+    region?: HeapRegion,
+  ) {
+    this.top = region ? region.start : HEAP_START;
+    this.end = region ? region.start + region.bytes : Infinity;
+    this.regionBytes = region ? region.bytes : Infinity;
+  }
 
-  alloc(bytes: number): number {
+  alloc(bytes: number, zero = true): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     for (let i = 0; i < this.free.length; i++) {
       const [s, sz] = this.free[i];
@@ -199,10 +236,11 @@ class Allocator {
       if (sz === size) this.free.splice(i, 1);
       else this.free[i] = [s + size, sz - size];
       this.sizes.set(s, size);
-      new Uint8Array(this.core.buffer, s, size).fill(0);
+      if (zero) new Uint8Array(this.core.buffer, s, size).fill(0);
       return s;
     }
     const s = this.top;
+    if (s + size > this.end) throw new RangeError(`linalg: this worker's heap (${this.regionBytes} bytes) cannot hold ${size} more bytes; give the pool a larger heapBytes`);
     this.core.ensureBytes(s + size);
     this.top = s + size;
     this.sizes.set(s, size);
@@ -238,9 +276,9 @@ export function wasmCore(): WasmCore {
   return mainCore;
 }
 
-/** Worker threads: use the memory the pool sent instead of creating one. */
-export function attachWasmCore(memory: WebAssembly.Memory): WasmCore {
+/** Worker threads: use the memory the pool sent instead of creating one, allocating only inside `heap`. */
+export function attachWasmCore(memory: WebAssembly.Memory, heap?: HeapRegion): WasmCore {
   if (mainCore && mainCore.memory !== memory) throw new Error("linalg: this thread already has its own WebAssembly memory");
-  mainCore = WasmCore.attach(memory);
+  mainCore = WasmCore.attach(memory, heap);
   return mainCore;
 }

@@ -44,6 +44,9 @@ export interface WorkerInit {
   index: number;
   scratch: number;
   scratchBytes: number;
+  /** this worker's heap region (its arenas allocate there; see linalg/wasm.ts) */
+  heap: number;
+  heapBytes: number;
 }
 
 export interface PoolOptions {
@@ -51,6 +54,8 @@ export interface PoolOptions {
   workers?: number;
   /** private scratch per participant in the shared memory, bytes (default 2 MiB). */
   scratchBytes?: number;
+  /** heap per worker thread, bytes (default 16 MiB): where tasks on that thread allocate arenas (`wasmCore().arena()`). */
+  heapBytes?: number;
   /** whether the calling thread takes chunks too (default true; false leaves them all to the worker threads, as tests do). */
   callerRuns?: boolean;
 }
@@ -152,6 +157,8 @@ export class WorkerPool {
     const core = wasmCore();
     this.arena = core.arena();
     const scratch = Array.from({ length: workers }, () => this.arena.f64(Math.ceil(scratchBytes / 8)).byteOffset);
+    const heapBytes = Math.ceil((options.heapBytes ?? 16 << 20) / 64) * 64;
+    const heaps = Array.from({ length: workers }, (_, w) => (w === 0 ? 0 : this.arena.f64(heapBytes / 8).byteOffset));
     this.ctx = { k: core.k, core, worker: 0, scratch: scratch[0], scratchBytes };
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (CTRL.COUNT + MAX_WORKERS)));
     this.args = new Float64Array(new SharedArrayBuffer(8 * MAX_ARGS));
@@ -159,7 +166,7 @@ export class WorkerPool {
     if (workers === 1) return;
     const entry = runnableUrl(new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url).href);
     for (let w = 1; w < workers; w++) {
-      const init: WorkerInit = { memory: core.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, strings: this.strings.buffer as SharedArrayBuffer, index: w, scratch: scratch[w], scratchBytes };
+      const init: WorkerInit = { memory: core.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, strings: this.strings.buffer as SharedArrayBuffer, index: w, scratch: scratch[w], scratchBytes, heap: heaps[w], heapBytes };
       const t = new Worker(new URL(entry), { workerData: init, execArgv: workerExecArgv() });
       t.unref();
       this.threads.push(t);

@@ -15,7 +15,7 @@ import { isTask, type Task, type TaskContext } from "./task.js";
 const SPINS = 20_000;
 
 async function serve(init: WorkerInit): Promise<void> {
-  const core = attachWasmCore(init.memory);
+  const core = attachWasmCore(init.memory, { start: init.heap, bytes: init.heapBytes });
   core.setGemmScratch(init.scratch);
   const ctx: TaskContext = { k: core.k, core, worker: init.index, scratch: init.scratch, scratchBytes: init.scratchBytes };
   const ctrl = new Int32Array(init.ctrl);

@@ -252,11 +252,43 @@ export class NoisyNet implements BinaryProblem {
   }
 
   /**
+   * The per-unit coefficients of `backprop` without the gradient: coef[i] = δaᵢ = ∂L̃/∂aᵢ, so that
+   * g = Σᵢ δaᵢ ∂aᵢ/∂θ (the same δaᵢ, bit for bit, as backprop adds). Shapes: coef (nUnits).
+   */
+  backpropCoefficients(theta: Float64Array, ws: NoisyWorkspace, coef: Float64Array): void {
+    const dh = ws.dh;
+    dh.fill(0);
+    const L = this.nLayers;
+    const lastOff = this.unitOffset[L - 1];
+    this.loss.grad(ws.h, lastOff, ws.lossGrad);
+    for (let k = 0; k < this.widths[L]; k++) dh[lastOff + k] = ws.lossGrad[k];
+    for (let l = L - 1; l >= 0; l--) {
+      const nIn = this.widths[l];
+      const nOut = this.widths[l + 1];
+      const uOff = this.unitOffset[l];
+      const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
+      const wOff = this.weightOffset[l];
+      for (let i = 0; i < nOut; i++) {
+        const da = dh[uOff + i] * ws.dhda[uOff + i];
+        coef[uOff + i] = da;
+        if (da === 0 || l === 0) continue;
+        const row = wOff + i * nIn;
+        for (let j = 0; j < nIn; j++) dh[pOff + j] += da * theta[row + j];
+      }
+    }
+  }
+
+  /** ∂hᵢ/∂aᵢ of the pathwise gradient into ws.dhda: each unit's own ∂f(a, e)/∂a at the sampled noise. */
+  pathwiseSlopes(ws: NoisyWorkspace): void {
+    for (let i = 0; i < this.nUnits; i++) ws.dhda[i] = this.units[i].derivative(ws.a[i], ws.e[i]);
+  }
+
+  /**
    * Pathwise (reparameterisation) gradient at the sampled noise: back-propagation with each
    * unit's own ∂f(a, e)/∂a (1[a+z>0], σ'(a+z), 0 for the hard threshold, b·d√σ/da for STS).
    */
   pathwiseGradient(theta: Float64Array, ws: NoisyWorkspace, g: Float64Array): void {
-    for (let i = 0; i < this.nUnits; i++) ws.dhda[i] = this.units[i].derivative(ws.a[i], ws.e[i]);
+    this.pathwiseSlopes(ws);
     this.backprop(theta, ws, g);
   }
 

@@ -194,9 +194,144 @@ export class WeightedMoments {
     }
   }
 
+  /**
+   * Chan's weighted merge, this ← this ∪ other: W = W₀ + W_b, δ = μ_b − μ, M2 += M2_b + δ²·W₀W_b/W,
+   * and the mean from the heavier side (μ + δ·W_b/W, or μ_b − δ·W₀/W when W_b/W > ½), as `push`
+   * does, so a light accumulated mean is not lost when the ratio rounds to 1. Merging into an
+   * empty accumulator copies. Enumeration blocks merged in block order give the same bytes
+   * however they were computed.
+   */
+  merge(other: WeightedMoments): this {
+    if (other.dim !== this.dim) throw new Error(`merge: dimension ${other.dim} ≠ ${this.dim}`);
+    if (other.w <= 0) return this;
+    if (this.w <= 0) {
+      this.w = other.w;
+      this.mean.set(other.mean);
+      this.m2.set(other.m2);
+      return this;
+    }
+    const w0 = this.w;
+    const wb = other.w;
+    const w = w0 + wb;
+    const f = wb / w;
+    const f0 = w0 / w;
+    const g = (w0 * wb) / w;
+    const fromOther = f > 0.5;
+    const mean = this.mean;
+    const m2 = this.m2;
+    for (let i = 0; i < this.dim; i++) {
+      const mb = other.mean[i];
+      const delta = mb - mean[i];
+      mean[i] = fromOther ? mb - delta * f0 : mean[i] + delta * f;
+      m2[i] += other.m2[i] + delta * delta * g;
+    }
+    this.w = w;
+    return this;
+  }
+
   /** Population variance Σp(x−μ)²/Σp per coordinate. */
   variance(out = new Float64Array(this.dim)): Float64Array {
     for (let i = 0; i < this.dim; i++) out[i] = Math.max(0, this.m2[i] / this.w);
     return out;
+  }
+
+  /** Plain data (a block state of the exact engine carries it; `fromJSON` reads it back bit for bit). */
+  toJSON(): { w: number; mean: number[]; m2: number[] } {
+    return { w: this.w, mean: Array.from(this.mean), m2: Array.from(this.m2) };
+  }
+
+  static fromJSON(j: { w: number; mean: ArrayLike<number>; m2: ArrayLike<number> }): WeightedMoments {
+    const a = new WeightedMoments(j.mean.length);
+    a.w = j.w;
+    a.mean.set(j.mean);
+    a.m2.set(j.m2);
+    return a;
+  }
+}
+
+/**
+ * Shifted sums of a vector statistic, the sufficient statistics a batched estimator adds to
+ * (`EstimatorInstance.accumulate`): n, a shift K fixed before the first sample, and per
+ * coordinate S = Σ(x − K) and Q = Σ(x − K)² (the shifted-data algorithm; Chan, Golub & LeVeque
+ * 1983, "Algorithms for computing the sample variance", §3). Then mean = K + S/n and
+ * M2 = Q − S²/n. With K the first sample, a coordinate that never changes has S = Q = 0 exactly,
+ * so its mean is exactly K and its M2 exactly 0 (as Welford's update gives); the cancellation
+ * in Q − S²/n is relative to the spread around K instead of around 0. Plain data: `toJSON` and
+ * `fromJSON` carry the state (a shard writes it, a merge reads it). Shapes: every vector has
+ * length `dim`.
+ */
+export class ShiftedSums {
+  readonly dim: number;
+  n = 0;
+  /** K, set by the first sample added to an empty accumulator */
+  readonly shift: Float64Array;
+  /** Σ(x − K) */
+  readonly sum: Float64Array;
+  /** Σ(x − K)² */
+  readonly sumSq: Float64Array;
+
+  constructor(dim: number) {
+    this.dim = dim;
+    this.shift = new Float64Array(dim);
+    this.sum = new Float64Array(dim);
+    this.sumSq = new Float64Array(dim);
+  }
+
+  /** Add one sample x (length dim); the first sample of an empty accumulator becomes the shift. No allocation. */
+  add(x: ArrayLike<number>): void {
+    const K = this.shift;
+    const S = this.sum;
+    const Q = this.sumSq;
+    if (this.n === 0) for (let i = 0; i < this.dim; i++) K[i] = x[i];
+    for (let i = 0; i < this.dim; i++) {
+      const d = x[i] - K[i];
+      S[i] += d;
+      Q[i] += d * d;
+    }
+    this.n++;
+  }
+
+  /** Back to empty (n = 0; the next sample sets the shift). */
+  reset(): this {
+    this.n = 0;
+    this.shift.fill(0);
+    this.sum.fill(0);
+    this.sumSq.fill(0);
+    return this;
+  }
+
+  /**
+   * The same samples as a MomentAccumulator (written into `out`): mean = K + S/n,
+   * M2 = max(0, Q − S·(S/n)). Chunks reduced this way merge in chunk order like any other.
+   */
+  toMoments(out = new MomentAccumulator(this.dim)): MomentAccumulator {
+    if (out.dim !== this.dim) throw new Error(`toMoments: dimension ${out.dim} ≠ ${this.dim}`);
+    const n = this.n;
+    out.n = n;
+    for (let i = 0; i < this.dim; i++) {
+      if (n === 0) {
+        out.mean[i] = 0;
+        out.m2[i] = 0;
+        continue;
+      }
+      const s = this.sum[i];
+      const d = s / n;
+      out.mean[i] = this.shift[i] + d;
+      out.m2[i] = Math.max(0, this.sumSq[i] - s * d);
+    }
+    return out;
+  }
+
+  toJSON(): { n: number; shift: number[]; sum: number[]; sumSq: number[] } {
+    return { n: this.n, shift: Array.from(this.shift), sum: Array.from(this.sum), sumSq: Array.from(this.sumSq) };
+  }
+
+  static fromJSON(j: { n: number; shift: number[]; sum: number[]; sumSq: number[] }): ShiftedSums {
+    const a = new ShiftedSums(j.shift.length);
+    a.n = j.n;
+    a.shift.set(j.shift);
+    a.sum.set(j.sum);
+    a.sumSq.set(j.sumSq);
+    return a;
   }
 }
