@@ -16,6 +16,7 @@ import type { Command } from "../types.js";
 import type { FigureRecord } from "../../analysis/figures/types.js";
 import type { ClaimResult } from "../../analysis/claims/types.js";
 import { mergeSpsaParts } from "./spsa.js";
+import { mergeEstimateParts } from "./estimate.js";
 
 /** What a merger gets: the run's parameters and every item's state, in item order. */
 export interface MergeInput {
@@ -25,7 +26,7 @@ export interface MergeInput {
 }
 
 /** A merger writes the unsharded run's files into `out` and returns its exit code and summary lines. */
-type Merger = (m: MergeInput, out: string) => { code: number; text: string };
+type Merger = (m: MergeInput, out: string) => { code: number; text: string } | Promise<{ code: number; text: string }>;
 
 function strings(v: unknown, where: string): string[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new InputError(`merge: the parts' ${where}: expected a list of ids, got ${describeValue(v)}`);
@@ -59,6 +60,7 @@ function verifyMerger(m: MergeInput, out: string): { code: number; text: string 
 const mergers: Record<string, Merger> = {
   verify: verifyMerger,
   "spsa optimize": mergeSpsaParts,
+  estimate: mergeEstimateParts,
 };
 
 export const mergeCommand: Command = {
