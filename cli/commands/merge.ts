@@ -17,6 +17,7 @@ import type { FigureRecord } from "../../analysis/figures/types.js";
 import type { ClaimResult } from "../../analysis/claims/types.js";
 import { mergeSpsaParts } from "./spsa.js";
 import { mergeEstimateParts } from "./estimate.js";
+import { mergeExactParts } from "./exact.js";
 
 /** What a merger gets: the run's parameters and every item's state, in item order. */
 export interface MergeInput {
@@ -61,6 +62,7 @@ const mergers: Record<string, Merger> = {
   verify: verifyMerger,
   "spsa optimize": mergeSpsaParts,
   estimate: mergeEstimateParts,
+  exact: mergeExactParts,
 };
 
 export const mergeCommand: Command = {
