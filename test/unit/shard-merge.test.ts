@@ -88,6 +88,44 @@ describe("--shard K/N and stochgrad merge: byte-identical to the unsharded run",
   });
 });
 
+describe("--shard K/N on the commands that print JSON: merge writes the same bytes as the whole run prints", () => {
+  const dir = tmp();
+  // 18 binary units: 4 Gray-code blocks of 2^16 states; 10 000 draws: 3 Monte Carlo chunks of 4096
+  const layer = (o: number, i: number, k: number) => ({ weights: Array.from({ length: o }, (_, a) => Array.from({ length: i }, (_, b) => Math.sin(7 * a + 3 * b + k) * 0.8)), bias: Array.from({ length: o }, (_, a) => Math.cos(a + k) * 0.3) });
+  fs.writeFileSync(path.join(dir, "net18.json"), JSON.stringify({ kind: "sbn", input: [1, 0, 1], layers: [layer(9, 3, 1), layer(9, 9, 2)], loss: { kind: "squared", target: new Array(9).fill(1) } }));
+  const cases: [string, string[], string][] = [
+    // an online estimator warmed up (the same in every shard and in the merge) and a custom-noise one (its own exact moments, at the merge)
+    ["exact (by Gray-code block)", ["exact", "net18.json", "--estimators", "correlation,straight-through,arm,correlation-ma", "--warmup", "50"], "exact.json"],
+    ["estimate (by Monte Carlo chunk)", ["estimate", "net18.json", "--estimator", "disarm", "--samples", "10000", "--seed", "7"], "estimate.json"],
+  ];
+  for (const [what, args, file] of cases) {
+    it(`${what}, N = 1, 2, 3`, async () => {
+      const whole = cli(args, dir);
+      expect(whole.status, whole.stderr).toBe(0);
+      for (const N of [1, 2, 3]) {
+        const out = `${args[0]}-parts-${N}`;
+        const rs = await parallel(Array.from({ length: N }, (_, k) => [...args, "--shard", `${k + 1}/${N}`, "--out", out]), dir);
+        for (const r of rs) expect(r.code, r.stderr).toBe(0);
+        const parts = fs.readdirSync(path.join(dir, out)).sort();
+        expect(parts).toHaveLength(N);
+        const m = cli(["merge", ...parts.map((p) => path.join(out, p)), "--out", `${out}-merged`], dir);
+        expect(m.status, m.stderr).toBe(0);
+        expect(fs.readFileSync(path.join(dir, `${out}-merged`, file), "utf8")).toBe(whole.stdout);
+      }
+    });
+  }
+  it("refuses what cannot be sharded or is asked wrongly, before any output", () => {
+    const online = cli(["estimate", "net18.json", "--estimator", "correlation-ma", "--samples", "10000", "--shard", "1/2", "--out", "no"], dir);
+    expect(online.status).toBe(2);
+    expect(online.stderr).toMatch(/--shard: correlation-ma: an online estimator .* cannot be sampled in separate chunks; run it unsharded/);
+    expect(cli(["exact", "net18.json", "--shard", "1/2"], dir).stderr).toMatch(/--shard: give --out DIR/);
+    expect(cli(["exact", "net18.json", "--out", "no"], dir).stderr).toMatch(/--out: applies with --shard only/);
+    fs.writeFileSync(path.join(dir, "noisy.json"), JSON.stringify({ kind: "noisy-single", unit: { type: "noisy-rectifier", s: 0.7 }, a: 0.3, loss: { kind: "squared", target: 0.45 } }));
+    expect(cli(["exact", "noisy.json", "--shard", "1/2", "--out", "no"], dir).stderr).toMatch(/--shard: the quadrature of injected-noise units is not sharded/);
+    expect(fs.existsSync(path.join(dir, "no"))).toBe(false);
+  });
+});
+
 describe("shards and parts: the pieces", () => {
   it("parseShard takes K/N with 1 ≤ K ≤ N and nothing else", () => {
     expect(parseShard("1/1")).toEqual({ index: 1, count: 1 });
