@@ -58,7 +58,7 @@ export function validateStudy(o: Pick<SpsaStudyOptions, "method" | "iterations" 
   SA_METHODS[o.method].validate({ ...o.run, iterations: o.iterations });
 }
 
-/** What calibration set across the runs: which gains, and the range of each calibrated value. */
+/** What calibration set across the runs: which gains, and the range of each calibrated value (undefined without calibration; absent fields were not calibrated). */
 function calibrationSummary(runs: OptimResult[]) {
   const recs = runs.map((r) => r.details.calibration as CalibrationRecord | undefined);
   if (!recs[0]) return undefined;

@@ -34,13 +34,16 @@ export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul
 export * from "./boltzmann/rbm.js";
 export * from "./boltzmann/trainer.js";
 export { negativePhases, getNegativePhase, isNegativePhaseId, type NegativePhaseId } from "./boltzmann/negative-phase/registry.js";
-export type { NegativePhaseOptions, NegativePhaseSampler, NegativePhaseSpec } from "./boltzmann/negative-phase/types.js";
+export type { NegativePhaseOptions, NegativePhaseSampler, NegativePhaseSpec, NegativeStatistics, PositivePhase } from "./boltzmann/negative-phase/types.js";
+export { RbmCore, DRAW_ROWS, type Dtype } from "./boltzmann/gibbs.js";
+export { BinaryRows } from "./boltzmann/binary-rows.js";
+export { ChunkStreams } from "./parallel/chunk-streams.js";
 export * from "./boltzmann/exact.js";
 export * from "./boltzmann/ais.js";
 export * from "./boltzmann/bm.js";
 export * from "./boltzmann/joint.js";
 export * from "./boltzmann/unrolled.js";
-export { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodOptions } from "./boltzmann/likelihood.js";
+export { evaluateLikelihood, likelihoodIsExact, meanFreeEnergy, type LikelihoodEvaluation, type LikelihoodMethod, type LikelihoodOptions } from "./boltzmann/likelihood.js";
 export { barsAndStripes } from "./data/bars-and-stripes.js";
 export { dataSets, loadDataSet, type DataSet, type DataSetName, type DataSetOptions } from "./data/datasets.js";
 export { loadMnist, binarize, binarizedBatch, intensities, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";

@@ -1,19 +1,18 @@
-// Worker pools shared by the tests of one file: the worker threads take every chunk (the calling
-// thread only waits) whenever there is more than one worker, so rebuilt instances and jobs do all
-// the work. Call `closeTestPools` in afterAll.
+// Worker pools for the tests that compare bytes across worker counts: one pool per count, kept for
+// the test file and closed after it. With more than one participant the calling thread takes no
+// chunks, so the worker threads compute every pooled job (chunksRun()[0] stays 0).
+import { afterAll } from "vitest";
 import { WorkerPool } from "../../src/parallel/pool.js";
 
-const pools = new Map<number, WorkerPool>();
-
-/** The file's pool of `workers` participants (made on first use). */
-export function testPool(workers: number): WorkerPool {
-  let p = pools.get(workers);
-  if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 })));
-  return p;
-}
-
-/** Close every pool made by testPool. */
-export function closeTestPools(): void {
-  for (const p of pools.values()) p.close();
-  pools.clear();
+/** A function returning the file's pool of `workers` participants (created on first use, closed after the file). */
+export function testPools(): (workers: number) => WorkerPool {
+  const pools = new Map<number, WorkerPool>();
+  afterAll(() => {
+    for (const p of pools.values()) p.close();
+  });
+  return (workers) => {
+    let p = pools.get(workers);
+    if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 })));
+    return p;
+  };
 }
