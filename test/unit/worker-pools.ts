@@ -16,3 +16,18 @@ export function testPools(): (workers: number) => WorkerPool {
     return p;
   };
 }
+
+const shared = new Map<number, WorkerPool>();
+
+/** The same, for files that close their pools themselves (`afterAll(closeTestPools)`). */
+export function testPool(workers: number): WorkerPool {
+  let p = shared.get(workers);
+  if (!p) shared.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 })));
+  return p;
+}
+
+/** Close every pool made by testPool. */
+export function closeTestPools(): void {
+  for (const p of shared.values()) p.close();
+  shared.clear();
+}
