@@ -12,9 +12,9 @@ import { nestVector, optionsPerEstimator, parseOptions, requireSamplingBudget, p
 import { resolveOptions } from "../../src/estimators/options.js";
 import { InputError } from "../../src/errors.js";
 import { REGISTER_FLAG, registryFrom } from "../register.js";
-import { SHARD_FLAG } from "../shard.js";
+import { jsonShard, PART_OUT_FLAG, SHARD_FLAG } from "../shard.js";
 import { ensureWritableDir, readJsonFile, toJsonText, writeFileAtomic } from "../../analysis/io.js";
-import { parseShard, partFileName, partText, shardItems } from "../../analysis/shard.js";
+import { partFileName, partText, shardItems } from "../../analysis/shard.js";
 import { VERSION } from "../version.js";
 
 /** What an estimate depends on: the problem (as read), the estimator, its options, n and the seed (a shard's part carries it). */
@@ -99,7 +99,7 @@ export const estimateCommand: Command = {
     register: REGISTER_FLAG,
     workers: workersFlag(),
     shard: SHARD_FLAG,
-    out: { type: "string", metavar: "DIR", description: "with --shard: the folder for the part record (the whole run prints its JSON)" },
+    out: PART_OUT_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -108,9 +108,7 @@ export const estimateCommand: Command = {
     const file = args.positional[0];
     if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
     if (!f.estimator) throw new InputError("estimate: --estimator is required");
-    const shard = f.shard === undefined ? undefined : parseShard(String(f.shard));
-    if (shard && f.out === undefined) throw new InputError("--shard: give --out DIR, the folder for the part record");
-    if (!shard && f.out !== undefined) throw new InputError("--out: applies with --shard only (the whole run prints its JSON)");
+    const shard = jsonShard(f);
     const r: EstimateRun = { problem: readJsonFile(file, "problem file"), problemFile: path.basename(file), estimator: String(f.estimator), samples: Number(f.samples), seed: String(f.seed), ...(f.option === undefined ? {} : { option: String(f.option) }), ...(f.register === undefined ? {} : { register: path.resolve(String(f.register)) }) };
     const p = await prepare(r);
     const bar = new Progress("estimate");

@@ -6,8 +6,8 @@ import type { BlockRunner, EnumerationBlockState } from "../../src/exact/types.j
 import type { BinaryProblem } from "../../src/problems/types.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { ensureWritableDir, readJsonFile, toJsonText, writeFileAtomic } from "../../analysis/io.js";
-import { parseShard, partFileName, partText, shardItems, type Shard } from "../../analysis/shard.js";
-import { SHARD_FLAG } from "../shard.js";
+import { partFileName, partText, shardItems, type Shard } from "../../analysis/shard.js";
+import { jsonShard, PART_OUT_FLAG, SHARD_FLAG } from "../shard.js";
 import { VERSION } from "../version.js";
 import type { EstimatorEntry, EstimatorOptions } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
@@ -171,7 +171,7 @@ export const exactCommand: Command = {
     seed: { type: "string", metavar: "S", description: "seed of the --warmup draws (string or integer)", default: "1" },
     workers: workersFlag(),
     shard: SHARD_FLAG,
-    out: { type: "string", metavar: "DIR", description: "with --shard: the folder for the part record (the whole run prints its JSON)" },
+    out: PART_OUT_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -179,9 +179,7 @@ export const exactCommand: Command = {
     const workers = parseWorkers(f.workers);
     const file = args.positional[0];
     if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
-    const shard = f.shard === undefined ? undefined : parseShard(String(f.shard));
-    if (shard && f.out === undefined) throw new InputError("--shard: give --out DIR, the folder for the part record");
-    if (!shard && f.out !== undefined) throw new InputError("--out: applies with --shard only (the whole run prints its JSON)");
+    const shard = jsonShard(f);
     const r: ExactRun = {
       problem: readJsonFile(file, "problem file"),
       problemFile: path.basename(file),
