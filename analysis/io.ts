@@ -95,7 +95,13 @@ function createDirs(abs: string, created: string[]): void {
     if (path.dirname(d) === d) break;
   }
   for (const d of missing.reverse()) {
-    fs.mkdirSync(d);
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      // another process made it meanwhile (shards started together on one --out): then it is not ours to remove
+      if ((e as NodeJS.ErrnoException).code === "EEXIST" && fs.statSync(d).isDirectory()) continue;
+      throw e;
+    }
     created.push(d);
   }
 }

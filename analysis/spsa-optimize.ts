@@ -74,6 +74,7 @@ function calibrationSummary(runs: OptimResult[]) {
     a: range((c) => c.a),
     c: range((c) => c.c),
     A: r0.A,
+    // records hold no null: a value that does not apply is an absent key
     ...(r0.noise ? { noiseSd: range((c) => c.noise!.sd) } : {}),
     ...(r0.blockingTolerance !== undefined ? { blockingTolerance: range((c) => c.blockingTolerance!) } : {}),
     ...(r0.newtonStep !== undefined ? { newtonStep: r0.newtonStep } : {}),
@@ -83,15 +84,29 @@ function calibrationSummary(runs: OptimResult[]) {
 
 /** Run the K seeded optimisations and build the record and its figure (see the file comment). */
 export function runSpsaStudy(o: SpsaStudyOptions) {
+  return spsaStudyRecords(o, runSpsaRuns(o, Array.from({ length: o.seeds }, (_, k) => k)));
+}
+
+/** The study's parameters: everything its record depends on (what a shard's part carries). */
+export type SpsaStudyParams = Omit<SpsaStudyOptions, "oracle" | "monitor" | "onRun">;
+
+/** The optimisation runs with the given indices k (each on root.fork(`run/${k}`)), in that order. */
+export function runSpsaRuns(o: SpsaStudyOptions, indices: number[]): OptimResult[] {
   validateStudy(o);
   const root = Stream.fromSeed(o.seed);
   const runs: OptimResult[] = [];
   const m = SA_METHODS[o.method];
   const opts = { ...o.run, iterations: o.iterations, monitor: o.monitor, recordEvery: Math.max(1, Math.ceil(o.iterations / 200)) };
-  for (let k = 0; k < o.seeds; k++) {
+  for (const k of indices) {
     runs.push(m.run(o.oracle, o.theta0, opts, root.fork(`run/${k}`)));
-    o.onRun?.(k + 1, o.seeds);
+    o.onRun?.(runs.length, indices.length);
   }
+  return runs;
+}
+
+/** The record and figure of a study from all K runs, in run order (the unsharded run and `stochgrad merge` both build them here). */
+export function spsaStudyRecords(o: SpsaStudyParams, runs: OptimResult[]) {
+  const m = SA_METHODS[o.method];
   const g = runs[0].gains;
   const record = {
     kind: "stochgrad.spsa-optimize",

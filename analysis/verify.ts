@@ -11,9 +11,10 @@ import { figures as allFigures } from "../figures/index.js";
 import { claims as allClaims, selectClaims } from "./claims/index.js";
 import { runClaim } from "./claims/runner.js";
 import type { ClaimResult } from "./claims/types.js";
-import { renderFigure, selectFigures } from "./figures/runner.js";
+import { runFigure, selectFigures, writeFigure } from "./figures/runner.js";
 import type { FigureRecord } from "./figures/types.js";
-import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "./io.js";
+import { ensureWritableDir, writeFileAtomic } from "./io.js";
+import { partFileName, partText, shardItems, type Shard } from "./shard.js";
 import { runClaimsOnWorkers } from "./parallel.js";
 import { claimsJson, reportMarkdown, type ClaimsRecord } from "./report.js";
 
@@ -32,6 +33,8 @@ export interface VerifyOptions {
   out: string;
   /** the package version written into the record */
   version: string;
+  /** run only this shard's claims and figures and write a part record (`stochgrad merge` joins them) */
+  shard?: Shard;
   /** fraction done in [0, total] and the item being worked on */
   onProgress?: (done: number, total: number, label: string) => void;
   /** a claim finished (`seconds` is null when it ran on a worker) */
@@ -51,8 +54,24 @@ function fieldError(field: string, e: unknown): FieldError {
   return new FieldError(field, (e as Error).message.replace(/^--[a-z-]+: /, ""));
 }
 
+/** The parameters a verify run's result depends on (a sharded run's parts must agree on all of them). */
+export interface VerifyRun {
+  seed: string;
+  quick: boolean;
+  alpha: number;
+  /** the selected claim ids, in report order */
+  claims: string[];
+  /** the selected figure ids, in report order */
+  figures: string[];
+  /** Node's version (the record names it; numbers may depend on it) */
+  node: string;
+}
+
+/** One work item's result: a claim result or a figure record. */
+export type VerifyItem = { claim: ClaimResult } | { figure: FigureRecord };
+
 /** Run the selected claims and figures and write their records (see the file comment). */
-export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
+export async function runVerify(o: VerifyOptions): Promise<VerifyResult | { partFile: string; failed: number }> {
   if (!(o.alpha > 0 && o.alpha < 0.5)) throw new FieldError("alpha", `expected a number in (0, 0.5), got ${o.alpha}`);
   let chosen;
   try {
@@ -70,17 +89,22 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   // the output folder is created only once every option is valid (a bad --workers left an empty folder)
   const out = ensureWritableDir(o.out);
   const { seed, quick, alpha } = o;
+  const run: VerifyRun = { seed, quick, alpha, claims: chosen.map((c) => c.id), figures: figs.map((f) => f.id), node: process.versions.node };
+  // items: the claims, then the figures; a shard runs the ones it owns (round-robin)
   const total = chosen.length + figs.length;
+  const mine = o.shard ? shardItems(o.shard, total) : Array.from({ length: total }, (_, i) => i);
+  const myClaims = mine.filter((i) => i < chosen.length).map((i) => chosen[i]);
+  const myFigs = mine.filter((i) => i >= chosen.length).map((i) => figs[i - chosen.length]);
   const results: ClaimResult[] = [];
   if (o.workers > 1) {
-    const frac = new Float64Array(chosen.length);
+    const frac = new Float64Array(myClaims.length);
     const rs = await runClaimsOnWorkers(
-      chosen.map((c) => c.id),
+      myClaims.map((c) => c.id),
       { seed, quick, alpha },
       o.workers,
       (i, d, t) => {
         frac[i] = Math.min(1, d / Math.max(1, t));
-        o.onProgress?.(frac.reduce((a, b) => a + b, 0), total, chosen[i].id);
+        o.onProgress?.(frac.reduce((a, b) => a + b, 0), mine.length, myClaims[i].id);
       },
       (i, r) => {
         frac[i] = 1;
@@ -89,32 +113,50 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
     );
     results.push(...rs);
   } else {
-    for (let i = 0; i < chosen.length; i++) {
-      const c = chosen[i];
+    for (let i = 0; i < myClaims.length; i++) {
+      const c = myClaims[i];
       const ts = Date.now();
-      const r = await runClaim(c, { seed, quick, alpha, onProgress: (_id, d, t) => o.onProgress?.(i + Math.min(1, d / Math.max(1, t)), total, c.id) });
+      const r = await runClaim(c, { seed, quick, alpha, onProgress: (_id, d, t) => o.onProgress?.(i + Math.min(1, d / Math.max(1, t)), mine.length, c.id) });
       results.push(r);
       o.onClaim?.(r, (Date.now() - ts) / 1000);
     }
   }
+  const records: FigureRecord[] = [];
+  for (let i = 0; i < myFigs.length; i++) {
+    const fig = myFigs[i];
+    const ts = Date.now();
+    records.push(await runFigure(fig, { seed, quick, onProgress: (d, t) => o.onProgress?.(myClaims.length + i + Math.min(1, d / Math.max(1, t)), mine.length, fig.id) }));
+    o.onFigure?.(fig.id, (Date.now() - ts) / 1000);
+  }
+  const items: VerifyItem[] = [...results.map((claim) => ({ claim })), ...records.map((figure) => ({ figure }))];
+  if (o.shard) {
+    const partFile = path.join(out, partFileName("verify", o.shard));
+    writeFileAtomic(partFile, partText("verify", o.version, { ...run }, o.shard, total, mine, items));
+    return { partFile, failed: results.filter((r) => r.verdict !== "pass").length };
+  }
+  return writeVerify(out, o.version, run, items);
+}
+
+/**
+ * Write claims.json, report.md and figures/ from every item's result, in item order (claims,
+ * then figures): the unsharded run and `stochgrad merge` both end here, so their files are the same bytes.
+ */
+export function writeVerify(out: string, version: string, run: VerifyRun, items: VerifyItem[]): VerifyResult {
+  const results = items.flatMap((x) => ("claim" in x ? [x.claim] : []));
+  const records = items.flatMap((x) => ("figure" in x ? [x.figure] : []));
   const record: ClaimsRecord = {
     kind: "stochgrad.claims",
-    seed,
-    quick,
-    alpha,
-    versions: { stochgrad: o.version, node: process.versions.node },
+    seed: run.seed,
+    quick: run.quick,
+    alpha: run.alpha,
+    versions: { stochgrad: version, node: run.node },
     summary: { claims: results.length, passed: results.filter((r) => r.verdict === "pass").length, failed: results.filter((r) => r.verdict !== "pass").length },
     claims: results,
   };
   const figDir = path.join(out, "figures");
   const rendered: VerifyResult["rendered"] = [];
-  if (figs.length) ensureWritableDir(figDir, "--out");
-  for (let i = 0; i < figs.length; i++) {
-    const fig = figs[i];
-    const ts = Date.now();
-    rendered.push(await renderFigure(fig, { seed, quick, dir: figDir, onProgress: (d, t) => o.onProgress?.(chosen.length + i + Math.min(1, d / Math.max(1, t)), total, fig.id) }));
-    o.onFigure?.(fig.id, (Date.now() - ts) / 1000);
-  }
+  if (records.length) ensureWritableDir(figDir, "--out");
+  for (const r of records) rendered.push({ record: r, files: writeFigure(r, figDir) });
   const claimsFile = path.join(out, "claims.json");
   writeFileAtomic(claimsFile, claimsJson(record));
   writeFileAtomic(path.join(out, "report.md"), reportMarkdown(record, rendered));

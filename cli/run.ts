@@ -22,8 +22,9 @@ function groupHelp(g: CommandGroup): string {
   return lines.join("\n") + "\n";
 }
 
-/** How many positional arguments a command takes: the words of its usage placeholder. */
+/** How many positional arguments a command takes: the words of its usage placeholder (unbounded when it ends in "..."). */
 function positionalCount(cmd: Command): number {
+  if (cmd.positional?.endsWith("...")) return Infinity;
   return cmd.positional ? cmd.positional.trim().split(/\s+/).length : 0;
 }
 

@@ -20,6 +20,7 @@ export * from "./problems/reference.js";
 export { sampleConfigurations } from "./problems/sample.js";
 export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
+export { registerEstimator, checkEstimatorSpec, ESTIMATOR_ID } from "./estimators/register.js";
 export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimators/options.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
 export { sampleMoments, sampleDraws, sampleChunks, mergeChunks, usesBatchedPath, warmUp, DEFAULT_CHUNK, MAX_WARMUP, type SampleMoments, type SampleOptions } from "./estimators/sample.js";
@@ -35,7 +36,6 @@ export { negativePhases, getNegativePhase, isNegativePhaseId, type NegativePhase
 export type { NegativePhaseOptions, NegativePhaseSampler, NegativePhaseSpec, NegativeStatistics, PositivePhase } from "./boltzmann/negative-phase/types.js";
 export { RbmCore, DRAW_ROWS, type Dtype } from "./boltzmann/gibbs.js";
 export { BinaryRows } from "./boltzmann/binary-rows.js";
-export { WorkerPool, defaultWorkers, type PoolOptions } from "./parallel/pool.js";
 export { ChunkStreams } from "./parallel/chunk-streams.js";
 export * from "./boltzmann/exact.js";
 export * from "./boltzmann/ais.js";

@@ -4,7 +4,8 @@
  * order, or the number of workers.
  */
 import { Stream } from "../../src/random/stream.js";
-import type { Claim, ClaimResult } from "./types.js";
+import { checkOutcome } from "./define.js";
+import type { Claim, ClaimOutcome, ClaimResult } from "./types.js";
 
 export interface RunOptions {
   seed: string;
@@ -14,19 +15,27 @@ export interface RunOptions {
   onResult?: (r: ClaimResult) => void;
 }
 
+/** A claim holds iff every check passes and every control fails the same check (checked outcome). */
+export function judge(out: ClaimOutcome): Pick<ClaimResult, "checksPass" | "controlsRejected" | "verdict"> {
+  const checksPass = out.checks.every((c) => c.pass);
+  const controlsRejected = out.controls.every((c) => !c.pass);
+  return { checksPass, controlsRejected, verdict: checksPass && controlsRejected ? "pass" : "fail" };
+}
+
 export async function runClaim(claim: Claim, opts: RunOptions): Promise<ClaimResult> {
   const stream = Stream.fromSeed(opts.seed).fork(claim.id);
   const base = { id: claim.id, statement: claim.statement, source: claim.source, control: claim.control, alpha: opts.alpha };
   try {
-    const out = await claim.run({
-      stream,
-      quick: opts.quick,
-      alpha: opts.alpha,
-      progress: (d, t) => opts.onProgress?.(claim.id, d, t),
-    });
-    const checksPass = out.checks.length > 0 && out.checks.every((c) => c.pass);
-    const controlsRejected = out.controls.length > 0 && out.controls.every((c) => !c.pass);
-    return { ...base, ...out, checksPass, controlsRejected, verdict: checksPass && controlsRejected ? "pass" : "fail" };
+    const out = checkOutcome(
+      claim.id,
+      await claim.run({
+        stream,
+        quick: opts.quick,
+        alpha: opts.alpha,
+        progress: (d, t) => opts.onProgress?.(claim.id, d, t),
+      }),
+    );
+    return { ...base, ...out, ...judge(out) };
   } catch (e) {
     return {
       ...base,

@@ -30,13 +30,24 @@ export function renderRecord(record: FigureRecord, dir: string): string[] {
   return files;
 }
 
-export async function renderFigure(fig: Figure, opts: RenderOptions): Promise<{ record: FigureRecord; files: string[] }> {
+/** Run a figure on its own stream (root.fork(`figure/${id}`)) and return its record; nothing is written. */
+export async function runFigure(fig: Figure, opts: Omit<RenderOptions, "dir">): Promise<FigureRecord> {
   const stream = Stream.fromSeed(opts.seed).fork(`figure/${fig.id}`);
   const out = await fig.run({ stream, quick: opts.quick, progress: (d, t) => opts.onProgress?.(d, t) });
-  const record: FigureRecord = { kind: "stochgrad.figure", id: fig.id, title: fig.title, caption: fig.caption, seed: opts.seed, quick: opts.quick, ...out };
-  const json = `${fig.id}.json`;
-  writeJsonAtomic(path.join(opts.dir, json), record);
-  return { record, files: [json, ...renderRecord(record, opts.dir)] };
+  return { kind: "stochgrad.figure", id: fig.id, title: fig.title, caption: fig.caption, seed: opts.seed, quick: opts.quick, ...out };
+}
+
+/** Write a figure record (`<id>.json`) and render its charts into dir; returns the file names. */
+export function writeFigure(record: FigureRecord, dir: string): string[] {
+  requireSafeName(record.id, "record.id");
+  const json = `${record.id}.json`;
+  writeJsonAtomic(path.join(dir, json), record);
+  return [json, ...renderRecord(record, dir)];
+}
+
+export async function renderFigure(fig: Figure, opts: RenderOptions): Promise<{ record: FigureRecord; files: string[] }> {
+  const record = await runFigure(fig, opts);
+  return { record, files: writeFigure(record, opts.dir) };
 }
 
 /** Select figures by "all", "none" or comma-separated ids; an unknown id throws naming the known ones. */

@@ -9,6 +9,7 @@ import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { loadProblem, optionsPerEstimator, parseOptions, enumerationBlockCount, parseWorkers, requireSamplingBudget, withPool, workersFlag } from "../common.js";
 import { InputError } from "../../src/errors.js";
+import { REGISTER_FLAG, registryFrom } from "../register.js";
 
 /**
  * `stochgrad compare problem.json --estimators a,b,c [--samples N] [--exact]`: one comparison
@@ -26,6 +27,7 @@ export const compareCommand: Command = {
     seed: { type: "string", metavar: "S", description: "seed (string or integer)", default: "1" },
     alpha: { type: "number", metavar: "α", description: "false-alarm rate of the reported bias z-tests", default: 1e-6 },
     option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. temperature=0.5,K=4,eta=1" },
+    register: REGISTER_FLAG,
     warmup: { type: "int", metavar: "N", description: "seeded draws each online estimator (moving-average baselines, online predictor, NVIL, …) observes before it is measured (default 0: its creation state, said in the record)", default: 0 },
     workers: workersFlag(),
     help: { type: "boolean", description: "show this help" },
@@ -34,7 +36,7 @@ export const compareCommand: Command = {
     const f = args.flags;
     const workers = parseWorkers(f.workers);
     if (!f.estimators) throw new InputError("compare: --estimators is required (e.g. --estimators rloo,arm,disarm)");
-    const specs = parseEstimatorList(String(f.estimators));
+    const specs = parseEstimatorList(String(f.estimators), await registryFrom(f.register as string | undefined));
     const problem = loadProblem(args.positional[0]);
     const alpha = Number(f.alpha);
     if (!(alpha > 0 && alpha < 0.5)) throw new InputError(`--alpha: expected a number in (0, 0.5), got ${alpha}`);

@@ -1,5 +1,14 @@
-import { exactAnalysis } from "../../src/exact/moments.js";
-import { estimators } from "../../src/estimators/registry.js";
+import path from "node:path";
+import { exactAnalysis, exactBlockStates } from "../../src/exact/moments.js";
+import { blockBits, blockStateFromJSON, blockStateToJSON, enumerationBlocks } from "../../src/exact/enumeration-blocks.js";
+import { assertEnumerable } from "../../src/exact/enumerate.js";
+import type { BlockRunner, EnumerationBlockState } from "../../src/exact/types.js";
+import type { BinaryProblem } from "../../src/problems/types.js";
+import { problemFromJSON } from "../../src/problems/json.js";
+import { ensureWritableDir, readJsonFile, toJsonText, writeFileAtomic } from "../../analysis/io.js";
+import { partFileName, partText, shardItems, type Shard } from "../../analysis/shard.js";
+import { jsonShard, PART_OUT_FLAG, SHARD_FLAG } from "../shard.js";
+import { VERSION } from "../version.js";
 import type { EstimatorEntry, EstimatorOptions } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/oracle.js";
@@ -12,34 +21,52 @@ import { MAX_WARMUP, warmUp } from "../../src/estimators/sample.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import { InputError } from "../../src/errors.js";
+import { REGISTER_FLAG, registryFrom } from "../register.js";
 
-/** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
-export const exactCommand: Command = {
-  name: "exact",
-  positional: "problem.json",
-  summary: "Exact E[L], gradient, and exact mean and variance of every applicable estimator, by enumeration.",
-  flags: {
-    estimators: { type: "string", metavar: "a,b,c", description: "comma-separated estimator ids (default: every applicable one)" },
-    option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
-    c: { type: "number", metavar: "C", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
-    warmup: { type: "int", metavar: "N", description: "advance every online estimator (one with state: moving-average or online-optimal baselines, online predictor, NVIL, REBAR/RELAX tuning) by N seeded draws before its exact moments (default 0: its creation state, said in the record)", default: 0 },
-    seed: { type: "string", metavar: "S", description: "seed of the --warmup draws (string or integer)", default: "1" },
-    workers: workersFlag(),
-    help: { type: "boolean", description: "show this help" },
-  },
-  async run(args) {
-    const workers = parseWorkers(args.flags.workers);
-    const warmup = Number(args.flags.warmup);
-    if (!Number.isInteger(warmup) || warmup < 0 || warmup > MAX_WARMUP) throw new InputError(`--warmup: expected a number of draws, an integer in [0, ${MAX_WARMUP}], got ${args.flags.warmup}`);
-    const seed = String(args.flags.seed);
-    const problem = loadProblem(args.positional[0]);
-    const theta = problem.initialParams();
-    const opts = parseOptions(args.flags.option as string | undefined);
-    if (args.flags.c !== undefined) {
+/** What an exact analysis depends on: the problem (as read) and every flag but --workers (a shard's part carries it). */
+interface ExactRun {
+  problem: unknown;
+  problemFile: string;
+  estimators?: string;
+  option?: string;
+  c?: number;
+  /** absolute path of the --register module */
+  register?: string;
+  warmup: number;
+  seed: string;
+}
+
+/** How the enumeration runs: whole (on a pool of `workers`), one shard's blocks, or the merge of every shard's blocks. */
+type ExactMode = { kind: "whole"; workers: number } | { kind: "shard"; shard: Shard; out: string } | { kind: "merge"; states: EnumerationBlockState[] };
+
+/**
+ * The exact command's work (see `exactCommand`): the instances, their warm-up, then the analysis.
+ * A shard computes the enumeration blocks it owns (round-robin over the fixed Gray-code blocks)
+ * and writes their states; the merge hands every block's state to the same analysis, so its JSON
+ * is the whole run's, byte for byte. Returns the text to print.
+ */
+async function runExact(run: ExactRun, mode: ExactMode): Promise<string> {
+  const flags = { estimators: run.estimators, option: run.option, c: run.c, register: run.register };
+  const warmup = run.warmup;
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup > MAX_WARMUP) throw new InputError(`--warmup: expected a number of draws, an integer in [0, ${MAX_WARMUP}], got ${warmup}`);
+  const seed = run.seed;
+  let problem: BinaryProblem;
+  try {
+    problem = problemFromJSON(run.problem);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`problem file ${run.problemFile}: ${e.message}`);
+    throw e;
+  }
+  if (mode.kind !== "whole" && problem.unitNoise === "injected") throw new InputError("--shard: the quadrature of injected-noise units is not sharded (only the enumeration of binary units is)");
+  if (mode.kind !== "whole") assertEnumerable(problem);
+  const theta = problem.initialParams();
+    const opts = parseOptions(flags.option);
+    if (flags.c !== undefined) {
       if (Object.prototype.hasOwnProperty.call(opts, "c")) throw new InputError("--c: also given as --option c=…; give it once");
-      opts.c = requirePerturbation(Number(args.flags.c), "--c");
+      opts.c = requirePerturbation(Number(flags.c), "--c");
     }
-    const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
+    const registry = await registryFrom(flags.register);
+    const specs = flags.estimators ? parseEstimatorList(flags.estimators, registry) : Object.values(registry);
     const given = optionsPerEstimator(specs, opts);
     const instances: Record<string, EstimatorEntry> = {};
     const skipped: Record<string, string> = {};
@@ -53,7 +80,7 @@ export const exactCommand: Command = {
       bar.update(idx, specs.length, `setting up ${spec.id}`);
       const why = spec.applicable(problem);
       if (why) {
-        if (args.flags.estimators) throw new InputError(`estimator ${spec.id}: ${why}`);
+        if (flags.estimators) throw new InputError(`estimator ${spec.id}: ${why}`);
         skipped[spec.id] = why;
         continue;
       }
@@ -63,7 +90,7 @@ export const exactCommand: Command = {
         inst = spec.create(problem, theta, mine);
       } catch (e) {
         // with every estimator selected, an option value that one of them refuses skips it, saying why
-        if (!(e instanceof InputError) || args.flags.estimators || Object.keys(mine).length === 0) throw e;
+        if (!(e instanceof InputError) || flags.estimators || Object.keys(mine).length === 0) throw e;
         skipped[spec.id] = e.message;
         for (const k of Object.keys(mine)) if (!refused.has(k)) refused.set(k, e.message);
         continue;
@@ -86,15 +113,36 @@ export const exactCommand: Command = {
     }
     // enumeration blocks on the pool (more than one block: over 2^16 states; same bytes as in-process)
     const blocks = enumerationBlockCount(problem);
-    const r = withPool(workers, blocks, (pool) => exactAnalysis(problem, theta, instances, { onProgress: (d, t, what) => bar.update(d, t, what), blockRunner: pool && poolBlockRunner(pool) }));
+    const onProgress = (d: number, t: number, what: string) => bar.update(d, t, what);
+    if (mode.kind === "shard") {
+      const nBlocks = enumerationBlocks(problem).length;
+      const mine = shardItems(mode.shard, nBlocks);
+      const dir = ensureWritableDir(mode.out);
+      const states = exactBlockStates(problem, theta, instances, {}, mine).map(blockStateToJSON);
+      bar.done();
+      const part = path.join(dir, partFileName("exact", mode.shard));
+      writeFileAtomic(part, partText("exact", VERSION, { ...run }, mode.shard, nBlocks, mine, states));
+      return `exact: shard ${mode.shard.index}/${mode.shard.count}, ${mine.length} of ${nBlocks} Gray-code blocks of 2^${blockBits(problem)} states; wrote part ${part}\n`;
+    }
+    const blockRunner: BlockRunner | undefined =
+      mode.kind === "merge"
+        ? (job) => {
+            if (job.blocks.length !== mode.states.length) throw new InputError(`merge: the parts hold ${mode.states.length} enumeration blocks, the problem has ${job.blocks.length}`);
+            job.blocks.forEach((g, j) => {
+              if (g.first !== mode.states[j].first || g.end !== mode.states[j].end) throw new InputError(`merge: block ${j} in the parts covers [${mode.states[j].first}, ${mode.states[j].end}), the problem's block ${j} is [${g.first}, ${g.end})`);
+            });
+            return mode.states;
+          }
+        : undefined;
+    const r = mode.kind === "merge" ? exactAnalysis(problem, theta, instances, { onProgress, blockRunner }) : withPool(mode.workers, blocks, (pool) => exactAnalysis(problem, theta, instances, { onProgress, blockRunner: pool && poolBlockRunner(pool) }));
     bar.done();
     for (const [id, why] of Object.entries(r.unavailable ?? {})) skipped[id] = why;
     const est: Record<string, unknown> = {};
     for (const [id, m] of Object.entries(r.estimators)) {
       const bias = m.mean.map((v, k) => v - r.gradient[k]);
-      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: estimators[id as keyof typeof estimators]?.unbiased ?? null, ...(online[id] ? { online: online[id] } : {}) };
+      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: registry[id].unbiased, ...(online[id] ? { online: online[id] } : {}) };
     }
-    printJson({
+    return toJsonText({
       problem: problem.toJSON(),
       nUnits: problem.nUnits,
       nParams: problem.nParams,
@@ -106,6 +154,59 @@ export const exactCommand: Command = {
       estimators: est,
       skipped,
     }, true);
+}
+
+/** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
+export const exactCommand: Command = {
+  name: "exact",
+  positional: "problem.json",
+  summary: "Exact E[L], gradient, and exact mean and variance of every applicable estimator, by enumeration.",
+  flags: {
+    estimators: { type: "string", metavar: "a,b,c", description: "comma-separated estimator ids (default: every applicable one)" },
+    option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
+    c: { type: "number", metavar: "C", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
+    register: REGISTER_FLAG,
+    warmup: { type: "int", metavar: "N", description: "advance every online estimator (one with state: moving-average or online-optimal baselines, online predictor, NVIL, REBAR/RELAX tuning) by N seeded draws before its exact moments (default 0: its creation state, said in the record)", default: 0 },
+    seed: { type: "string", metavar: "S", description: "seed of the --warmup draws (string or integer)", default: "1" },
+    workers: workersFlag(),
+    shard: SHARD_FLAG,
+    out: PART_OUT_FLAG,
+    help: { type: "boolean", description: "show this help" },
+  },
+  async run(args) {
+    const f = args.flags;
+    const workers = parseWorkers(f.workers);
+    const file = args.positional[0];
+    if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
+    const shard = jsonShard(f);
+    const r: ExactRun = {
+      problem: readJsonFile(file, "problem file"),
+      problemFile: path.basename(file),
+      ...(f.estimators === undefined ? {} : { estimators: String(f.estimators) }),
+      ...(f.option === undefined ? {} : { option: String(f.option) }),
+      ...(f.c === undefined ? {} : { c: Number(f.c) }),
+      ...(f.register === undefined ? {} : { register: path.resolve(String(f.register)) }),
+      warmup: Number(f.warmup),
+      seed: String(f.seed),
+    };
+    process.stdout.write(await runExact(r, shard ? { kind: "shard", shard, out: String(f.out) } : { kind: "whole", workers }));
     return 0;
   },
 };
+
+/** `stochgrad merge` of `exact --shard` parts: every block's state, in block order, into the whole run's analysis; writes exact.json. */
+export async function mergeExactParts(m: { version: string; run: Record<string, unknown>; states: unknown[] }, out: string): Promise<{ code: number; text: string }> {
+  const r = m.run as unknown as ExactRun;
+  if (typeof r.seed !== "string" || typeof r.warmup !== "number" || typeof r.problemFile !== "string") throw new InputError("merge: the parts' run is not that of stochgrad exact --shard");
+  const states = m.states.map((s, j) => {
+    try {
+      return blockStateFromJSON(s as Parameters<typeof blockStateFromJSON>[0]);
+    } catch (e) {
+      throw new InputError(`merge: block ${j} in the parts is not an enumeration block state (${(e as Error).message})`);
+    }
+  });
+  const text = await runExact(r, { kind: "merge", states });
+  const file = path.join(out, "exact.json");
+  writeFileAtomic(file, text);
+  return { code: 0, text: text + `wrote ${file}\n` };
+}

@@ -7,6 +7,7 @@ import { spsaCommand } from "./spsa.js";
 import { verifyCommand } from "./verify.js";
 import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
+import { mergeCommand } from "./merge.js";
 import { reproduceCommand } from "./reproduce.js";
 
 export const commands: Record<string, CommandEntry> = {
@@ -18,5 +19,6 @@ export const commands: Record<string, CommandEntry> = {
   compare: compareCommand,
   spsa: spsaCommand,
   rbm: rbmCommand,
+  merge: mergeCommand,
   reproduce: reproduceCommand,
 };

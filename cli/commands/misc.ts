@@ -2,7 +2,7 @@ import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
 import { readJsonFile, withOutputDir } from "../../analysis/io.js";
 import { figureRecordFromJSON } from "../../analysis/figures/record.js";
-import { estimators } from "../../src/estimators/registry.js";
+import { REGISTER_FLAG, registryFrom } from "../register.js";
 import { describeDomain } from "../../src/estimators/options.js";
 import type { EstimatorSpec } from "../../src/estimators/types.js";
 import type { Command } from "../types.js";
@@ -12,9 +12,10 @@ import { InputError } from "../../src/errors.js";
 export const estimatorsCommand: Command = {
   name: "estimators",
   summary: "List the estimator registry: id, unbiased?, formula, source.",
-  flags: { json: { type: "boolean", description: "print JSON" }, help: { type: "boolean", description: "show this help" } },
+  flags: { json: { type: "boolean", description: "print JSON" }, register: REGISTER_FLAG, help: { type: "boolean", description: "show this help" } },
   async run(args) {
-    const rows = Object.values(estimators).map((e) => ({
+    const registry = await registryFrom(args.flags.register as string | undefined);
+    const rows = Object.values(registry).map((e) => ({
       id: e.id,
       unbiased: e.unbiased,
       noise: e.noise,

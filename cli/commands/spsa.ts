@@ -6,8 +6,12 @@
  */
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
-import { withOutputDir, writeJsonAtomic } from "../../analysis/io.js";
-import { runSpsaStudy, SA_METHODS, validateStudy, type SaMethodId, type StudyRunOptions } from "../../analysis/spsa-optimize.js";
+import { withOutputDir, writeFileAtomic, writeJsonAtomic } from "../../analysis/io.js";
+import { runSpsaRuns, SA_METHODS, spsaStudyRecords, validateStudy, type SaMethodId, type SpsaStudyParams, type StudyRunOptions } from "../../analysis/spsa-optimize.js";
+import { partFileName, partText, parseShard, shardItems } from "../../analysis/shard.js";
+import type { FigureRecord } from "../../analysis/figures/types.js";
+import type { OptimResult } from "../../src/optim/types.js";
+import { SHARD_FLAG } from "../shard.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
 import { objectiveOracle, problemOracle, type LossOracle } from "../../src/estimators/oracle.js";
@@ -54,7 +58,7 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /** The report of what calibration set, for stdout (median and range when the runs differ). */
-function describeCalibration(cal: NonNullable<ReturnType<typeof runSpsaStudy>["record"]["calibration"]>, seeds: number): string {
+function describeCalibration(cal: NonNullable<ReturnType<typeof spsaStudyRecords>["record"]["calibration"]>, seeds: number): string {
   const v = (r: { median: number; min: number; max: number }) => (r.min === r.max || seeds === 1 ? `${+r.median.toPrecision(4)}` : `${+r.median.toPrecision(4)} [median; ${+r.min.toPrecision(4)} to ${+r.max.toPrecision(4)} over ${seeds} runs]`);
   const how: string[] = [];
   const set = new Set(cal.calibrated);
@@ -63,6 +67,36 @@ function describeCalibration(cal: NonNullable<ReturnType<typeof runSpsaStudy>["r
   if (set.has("A")) how.push(`A = ${cal.A} (10% of the iterations)`);
   if (set.has("blockingTolerance") && cal.blockingTolerance) how.push(`blocking tolerance = ${v(cal.blockingTolerance)} (2 × the loss's standard deviation)`);
   return `calibrated the gains not given (${cal.evaluationsPerRun} loss measurements per run, counted): ${how.join(", ")}\n`;
+}
+
+/** Write the study's record, figure record and charts into out; returns the summary the command prints. */
+function writeSpsaStudy(out: string, record: ReturnType<typeof spsaStudyRecords>["record"], fig: FigureRecord): string {
+  writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
+  writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
+  const files = renderRecord(fig, out);
+  const fmt = (v: number) => v.toExponential(3);
+  const g = record.gains;
+  const seeds = record.seeds;
+  return (
+    `${record.method} on ${record.function}: ${seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +
+    (record.calibration ? describeCalibration(record.calibration, seeds) : "") +
+    `gains${seeds > 1 ? " of run 0" : ""}: a = ${+g.a.toPrecision(4)}, c = ${+g.c.toPrecision(4)}, A = ${g.A}, α = ${g.alpha}, γ = ${g.gamma}\n` +
+    `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
+    `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
+    `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`
+  );
+}
+
+/** `stochgrad merge` of `spsa optimize --shard` parts: the runs in run order, then the unsharded run's record and files. */
+export function mergeSpsaParts(m: { version: string; run: Record<string, unknown>; states: unknown[] }, out: string): { code: number; text: string } {
+  const params = { ...(m.run as unknown as Omit<SpsaStudyParams, "version">), version: m.version };
+  if (typeof params.function !== "string" || typeof params.seed !== "string" || params.seeds !== m.states.length || !(params.theta0 instanceof Float64Array) || !Object.prototype.hasOwnProperty.call(SA_METHODS, params.method)) throw new InputError("merge: the parts' run is not that of stochgrad spsa optimize --shard (function, seed, seeds, theta0, method)");
+  m.states.forEach((r, k) => {
+    const o = r as Partial<OptimResult>;
+    if (o === null || typeof o !== "object" || typeof o.initialLoss !== "number" || typeof o.finalLoss !== "number" || !Array.isArray(o.theta) || o.theta.length !== params.theta0.length) throw new InputError(`merge: run ${k} in the parts is not an optimisation result of ${params.theta0.length} parameters`);
+  });
+  const { record, figure } = spsaStudyRecords(params, m.states as OptimResult[]);
+  return { code: 0, text: writeSpsaStudy(out, record, figure) };
 }
 
 export const spsaOptimizeCommand: Command = {
@@ -90,6 +124,7 @@ export const spsaOptimizeCommand: Command = {
     "trust-region": { type: "number", metavar: "ρ", description: "cap every step's length ‖θₖ₊₁ − θₖ‖₂ at ρ > 0" },
     regularization: { type: "string", metavar: "δ|auto", description: "2spsa: δ in (H̄ᵀH̄ + δI)^½; auto (default) follows the Hessian estimates' noise, δₖ ∝ 1/(k+1)" },
     out: { type: "string", metavar: "DIR", description: "output folder for spsa-optimize.json and the figure", default: "spsa-out" },
+    shard: SHARD_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
@@ -164,41 +199,26 @@ export const spsaOptimizeCommand: Command = {
     requireMemory(seeds * (2 * p + 800) + (sa === "2spsa" ? 3 * p * p : 0), "--seeds", `${formatCount(seeds)} runs of ${formatCount(p)} parameters with their traces`);
     const work = seeds * (iterations * perStep + 400) * lossSize;
     requireTime(samplingSeconds(work), "--iterations", `${formatCount(seeds)} run(s) × ${formatCount(iterations)} iterations × ${formatCount(perStep)} loss measurements × ${formatCount(lossSize)} (the loss's size)`);
-    const { out, record, files } = await withOutputDir(String(f.out), "--out", (out) => {
+    const shard = f.shard === undefined ? undefined : parseShard(String(f.shard));
+    const params: SpsaStudyParams = { function: fn, objective: described, theta0, method: sa, seed: String(f.seed), seeds, iterations, run, noise: sigma, version: VERSION };
+    const text = await withOutputDir(String(f.out), "--out", (out) => {
       const bar = new Progress("spsa");
-      const { record, figure: fig } = withFlags(FLAG_OF, () =>
-        runSpsaStudy({
-        function: fn,
-        objective: described,
-        oracle,
-        monitor,
-        theta0,
-          method: sa,
-          seed: String(f.seed),
-          seeds,
-          iterations,
-          run,
-          noise: sigma,
-          version: VERSION,
-          onRun: (k, n) => bar.update(k, n),
-        }),
-      );
+      const study = { ...params, oracle, monitor, onRun: (k: number, n: number) => bar.update(k, n) };
+      if (shard) {
+        // a shard runs the seeds it owns (round-robin) and writes their whole results as its part
+        const mine = shardItems(shard, seeds);
+        const runs = withFlags(FLAG_OF, () => runSpsaRuns(study, mine));
+        bar.done();
+        const file = path.join(out, partFileName("spsa optimize", shard));
+        const { version, ...rest } = params;
+        writeFileAtomic(file, partText("spsa optimize", version, rest, shard, seeds, mine, runs));
+        return `${method} on ${fn}: shard ${shard.index}/${shard.count}, ${mine.length} of ${seeds} run(s); wrote part ${file}; join the parts with stochgrad merge PART… --out DIR\n`;
+      }
+      const { record, figure } = withFlags(FLAG_OF, () => spsaStudyRecords(params, runSpsaRuns(study, Array.from({ length: seeds }, (_, k) => k))));
       bar.done();
-      writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
-      writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
-      const files = renderRecord(fig, out);
-      return { out, record, files };
+      return writeSpsaStudy(out, record, figure);
     });
-    const fmt = (v: number) => v.toExponential(3);
-    const g = record.gains;
-    process.stdout.write(
-      `${method} on ${fn}: ${seeds} run(s) × ${record.evaluationsPerRun} loss measurements, L(θ₀) = ${record.initialLoss.toPrecision(6)}\n` +
-        (record.calibration ? describeCalibration(record.calibration, seeds) : "") +
-        `gains${seeds > 1 ? " of run 0" : ""}: a = ${+g.a.toPrecision(4)}, c = ${+g.c.toPrecision(4)}, A = ${g.A}, α = ${g.alpha}, γ = ${g.gamma}\n` +
-        `final L(θ̂)/L(θ₀): median ${fmt(record.finalRatio.median)}, quartiles [${fmt(record.finalRatio.q25)}, ${fmt(record.finalRatio.q75)}], range [${fmt(record.finalRatio.min)}, ${fmt(record.finalRatio.max)}]\n` +
-        `averaged iterate:  median ${fmt(record.finalRatioAveragedIterate.median)}, quartiles [${fmt(record.finalRatioAveragedIterate.q25)}, ${fmt(record.finalRatioAveragedIterate.q75)}]\n` +
-        `wrote ${path.join(out, "spsa-optimize.json")} and ${files.join(", ")}\n`,
-    );
+    process.stdout.write(text);
     return 0;
   },
 };

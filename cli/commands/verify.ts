@@ -6,6 +6,8 @@ import { withFlags } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
 import { VERSION } from "../version.js";
+import { parseShard } from "../../analysis/shard.js";
+import { SHARD_FLAG } from "../shard.js";
 
 const FLAG_OF: Record<string, string> = { alpha: "--alpha", only: "--only", figures: "--figures", workers: "--workers" };
 
@@ -22,13 +24,15 @@ export const verifyCommand: Command = {
     figures: { type: "string", metavar: "all|none|IDS", description: "all | none | comma-separated figure ids (default: all, or none with --only)" },
     alpha: { type: "number", metavar: "α", description: "family-wise false-alarm rate per claim", default: 1e-6 },
     workers: { type: "int", metavar: "W", description: "worker threads for claims (results are identical for any number)", default: Math.max(1, Math.min(4, os.availableParallelism())) },
+    shard: SHARD_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
     const f = args.flags;
     const bar = new Progress("verify");
     const t0 = Date.now();
-    const { record, rendered, claimsFile } = await withFlags(FLAG_OF, () =>
+    const shard = f.shard === undefined ? undefined : parseShard(String(f.shard));
+    const result = await withFlags(FLAG_OF, () =>
       runVerify({
         only: f.only as string | undefined,
         figures: f.figures as string | undefined,
@@ -38,6 +42,7 @@ export const verifyCommand: Command = {
         workers: Number(f.workers),
         out: String(f.out),
         version: VERSION,
+        shard,
         onProgress: (done, total, label) => bar.update(done, total, label),
         onClaim: (r, secs) => {
           if (!f.json) bar.log(`${r.verdict === "pass" ? "✓" : "✗"} ${r.id} (${secs === null ? "worker" : `${secs.toFixed(1)} s`})`);
@@ -48,6 +53,11 @@ export const verifyCommand: Command = {
       }),
     );
     bar.done();
+    if ("partFile" in result) {
+      process.stdout.write(`wrote part ${path.relative(process.cwd(), result.partFile) || result.partFile} (shard ${shard!.index}/${shard!.count}); join the parts with stochgrad merge PART… --out DIR\n`);
+      return result.failed === 0 ? 0 : 1;
+    }
+    const { record, rendered, claimsFile } = result;
     if (f.json) process.stdout.write(claimsJson(record));
     else {
       process.stdout.write(claimsTable(record));

@@ -9,7 +9,7 @@ import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { fdsaCentral, fdsaForward } from "./finite-difference.js";
 import { spsa, spsaOne } from "./spsa.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
-import { RECIPE, type EstimatorInstance, type EstimatorOptions, type EstimatorSpec, type InstanceRecipe } from "./types.js";
+import { type EstimatorInstance, type EstimatorOptions, type EstimatorRegistry, type EstimatorSpec, RECIPE, type InstanceRecipe } from "./types.js";
 import type { BinaryProblem } from "../problems/types.js";
 import { toFiniteVector } from "../ndarray.js";
 import { checkedInstance } from "./checked.js";
@@ -33,7 +33,7 @@ import { vimco } from "./vimco.js";
  * it attached, to the face and to the instance behind it (`recipeOf`: a worker thread rebuilds
  * the same instance from it).
  */
-function publicSpec<S extends EstimatorSpec>(spec: S): S {
+export function publicSpec<S extends EstimatorSpec>(spec: S): S {
   return {
     ...spec,
     create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance {
@@ -91,15 +91,18 @@ export function isEstimatorId(id: string): id is EstimatorId {
   return Object.prototype.hasOwnProperty.call(estimators, id);
 }
 
-/** Look up an estimator; unknown ids get one clear error listing the known ones. */
-export function getEstimator(id: string): EstimatorSpec {
-  if (!isEstimatorId(id)) throw new InputError(`unknown estimator ${quote(id)} (known: ${Object.keys(estimators).join(", ")})`);
-  return estimators[id];
+/**
+ * Look up an estimator in `registry` (default: the built-in one; a user's comes from
+ * `registerEstimator`); unknown ids get one clear error listing the known ones.
+ */
+export function getEstimator(id: string, registry: EstimatorRegistry = estimators): EstimatorSpec {
+  if (!Object.prototype.hasOwnProperty.call(registry, id)) throw new InputError(`unknown estimator ${quote(id)} (known: ${Object.keys(registry).join(", ")})`);
+  return registry[id];
 }
 
-/** Parse "a,b,c" into specs, failing on the first unknown id. */
-export function parseEstimatorList(list: string): EstimatorSpec[] {
+/** Parse "a,b,c" into specs of `registry`, failing on the first unknown id. */
+export function parseEstimatorList(list: string, registry: EstimatorRegistry = estimators): EstimatorSpec[] {
   const ids = list.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
   if (ids.length === 0) throw new InputError("--estimators: expected a comma-separated list of estimator ids");
-  return ids.map(getEstimator);
+  return ids.map((id) => getEstimator(id, registry));
 }

@@ -124,6 +124,24 @@ export function sampleChunks(instance: EstimatorInstance, thetaIn: VectorInput, 
   return parts;
 }
 
+/**
+ * The accumulators of the chunks `ids` (ascending, each in [0, ⌈n/chunk⌉)) of
+ * `sampleChunks(instance, θ, n, stream, { chunk })`, computed here alone: a shard's share, bit for
+ * bit the same as those chunks of the whole run. An online instance is refused (its state after a
+ * chunk depends on every earlier draw, so no chunk can be computed apart).
+ */
+export function sampleChunksOf(instance: EstimatorInstance, thetaIn: VectorInput, n: number, stream: Stream, ids: readonly number[], chunk = DEFAULT_CHUNK): MomentAccumulator[] {
+  requireDraws(n);
+  requireChunk(chunk);
+  if (isOnline(uncheckedInstance(instance))) throw new FieldError("instance", "an online estimator (its state advances with every draw) cannot be sampled in separate chunks; run it unsharded");
+  const chunks = Math.ceil(n / chunk);
+  for (const c of ids) if (!Number.isInteger(c) || c < 0 || c >= chunks) throw new FieldError("ids", `chunk ${c} is not one of the ${chunks} chunks of ${n} draws`);
+  const theta = toFiniteVector(thetaIn, "θ", checkedParams(instance));
+  const job: ChunkJob = { n, chunk, seed: stream.seed, batched: usesBatchedPath(instance) };
+  const raw = uncheckedInstance(instance);
+  return ids.map((c) => chunkMoments(raw, theta, job, c));
+}
+
 /** Chunk accumulators merged in chunk order (Chan): what `sampleMoments` returns, from `sampleChunks`. */
 export function mergeChunks(parts: MomentAccumulator[]): MomentAccumulator {
   if (parts.length === 0) throw new FieldError("parts", "expected at least one chunk");

@@ -117,6 +117,9 @@ export interface EstimatorSpec {
   create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance;
 }
 
+/** A typed record of estimator specs by id: the built-in `estimators`, or one `registerEstimator` returned. */
+export type EstimatorRegistry = { readonly [id: string]: EstimatorSpec };
+
 /** An estimator instance together with its noise kind: what the exact engine takes (`exactAnalysis`). */
 export interface EstimatorEntry {
   readonly noise: NoiseKind;

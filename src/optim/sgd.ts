@@ -11,14 +11,17 @@ import type { Stream } from "../random/stream.js";
 import { type BinaryProblem } from "../problems/types.js";
 import { requireDimension } from "../problems/functions.js";
 import { getEstimator } from "../estimators/registry.js";
-import type { EstimatorOptions } from "../estimators/types.js";
+import type { EstimatorOptions, EstimatorRegistry, EstimatorSpec } from "../estimators/types.js";
+import { checkEstimatorSpec } from "../estimators/register.js";
 import { runLoop, SPALL_DEFAULTS, type OptimResult, type RecordOptions, type StopOptions } from "./types.js";
 import { InputError } from "../errors.js";
 import { toVector, type VectorInput } from "../ndarray.js";
 
 export interface SgdOptions extends StopOptions, RecordOptions {
-  /** registry id, e.g. "correlation-ma" */
-  estimator: string;
+  /** a registry id, e.g. "correlation-ma" (looked up in `registry`), or a spec */
+  estimator: string | EstimatorSpec;
+  /** where ids are looked up: the built-in registry unless given (see registerEstimator) */
+  registry?: EstimatorRegistry;
   estimatorOptions?: EstimatorOptions;
   a: number;
   /** default 0 */
@@ -27,11 +30,11 @@ export interface SgdOptions extends StopOptions, RecordOptions {
   alpha?: number;
 }
 
-/** Minimise E[L] of a problem from θ₀ with a registry estimator. Shapes: θ₀ (nParams). */
+/** Minimise E[L] of a problem from θ₀ with a registry estimator (built-in or registered). Shapes: θ₀ (nParams). */
 export function sgdOptimize(problem: BinaryProblem, theta0In: VectorInput, opts: SgdOptions, stream: Stream): OptimResult {
   const theta0 = toVector(theta0In, "theta0");
   requireDimension(theta0, problem.nParams, "theta0");
-  const spec = getEstimator(opts.estimator);
+  const spec = typeof opts.estimator === "string" ? getEstimator(opts.estimator, opts.registry) : checkEstimatorSpec(opts.estimator);
   const why = spec.applicable(problem);
   if (why) throw new InputError(`estimator ${spec.id}: ${why}`);
   const inst = spec.create(problem, theta0, opts.estimatorOptions);

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stochgradMatchers } from "../../test-support/matchers.js";
 import { estimators } from "../../src/estimators/registry.js";
@@ -71,23 +69,3 @@ describe("the matchers take θ", () => {
   });
 });
 
-describe("the README's matcher snippet runs as written", () => {
-  it("every line of the code block under 'Claims as regression tests in your suite'", async () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Claims as regression tests in your suite"));
-    const code = section.slice(section.indexOf("```ts") + 5, section.indexOf("```", section.indexOf("```ts") + 5));
-    expect(code).toMatch(/toBeExactlyUnbiasedOn/);
-    // The package's own names resolve to the built files, as npm's "exports" map resolves them.
-    const dist = path.resolve(__dirname, "../../dist");
-    const js = code
-      .replace(/from "stochgrad\/matchers"/g, `from ${JSON.stringify(path.join(dist, "test-support/matchers.js"))}`)
-      .replace(/from "stochgrad"/g, `from ${JSON.stringify(path.join(dist, "src/index.js"))}`);
-    const file = path.join(dist, `readme-snippet-${process.pid}.mjs`);
-    fs.writeFileSync(file, js);
-    try {
-      await import(file);
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
-  });
-});
