@@ -2,7 +2,7 @@
  * The verify pipeline behind `stochgrad verify`: select claims and figures, run the claims (on
  * worker threads when asked: each claim's numbers depend only on (seed, id, quick, α), so the
  * record is byte-identical for any number of workers), render the figures, and write
- * `claims.json`, `report.md` and `figures/`. Output folders are checked before any work starts.
+ * `claims.json`, `report.md`, `report.html` and `figures/`. Output folders are checked before any work starts.
  * Bad options are FieldErrors naming the option (`alpha`, `only`, `figures`, `workers`).
  */
 import path from "node:path";
@@ -16,6 +16,9 @@ import type { FigureRecord } from "./figures/types.js";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "./io.js";
 import { runClaimsOnWorkers } from "./parallel.js";
 import { claimsJson, reportMarkdown, type ClaimsRecord } from "./report.js";
+import { reportHtml, type HtmlFigure } from "./report-html.js";
+import { gitProvenance } from "./provenance.js";
+import { readTextFile } from "./io.js";
 
 export interface VerifyOptions {
   /** comma-separated claim ids or prefixes (T1-*,BM-B2); all when absent */
@@ -32,6 +35,8 @@ export interface VerifyOptions {
   out: string;
   /** the package version written into the record */
   version: string;
+  /** the checkout's commit (gitProvenance()); absent outside a checkout */
+  git?: { commit: string; dirty: boolean };
   /** fraction done in [0, total] and the item being worked on */
   onProgress?: (done: number, total: number, label: string) => void;
   /** a claim finished (`seconds` is null when it ran on a worker) */
@@ -103,6 +108,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
     quick,
     alpha,
     versions: { stochgrad: o.version, node: process.versions.node },
+    ...(o.git ? { git: o.git } : {}),
     summary: { claims: results.length, passed: results.filter((r) => r.verdict === "pass").length, failed: results.filter((r) => r.verdict !== "pass").length },
     claims: results,
   };
@@ -118,5 +124,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   const claimsFile = path.join(out, "claims.json");
   writeFileAtomic(claimsFile, claimsJson(record));
   writeFileAtomic(path.join(out, "report.md"), reportMarkdown(record, rendered));
+  const html: HtmlFigure[] = rendered.map((f) => ({ ...f, svg: Object.fromEntries(f.files.filter((x) => x.endsWith(".svg")).map((x) => [x, readTextFile(path.join(figDir, x), "figure")])) }));
+  writeFileAtomic(path.join(out, "report.html"), reportHtml(record, html));
   return { record, rendered, claimsFile };
 }

@@ -33,7 +33,7 @@ export function renderRecord(record: FigureRecord, dir: string): string[] {
 export async function renderFigure(fig: Figure, opts: RenderOptions): Promise<{ record: FigureRecord; files: string[] }> {
   const stream = Stream.fromSeed(opts.seed).fork(`figure/${fig.id}`);
   const out = await fig.run({ stream, quick: opts.quick, progress: (d, t) => opts.onProgress?.(d, t) });
-  const record: FigureRecord = { kind: "stochgrad.figure", id: fig.id, title: fig.title, caption: fig.caption, seed: opts.seed, quick: opts.quick, ...out };
+  const record: FigureRecord = { kind: "stochgrad.figure", id: fig.id, title: fig.title, caption: fig.caption, ...(fig.claims ? { claims: [...fig.claims] } : {}), seed: opts.seed, quick: opts.quick, ...out };
   const json = `${fig.id}.json`;
   writeJsonAtomic(path.join(opts.dir, json), record);
   return { record, files: [json, ...renderRecord(record, opts.dir)] };
