@@ -123,8 +123,21 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   }
   const claimsFile = path.join(out, "claims.json");
   writeFileAtomic(claimsFile, claimsJson(record));
-  writeFileAtomic(path.join(out, "report.md"), reportMarkdown(record, rendered));
-  const html: HtmlFigure[] = rendered.map((f) => ({ ...f, svg: Object.fromEntries(f.files.filter((x) => x.endsWith(".svg")).map((x) => [x, readTextFile(path.join(figDir, x), "figure")])) }));
-  writeFileAtomic(path.join(out, "report.html"), reportHtml(record, html));
+  writeReports(out, record, rendered);
   return { record, rendered, claimsFile };
+}
+
+/**
+ * Write report.md and report.html into `out` from the claims record and the rendered figures,
+ * whose files are in `out/figures` (the SVGs are read back from there and inlined). Returns the
+ * two paths. `stochgrad render claims.json` calls it too, so both give the same bytes.
+ */
+export function writeReports(out: string, record: ClaimsRecord, rendered: { record: FigureRecord; files: string[] }[]): string[] {
+  const figDir = path.join(out, "figures");
+  const md = path.join(out, "report.md");
+  const htmlFile = path.join(out, "report.html");
+  const html: HtmlFigure[] = rendered.map((f) => ({ ...f, svg: Object.fromEntries(f.files.filter((x) => x.endsWith(".svg")).map((x) => [x, readTextFile(path.join(figDir, x), "figure")])) }));
+  writeFileAtomic(md, reportMarkdown(record, rendered));
+  writeFileAtomic(htmlFile, reportHtml(record, html));
+  return [md, htmlFile];
 }
