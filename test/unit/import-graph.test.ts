@@ -23,7 +23,7 @@ const LAYERS: [string, string[]][] = [
   ["analysis", ["analysis/"]],
   ["figures", ["figures/"]],
   ["pipelines", ["analysis/verify.ts", "analysis/records.ts"]],
-  ["entry points", ["cli/", "bench/"]],
+  ["entry points", ["cli/", "bench/", "analysis/render-api.ts"]],
 ];
 
 export function layerOf(file: string, layers = LAYERS): number {
