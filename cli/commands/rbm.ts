@@ -9,6 +9,7 @@
  */
 import { checkWritableFile, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { modelFromJSON, type ModelRecord, type TrainingRecord } from "../../analysis/rbm-model.js";
+import { schemaUri } from "../../analysis/schemas.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
 import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
@@ -203,6 +204,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
     process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training\n`);
   }
   const rec: ModelRecord = {
+    $schema: schemaUri("model", VERSION),
     ...rbm.toJSON(),
     training: {
       data: d.name,
