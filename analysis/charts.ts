@@ -38,6 +38,9 @@ export interface SeriesSpec {
   marker?: "circle" | "triangle" | "rect" | "crossRot";
   /** marker radius in px for "scatter" (default 4) */
   size?: number;
+  /** error bars: ± half-widths per point along x and along y (e.g. one standard deviation over seeds) */
+  xError?: number[];
+  yError?: number[];
 }
 
 export interface ChartSpec {
@@ -69,13 +72,56 @@ export interface ImageGridSpec {
   labels?: string[];
 }
 
-/** Colour-blind-safe palette (Okabe–Ito) plus greys. */
-export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#7F3C8D"];
+/** Colour-blind-safe palette (Okabe–Ito) plus greys, a purple and a brown (eleven series without a repeat). */
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000", "#999999", "#7F3C8D", "#8C510A"];
 
 function withAlpha(hex: string, a: number): string {
   const n = parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }
+
+/** Draws the ± whiskers of series with xError / yError, in the series' colour. */
+const errorBars: Plugin = {
+  id: "errorBars",
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    const xs = chart.scales.x;
+    const ys = chart.scales.y;
+    chart.data.datasets.forEach((ds) => {
+      const e = (ds as { errorBars?: { x?: number[]; y?: number[] } }).errorBars;
+      if (!e) return;
+      ctx.save();
+      ctx.strokeStyle = String((ds as { pointBorderColor?: string }).pointBorderColor ?? ds.borderColor);
+      ctx.lineWidth = 1.5;
+      (ds.data as { x: number; y: number }[]).forEach((p, i) => {
+        const px = xs.getPixelForValue(p.x);
+        const py = ys.getPixelForValue(p.y);
+        const seg = (x0: number, y0: number, x1: number, y1: number) => {
+          ctx.beginPath();
+          ctx.moveTo(x0, y0);
+          ctx.lineTo(x1, y1);
+          ctx.stroke();
+        };
+        const cap = 4;
+        if (e.y && e.y[i] > 0) {
+          const lo = ys.getPixelForValue(p.y - e.y[i]);
+          const hi = ys.getPixelForValue(p.y + e.y[i]);
+          seg(px, lo, px, hi);
+          seg(px - cap, lo, px + cap, lo);
+          seg(px - cap, hi, px + cap, hi);
+        }
+        if (e.x && e.x[i] > 0) {
+          const lo = xs.getPixelForValue(p.x - e.x[i]);
+          const hi = xs.getPixelForValue(p.x + e.x[i]);
+          seg(lo, py, hi, py);
+          seg(lo, py - cap, lo, py + cap);
+          seg(hi, py - cap, hi, py + cap);
+        }
+      });
+      ctx.restore();
+    });
+  },
+};
 
 const whiteBackground: Plugin = {
   id: "whiteBackground",
@@ -148,6 +194,7 @@ export function toChartConfig(spec: ChartSpec): ChartConfiguration {
       pointBorderWidth: style === "scatter" ? 2 : 1,
       showLine: style !== "scatter",
       fill: false,
+      ...(s.xError || s.yError ? { errorBars: { x: s.xError, y: s.yError } } : {}),
     });
   });
   const bar = spec.kind === "bar";
@@ -168,7 +215,7 @@ export function toChartConfig(spec: ChartSpec): ChartConfiguration {
       },
       scales: { x: axisOptions(spec.x, bar), y: axisOptions(spec.y) },
     } as never,
-    plugins: [whiteBackground],
+    plugins: [whiteBackground, errorBars],
   };
 }
 
@@ -179,7 +226,9 @@ export function chartCsv(spec: ChartSpec): string {
   for (const s of spec.series) {
     s.points.forEach(([x, y], i) => {
       const xs = spec.kind === "bar" && spec.categories ? q(spec.categories[i] ?? String(x)) : String(x);
-      lines.push([q(s.label), xs, String(y), s.lower ? String(s.lower[i]) : "", s.upper ? String(s.upper[i]) : ""].join(","));
+      const lower = s.lower ? String(s.lower[i]) : s.yError ? String(y - s.yError[i]) : "";
+      const upper = s.upper ? String(s.upper[i]) : s.yError ? String(y + s.yError[i]) : "";
+      lines.push([q(s.label), xs, String(y), lower, upper].join(","));
     });
   }
   return lines.join("\n") + "\n";
@@ -277,7 +326,7 @@ export function renderChart(spec: ChartSpec, base: string): { png: string; svg: 
 
 /** Median and quartile band of L/L₀ over runs, against evaluations (traces share their grid). */
 export function bandSeries(runs: OptimResult[], label: string, color: number): SeriesSpec {
-  const T = Math.min(...runs.map((r) => r.trace.length));
+  const T = runs.reduce((m, r) => Math.min(m, r.trace.length), Infinity);
   const pts: [number, number][] = [];
   const lo: number[] = [];
   const hi: number[] = [];

@@ -5,10 +5,9 @@
  * otherwise. The record is plain JSON; charts are built from the record.
  */
 import type { ChartSpec } from "./charts.js";
-import { exactAnalysis } from "../src/exact/moments.js";
-import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
-import { sampleMoments } from "../src/estimators/sample.js";
-import type { EstimatorEntry, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
+import { exactAnalysis, exactAnalysisUnavailable } from "../src/exact/moments.js";
+import { sampleMoments, warmUp } from "../src/estimators/sample.js";
+import { isOnline, type EstimatorEntry, type EstimatorInstance, type EstimatorOptions, type EstimatorSpec } from "../src/estimators/types.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
 import { zCritical } from "../src/stats/tests.js";
@@ -21,6 +20,10 @@ export interface EstimatorComparison {
   unbiasedByTheory: boolean;
   /** "exact" (enumeration / closed form / quadrature) or "monte-carlo" */
   method: "exact" | "monte-carlo";
+  /** with --exact, why this estimator was measured by Monte Carlo instead (e.g. the cost of its exact moments) */
+  exactUnavailable?: string;
+  /** online estimators: seeded draws observed before measuring (0: its creation state, with a note) */
+  online?: { observed: number; note?: string };
   lossEvaluations: number;
   mean: number[];
   variance: number[];
@@ -51,9 +54,11 @@ export interface ComparisonRecord {
   exactRequested: boolean;
   samples: number;
   alpha: number;
-  /** E[L] and ∇E[L], present when the problem is enumerable */
+  /** E[L] and ∇E[L], present when the problem has an exact reference */
   expectedLoss?: number;
   gradient?: number[];
+  /** why there is no exact reference (E[L], ∇E[L], so no bias), when there is none */
+  referenceUnavailable?: string;
   estimators: EstimatorComparison[];
 }
 
@@ -66,8 +71,22 @@ export interface CompareOptions {
   options: EstimatorOptions;
   stream: Stream;
   onProgress?: (done: number, total: number) => void;
-  /** called before measuring, e.g. to warm up an online estimator */
+  /**
+   * seeded draws that each online estimator (one with observe()) takes before it is measured
+   * (`warmUp`, stream.fork(`warmup/${id}`)); default 0: measured from its creation state
+   */
+  warmup?: number;
+  /** called on each new instance before anything else (a figure may warm up and freeze one itself) */
   prepare?: (id: string, inst: EstimatorInstance) => void;
+}
+
+/**
+ * The InputError an exact comparison gets when the problem has no exact reference (too many units
+ * to enumerate, nested quadrature over budget), or null. Checked before any output is written.
+ */
+export function exactComparisonError(problem: BinaryProblem): InputError | null {
+  const why = exactAnalysisUnavailable(problem);
+  return why ? new InputError(`--exact: ${why}; drop --exact for a seeded Monte Carlo comparison (without an exact gradient, no bias is reported)`) : null;
 }
 
 /** max |vₖ| by a loop: Math.max(...v) overflows the stack on a few hundred thousand parameters. */
@@ -85,31 +104,41 @@ function sum(v: ArrayLike<number>): number {
 
 /**
  * Compare `specs` on `problem` at its initial θ. With `exact`, every estimator whose noise allows
- * it gets exact moments and the rest fall back to Monte Carlo; without, all use `samples` seeded
- * draws (stream.fork(`estimator/${id}`)). Throws InputError for inapplicable estimators.
+ * it gets exact moments and the rest are measured by Monte Carlo, each with the reason in its
+ * `exactUnavailable`; a problem with no exact reference at all is refused (`exactComparisonError`).
+ * Without, all use `samples` seeded draws (stream.fork(`estimator/${id}`)), against the exact
+ * gradient where it is affordable (else `referenceUnavailable` says why). Online estimators take
+ * `warmup` seeded draws first; their record says so (`online`). Throws InputError for
+ * inapplicable estimators.
  */
 export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[], o: CompareOptions): ComparisonRecord {
   if (!Number.isInteger(o.samples) || o.samples < 2) throw new InputError(`--samples: need an integer ≥ 2, got ${o.samples}`);
   const theta = problem.initialParams();
-  const enumerable = problem.nUnits <= MAX_ENUMERABLE_UNITS;
-  const insts: { spec: EstimatorSpec; inst: EstimatorInstance; options: EstimatorOptions }[] = [];
+  const noReference = exactAnalysisUnavailable(problem);
+  if (o.exact && noReference) throw exactComparisonError(problem)!;
+  const insts: { spec: EstimatorSpec; inst: EstimatorInstance; options: EstimatorOptions; online?: EstimatorComparison["online"] }[] = [];
   for (const spec of specs) {
     const why = spec.applicable(problem);
     if (why) throw new InputError(`--estimators: ${spec.id} does not apply to this problem: ${why}`);
     const mine = optionsFor(spec, o.options);
     const inst = spec.create(problem, theta, mine);
     o.prepare?.(spec.id, inst);
-    insts.push({ spec, inst, options: resolveOptions(spec, mine) });
+    let online: EstimatorComparison["online"];
+    if (isOnline(inst)) {
+      const observed = warmUp(inst, theta, o.warmup ?? 0, o.stream.fork(`warmup/${spec.id}`));
+      online = observed > 0 ? { observed } : { observed: 0, note: "measured from its creation state (no observe() before); --warmup N advances it by N seeded draws first" };
+    }
+    insts.push({ spec, inst, options: resolveOptions(spec, mine), online });
   }
   const exactSet: Record<string, EstimatorEntry> = {};
-  if (o.exact && enumerable) {
+  if (o.exact) {
     for (const { spec, inst } of insts) if (spec.noise !== "custom" || inst.exactMoments) exactSet[spec.id] = { noise: spec.noise, instance: inst };
   }
-  const ref = enumerable ? exactAnalysis(problem, theta, exactSet) : null;
+  const ref = noReference ? null : exactAnalysis(problem, theta, exactSet);
   const grad = ref ? ref.gradient : null;
   const out: EstimatorComparison[] = [];
-  insts.forEach(({ spec, inst, options }, idx) => {
-    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations, options };
+  insts.forEach(({ spec, inst, options, online }, idx) => {
+    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations, options, ...(online ? { online } : {}) };
     const ex = ref?.estimators[spec.id];
     if (ex) {
       const tv = sum(ex.variance);
@@ -127,7 +156,8 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
           else flat++;
         }
       }
-      out.push({ ...base, method: "monte-carlo", mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(m.mean, (v, k) => v - grad[k]), zeroVarianceCoordinates: flat } : {}), samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
+      const exactUnavailable = o.exact ? (ref?.unavailable?.[spec.id] ?? inst.exactUnavailable ?? "its noise has no exact engine") : undefined;
+      out.push({ ...base, method: "monte-carlo", ...(exactUnavailable ? { exactUnavailable } : {}), mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(m.mean, (v, k) => v - grad[k]), zeroVarianceCoordinates: flat } : {}), samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
     }
     o.onProgress?.(idx + 1, insts.length);
   });
@@ -140,6 +170,7 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
     samples: o.samples,
     alpha: o.alpha,
     ...(ref ? { expectedLoss: ref.expectedLoss, gradient: Array.from(ref.gradient) } : {}),
+    ...(noReference ? { referenceUnavailable: noReference } : {}),
     estimators: out,
   };
 }

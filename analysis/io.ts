@@ -5,12 +5,32 @@
 import fs from "node:fs";
 import path from "node:path";
 import { threadId } from "node:worker_threads";
-import { InputError } from "../src/errors.js";
+import { InputError, nonFiniteHint } from "../src/errors.js";
 import { LIMITS } from "../src/limits.js";
 
-/** Canonical JSON: 2-space indent, keys in insertion order, trailing newline. */
-export function toJsonText(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v instanceof Float64Array || v instanceof Float32Array ? Array.from(v) : v), 2) + "\n";
+/**
+ * Canonical JSON: 2-space indent, keys in insertion order, trailing newline. With `finite`, a NaN
+ * or ±∞ anywhere is an InputError naming the field instead of the null JSON.stringify would write
+ * (the records of exact and Monte Carlo moments; trace records mark gaps with NaN on purpose).
+ */
+export function toJsonText(value: unknown, finite = false): string {
+  const nonFinite = (where: string, v: number) => new InputError(`${where} = ${v}: the result is not a finite number, and JSON would write it as null; ${nonFiniteHint}`);
+  return (
+    JSON.stringify(
+      value,
+      (k, v) => {
+        if (v instanceof Float64Array || v instanceof Float32Array) {
+          const a = Array.from(v);
+          const bad = finite ? a.findIndex((x) => !Number.isFinite(x)) : -1;
+          if (bad >= 0) throw nonFinite(`${k || "record"}[${bad}]`, a[bad]);
+          return a;
+        }
+        if (finite && typeof v === "number" && !Number.isFinite(v)) throw nonFinite(k === "" ? "record" : k, v);
+        return v;
+      },
+      2,
+    ) + "\n"
+  );
 }
 
 /**

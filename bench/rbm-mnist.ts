@@ -1,20 +1,17 @@
 /**
  * Benchmark: seconds per MNIST epoch (60 000 thresholded digits) of RBM training, 784×500,
  * batch 100, CD-1 and PCD-1 (100 persistent chains), float64 — the settings of scikit-learn's
- * BernoulliRBM (PCD-1 only), run side by side through bench/rbm_sklearn.py when
- * /usr/bin/python3 has scikit-learn (`apt-get install -y python3-sklearn`). Also prints the GEMM
+ * BernoulliRBM (PCD-1 only), run side by side through bench/rbm_sklearn.py (pip's scikit-learn,
+ * its BLAS kernel printed, 1 and 2 BLAS threads; bench/lib/peer.ts). Also prints the GEMM
  * throughput on the three RBM shapes. Usage: node dist/bench/rbm-mnist.js [rows] [hidden]
  * (rows < 60000 times a partial epoch and scales it to 60 000 rows).
  */
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Rbm } from "../src/boltzmann/rbm.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod } from "../src/boltzmann/trainer.js";
 import { binarize, loadMnist, mnistDataDir } from "../src/data/mnist.js";
 import { gemm } from "../src/linalg/gemm.js";
 import { Stream } from "../src/random/stream.js";
-import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod } from "../src/boltzmann/trainer.js";
+import { pick, printBlas, runPeer, type PeerRun } from "./lib/peer.js";
 
 function gemmRate(M: number, N: number, K: number, tA: boolean, tB: boolean): number {
   const A = new Float64Array(M * K).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
@@ -40,18 +37,9 @@ function epochSeconds(method: RbmMethod, data: Float64Array, rows: number, hidde
   return { wall: ((performance.now() - w0) / 1000) * scale, cpu: ((c.user + c.system) / 1e6) * scale };
 }
 
-function sklearnPeer(rows: number, hidden: number, threads?: string): { wall: number; cpu: number } | null {
-  const py = "/usr/bin/python3";
-  if (!fs.existsSync(py)) return null;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const script = path.resolve(here, "../../bench/rbm_sklearn.py");
-  const env = { ...process.env, ...(threads ? { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads } : {}) };
-  const r = spawnSync(py, [script, mnistDataDir(), String(hidden), String(rows)], { encoding: "utf8", env });
-  if (r.status !== 0) return null;
-  const m = /seconds_per_epoch=([0-9.]+) cpu_seconds=([0-9.]+)/.exec(r.stdout);
-  if (!m) return null;
-  const scale = 60000 / rows;
-  return { wall: Number(m[1]) * scale, cpu: Number(m[2]) * scale };
+/** scikit-learn's BernoulliRBM (PCD-1, float64) with 1 and 2 BLAS threads (bench/rbm_sklearn.py via bench/lib/peer.ts). */
+function sklearnPeer(rows: number, hidden: number): PeerRun | null {
+  return runPeer("rbm_sklearn.py", [mnistDataDir(), String(hidden), String(rows), "1,2", "float64"]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -64,12 +52,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     res[m] = epochSeconds(m, data, rows, hidden);
     console.log(`stochgrad ${m.toUpperCase()}-1, 784×${hidden}, batch 100, float64: ${res[m].wall.toFixed(2)} s/epoch wall, ${res[m].cpu.toFixed(2)} s CPU${rows < 60000 ? ` (measured on ${rows} rows, scaled to 60 000)` : ""}`);
   }
-  for (const threads of ["1", undefined]) {
-    const p = sklearnPeer(rows, hidden, threads);
-    if (!p) {
-      console.log("scikit-learn peer: /usr/bin/python3 with sklearn not available — ratio not measured (apt-get install -y python3-sklearn)");
-      break;
+  const peer = sklearnPeer(rows, hidden);
+  if (peer) {
+    printBlas("scikit-learn peer", peer);
+    for (const p of pick(peer, { dtype: "float64" })) {
+      const wall = (Number(p.wall) * 60000) / rows;
+      console.log(`scikit-learn ${String(p.sklearn)} BernoulliRBM (PCD-1, float64, ${String(p.threads)} BLAS thread(s)): ${wall.toFixed(2)} s/epoch wall — ratio stochgrad PCD-1 / sklearn = ${(res.pcd.wall / wall).toFixed(2)}× wall`);
     }
-    console.log(`scikit-learn BernoulliRBM (PCD-1, float64, BLAS threads ${threads ?? "default"}): ${p.wall.toFixed(2)} s/epoch wall, ${p.cpu.toFixed(2)} s CPU — ratio stochgrad PCD-1 / sklearn = ${(res.pcd.wall / p.wall).toFixed(2)}× wall, ${(res.pcd.cpu / p.cpu).toFixed(2)}× CPU (target ≤ 2×)`);
   }
 }

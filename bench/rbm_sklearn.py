@@ -1,35 +1,40 @@
-"""Peer benchmark (never a dependency of stochgrad): scikit-learn's BernoulliRBM (PCD-1, float64)
-for one epoch over thresholded MNIST (pixel >= 128), 784x500, batch 100, the settings of
-bench/rbm-mnist.ts. Reads the same IDX files (path given as argv[1]).
-Prints: seconds_per_epoch=<wall> cpu_seconds=<process CPU> threads=<BLAS threads env>."""
-import os
+"""Peer benchmark (never a dependency of stochgrad): scikit-learn's BernoulliRBM for one epoch over
+thresholded MNIST (pixel >= 128), 784 x hidden, batch 100. BernoulliRBM is PCD-1 (its
+`h_samples_` are the persistent chains, one per batch row). The input dtype decides the
+compute dtype (float64 or float32). Wall-clock seconds; BLAS limited to 1 and 2 threads.
+
+Usage: python3 rbm_sklearn.py DATA_DIR [hidden=500] [rows=60000] [threads=1,2] [dtypes=float64,float32]
+Prints JSON lines (bench/peer_common.py): the BLAS report, then
+  {"peer": "sklearn-rbm", "method": "pcd", "dtype": ..., "threads": t, "rows": n, "wall": s, "cpu": s}
+`rows` < 60000 times a partial epoch (the caller scales it)."""
 import sys
 import time
 
 import numpy as np
+from sklearn import __version__ as sklearn_version
 from sklearn.neural_network import BernoulliRBM
 
-
-def read_images(path):
-    with open(path, "rb") as f:
-        buf = f.read()
-    magic, n, rows, cols = np.frombuffer(buf[:16], dtype=">u4")
-    assert magic == 0x803, "not an IDX image file"
-    return np.frombuffer(buf[16:], dtype=np.uint8).reshape(n, rows * cols)
+from peer_common import blas_report, emit, limited, rbm_args, thresholded_mnist
 
 
-def main():
-    data_dir = sys.argv[1]
-    hidden = int(sys.argv[2]) if len(sys.argv) > 2 else 500
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 60000
-    X = (read_images(os.path.join(data_dir, "train-images-idx3-ubyte"))[:n] >= 128).astype(np.float64)
+def epoch(X, hidden):
     rbm = BernoulliRBM(n_components=hidden, batch_size=100, learning_rate=0.05, n_iter=1, random_state=0, verbose=0)
     t0 = time.perf_counter()
     c0 = time.process_time()
     rbm.fit(X)
-    wall = time.perf_counter() - t0
-    cpu = time.process_time() - c0
-    print(f"seconds_per_epoch={wall:.4f} cpu_seconds={cpu:.4f} threads={os.environ.get('OPENBLAS_NUM_THREADS', 'default')} rows={n}")
+    return time.perf_counter() - t0, time.process_time() - c0, rbm.components_.dtype
+
+
+def main():
+    data_dir, hidden, rows, threads, dtypes = rbm_args(sys.argv)
+    blas_report()
+    for dtype in dtypes:
+        X = thresholded_mnist(data_dir, rows, np.dtype(dtype))
+        for t in threads:
+            with limited(t):
+                epoch(X[: min(rows, 2000)], hidden)  # warm-up: imports, BLAS thread start-up
+                wall, cpu, dt = epoch(X, hidden)
+            emit(peer="sklearn-rbm", sklearn=sklearn_version, method="pcd", dtype=str(dt), threads=t, rows=rows, hidden=hidden, wall=wall, cpu=cpu)
 
 
 if __name__ == "__main__":

@@ -3,17 +3,16 @@
  * quartic (p = 10, with and without N(0,1) measurement noise) and on the exact negative
  * log-likelihood of a 64-parameter RBM (nV = 4, nH = 12, 2×2 bars-and-stripes), plus the CPU
  * seconds per gradient estimate of every estimator in the RBM comparison (analysis/rbm-comparison.ts):
- * the "cost in seconds" that figure records cannot hold. With numpy under /usr/bin/python3, the
- * same SPSA loop in numpy (bench/spsa_numpy.py) is timed and the ratio printed.
+ * the "cost in seconds" that figure records cannot hold. The same SPSA loop in numpy
+ * (bench/spsa_numpy.py, one run and 200 runs vectorised, via bench/lib/peer.ts) is timed and the
+ * ratio printed.
  */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { rbmComparisonModel, rbmEstimators } from "../analysis/rbm-comparison.js";
 import { objectiveOracle, type LossOracle } from "../src/estimators/oracle.js";
 import { spsaOptimize } from "../src/optim/spsa.js";
 import { SkewedQuartic } from "../src/problems/functions.js";
 import { Stream } from "../src/random/stream.js";
+import { printBlas, runPeer } from "./lib/peer.js";
 
 function cpuSeconds<T>(f: () => T): [T, number] {
   const c0 = process.cpuUsage();
@@ -53,14 +52,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     });
     console.log(`  ${e.label.padEnd(40)} ${((s / reps) * 1e6).toFixed(2).padStart(9)} µs   (${e.lossEvaluations} likelihood evaluations, ${e.gibbsSweeps} Gibbs sweeps)${e.id === "x-exact-samples" ? " — 2^nV marginal cached at fixed θ; +1 enumeration per θ change" : ""}`);
   }
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const py = path.resolve(here, "../../bench/spsa_numpy.py");
-  const res = spawnSync("/usr/bin/python3", [py, String(200_000)], { encoding: "utf8" });
-  if (res.status === 0) {
-    const m = /steps_per_second=([0-9.e+]+)/.exec(res.stdout);
-    if (m) {
-      const np = Number(m[1]);
-      console.log(`numpy peer (same SPSA loop on the noise-free quartic): ${(np / 1e6).toFixed(3)} M steps/s → stochgrad is ${(q0 / np).toFixed(1)}× faster`);
+  const peer = runPeer("spsa_numpy.py", [String(200_000), "1,200", "1"]);
+  if (peer) {
+    printBlas("numpy peer", peer);
+    for (const r of peer.records) {
+      const np = Number(r.run_steps_per_second);
+      console.log(`numpy peer (same SPSA loop on the noise-free quartic, ${String(r.runs)} run(s) vectorised): ${(np / 1e6).toFixed(3)} M run-steps/s → stochgrad (one run) is ${(q0 / np).toFixed(2)}× as fast`);
     }
-  } else console.log(`numpy peer: not run (${(res.stderr || String(res.error ?? "")).trim().split("\n").pop()})`);
+  }
 }

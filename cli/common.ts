@@ -1,5 +1,5 @@
 /** Helpers shared by CLI commands. */
-import { readJsonFile } from "../analysis/io.js";
+import { readJsonFile, toJsonText } from "../analysis/io.js";
 import { problemFromJSON } from "../src/problems/json.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
@@ -70,8 +70,9 @@ export function requireSamplingBudget(where: string, draws: number, instances: E
   requireTime(samplingSeconds(draws * evals * size), where, `${n(draws)} draws × ${n(evals)} loss evaluations × ${n(size)} units and parameters`);
 }
 
-export function printJson(v: unknown): void {
-  process.stdout.write(JSON.stringify(v, (_k, x) => (x instanceof Float64Array ? Array.from(x) : x), 2) + "\n");
+/** Write a record to stdout as canonical JSON; with `finite` (records of exact or sampled moments) a NaN or ±∞ is an error, never a null. */
+export function printJson(v: unknown, finite = false): void {
+  process.stdout.write(toJsonText(v, finite));
 }
 
 /**

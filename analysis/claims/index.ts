@@ -18,6 +18,7 @@ import { gsBias, stgBias } from "./relaxation-bias.js";
 import { rlooUnbiased } from "./rloo-unbiased.js";
 import { spsaBiasC2 } from "./spsa-bias-c2.js";
 import { spsaEfficiency } from "./spsa-efficiency.js";
+import { spsa2Conditioning } from "./spsa2-conditioning.js";
 import { spsaVsCorrelation } from "./spsa-vs-correlation.js";
 import { stBias } from "./st-bias.js";
 import { stsBias } from "./sts-bias.js";
@@ -30,6 +31,7 @@ export const claims: Claim[] = [
   spsaBiasC2,
   spsaVsCorrelation,
   spsaEfficiency,
+  spsa2Conditioning,
   nrUnbiased,
   nrSparse,
   lpVarianceReduction,

@@ -39,6 +39,7 @@ export const QUANTITIES = {
   ratio: { label: "ratio", unit: "" },
   cosine: { label: "cosine", unit: "" },
   nats: { label: "|Δ log Z|", unit: "nats" },
+  "p-value": { label: "p-value", unit: "" },
 } as const satisfies Record<string, { label: string; unit: string }>;
 
 export type Quantity = keyof typeof QUANTITIES;

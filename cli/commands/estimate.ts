@@ -44,7 +44,7 @@ export const estimateCommand: Command = {
       mean: nestVector(problem, m.mean),
       variance: nestVector(problem, m.variance),
       standardError: nestVector(problem, m.standardError),
-    });
+    }, true);
     return 0;
   },
 };

@@ -6,6 +6,10 @@ import { requirePerturbation } from "../../src/estimators/oracle.js";
 import type { Command } from "../types.js";
 import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson } from "../common.js";
 import { resolveOptions } from "../../src/estimators/options.js";
+import { isOnline } from "../../src/estimators/types.js";
+import { MAX_WARMUP, warmUp } from "../../src/estimators/sample.js";
+import { Stream } from "../../src/random/stream.js";
+import { Progress } from "../progress.js";
 import { InputError } from "../../src/errors.js";
 
 /** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
@@ -17,9 +21,14 @@ export const exactCommand: Command = {
     estimators: { type: "string", metavar: "a,b,c", description: "comma-separated estimator ids (default: every applicable one)" },
     option: { type: "string", metavar: "name=value,...", description: "estimator options, e.g. baseline=0.3,decay=0.9" },
     c: { type: "number", metavar: "C", description: "perturbation size c of the SPSA and FDSA estimators (their exact moments enumerate Δ with the units' noise)" },
+    warmup: { type: "int", metavar: "N", description: "advance every online estimator (one with state: moving-average or online-optimal baselines, online predictor, NVIL, REBAR/RELAX tuning) by N seeded draws before its exact moments (default 0: its creation state, said in the record)", default: 0 },
+    seed: { type: "string", metavar: "S", description: "seed of the --warmup draws (string or integer)", default: "1" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
+    const warmup = Number(args.flags.warmup);
+    if (!Number.isInteger(warmup) || warmup < 0 || warmup > MAX_WARMUP) throw new InputError(`--warmup: expected a number of draws, an integer in [0, ${MAX_WARMUP}], got ${args.flags.warmup}`);
+    const seed = String(args.flags.seed);
     const problem = loadProblem(args.positional[0]);
     const theta = problem.initialParams();
     const opts = parseOptions(args.flags.option as string | undefined);
@@ -35,7 +44,10 @@ export const exactCommand: Command = {
     // an option value no estimator accepts (e.g. K=1, which RLOO and VIMCO both refuse) is an error
     const accepted = new Set<string>();
     const refused = new Map<string, string>();
-    for (const spec of specs) {
+    // progress on a TTY: setting up (some estimators enumerate to build their state), warm-up, then the engine's phases
+    const bar = new Progress("exact");
+    for (const [idx, spec] of specs.entries()) {
+      bar.update(idx, specs.length, `setting up ${spec.id}`);
       const why = spec.applicable(problem);
       if (why) {
         if (args.flags.estimators) throw new InputError(`estimator ${spec.id}: ${why}`);
@@ -56,18 +68,26 @@ export const exactCommand: Command = {
       for (const k of Object.keys(mine)) accepted.add(k);
       used[spec.id] = resolveOptions(spec, mine);
       if (spec.noise === "custom" && !inst.exactMoments) {
-        skipped[spec.id] = "noise cannot be enumerated; use stochgrad estimate";
+        skipped[spec.id] = inst.exactUnavailable ?? "its noise has no exact engine; use stochgrad estimate or stochgrad compare (Monte Carlo)";
         continue;
       }
       instances[spec.id] = { noise: spec.noise, instance: inst };
     }
     for (const [k, why] of refused) if (!accepted.has(k)) throw new InputError(`--option ${k}: ${why}`);
-    const r = exactAnalysis(problem, theta, instances);
+    // online estimators: warm up by N seeded draws (each from its own fork), then freeze
+    const online: Record<string, Record<string, unknown>> = {};
+    for (const [id, e] of Object.entries(instances)) {
+      if (!isOnline(e.instance)) continue;
+      const observed = warmUp(e.instance, theta, warmup, Stream.fromSeed(seed).fork(`warmup/${id}`), (d, t) => bar.update(d, t, `warming up ${id}`));
+      online[id] = observed > 0 ? { observed, seed, state: e.instance.describeState?.() ?? {} } : { observed: 0, note: "exact moments of its creation state (no observe() yet); --warmup N advances it by N seeded draws first" };
+    }
+    const r = exactAnalysis(problem, theta, instances, { onProgress: (d, t, what) => bar.update(d, t, what) });
+    bar.done();
     for (const [id, why] of Object.entries(r.unavailable ?? {})) skipped[id] = why;
     const est: Record<string, unknown> = {};
     for (const [id, m] of Object.entries(r.estimators)) {
       const bias = m.mean.map((v, k) => v - r.gradient[k]);
-      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: estimators[id as keyof typeof estimators]?.unbiased ?? null };
+      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: estimators[id as keyof typeof estimators]?.unbiased ?? null, ...(online[id] ? { online: online[id] } : {}) };
     }
     printJson({
       problem: problem.toJSON(),
@@ -80,7 +100,7 @@ export const exactCommand: Command = {
       ...(r.units ? { units: r.units } : {}),
       estimators: est,
       skipped,
-    });
+    }, true);
     return 0;
   },
 };

@@ -10,6 +10,7 @@ import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "./ais
 import { MAX_EXACT_LAYER, rbmLogLikelihood, rbmLogPartition } from "./exact.js";
 import type { Rbm } from "./rbm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
+import { InputError } from "../errors.js";
 
 export interface LikelihoodOptions {
   /** AIS runs M when the smaller layer has > 24 units */
@@ -47,6 +48,22 @@ export function likelihoodIsExact(rbm: { nVisible: number; nHidden: number }): b
  * n×nV (Float64Arrays of whole rows, or ndarrays).
  */
 export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
+  return requireFiniteLikelihood(rbm, evaluateLikelihoodRaw(rbm, trainRows, testRows, stream, options));
+}
+
+/**
+ * Throws InputError unless log Z and both log-likelihoods are finite: a model whose parameters
+ * overflow the free energy (a diverged training run: |W| of 1e307 after --lr 1e308) has no
+ * float64 likelihood, and the record would otherwise carry nulls.
+ */
+function requireFiniteLikelihood(rbm: Rbm, e: LikelihoodEvaluation): LikelihoodEvaluation {
+  if (Number.isFinite(e.logZ) && Number.isFinite(e.trainLogLikelihood) && Number.isFinite(e.testLogLikelihood)) return e;
+  let big = 0;
+  for (const arr of [rbm.W, rbm.b, rbm.c]) for (let k = 0; k < arr.length; k++) big = Math.max(big, Math.abs(arr[k]));
+  throw new InputError(`the model's ${e.likelihood} log-likelihood is not a finite float64 (log Z = ${e.logZ}, train ${e.trainLogLikelihood}, test ${e.testLogLikelihood}): its parameters reach |θ| = ${big.toExponential(2)}, beyond what the free energy can hold; if it comes from training, the run diverged (lower the learning rate)`);
+}
+
+function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
   const train = toMatrix(trainRows, rbm.nVisible, "train");
   const test = toMatrix(testRows, rbm.nVisible, "test");
   if (likelihoodIsExact(rbm)) {

@@ -170,6 +170,17 @@ export class RbmTrainer {
       this.step(batch, n);
       onBatch?.(t + 1, total);
     }
+    this.requireFiniteParameters();
+  }
+
+  /** FieldError on learningRate once an update has pushed a parameter out of float64 (divergence). */
+  private requireFiniteParameters(): void {
+    const rbm = this.rbm;
+    for (const arr of [rbm.W, rbm.b, rbm.c]) {
+      for (let k = 0; k < arr.length; k++) {
+        if (!Number.isFinite(arr[k])) throw new FieldError("learningRate", `training diverged: after ${this.updates} updates a parameter is ${arr[k]} (learning rate ${this.options.learningRate * this.learningRateScale}); lower it`);
+      }
+    }
   }
 
   /** Trainer state for resuming (persistent chains, velocity, stream position). */

@@ -119,6 +119,19 @@ export function binarize(images: IdxImages, mode: Binarize, stream?: Stream, cou
 }
 
 /**
+ * Grey levels x/255 ∈ [0, 1] of images first … first + count − 1 (the real-valued input of the
+ * classifiers in src/nets). Shapes: returns count×(rows·cols), row-major.
+ */
+export function intensities(images: IdxImages, count = images.count, first = 0): Float64Array {
+  const dim = images.rows * images.cols;
+  if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > images.count) throw new InputError(`MNIST: requested images ${first}..${first + count - 1} of ${images.count}`);
+  const out = new Float64Array(count * dim);
+  const px = images.pixels.subarray(first * dim, (first + count) * dim);
+  for (let k = 0; k < out.length; k++) out[k] = px[k] / 255;
+  return out;
+}
+
+/**
  * `binarize` as a zero-copy count×(rows·cols) ndarray (n×784 for MNIST): row r is image first + r.
  */
 export function binarizedBatch(images: IdxImages, mode: Binarize, stream?: Stream, count = images.count, first = 0): NdArray<Float64Array> {

@@ -32,7 +32,7 @@ export function createGumbelSoftmax(problem: BinaryProblem, tau: number): Estima
       return F;
     },
   };
-  return attachSingleUnitQuadrature(problem, inst, false);
+  return attachSingleUnitQuadrature(problem, inst, false, "gumbel-softmax");
 }
 
 export const gumbelSoftmax: EstimatorSpec = {

@@ -16,7 +16,7 @@
  */
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import { Stream } from "../random/stream.js";
-import { requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { requireBernoulliUnits, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec, OptionDomain } from "./types.js";
 import { InputError } from "../errors.js";
 import { resolveOptions } from "./options.js";
@@ -105,7 +105,7 @@ export class PredictorFeatures {
     dhda.fill(1);
     back.call(problem, theta, ws, dhda, gst);
     for (let k = 0; k < P; k++) x[k * F] = gst[k];
-    for (let i = 0; i < dhda.length; i++) dhda[i] = ws.s[i] * (1 - ws.s[i]);
+    for (let i = 0; i < dhda.length; i++) dhda[i] = ws.s[i] * ws.c[i];
     back.call(problem, theta, ws, dhda, gst);
     const c = L - this.baseline;
     for (let k = 0; k < P; k++) {
@@ -115,7 +115,7 @@ export class PredictorFeatures {
       x[k * F + 1] = gst[k];
       x[k * F + 2] = hi * dadt[k];
       x[k * F + 3] = si * dadt[k];
-      y[k] = (hi - si) * c * dadt[k];
+      y[k] = (i >= 0 ? unitResidual(ws, i) : 0) * c * dadt[k];
     }
     if (this.mask !== 0b1111) for (let k = 0; k < P; k++) for (let a = 0; a < F; a++) if (!((this.mask >> a) & 1)) x[k * F + a] = 0;
   }
@@ -256,6 +256,7 @@ export function fitLearnedPredictor(problems: BinaryProblem | BinaryProblem[], t
         f.ws.h.set(ws.h);
         f.ws.a.set(ws.a);
         f.ws.s.set(ws.s);
+        f.ws.c.set(ws.c);
         f.fill(theta, L);
         stats.push(f.x, f.y, p / list.length);
       });

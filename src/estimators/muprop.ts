@@ -22,7 +22,7 @@
  * its backward pass; lossEvaluations = 2.
  */
 import { InputError } from "../errors.js";
-import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { meanFieldOf } from "./mean-field.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { resolveOptions } from "./options.js";
@@ -71,7 +71,7 @@ export function createMuprop(problem: BinaryProblem, baselineDecay = 0, analytic
     for (let i = 0; i < n; i++) {
       const s = w.s[i];
       const l = layer[i];
-      c[i] = (residual[l] - baseline[l]) * (w.h[i] - s) + (analytic ? slope[i] * s * (1 - s) : 0);
+      c[i] = (residual[l] - baseline[l]) * unitResidual(w, i) + (analytic ? slope[i] * s * w.c[i] : 0);
     }
   };
 

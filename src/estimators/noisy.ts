@@ -11,7 +11,7 @@
  *   sts                 stochastic times smooth (1308.3432, §3): back-prop through √σ(a) with b
  *                       held fixed; biased. Gaussian units in the same net use their pathwise rule.
  *   score-injected      likelihood ratio for the injected noise, L·Σᵢ ψᵢ ∂aᵢ/∂θ (ψ = z/s² or the
- *                       Bernoulli score of b) plus the STS smooth path: unbiased, high variance —
+ *                       Bernoulli score ∂ log P(b)/∂a) plus the STS smooth path: unbiased, high variance —
  *                       the continuous-noise analogue of the correlation estimator (1305.2982, §3).
  */
 import { quadratureApplicable, noisyEstimatorMoments } from "../exact/noisy.js";
@@ -51,7 +51,7 @@ const rules: Record<Mode, { title: string; formula: string; source: string; unbi
   },
   "score-injected": {
     title: "Score function (injected noise)",
-    formula: "L·Σᵢ ψᵢ ∂aᵢ/∂θ, ψ = z/s² (Gaussian) or (b−q)q'/(q(1−q)) (STS), + STS smooth path",
+    formula: "L·Σᵢ ψᵢ ∂aᵢ/∂θ, ψ = z/s² (Gaussian) or ∂log P(b)/∂a (STS), + STS smooth path",
     source: "likelihood ratio for the injected noise; the continuous analogue of 1305.2982, Theorem 1",
     unbiased: true,
     applicable: () => null,
@@ -88,7 +88,9 @@ function make(mode: Mode): EstimatorSpec {
           return L;
         },
       };
-      if (!quadratureApplicable(net)) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g));
+      const cost = quadratureApplicable(net);
+      if (!cost) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g), mode);
+      else inst.exactUnavailable = cost;
       return inst;
     },
   };

@@ -24,7 +24,7 @@
  */
 import { SigmoidBeliefNet } from "../problems/sbn.js";
 import { InputError } from "../errors.js";
-import { addAllLogitGradients, requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, requireBernoulliUnits, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { resolveOptions } from "./options.js";
 
@@ -107,7 +107,7 @@ export function createNvil(problem: BinaryProblem, options: NvilOptions, peek = 
     }
     for (let i = 0; i < n; i++) {
       const l = groupOf[i];
-      out[i] = ((w.h[i] - w.s[i]) * (L - b[l] - c[l])) / nu(l);
+      out[i] = (unitResidual(w, i) * (L - b[l] - c[l])) / nu(l);
     }
   };
 

@@ -186,7 +186,7 @@ export function createRebar(problem: BinaryProblem, eta0: number, lambda0: numbe
       adam.step(par, dPar);
     };
   }
-  return attachSingleUnitQuadrature(problem, inst, true) as RebarInstance;
+  return attachSingleUnitQuadrature(problem, inst, true, "rebar") as RebarInstance;
 }
 
 export const rebar: EstimatorSpec = {

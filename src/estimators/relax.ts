@@ -168,7 +168,7 @@ export function createRelax(problem: BinaryProblem, o: RelaxOptions, throughU = 
     },
     describeState: () => ({ eta: phi[0], lambda: Math.exp(phi[iRho]), phi: Array.from(phi), steps: adam.t }),
   };
-  return attachSingleUnitQuadrature(problem, inst, true) as RelaxInstance;
+  return attachSingleUnitQuadrature(problem, inst, true, "relax") as RelaxInstance;
 }
 
 export const relax: EstimatorSpec = {

@@ -14,7 +14,8 @@
  * 2^{K·n} joint configurations in test/unit.
  */
 import { enumerateConfigurations, MAX_ENUMERABLE_UNITS } from "../exact/enumerate.js";
-import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
+import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec, ExactMoments } from "./types.js";
 import { InputError } from "../errors.js";
 import { resolveOptions } from "./options.js";
@@ -49,7 +50,7 @@ export function rlooExactMoments(problem: BinaryProblem, theta: Float64Array, K:
   enumerateConfigurations(problem, theta, (ws, _u, p, L) => {
     s.fill(0);
     for (let i = 0; i < n; i++) {
-      const d = ws.h[i] - ws.s[i];
+      const d = unitResidual(ws, i);
       if (d !== 0) problem.addLogitGradient(theta, ws, i, d, s);
     }
     const fc = L - Ef;
@@ -97,7 +98,7 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
         const sk = scoreViews[k];
         sk.fill(0);
         for (let i = 0; i < n; i++) {
-          const d = ws.h[i] - ws.s[i];
+          const d = unitResidual(ws, i);
           if (d !== 0) problem.addLogitGradient(theta, ws, i, d, sk);
         }
       }
@@ -113,6 +114,7 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
     },
   };
   if (!leaveIn && n <= MAX_ENUMERABLE_UNITS) inst.exactMoments = (theta) => rlooExactMoments(problem, theta, K);
+  else if (!leaveIn) inst.exactUnavailable = exactCostReason(2 ** n, 2 ** MAX_ENUMERABLE_UNITS, "unit configurations");
   return inst;
 }
 

@@ -39,7 +39,7 @@ export function createStGumbel(problem: BinaryProblem, tau: number): EstimatorIn
       return L;
     },
   };
-  return attachSingleUnitQuadrature(problem, inst, true);
+  return attachSingleUnitQuadrature(problem, inst, true, "st-gumbel");
 }
 
 export const stGumbel: EstimatorSpec = {

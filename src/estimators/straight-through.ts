@@ -30,7 +30,7 @@ function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
       const dhda = new Float64Array(problem.nUnits);
       const slopes = (w: typeof ws) => {
         if (mode === "identity") dhda.fill(1);
-        else for (let i = 0; i < dhda.length; i++) dhda[i] = w.s[i] * (1 - w.s[i]);
+        else for (let i = 0; i < dhda.length; i++) dhda[i] = w.s[i] * w.c[i];
       };
       const coefFn = problem.surrogateCoefficients;
       return {

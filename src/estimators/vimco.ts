@@ -24,7 +24,7 @@
 import { kSampleMoments, kSampleObjective } from "../exact/k-sample.js";
 import { logAddExp } from "../numerics.js";
 import { InputError } from "../errors.js";
-import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { resolveOptions } from "./options.js";
 
@@ -73,7 +73,7 @@ export function createVimco(problem: BinaryProblem, K: number, leaveIn = false):
         const sk = scoreViews[k];
         sk.fill(0);
         for (let i = 0; i < n; i++) {
-          const d = ws.h[i] - ws.s[i];
+          const d = unitResidual(ws, i);
           if (d !== 0) problem.addLogitGradient(theta, ws, i, d, sk);
         }
       }

@@ -32,9 +32,14 @@ export interface NoisyUnit {
   zeroProbability(a: number): number;
   /** values of the noise where f(a, ·) has a kink or a jump (quadrature breakpoints) */
   breakpoints(a: number): number[];
-  /** bernoulli units: q(a) = P(b = 1) and dq/da */
+  /** bernoulli units: q(a) = P(b = 1), 1 − q(a) (computed without cancellation) and dq/da */
   noiseProbability?(a: number): number;
+  noiseComplement?(a: number): number;
   noiseProbabilityDerivative?(a: number): number;
+  /** bernoulli units: the score ∂ log P(b)/∂a = q'/q (b = 1) or −q'/(1 − q) (b = 0), finite for every a */
+  noiseScore?(a: number, b: number): number;
+  /** the noise value with the most mass (0 for Gaussian noise; b = 1[q ≥ ½]): a centre for exact sums */
+  modeNoise(a: number): number;
   toJSON(): { type: UnitType; s?: number };
 }
 

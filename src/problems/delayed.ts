@@ -64,7 +64,7 @@ export class DelayedReward implements BinaryProblem {
   createWorkspace(): Workspace {
     const T = this.steps;
     // scratch[t] = s_t, the state in which decision t was taken
-    return { h: new Float64Array(T), a: new Float64Array(T), s: new Float64Array(T), scratch: new Float64Array(T + 1) };
+    return { h: new Float64Array(T), a: new Float64Array(T), s: new Float64Array(T), c: new Float64Array(T), scratch: new Float64Array(T + 1) };
   }
 
   forward(theta: Float64Array, u: Float64Array, ws: Workspace): number {
@@ -76,6 +76,7 @@ export class DelayedReward implements BinaryProblem {
       const p = sigmoid(a);
       ws.a[t] = a;
       ws.s[t] = p;
+      ws.c[t] = sigmoid(-a);
       const h = +(u[t] < p);
       ws.h[t] = h;
       st += 2 * h - 1;
@@ -92,6 +93,7 @@ export class DelayedReward implements BinaryProblem {
       ws.scratch[t] = st;
       ws.a[t] = theta[st];
       ws.s[t] = sigmoid(theta[st]);
+      ws.c[t] = sigmoid(-theta[st]);
       st += 2 * ws.h[t] - 1;
       st = st < 0 ? 0 : st > last ? last : st;
     }

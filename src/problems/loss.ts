@@ -14,6 +14,12 @@ export interface LossFunction {
    * Table: the multilinear extension's slope L(y with y_k=1) − L(y with y_k=0).
    */
   grad(y: Float64Array, off: number, out: Float64Array): void;
+  /**
+   * Optional: L(y) − L(y0) written without the cancellation of the two values (y at off, y0 at
+   * off0), so that a loss centred at a reference configuration keeps its digits when y is close to
+   * y0 (the exact engines' centring; e.g. Σ (y − y0)(y + y0 − 2t) for the squared loss).
+   */
+  difference?(y: Float64Array, off: number, y0: Float64Array, off0: number): number;
   toJSON(): unknown;
 }
 
@@ -35,6 +41,16 @@ export class SquaredLoss implements LossFunction {
   }
   grad(y: Float64Array, off: number, out: Float64Array): void {
     for (let k = 0; k < this.arity; k++) out[k] = 2 * (y[off + k] - this.target[k]);
+  }
+  /** Σ_k (y_k − y0_k)(y_k + y0_k − 2t_k) */
+  difference(y: Float64Array, off: number, y0: Float64Array, off0: number): number {
+    let s = 0;
+    for (let k = 0; k < this.arity; k++) {
+      const a = y[off + k];
+      const b = y0[off0 + k];
+      s += (a - b) * (a + b - 2 * this.target[k]);
+    }
+    return s;
   }
   toJSON(): unknown {
     return { kind: "squared", target: this.arity === 1 ? this.target[0] : Array.from(this.target) };
@@ -63,6 +79,9 @@ export class TableLoss implements LossFunction {
   grad(y: Float64Array, off: number, out: Float64Array): void {
     const idx = this.index(y, off);
     for (let k = 0; k < this.arity; k++) out[k] = this.table[idx | (1 << k)] - this.table[idx & ~(1 << k)];
+  }
+  difference(y: Float64Array, off: number, y0: Float64Array, off0: number): number {
+    return this.table[this.index(y, off)] - this.table[this.index(y0, off0)];
   }
   toJSON(): unknown {
     return { kind: "table", table: Array.from(this.table) };

@@ -45,6 +45,12 @@ export class LinearLoss implements LossFunction {
   grad(_y: Float64Array, _off: number, out: Float64Array): void {
     out.set(this.weights);
   }
+  /** Σ_k c_k (y_k − y0_k) */
+  difference(y: Float64Array, off: number, y0: Float64Array, off0: number): number {
+    let s = 0;
+    for (let k = 0; k < this.arity; k++) s += this.weights[k] * (y[off + k] - y0[off0 + k]);
+    return s;
+  }
   toJSON(): unknown {
     return { kind: "linear", weights: Array.from(this.weights) };
   }
@@ -150,6 +156,7 @@ export class NoisyNet implements BinaryProblem {
       h: new Float64Array(n),
       a: new Float64Array(n),
       s: new Float64Array(n),
+      c: new Float64Array(n),
       scratch: new Float64Array(n),
       e: new Float64Array(n),
       dh: new Float64Array(n),
@@ -259,7 +266,7 @@ export class NoisyNet implements BinaryProblem {
    * (so h depends on θ only through the density of y) and each STS unit as hᵢ = bᵢ√σ(aᵢ),
    * bᵢ ~ Bernoulli(q(aᵢ)) (θ enters through b's density and the smooth factor):
    *   ∇E[L] = E[ L̃-backprop with ∂L̃/∂aᵢ += L·ψᵢ and ∂hᵢ/∂aᵢ = (STS: bᵢ q'(aᵢ); Gaussian: 0) ],
-   * ψᵢ = zᵢ/s² (Gaussian) or (bᵢ − q)q'/(q(1−q)) (STS). The score terms are carried back through
+   * ψᵢ = zᵢ/s² (Gaussian) or ∂ log P(bᵢ)/∂aᵢ (STS: q'/q or −q'/(1 − q), `noiseScore`). The score terms are carried back through
    * the smooth factors of STS parents (aᵢ depends on θ through them). Unbiased; it never
    * differentiates f through a Gaussian unit, so it is an independent reference for the
    * pathwise gradient. Shapes: g (nParams), overwritten.
@@ -270,15 +277,69 @@ export class NoisyNet implements BinaryProblem {
       const u = this.units[i];
       if (u.noise === "bernoulli") {
         ws.dhda[i] = u.derivative(ws.a[i], ws.e[i]);
-        const q = u.noiseProbability!(ws.a[i]);
-        const dq = u.noiseProbabilityDerivative!(ws.a[i]);
-        extra[i] = (L * ((ws.e[i] - q) * dq)) / (q * (1 - q));
+        extra[i] = L * u.noiseScore!(ws.a[i], ws.e[i]);
       } else {
         ws.dhda[i] = 0;
         extra[i] = (L * ws.e[i]) / (u.s * u.s);
       }
     }
     this.backprop(theta, ws, g, extra);
+  }
+
+  /**
+   * The part of the score-form gradient that is not a score term: back-propagation of ∂L/∂h
+   * through the smooth factors of STS units only (∂h/∂a := b·d√σ/da there, 0 through Gaussian
+   * units), g = dL̃/dθ. Zero for nets without STS units. Shapes: g (nParams), overwritten.
+   */
+  smoothPathGradient(theta: Float64Array, ws: NoisyWorkspace, g: Float64Array): void {
+    for (let i = 0; i < this.nUnits; i++) {
+      const u = this.units[i];
+      ws.dhda[i] = u.noise === "bernoulli" ? u.derivative(ws.a[i], ws.e[i]) : 0;
+    }
+    this.backprop(theta, ws, g);
+  }
+
+  /**
+   * Jᵢ = daᵢ/dθ as the score form sees it: the direct ∂aᵢ/∂θ plus the paths through the smooth
+   * factors of STS ancestors (Gaussian ancestors held fixed). The score term of unit i in
+   * `scoreGradient` is L·ψᵢ·Jᵢ; the exact engine adds E[ψᵢ(V − V₀)]·Jᵢ level by level instead.
+   * Reads ws.a, ws.e, ws.h of the units before i only. Shapes: g (nParams), overwritten.
+   */
+  scoreDirection(theta: Float64Array, ws: NoisyWorkspace, i: number, g: Float64Array): void {
+    g.fill(0);
+    const dh = ws.dh;
+    dh.fill(0);
+    const li = this.unitLayer[i];
+    for (let l = li; l >= 0; l--) {
+      const nIn = this.widths[l];
+      const uOff = this.unitOffset[l];
+      const prev = l === 0 ? this.input : ws.h;
+      const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
+      const wOff = this.weightOffset[l];
+      const bOff = this.biasOffset[l];
+      for (let r = 0; r < this.widths[l + 1]; r++) {
+        const u = uOff + r;
+        let da: number;
+        if (l === li) {
+          if (u !== i) continue;
+          da = 1;
+        } else {
+          const unit = this.units[u];
+          if (unit.noise !== "bernoulli" || dh[u] === 0) continue;
+          da = dh[u] * unit.derivative(ws.a[u], ws.e[u]);
+        }
+        if (da === 0) continue;
+        const row = wOff + r * nIn;
+        for (let j = 0; j < nIn; j++) g[row + j] += da * prev[pOff + j];
+        g[bOff + r] += da;
+        if (l > 0) for (let j = 0; j < nIn; j++) dh[pOff + j] += da * theta[row + j];
+      }
+    }
+  }
+
+  /** true when some unit is an STS (Bernoulli-noise) unit */
+  get hasBernoulliUnits(): boolean {
+    return this.layerUnits.some((u) => u.noise === "bernoulli");
   }
 
   layersFromParams(theta: Float64Array): { unit: unknown; weights: number[][]; bias: number[] }[] {

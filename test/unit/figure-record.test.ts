@@ -27,7 +27,7 @@ const msg = (v: unknown) => {
 describe("figure records", () => {
   it("a record the tools write (spsa optimize's figure) reads back unchanged, null gaps included", () => {
     const obj = getObjective("quadratic", 3);
-    const { figure } = runSpsaStudy({ function: "quadratic", objective: obj.toJSON(), oracle: objectiveOracle(obj, 0), monitor: (t) => obj.value(t), theta0: obj.initialParams(), method: "spsa", seed: "1", seeds: 2, iterations: 30, gains: { a: 0.1, c: 0.1, A: 3, alpha: 0.602, gamma: 0.101 }, noise: 0, perturbations: 1, crn: false, version: "test" });
+    const { figure } = runSpsaStudy({ function: "quadratic", objective: obj.toJSON(), oracle: objectiveOracle(obj, 0), monitor: (t) => obj.value(t), theta0: obj.initialParams(), method: "spsa", seed: "1", seeds: 2, iterations: 30, run: { a: 0.1, c: 0.1, A: 3, alpha: 0.602, gamma: 0.101, crn: false }, noise: 0, version: "test" });
     const back = JSON.parse(JSON.stringify(figure));
     expect(figureRecordFromJSON(back).charts.length).toBe(figure.charts.length);
     expect(msg(REC)).toBe("accepted");
