@@ -15,7 +15,7 @@ describe("npm pack", () => {
     const unwanted = files.filter((f) => /^(test|bench|\.ci|src|analysis|figures|cli|node_modules|dist\/bench)\//.test(f) || f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
     expect(unwanted).toEqual([]);
     // everything else is compiled output of the shipped folders or one of the user-facing documents
-    const allowed = /^(dist\/(src|cli|analysis|figures|test-support)\/.+\.(js|d\.ts)|package\.json|README\.md|ARCHITECTURE\.md|LICENSE|docs\/[^/]+\.md)$/;
+    const allowed = /^(dist\/(src|cli|analysis|figures|test-support)\/.+\.(js|d\.ts)|package\.json|README\.md|ARCHITECTURE\.md|LICENSE|docs\/[^/]+\.md|schemas\/[a-z-]+\.schema\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
   });
 });
