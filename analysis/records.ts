@@ -5,12 +5,16 @@
  * - `stochgrad.figure` (`<out>/figures/<id>.json`, `spsa-optimize-figure.json`): its charts;
  * - `stochgrad.comparison` (`comparison.json` of `compare`): comparison-variance and -bias charts;
  * - `stochgrad.claims` (`claims.json` of `verify`): report.md and report.html, with the figure
- *   records found in `figures/` beside it re-rendered into `<out>/figures`.
+ *   records found in `figures/` beside it re-rendered into `<out>/figures`;
+ * - `stochgrad.reproduction` (`<id>.json` of `reproduce <id>`): its charts and `<id>-table.md`
+ *   (wall times from `<id>-timings.json` beside it, when present), by the reproduction's `rebuild`.
  * Chart files are `<stem>.png|svg|csv`, byte-identical to the ones the command wrote.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { describeValue, InputError, quote } from "../src/errors.js";
+import { describeValue, InputError, quote, requireFinite } from "../src/errors.js";
+import { reproductions } from "./reproductions/index.js";
+import type { Reproduction } from "./reproductions/types.js";
 import { figures as allFigures } from "../figures/index.js";
 import { renderChart, type ChartSpec } from "./charts.js";
 import { claimsRecordFromJSON } from "./claims-record.js";
@@ -79,6 +83,23 @@ export const RECORD_KINDS: Record<string, RecordKind> = {
       return (dir) => renderCharts(charts, dir);
     },
   },
+  "stochgrad.reproduction": {
+    what: "reproduction record (stochgrad reproduce)",
+    prepare(json, file) {
+      const id = (json as { id?: unknown }).id;
+      if (typeof id !== "string" || !Object.hasOwn(reproductions, id)) throw new InputError(`record.id: expected one of ${Object.keys(reproductions).join(", ")}, got ${id === undefined ? "no id" : describeValue(id)}`);
+      const rep: Reproduction = reproductions[id as keyof typeof reproductions];
+      const timingsFile = path.join(path.dirname(file), `${id}-timings.json`);
+      const timings = fs.existsSync(timingsFile) ? timingsFromJSON(readJsonFile(timingsFile, "timings"), timingsFile) : {};
+      const { charts, table } = rep.rebuild(json, timings);
+      return (dir) => {
+        const files = renderCharts(charts.map((c) => ({ stem: `${id}-${c.name}`, spec: c.spec })), dir);
+        const tableFile = path.join(dir, `${id}-table.md`);
+        writeFileAtomic(tableFile, table);
+        return [...files, tableFile];
+      };
+    },
+  },
   "stochgrad.claims": {
     what: "claims record (stochgrad verify)",
     prepare(json, file) {
@@ -99,6 +120,20 @@ export const RECORD_KINDS: Record<string, RecordKind> = {
   },
 };
 
+/** Records the CLI writes that have nothing to render, and where their charts are instead. */
+export const RECORDS_WITHOUT_CHARTS: Record<string, string> = {
+  "stochgrad.spsa-optimize": "spsa optimize writes its chart's record beside it as spsa-optimize-figure.json: render that file",
+  "stochgrad.rbm": "an RBM model file has no charts (stochgrad rbm eval evaluates it)",
+  "stochgrad.checkpoint": "a checkpoint holds a run's partial state, not results (rerun the command to resume it)",
+};
+
+/** `<id>-timings.json`: seconds by unit of work. */
+function timingsFromJSON(v: unknown, file: string): Record<string, number> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new InputError(`timings ${file}: expected an object of seconds, got ${describeValue(v)}`);
+  for (const [k, x] of Object.entries(v)) requireFinite(x, `timings ${file}: ${quote(k)}`);
+  return v as Record<string, number>;
+}
+
 /**
  * Validate a record read from `file` and return the work that rebuilds its outputs (see
  * RECORD_KINDS). An unknown kind is an InputError that lists the known ones.
@@ -106,6 +141,7 @@ export const RECORD_KINDS: Record<string, RecordKind> = {
 export function prepareRender(json: unknown, file: string, kinds: Record<string, RecordKind> = RECORD_KINDS): (outDir: string) => string[] {
   const kind = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as { kind?: unknown }).kind : undefined;
   const entry = typeof kind === "string" && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  if (!entry && typeof kind === "string" && Object.hasOwn(RECORDS_WITHOUT_CHARTS, kind)) throw new InputError(`${file}: nothing to render: ${RECORDS_WITHOUT_CHARTS[kind]}`);
   if (!entry) throw new InputError(`record.kind: expected one of ${Object.keys(kinds).map((k) => JSON.stringify(k)).join(", ")} (${Object.values(kinds).map((k) => k.what).join("; ")}), got ${kind === undefined ? "no kind" : typeof kind === "string" ? quote(kind) : describeValue(kind)}`);
   try {
     return entry.prepare(json, file);

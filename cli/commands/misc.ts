@@ -33,7 +33,7 @@ export const estimatorsCommand: Command = {
 export const renderCommand: Command = {
   name: "render",
   positional: "record.json",
-  summary: "Rebuild what a record shows without recomputing: a figure record's or comparison.json's charts (PNG, SVG, CSV), claims.json's report.md and report.html.",
+  summary: "Rebuild what a record shows without recomputing: the charts (PNG, SVG, CSV) of a figure record, comparison.json or a reproduction record (and its table), claims.json's report.md and report.html.",
   flags: { out: { type: "string", metavar: "DIR", description: "output folder (default: the record's folder)" }, help: { type: "boolean", description: "show this help" } },
   async run(args) {
     const file = args.positional[0];

@@ -57,6 +57,33 @@ describe("render rebuilds the CLI's records", () => {
     expect(rec.claims.find((c) => c.id === "T1-delayed-reward")!.problems["corridor T=6"]).toMatchObject({ kind: "delayed", steps: 6 });
   });
 
+  it("a reproduction record: its charts and table (wall times from the timings beside it), byte-identical", () => {
+    const d = tmp();
+    const a = path.join(d, "a");
+    const v = run(["reproduce", "conditional-computation", "--quick", "--out", a]);
+    expect(v.code, v.err).toBe(0);
+    const b = path.join(d, "b");
+    // the timings file travels with the record (the table's wall-time column reads it)
+    fs.mkdirSync(b);
+    for (const f of ["conditional-computation.json", "conditional-computation-timings.json"]) fs.copyFileSync(path.join(a, f), path.join(b, f));
+    const r = run(["render", path.join(b, "conditional-computation.json")]);
+    expect(r.code, r.err).toBe(0);
+    const rebuilt = tree(a).filter((f) => !/(\.json)$/.test(f));
+    expect(rebuilt.length).toBe(19); // 6 charts × (png, svg, csv) + the table
+    for (const f of rebuilt) expect(fs.readFileSync(path.join(b, f)), f).toEqual(fs.readFileSync(path.join(a, f)));
+    // a record whose seeds disagree on the number of epochs is refused by name
+    const rec = JSON.parse(fs.readFileSync(path.join(a, "conditional-computation.json"), "utf8"));
+    const id = Object.keys(rec.methods)[0];
+    const s0 = rec.methods[id].seeds[0];
+    rec.methods[id].seeds.push({ ...s0, curve: [...s0.curve, s0.curve[0]] });
+    const bad = path.join(d, "bad.json");
+    fs.writeFileSync(bad, JSON.stringify(rec));
+    const e = run(["render", bad, "--out", path.join(d, "c")]);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(new RegExp(`reproduction record .*bad\\.json: record\\.methods\\.${id}\\.seeds\\[1\\]\\.curve: \\d+ epochs, but seed 0 has \\d+`));
+    expect(fs.existsSync(path.join(d, "c"))).toBe(false);
+  });
+
   it("a malformed comparison or claims record is one error naming the field; nothing is written", () => {
     const d = tmp();
     const bad = (name: string, rec: unknown, re: RegExp) => {
@@ -73,7 +100,8 @@ describe("render rebuilds the CLI's records", () => {
     bad("c1.json", { ...cmp, estimators: [{ ...est, totalVariance: "1" }] }, /comparison record .*c1\.json: record\.estimators\[0\]\.totalVariance: expected a finite number/);
     bad("c2.json", { ...cmp, estimators: [{ ...est, variance: [1, 2] }] }, /record\.estimators\[0\]\.variance: expected 1 entry/);
     bad("c3.json", { ...cmp, extra: 1 }, /record: unknown key "extra"/);
-    bad("k.json", { kind: "stochgrad.model" }, /record\.kind: expected one of "stochgrad\.figure", "stochgrad\.comparison", "stochgrad\.claims".*got "stochgrad\.model"/);
+    bad("k.json", { kind: "stochgrad.model" }, /record\.kind: expected one of "stochgrad\.figure", "stochgrad\.comparison", "stochgrad\.reproduction", "stochgrad\.claims".*got "stochgrad\.model"/);
+    bad("s.json", { kind: "stochgrad.spsa-optimize" }, /nothing to render: spsa optimize writes its chart's record beside it as spsa-optimize-figure\.json/);
     bad("q.json", { kind: "stochgrad.claims", seed: "s", quick: true, alpha: 1e-6, versions: { stochgrad: "0", node: "20" }, summary: { claims: 1, passed: 1, failed: 0 }, claims: [{ id: "X", statement: "s", source: "s", control: "c", alpha: 1e-6, problems: {}, reference: "r", checks: [{ description: "d", measured: 1, tolerance: 2, pass: true, kind: "exact", quantity: "furlongs" }], controls: [], data: {}, checksPass: true, controlsRejected: false, verdict: "fail" }] }, /record\.claims\[0\]\.checks\[0\]\.quantity: expected "relative-error" \|/);
   });
 
