@@ -158,7 +158,7 @@ export const lpVarianceReduction: Claim = {
       reference: "exact per-example ∇E[L|e] and exact bias²/variance of every estimator by enumeration of each example's 2⁵ configurations (predictor coefficients fixed after the seeded fit)",
       checks: [
         // exact comparison of exact quantities: strictly below means ratio < 1 (ties are not reductions)
-        verdict("exact MSE(predictor) / min(MSE(ĝ_corr), MSE(ĝ_ST identity)), mean over examples (must be < 1)", mp / best, 1 - 1e-12, "exact", "ratio"),
+        verdict("exact MSE(predictor) / min(MSE(ĝ_corr), MSE(ĝ_ST identity)), mean over examples (must be < 1)", mp / best, 1 - 1e-12, "exact", "mse-ratio"),
         biasCheck("predictor fitted at θ", ev, n, ctx.alpha),
       ],
       controls: [biasCheck("predictor fitted at θ+0.75", bad, n, ctx.alpha)],

@@ -100,12 +100,12 @@ export const spsaBiasC2: Claim = {
         verdict("two-sided SPSA on the skewed quartic: abs(log–log slope of exact bias vs c − 2)", Math.abs(s.spsa - 2), 0.1, "exact", "slope"),
         verdict("central FDSA on the skewed quartic: abs(slope − 2)", Math.abs(s["fdsa-central"] - 2), 0.1, "exact", "slope"),
         verdict("forward FDSA on the skewed quartic: abs(slope − 1)", Math.abs(s["fdsa-forward"] - 1), 0.1, "exact", "slope"),
-        verdict(`two-sided SPSA on the quadratic at c = ${worstQuad.c}: relative bias / rounding tolerance (≤ 1 means zero up to rounding)`, worstQuad.relativeBias / worstQuad.tolerance, 1, "exact", "ratio"),
+        verdict(`two-sided SPSA on the quadratic at c = ${worstQuad.c}: relative bias / rounding tolerance (≤ 1 means zero up to rounding)`, worstQuad.relativeBias / worstQuad.tolerance, 1, "exact", "rounding-ratio"),
       ],
       controls: [
         verdict("control — forward FDSA: abs(slope − 2)", Math.abs(s["fdsa-forward"] - 2), 0.1, "exact", "slope"),
         verdict("control — two-sided SPSA: abs(slope − 1)", Math.abs(s.spsa - 1), 0.1, "exact", "slope"),
-        verdict(`control — two-sided SPSA on the skewed quartic at c = ${cq}: relative bias / rounding tolerance`, quarticRel / quarticTol, 1, "exact", "ratio"),
+        verdict(`control — two-sided SPSA on the skewed quartic at c = ${cq}: relative bias / rounding tolerance`, quarticRel / quarticTol, 1, "exact", "rounding-ratio"),
       ],
       data: {
         c: cs,

@@ -37,6 +37,8 @@ export const QUANTITIES = {
   z: { label: "z", unit: "standard errors" },
   slope: { label: "|log–log slope − expected|", unit: "" },
   ratio: { label: "ratio", unit: "" },
+  "rounding-ratio": { label: "relative bias / rounding tolerance", unit: "" },
+  "mse-ratio": { label: "MSE ratio", unit: "" },
   cosine: { label: "cosine", unit: "" },
   nats: { label: "|Δ log Z|", unit: "nats" },
   "p-value": { label: "p-value", unit: "" },
