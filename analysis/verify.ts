@@ -13,12 +13,10 @@ import { runClaim } from "./claims/runner.js";
 import type { ClaimResult } from "./claims/types.js";
 import { renderFigure, selectFigures } from "./figures/runner.js";
 import type { FigureRecord } from "./figures/types.js";
-import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "./io.js";
+import { ensureWritableDir, readTextFile, writeFileAtomic } from "./io.js";
 import { runClaimsOnWorkers } from "./parallel.js";
 import { claimsJson, reportMarkdown, type ClaimsRecord } from "./report.js";
 import { reportHtml, type HtmlFigure } from "./report-html.js";
-import { gitProvenance } from "./provenance.js";
-import { readTextFile } from "./io.js";
 
 export interface VerifyOptions {
   /** comma-separated claim ids or prefixes (T1-*,BM-B2); all when absent */

@@ -26,7 +26,7 @@ export interface Figure {
   title: string;
   /** what the figure shows, for the report */
   caption: string;
-  /** ids of the claims it illustrates (report.html shows it under each); none for a figure of its own */
+  /** ids of the claims it illustrates (report.html draws it under the first and links it from the others); none for a figure of its own */
   claims?: readonly string[];
   run(ctx: FigureContext): FigureOutput | Promise<FigureOutput>;
 }
