@@ -46,7 +46,7 @@ const CSS = `
 h1{font-size:1.6em;margin:0 0 .3em}h2{font-size:1.25em;margin:1.8em 0 .4em;border-bottom:1px solid var(--line);padding-bottom:.2em}h3{font-size:1.05em;margin:1.2em 0 .3em}
 .meta{color:var(--muted)}code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:var(--bg2);padding:8px;overflow:auto;max-height:320px}
 table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}th{background:var(--bg2)}
-#claims th{cursor:pointer;user-select:none;white-space:nowrap}#claims th[aria-sort=ascending]::after{content:" ▲"}#claims th[aria-sort=descending]::after{content:" ▼"}
+#claims th{cursor:pointer;user-select:none;white-space:nowrap}#claims td:first-child{white-space:nowrap}#claims th[aria-sort=ascending]::after{content:" ▲"}#claims th[aria-sort=descending]::after{content:" ▼"}
 .pass{color:var(--pass);font-weight:600}.fail{color:var(--fail);font-weight:600}
 .filters{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:.6em 0}.filters label{display:flex;gap:6px;align-items:center}
 blockquote{margin:.4em 0;padding:.2em 1em;border-left:4px solid var(--line);color:#24292f}
