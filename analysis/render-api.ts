@@ -14,8 +14,9 @@ export { renderChart, chartCsv, toChartConfig, chartSpecFromJSON, PALETTE, MAX_C
 export { figureRecordFromJSON, requireSafeName } from "./figures/record.js";
 export { renderRecord } from "./figures/runner.js";
 export type { FigureRecord } from "./figures/types.js";
-export { comparisonCharts, comparisonTitle, type ComparisonRecord } from "./compare.js";
+export { comparisonCharts, comparisonTitle, type ComparisonRecord, type EstimatorComparison } from "./compare.js";
 export { comparisonRecordFromJSON } from "./comparison-record.js";
 export { claimsRecordFromJSON } from "./claims-record.js";
+export type { ClaimsRecord } from "./report.js";
 export { prepareRender, renderCharts, RECORD_KINDS, type RecordKind } from "./records.js";
 export { reportHtml, type HtmlFigure } from "./report-html.js";
