@@ -9,7 +9,9 @@ import path from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { modelFromJSON } from "../../analysis/rbm-model.js";
 import { SCHEMA_DIR, SCHEMA_FILES } from "../../analysis/schemas.js";
+import { RBM_PARAMETER_VECTORS } from "../../src/boltzmann/rbm.js";
 import { RbmTrainer } from "../../src/boltzmann/trainer.js";
+import { requireMemory } from "../../src/limits.js";
 import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
 
@@ -19,7 +21,7 @@ export const schemaOf: Record<"problem" | "model", ValidateFunction> = { problem
 
 /** Checks JSON Schema cannot state: the validator's messages for them. */
 export const SEMANTIC: [RegExp, string][] = [
-  [/does not match the last layer's|reads \d+ units but the last layer has|expected \d+ entr(y|ies) \(one (per|logit per) |expected \d+ (rows|entries)|must be 2\^\d+|length \d+ must be/, "a length that depends on another field"],
+  [/does not match the last layer's|reads \d+ units but the last layer has|expected \d+ entr(y|ies)( \(|, got)|expected \d+ (rows|entries)|must be 2\^\d+|length \d+ must be/, "a length that depends on another field"],
   [/\d+ rows but bias has \d+ units/, "a layer's rows against its units"],
   [/start: expected an integer in \[0, \d+\]/, "start below states"],
   [/at most|exceeds|the limit|LIMITS|needs 2\^/, "a size limit"],
@@ -36,11 +38,15 @@ export function validateProblem(v: unknown): string | null {
   }
 }
 
-/** What `--resume` checks: the model file, then its trainer state restored into a trainer. */
+/** What `--resume` checks: the model file, the memory it asks for, then its trainer state restored into a trainer. */
 export function validateModel(v: unknown): string | null {
   try {
     const { rbm, record } = modelFromJSON(v);
-    if (record.training) new RbmTrainer(rbm, record.training.options, Stream.fromSeed("schema-test")).restore(record.training.state);
+    if (record.training) {
+      // the CLI prices the run (parameters and persistent chains) before it builds the trainer
+      requireMemory((rbm.nVisible + 1) * (rbm.nHidden + 1) * RBM_PARAMETER_VECTORS + record.training.options.chains * rbm.nHidden, "--resume", "the model");
+      new RbmTrainer(rbm, record.training.options, Stream.fromSeed("schema-test")).restore(record.training.state);
+    }
     return null;
   } catch (e) {
     return (e as Error).message;
