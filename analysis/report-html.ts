@@ -120,7 +120,7 @@ function figureHtml(f: HtmlFigure, index: number): string {
     const svg = f.svg[`${base}.svg`];
     const body = svg === undefined ? `<p class="meta">(no SVG for ${escapeHtml(base)})</p>` : inlineSvg(svg, `f${index}c${k}`, c.spec.title);
     const links = [`${base}.csv`, `${r.id}.json`, `${base}.png`, `${base}.svg`].filter((x) => f.files.includes(x)).map((x) => `<a href="figures/${escapeHtml(x)}">${escapeHtml(x.slice(x.lastIndexOf(".") + 1).toUpperCase())}</a>`);
-    return `<figure class="chart" id="figure-${escapeHtml(base)}" data-figure="${escapeHtml(base)}">${body}<figcaption><b>${escapeHtml(c.spec.title)}</b><br><span class="links">${links.join(" ")}</span></figcaption></figure>`;
+    return `<figure class="chart" id="chart-${escapeHtml(base)}" data-figure="${escapeHtml(base)}">${body}<figcaption><b>${escapeHtml(c.spec.title)}</b><br><span class="links">${links.join(" ")}</span></figcaption></figure>`;
   });
   return `<div class="figure" id="figure-${escapeHtml(r.id)}"><h3>${escapeHtml(r.title)}</h3><p>${escapeHtml(r.caption)}</p>${parts.join("")}</div>`;
 }

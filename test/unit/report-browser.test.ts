@@ -55,6 +55,7 @@ const PROBE = `<script>(function(){
   pre.value="T1-";pre.dispatchEvent(new Event("input"));out.prefixShown=visible();out.shownText=document.getElementById("shown").textContent;
   pre.value="";pre.dispatchEvent(new Event("input"));out.allShown=visible();
   var th=document.querySelector("#claims thead th");th.click();out.sortedUp=rows().map(function(r){return r.getAttribute("data-id")});th.click();out.sortedDown=rows().map(function(r){return r.getAttribute("data-id")});
+  var all=Array.prototype.map.call(document.querySelectorAll("[id]"),function(e){return e.id});out.duplicateIds=all.filter(function(x,i){return all.indexOf(x)!==i});
   out.problems=window.__problems;
   var p=document.createElement("pre");p.id="__result";p.textContent=JSON.stringify(out);document.body.appendChild(p);
 })();</script>`;
@@ -95,6 +96,7 @@ describe("report.html in headless Chromium", () => {
       sortedUp: string[];
       sortedDown: string[];
       problems: string[];
+      duplicateIds: string[];
     };
     const ids = record.claims.map((c) => c.id);
     expect(r.ids).toEqual(ids);
@@ -114,6 +116,7 @@ describe("report.html in headless Chromium", () => {
     expect(r.sortedUp).toEqual([...ids].sort());
     expect(r.sortedDown).toEqual([...ids].sort().reverse());
     expect(r.problems).toEqual([]);
+    expect(r.duplicateIds).toEqual([]); // inlined SVGs and figure anchors share one id space
     // Chromium logs every console message and CSP violation of the page as CONSOLE lines
     expect(dom.err.split("\n").filter((l) => /CONSOLE/.test(l))).toEqual([]);
     expect(shot.err.split("\n").filter((l) => /CONSOLE/.test(l))).toEqual([]);
