@@ -42,6 +42,8 @@ export const QUANTITIES = {
   cosine: { label: "cosine", unit: "" },
   nats: { label: "|Δ log Z|", unit: "nats" },
   "p-value": { label: "p-value", unit: "" },
+  /** a verdict that names no quantity (a user's claim that leaves it out); every built-in claim names one */
+  measured: { label: "measured", unit: "" },
 } as const satisfies Record<string, { label: string; unit: string }>;
 
 export type Quantity = keyof typeof QUANTITIES;
@@ -98,7 +100,7 @@ export interface ClaimResult extends ClaimOutcome {
   error?: string;
 }
 
-/** Build a verdict from a statistic and its tolerance. */
-export function verdict(description: string, measured: number, tolerance: number, kind: "exact" | "statistical", quantity: Quantity): Verdict {
+/** Build a verdict from a statistic and its tolerance; `quantity` names what the statistic is (QUANTITIES). */
+export function verdict(description: string, measured: number, tolerance: number, kind: "exact" | "statistical", quantity: Quantity = "measured"): Verdict {
   return { description, measured, tolerance, pass: measured <= tolerance, kind, quantity };
 }
