@@ -42,6 +42,7 @@ export const bmCdk: Claim = {
     const t = new RbmTrainer(multi, { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.5, batchSize: 4 }, ctx.stream.fork("train"));
     for (let e = 0; e < 400; e++) t.epoch(pats, 4);
     ctx.problem("multimodal RBM 6×4 (after 400 exact-gradient epochs)", multi);
+    t.release();
     const ks = [1, 2, 5, 10, K];
     const bm = relBias(mix, data, 8, ks);
     const bc = relBias(multi, data, 8, ks);

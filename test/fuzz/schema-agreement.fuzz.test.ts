@@ -32,16 +32,21 @@ describe("problem schema against the validator under fuzzing", () => {
     expect(Math.min(seen.accepted, seen.rejectedByBoth)).toBeGreaterThan(50);
   });
 
-  it("agree on mutations of a model file written by training", () => {
+  it("agree on mutations of a model file written by training (its trainer state kept)", () => {
     const corpus = JSON.parse(fs.readFileSync(path.join(__dirname, "corpus/resume-valid.json"), "utf8")) as { files: Record<string, unknown> };
-    const model = corpus.files["m.json"];
+    const model = corpus.files["m.json"] as { training: { state: unknown } };
+    const { state, ...training } = model.training;
+    const withoutState = { ...model, training };
     expect(disagreement("model", model)).toBeNull();
     const seen = { accepted: 0, rejected: 0 };
     fc.assert(
       // sizes from 2^31 up (chains, batch) are priced by the CLI's time and memory budgets before a
       // trainer exists (the corpus holds those cases); here the formats are compared
       fc.property(fc.array(mutation.filter((m) => !(typeof m.value === "number" && Math.abs(m.value) >= 2 ** 31)), { minLength: 1, maxLength: 2 }), (ms) => {
-        const v = mutate(model, ms);
+        // the trainer state (generator positions, chains, velocity) is checked by RbmTrainer.restore
+        // against the options; the schema states its layout only coarsely, so it is left as written
+        const v = mutate(withoutState, ms) as { training?: Record<string, unknown> };
+        if (v !== null && typeof v === "object" && v.training !== null && typeof v.training === "object" && !Array.isArray(v.training)) v.training.state = state;
         const d = disagreement("model", v);
         if (d === null) seen[schemaOf.model(v) ? "accepted" : "rejected"]++;
         return d === null;

@@ -25,7 +25,9 @@ export const SEMANTIC: [RegExp, string][] = [
   [/\d+ rows but bias has \d+ units/, "a layer's rows against its units"],
   [/start: expected an integer in \[0, \d+\]/, "start below states"],
   [/at most|exceeds|the limit|LIMITS|needs 2\^/, "a size limit"],
-  [/epoch: expected \d+ \(entries are the epochs/, "history entries numbered in order"],
+  [/epoch: expected an epoch in \[\d+, \d+\]|entries for \d+ epochs trained/, "history entries: evaluated epochs in increasing order, at most the epochs trained"],
+  [/: unexpected \(/, "a trainer-state part the options do not keep"],
+  [/expected \d+ generator states|chainsH: expected \d+/, "the sampler's state against the method and the chains"],
   [/chainsH: expected \d+ entries|velocity: expected \d+ entries|keeps no chains/, "the trainer state against the options and the model"],
 ];
 
@@ -45,7 +47,12 @@ export function validateModel(v: unknown): string | null {
     if (record.training) {
       // the CLI prices the run (parameters and persistent chains) before it builds the trainer
       requireMemory((rbm.nVisible + 1) * (rbm.nHidden + 1) * RBM_PARAMETER_VECTORS + record.training.options.chains * rbm.nHidden, "--resume", "the model");
-      new RbmTrainer(rbm, record.training.options, Stream.fromSeed("schema-test")).restore(record.training.state);
+      const trainer = new RbmTrainer(rbm, record.training.options, Stream.fromSeed("schema-test"));
+      try {
+        trainer.restore(record.training.state);
+      } finally {
+        trainer.release();
+      }
     }
     return null;
   } catch (e) {

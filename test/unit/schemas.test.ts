@@ -60,6 +60,7 @@ describe("JSON Schemas", () => {
     const opts = m.definitions.options as { properties: Record<string, { enum?: string[] }> };
     expect(opts.properties.method.enum!.sort()).toEqual(Object.keys(negativePhases).sort());
     for (const k of Object.keys(DEFAULT_TRAIN_OPTIONS)) expect(Object.keys(opts.properties)).toContain(k);
+    expect(opts.properties.dtype.enum).toContain(DEFAULT_TRAIN_OPTIONS.dtype);
     expect((p.definitions.delayed.properties as { states: { maximum: number } }).states.maximum).toBe(MAX_FLOAT64_ENTRIES);
     for (const [name, file] of Object.entries(SCHEMA_FILES)) expect((load(name as keyof typeof SCHEMA_FILES).$id as string).endsWith(`/schemas/${file}`)).toBe(true);
   });
