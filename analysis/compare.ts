@@ -179,8 +179,13 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
   };
 }
 
+/** The charts' title of a comparison record: "compare (<problem kind>)". */
+export function comparisonTitle(rec: ComparisonRecord): string {
+  return `compare (${(rec.problem as { kind: string }).kind})`;
+}
+
 /** Charts of a comparison record: total variance and variance × cost (log scale), and |bias|. */
-export function comparisonCharts(rec: ComparisonRecord, title: string): { name: string; spec: ChartSpec }[] {
+export function comparisonCharts(rec: ComparisonRecord, title = comparisonTitle(rec)): { name: string; spec: ChartSpec }[] {
   const ids = rec.estimators.map((e) => `${e.id}${e.method === "monte-carlo" ? " (MC)" : ""}`);
   const pos = (x: number) => (x > 0 ? x : Number.NaN);
   const charts: { name: string; spec: ChartSpec }[] = [

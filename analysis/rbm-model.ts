@@ -32,6 +32,8 @@ export interface TrainingRecord {
 
 /** The parameters (Rbm.toJSON) and, when written by training, its record. */
 export interface ModelRecord extends RbmJson {
+  /** the schema the file follows (schemaUri("model", version)); ignored when read */
+  $schema?: string;
   training?: TrainingRecord;
 }
 
@@ -88,7 +90,8 @@ function trainingRecord(v: unknown): TrainingRecord {
  * restored (RbmTrainer.restore). Errors name the field.
  */
 export function modelFromJSON(j: unknown): { rbm: Rbm; record: ModelRecord } {
-  const o = requireRecord(j, "model", ["kind", "nVisible", "nHidden", "W", "b", "c", "training"], `{"kind": "stochgrad.rbm", nVisible, nHidden, W, b, c}`);
+  const o = requireRecord(j, "model", ["$schema", "kind", "nVisible", "nHidden", "W", "b", "c", "training"], `{"kind": "stochgrad.rbm", nVisible, nHidden, W, b, c}`);
+  if (o.$schema !== undefined) requireString(o.$schema, "model.$schema");
   const rbm = Rbm.fromJSON(o, "model");
   const training = o.training === undefined ? undefined : trainingRecord(o.training);
   return { rbm, record: { ...(o as unknown as ModelRecord), ...(training ? { training } : {}) } };

@@ -1,8 +1,10 @@
 /**
- * report.md and the terminal claims table, rendered from the claims record (never live objects).
+ * report.md and the terminal claims table, rendered from the claims record (never live objects);
+ * report.html is built from the same rows (analysis/report-html.ts).
  */
-import type { ClaimResult, Verdict } from "./claims/types.js";
+import { QUANTITIES, type ClaimResult, type Verdict } from "./claims/types.js";
 import type { FigureRecord } from "./figures/types.js";
+import { fmt, formatAlpha } from "./format.js";
 
 export interface ClaimsRecord {
   kind: "stochgrad.claims";
@@ -10,17 +12,10 @@ export interface ClaimsRecord {
   quick: boolean;
   alpha: number;
   versions: { stochgrad: string; node: string };
+  /** the commit of the checkout the run came from (absent when not run from a git checkout); `dirty`: tracked files differed from it */
+  git?: { commit: string; dirty: boolean };
   summary: { claims: number; passed: number; failed: number };
   claims: ClaimResult[];
-}
-
-/** Short number format for tables: 3 significant digits, exponent when tiny/huge. */
-export function fmt(x: number): string {
-  if (x === 0) return "0";
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e4) return Number(x.toPrecision(3)).toString();
-  return x.toExponential(2);
 }
 
 /**
@@ -41,30 +36,52 @@ function worst(vs: Verdict[], wantPass: boolean): Verdict | undefined {
   return vs.reduce((a, b) => (wantPass ? (slack(b) < slack(a) ? b : a) : slack(b) > slack(a) ? b : a));
 }
 
-/** One row per claim: measured/tolerance of the deciding check, and the control's verdict. */
-export function claimRows(r: ClaimsRecord): string[][] {
-  return r.claims.map((c) => {
-    const chk = worst(c.checks, true);
-    const ctl = worst(c.controls, false);
-    return [
-      c.id,
-      chk ? fmt(chk.measured) : "—",
-      chk ? `≤ ${fmt(chk.tolerance)}` : "—",
-      c.error ? "ERROR" : c.checksPass ? "pass" : "FAIL",
-      ctl ? `${c.controlsRejected ? "rejected" : "NOT rejected"} (${fmt(ctl.measured)})` : "—",
-      c.verdict === "pass" ? "✓" : "✗",
-    ];
-  });
+/** A verdict in words, naming its quantity and unit: "z = 2.31 ≤ 5.45 standard errors", "relative error = 3e-16 ≤ 1e-12". */
+export function verdictSummary(v: Verdict): string {
+  const q = QUANTITIES[v.quantity];
+  return `${q.label} = ${fmt(v.measured)} ${v.pass ? "≤" : ">"} ${fmt(v.tolerance)}${q.unit ? ` ${q.unit}` : ""}`;
 }
 
-const HEAD = ["claim", "measured", "tolerance", "verdict", "negative control", ""];
+/** One claim's row: the deciding check and control, and the verdicts. */
+export interface ClaimRow {
+  id: string;
+  /** "error" when the claim threw */
+  status: "pass" | "FAIL" | "ERROR";
+  check?: Verdict;
+  control?: Verdict;
+  controlsRejected: boolean;
+  verdict: "pass" | "fail";
+}
+
+export function claimRowData(r: ClaimsRecord): ClaimRow[] {
+  return r.claims.map((c) => ({
+    id: c.id,
+    status: c.error ? "ERROR" : c.checksPass ? "pass" : "FAIL",
+    check: worst(c.checks, true),
+    control: worst(c.controls, false),
+    controlsRejected: c.controlsRejected,
+    verdict: c.verdict,
+  }));
+}
+
+/** The control cell: "rejected (z = 41 > 5.45 standard errors)". */
+export function controlSummary(row: ClaimRow): string {
+  return row.control ? `${row.controlsRejected ? "rejected" : "NOT rejected"} (${verdictSummary(row.control)})` : "—";
+}
+
+/** One row per claim, as text cells: id, deciding check, verdict, negative control, ✓/✗. */
+export function claimRows(r: ClaimsRecord): string[][] {
+  return claimRowData(r).map((row) => [row.id, row.check ? verdictSummary(row.check) : "—", row.status, controlSummary(row), row.verdict === "pass" ? "✓" : "✗"]);
+}
+
+const HEAD = ["claim", "deciding check (quantity = measured vs tolerance)", "verdict", "negative control", ""];
 
 export function claimsTable(r: ClaimsRecord): string {
   const rows = [HEAD, ...claimRows(r)];
   const w = HEAD.map((_, j) => Math.max(...rows.map((row) => [...row[j]].length)));
-  const line = (row: string[]) => row.map((cell, j) => cell + " ".repeat(w[j] - [...cell].length)).join("  ");
+  const line = (row: string[]) => row.map((cell, j) => cell + " ".repeat(w[j] - [...cell].length)).join("  ").trimEnd();
   const out = [line(rows[0]), w.map((x) => "─".repeat(x)).join("  "), ...rows.slice(1).map(line)];
-  out.push("", `${r.summary.passed} passed, ${r.summary.failed} failed (α = ${fmt(r.alpha)} per claim; seed "${r.seed}"${r.quick ? ", quick" : ""})`);
+  out.push("", `${r.summary.passed} passed, ${r.summary.failed} failed (α = ${formatAlpha(r.alpha)} per claim; seed "${r.seed}"${r.quick ? ", quick" : ""})`);
   return out.join("\n") + "\n";
 }
 
@@ -74,22 +91,28 @@ function cell(text: string): string {
 }
 
 function verdictLines(vs: Verdict[], control: boolean): string[] {
-  return vs.map((v) => `| ${control ? "control" : "check"} | ${cell(v.description)} | ${v.kind} | ${fmt(v.measured)} | ≤ ${fmt(v.tolerance)} | ${control ? (v.pass ? "**not rejected**" : "rejected") : v.pass ? "pass" : "**FAIL**"} |`);
+  return vs.map((v) => `| ${control ? "control" : "check"} | ${cell(v.description)} | ${v.kind} | ${QUANTITIES[v.quantity].label}${QUANTITIES[v.quantity].unit ? ` (${QUANTITIES[v.quantity].unit})` : ""} | ${fmt(v.measured)} | ≤ ${fmt(v.tolerance)} | ${control ? (v.pass ? "**not rejected**" : "rejected") : v.pass ? "pass" : "**FAIL**"} |`);
+}
+
+/** Where the record came from, in one sentence: versions and, when known, the commit. */
+export function provenance(r: ClaimsRecord): string {
+  const git = r.git ? `, commit ${r.git.commit}${r.git.dirty ? " with uncommitted changes" : ""}` : "";
+  return `stochgrad ${r.versions.stochgrad}, Node ${r.versions.node}${git}`;
 }
 
 export function reportMarkdown(r: ClaimsRecord, figures: { record: FigureRecord; files: string[] }[]): string {
   const L: string[] = [];
   L.push("# stochgrad verification report", "");
-  L.push(`Seed \`${r.seed}\`${r.quick ? " (quick mode)" : ""}; family-wise false-alarm rate α = ${fmt(r.alpha)} per claim (split across its statistical checks; Bonferroni over coordinates). The table shows, per claim, the check closest to failing and the control closest to escaping rejection. stochgrad ${r.versions.stochgrad}, Node ${r.versions.node}.`, "");
+  L.push(`Seed \`${r.seed}\`${r.quick ? " (quick mode)" : ""}; family-wise false-alarm rate α = ${formatAlpha(r.alpha)} per claim (split across its statistical checks; Bonferroni over coordinates). The table shows, per claim, the check closest to failing and the control closest to escaping rejection, each as the quantity it measures. ${provenance(r)}.`, "");
   L.push(`**${r.summary.passed} of ${r.summary.claims} claims hold**; a claim holds when every check passes and every negative control is rejected by the same check.`, "");
-  L.push("| claim | measured | tolerance | verdict | negative control | |", "|---|---|---|---|---|---|");
+  L.push(`| ${HEAD.join(" | ")} |`, `|${HEAD.map(() => "---").join("|")}|`);
   for (const row of claimRows(r)) L.push(`| ${row.map(cell).join(" | ")} |`);
   L.push("");
   for (const c of r.claims) {
     L.push(`## ${c.id}`, "");
-    L.push(`> ${c.statement}`, "", `Source: ${c.source}.  `, `Exact reference: ${c.reference || "—"}.  `, `Negative control: ${c.control}.`, "");
+    L.push(`> ${c.statement}`, "", `Source: ${c.source}.  `, `Exact reference: ${c.reference || "—"}.  `, `Negative control: ${c.control}.  `, `Problems: ${Object.keys(c.problems).join("; ") || "—"} (parameters in claims.json).`, "");
     if (c.error) L.push("```", c.error, "```", "");
-    L.push("| | what | kind | measured | tolerance | verdict |", "|---|---|---|---|---|---|");
+    L.push("| | what | kind | quantity | measured | tolerance | verdict |", "|---|---|---|---|---|---|---|");
     L.push(...verdictLines(c.checks, false), ...verdictLines(c.controls, true), "");
   }
   if (figures.length) {

@@ -2,7 +2,7 @@
  * The verify pipeline behind `stochgrad verify`: select claims and figures, run the claims (on
  * worker threads when asked: each claim's numbers depend only on (seed, id, quick, α), so the
  * record is byte-identical for any number of workers), render the figures, and write
- * `claims.json`, `report.md` and `figures/`. Output folders are checked before any work starts.
+ * `claims.json`, `report.md`, `report.html` and `figures/`. Output folders are checked before any work starts.
  * Bad options are FieldErrors naming the option (`alpha`, `only`, `figures`, `workers`).
  */
 import path from "node:path";
@@ -13,10 +13,11 @@ import { runClaim } from "./claims/runner.js";
 import type { ClaimResult } from "./claims/types.js";
 import { runFigure, selectFigures, writeFigure } from "./figures/runner.js";
 import type { FigureRecord } from "./figures/types.js";
-import { ensureWritableDir, writeFileAtomic } from "./io.js";
+import { ensureWritableDir, readTextFile, writeFileAtomic } from "./io.js";
 import { partFileName, partText, shardItems, type Shard } from "./shard.js";
 import { runClaimsOnWorkers } from "./parallel.js";
 import { claimsJson, reportMarkdown, type ClaimsRecord } from "./report.js";
+import { reportHtml, type HtmlFigure } from "./report-html.js";
 
 export interface VerifyOptions {
   /** comma-separated claim ids or prefixes (T1-*,BM-B2); all when absent */
@@ -35,6 +36,8 @@ export interface VerifyOptions {
   version: string;
   /** run only this shard's claims and figures and write a part record (`stochgrad merge` joins them) */
   shard?: Shard;
+  /** the checkout's commit (gitProvenance()); absent outside a checkout */
+  git?: { commit: string; dirty: boolean };
   /** fraction done in [0, total] and the item being worked on */
   onProgress?: (done: number, total: number, label: string) => void;
   /** a claim finished (`seconds` is null when it ran on a worker) */
@@ -65,6 +68,8 @@ export interface VerifyRun {
   figures: string[];
   /** Node's version (the record names it; numbers may depend on it) */
   node: string;
+  /** the checkout's commit, when run from one (every shard of a run must come from the same) */
+  git?: { commit: string; dirty: boolean };
 }
 
 /** One work item's result: a claim result or a figure record. */
@@ -89,7 +94,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult | { part
   // the output folder is created only once every option is valid (a bad --workers left an empty folder)
   const out = ensureWritableDir(o.out);
   const { seed, quick, alpha } = o;
-  const run: VerifyRun = { seed, quick, alpha, claims: chosen.map((c) => c.id), figures: figs.map((f) => f.id), node: process.versions.node };
+  const run: VerifyRun = { seed, quick, alpha, claims: chosen.map((c) => c.id), figures: figs.map((f) => f.id), node: process.versions.node, ...(o.git ? { git: o.git } : {}) };
   // items: the claims, then the figures; a shard runs the ones it owns (round-robin)
   const total = chosen.length + figs.length;
   const mine = o.shard ? shardItems(o.shard, total) : Array.from({ length: total }, (_, i) => i);
@@ -150,6 +155,7 @@ export function writeVerify(out: string, version: string, run: VerifyRun, items:
     quick: run.quick,
     alpha: run.alpha,
     versions: { stochgrad: version, node: run.node },
+    ...(run.git ? { git: run.git } : {}),
     summary: { claims: results.length, passed: results.filter((r) => r.verdict === "pass").length, failed: results.filter((r) => r.verdict !== "pass").length },
     claims: results,
   };
@@ -159,6 +165,21 @@ export function writeVerify(out: string, version: string, run: VerifyRun, items:
   for (const r of records) rendered.push({ record: r, files: writeFigure(r, figDir) });
   const claimsFile = path.join(out, "claims.json");
   writeFileAtomic(claimsFile, claimsJson(record));
-  writeFileAtomic(path.join(out, "report.md"), reportMarkdown(record, rendered));
+  writeReports(out, record, rendered);
   return { record, rendered, claimsFile };
+}
+
+/**
+ * Write report.md and report.html into `out` from the claims record and the rendered figures,
+ * whose files are in `out/figures` (the SVGs are read back from there and inlined). Returns the
+ * two paths. `stochgrad render claims.json` calls it too, so both give the same bytes.
+ */
+export function writeReports(out: string, record: ClaimsRecord, rendered: { record: FigureRecord; files: string[] }[]): string[] {
+  const figDir = path.join(out, "figures");
+  const md = path.join(out, "report.md");
+  const htmlFile = path.join(out, "report.html");
+  const html: HtmlFigure[] = rendered.map((f) => ({ ...f, svg: Object.fromEntries(f.files.filter((x) => x.endsWith(".svg")).map((x) => [x, readTextFile(path.join(figDir, x), "figure")])) }));
+  writeFileAtomic(md, reportMarkdown(record, rendered));
+  writeFileAtomic(htmlFile, reportHtml(record, html));
+  return [md, htmlFile];
 }

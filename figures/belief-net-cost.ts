@@ -16,6 +16,7 @@ const IDS = ["correlation", "correlation-optimal", "rloo", "ar", "arm", "disarm"
 
 export const beliefNetCostFigure: Figure = {
   id: "belief-net-cost",
+  claims: ["ARM-unbiased", "DisARM-unbiased", "RLOO-unbiased", "MuProp-unbiased", "NVIL-unbiased", "VIMCO-unbiased"],
   title: "Belief nets: exact variance and cost per estimator",
   caption: "Σₖ Var[ĝₖ] per estimate and × loss evaluations, exact where the noise allows ((MC) = 20 000 seeded draws). Left: one-layer net (3 units); right: two-layer net (5 units; estimators for non-factorised nets only).",
   run(ctx): FigureOutput {

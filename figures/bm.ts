@@ -23,6 +23,7 @@ const relDist = (a: ArrayLike<number>, b: ArrayLike<number>) => norm(Array.from(
 
 export const filtersFigure: Figure = {
   id: "bm-filters",
+  claims: ["BM-AIS"],
   title: "Learned RBM filters on MNIST (784×16, PCD-1)",
   caption: "Columns of W (one 28×28 tile per hidden unit, each scaled to its own range, black = most negative) of a 784×16 RBM trained with PCD-1 (100 chains, η = 0.05, batch 100) on thresholded MNIST: 10 000 images × 3 epochs (quick: 2 000 × 2). Labels: exact test log-likelihood is in bm-training-curves.",
   run(ctx) {
@@ -84,6 +85,7 @@ function trainingCurve(rbm0: Rbm, train: Float64Array, nTrain: number, test: Flo
 
 export const trainingCurvesFigure: Figure = {
   id: "bm-training-curves",
+  claims: ["BM-CDk"],
   title: "Exact log-likelihood during training: exact gradient vs CD-1, CD-10, PCD-1",
   caption:
     "Mean exact log-likelihood (nats per pattern, by enumeration) against epochs. Bars-and-stripes 3×3 (14 patterns, 9×6 RBM) and 4×4 (30 patterns, 16×8 RBM): η = 0.2, momentum 0.5, batch 10, PCD with 10 chains, same initial weights and seed for every method. MNIST: 784×16 RBM on the first 5 000 thresholded training digits (quick: 2 000; η = 0.1, batch 100, PCD with 100 chains), exact test log-likelihood on 1 000 test digits.",
@@ -141,6 +143,7 @@ export const trainingCurvesFigure: Figure = {
 
 export const b4ConvergenceFigure: Figure = {
   id: "bm-b4-convergence",
+  claims: ["BM-B4"],
   title: "BM-B4: the finite-T derivative ∂P(v_T = v_data)/∂θ converges to p(v_data)(X⁺ − X⁻)",
   caption:
     "Exact (transition-matrix) derivative of P(v_T = v_data | v₀ = 0) for the 3×2 RBM of claim BM-B4, against the chain length T: relative distance ‖∂P_T − p(v_data)(X⁺ − X⁻)‖/‖p(v_data)(X⁺ − X⁻)‖ and |P_T − p(v_data)|/p(v_data). Markers: the seeded Monte Carlo mean of Theorem 1's estimator (200 000 chains; quick: 50 000) at a few T, same distance — it follows the exact curve until it reaches its Monte Carlo noise floor (≈ 1e−2 here).",
@@ -227,6 +230,7 @@ interface EstimatorRow {
 
 export const estimatorsFigure: Figure = {
   id: "bm-estimators-k",
+  claims: ["BM-CDk"],
   title: "RBM gradient estimators: exact bias, variance and cosine similarity against k",
   caption:
     "Two 6×4 RBMs: a well-mixing random one (W ~ N(0, 0.5²), 8 random patterns) and a multimodal one (trained with the exact gradient on 4 far-apart patterns, gradients then taken on 8 random patterns). Minibatch = the 8 patterns, one chain per pattern. CD-k: exact expected gradient from the visible transition matrix (q_k = q_data Mᵏ); B4 (T = k): Theorem 1 on the chain unrolled from v₀ = 0, normalised by P_T(v_r), exact mean; B2: free model samples with R = 1[v = v_r]/p(v_r) (unbiased, exact variance); PCD-1: persistent chains at stationarity (MC). Relative bias = ‖E[ĝ] − ∇‖/‖∇‖; variance = tr Cov[ĝ] per draw over seeds.",

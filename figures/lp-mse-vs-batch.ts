@@ -10,6 +10,7 @@ import type { Figure } from "../analysis/figures/types.js";
 
 export const lpMseVsBatch: Figure = {
   id: "lp-mse-vs-batch",
+  claims: ["LP-variance-reduction"],
   title: "Learned predictor: MSE against the fitting batch size",
   caption: "Exact E‖ĝ − ∇E[L]‖² of the learned predictor fitted on n seeded draws (mean over R fits), its bias² and variance, against ĝ_corr, ĝ_ST and the exact-fit predictor, on the 4-example task of LP-variance-reduction (2→3→2 sigmoid belief net; MSE is the mean over examples against each example's exact gradient).",
   run(ctx) {

@@ -13,6 +13,7 @@ const SCALES = [0.25, 0.5, 1, 2];
 
 export const nrZeroRate: Figure = {
   id: "nr-zero-rate",
+  claims: ["NR-sparse"],
   title: "Zero rate of the noisy rectifier against a and s",
   caption: "P(h = 0) = Φ(−a/s) for h = max(0, a + z): exact by quadrature (lines) and by seeded sampling (markers, n draws each). The rate of exact zeros is set by a/s.",
   run(ctx) {

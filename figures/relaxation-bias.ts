@@ -12,6 +12,7 @@ import type { Figure, FigureOutput } from "../analysis/figures/types.js";
 
 export const relaxationBiasFigure: Figure = {
   id: "relaxation-bias",
+  claims: ["GS-bias", "STG-bias"],
   title: "Gumbel-Softmax and ST-Gumbel: exact bias against the temperature τ",
   caption: "Exact E[ĝ] − ∇E[f(b)] (left) and exact Var[ĝ] (right) against τ on one unit with f(b) = (b − 0.45)², by quadrature. Solid: Gumbel-Softmax (binary Concrete); dashed: ST-Gumbel. Both biases shrink as τ → 0 while the variance grows; at larger τ the bias can cross zero at one p (Gumbel-Softmax at p = 0.7) without the estimator being unbiased elsewhere.",
   run(ctx): FigureOutput {

@@ -26,6 +26,7 @@ const BIAS_LABELS: Record<BiasMethod, string> = {
 
 export const spsaBiasFigure: Figure = {
   id: "spsa-bias",
+  claims: ["SPSA-bias-c2"],
   title: "Exact bias of SPSA and finite differences against the perturbation size c",
   caption:
     "‖E[ĝ] − ∇L‖∞ on Spall's skewed quartic (p = 10, θ₀ = 1), exact by enumerating all Rademacher Δ. Two-sided SPSA, one-measurement SPSA and central differences follow c² (grey dashed guide); forward differences follow c (black dashed guide). On a quadratic, two-sided SPSA is exactly unbiased (claim SPSA-bias-c2).",
@@ -49,6 +50,7 @@ export const spsaBiasFigure: Figure = {
 
 export const spsaVarianceFigure: Figure = {
   id: "spsa-variance",
+  claims: ["SPSA-vs-correlation"],
   title: "Variance of SPSA against c on one binary neuron: 1/c² with independent noise, 1/c with common random numbers",
   caption:
     "Exact Var[ĝ] of the estimators of ∂E[L]/∂a for one unit h = 1[u < σ(a)], a = 0, L = (h − 0.3)²: two-sided SPSA with independent noise for the two measurements (∝ 1/c²), with common random numbers (∝ 1/c), forward differences with independent noise, and the correlation estimator of Theorem 1 (no c, one evaluation). Markers: seeded Monte Carlo sample variances.",
@@ -90,6 +92,7 @@ const MSE_SET: [EstimatorId, EstimatorOptions, string][] = [
 
 export const spsaMseFigure: Figure = {
   id: "spsa-mse",
+  claims: ["SPSA-vs-correlation"],
   title: "Mean squared error against loss evaluations: SPSA, FDSA and the correlation estimator",
   caption:
     "Exact MSE ‖E[ĝ] − ∇E[L]‖² + tr Var[ĝ]/K of the mean of K = n / (evaluations per estimate) independent estimates, against the loss-evaluation budget n, on a random 2-3-1 sigmoid belief net (13 parameters). SPSA and FDSA fall as 1/n until they level off at their squared bias (visible for c = 0.5 beyond 10⁵ evaluations); the unbiased correlation estimator keeps falling as 1/n, from a lower start (one evaluation per estimate, smaller variance). Markers: seeded Monte Carlo MSE over 200 repetitions.",
@@ -140,6 +143,7 @@ export const spsaMseFigure: Figure = {
 
 export const spsaOptimisationFigure: Figure = {
   id: "spsa-optimisation",
+  claims: ["SPSA-efficiency"],
   title: "SPSA and FDSA on the noisy skewed quartic: median and quartiles over seeds",
   caption:
     "L(θₖ)/L(θ₀) against loss measurements on Spall's skewed quartic (p = 10, N(0, 1) measurement noise), 20 seeds per method: median (line) and interquartile band. SPSA and FDSA with identical gains (a = 0.5, c = 2, SPSA's tuned gains in SPSA-efficiency), and FDSA with its own tuned gains (a = 2, c = 8).",

@@ -9,6 +9,7 @@ import type { Figure } from "../analysis/figures/types.js";
 
 export const spsa2ConditioningFigure: Figure = {
   id: "spsa2-conditioning",
+  claims: ["SPSA2-conditioning"],
   title: "2-SPSA against SPSA at equal loss measurements on a badly and a well conditioned quadratic",
   caption:
     "L(θₖ)/L(θ₀) (exact, noise-free loss) against loss measurements on the quadratic ½Σhᵢθᵢ², p = 10, hᵢ = κ^{i/9}, θ₀ = 1, measurement noise N(0, 0.01²): median (line) and interquartile band over the seeds. The first chart is κ = 1000, the second κ = 1 (the claim's control). SPSA spends 2 measurements per iteration, 2-SPSA 4; each method's step gain (SPSA's a, 2-SPSA's a₀ = a/(A+1)^α) is its best median on the claim's grid over separate tuning seeds, c = 0.1 for both. On κ = 1000, 2-SPSA is slower while its smoothed Hessian is still noisy and overtakes SPSA after about a thousand measurements; on κ = 1 it gains nothing and levels off higher. Claim SPSA2-conditioning tests the final points with an exact sign test.",

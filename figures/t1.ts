@@ -30,6 +30,7 @@ const convergenceSet: [EstimatorId, EstimatorOptions, string][] = [
 
 export const convergenceFigure: Figure = {
   id: "t1-convergence",
+  claims: ["T1-unbiased"],
   title: "Sampled means converge to the exact gradient as 1/√N — unless the estimator is biased",
   caption: `Relative error ‖ḡ_N − ∇E[L]‖₂ / ‖∇E[L]‖₂ of the running mean of N draws on the ${NET}. Solid: median over 12 independent seeded replicates; shaded: their 10–90% range. Dashed: the exact expected RMS error √(tr Var[ĝ]/N)/‖∇E[L]‖ of each unbiased estimator (from exact variances), or the exact relative bias ‖E[ĝ] − ∇E[L]‖/‖∇E[L]‖ of each biased one, which the error cannot go below.`,
   run(ctx) {
@@ -103,6 +104,7 @@ const VFLOOR = 1e-12;
 
 export const baselineVarianceFigure: Figure = {
   id: "t1-baseline-variance",
+  claims: ["T1-optimal-baseline"],
   title: "Exact variance is quadratic in a constant baseline, minimised at L̄",
   caption: "Exact Var[(h − σ(a))(L − b)] of a single unit with L = (h − 0.45)² against a constant baseline b, for three logits a. Markers: the variance-minimising baseline L̄ = E[(h−σ)²L]/E[(h−σ)²], where the variance is exactly 0, and the heuristic b = E[L] (open triangles), which is not the minimiser unless σ(a) = ½. Log scale: every variance is drawn as Var + 1e-12, so the exact zero at L̄ appears as a notch down to 1e-12.",
   run() {
@@ -149,6 +151,7 @@ const FLOOR = 1e-20;
 
 export const biasVarianceFigure: Figure = {
   id: "t1-bias-variance",
+  claims: ["T1-unbiased"],
   title: "Exact squared bias and variance per estimator on the reference belief net",
   caption: `Exact ‖E[ĝ] − ∇E[L]‖² (squared bias) and tr Var[ĝ] summed over all 56 parameters of the ${NET}, by enumeration of all 2¹² configurations. Unbiased estimators have squared bias at rounding level; values below ${FLOOR} are drawn at ${FLOOR}.`,
   run() {

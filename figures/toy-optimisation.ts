@@ -38,6 +38,7 @@ export function optimiseToy(id: keyof typeof estimators, t: number, steps: numbe
 
 export const toyOptimisationFigure: Figure = {
   id: "toy-optimisation",
+  claims: ["REBAR-unbiased", "RELAX-unbiased"],
   title: "REBAR/RELAX toy: σ(a) under Adam (lr 0.01) minimising E[(b − 0.499)²]",
   caption: "σ(a) against the Adam step (learning rate 0.01, 5000 steps, from σ(a) = 0.5; the optimum is σ(a) = 0), mean over seeds with a min–max band. One estimate per step. REBAR tunes η and RELAX its control variate online (Adam, lr 0.01, on the single-sample variance gradient).",
   run(ctx): FigureOutput {

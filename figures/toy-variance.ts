@@ -51,6 +51,7 @@ export function toyRow(p: number, t: number, stream: Stream, relaxSteps = 2000):
 
 export const toyVarianceFigure: Figure = {
   id: "toy-variance",
+  claims: ["AR-unbiased", "ARM-unbiased", "DisARM-unbiased", "DisARM-variance", "RLOO-unbiased"],
   title: "Single unit f(b) = (b − t)²: exact estimator variance against p at equal loss evaluations",
   caption: "Exact Var[ĝ] × (loss evaluations per estimate) for every estimator against p = σ(a), t ∈ {0.45, 0.499}. Unbiased: correlation (REINFORCE), its optimal baseline, RLOO (K=2), AR, ARM, DisARM, REBAR (η and λ tuned for 2000 variance-gradient steps from η=1, λ=0.5), RELAX (φ incl. λ trained for 2000 single-sample steps — the variance is that of one trained state, hence the jagged curve); biased: ST-sigmoid, Gumbel-Softmax and ST-Gumbel (τ=0.5). Correlation-optimal has zero variance on one unit.",
   run(ctx): FigureOutput {

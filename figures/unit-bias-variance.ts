@@ -28,6 +28,7 @@ const series: { label: string; id: EstimatorId; unit: (a: number) => BinaryProbl
 
 export const unitBiasVariance: Figure = {
   id: "unit-bias-variance",
+  claims: ["NR-unbiased", "ST-bias", "STS-bias"],
   title: "Bias and variance of single-unit gradient estimators against a",
   caption: `Exact bias E[ĝ] − ∂E[L]/∂a and variance Var[ĝ] for L = (h − ${T})², each estimator on its own unit type; the pathwise and score gradients of the noisy rectifier and the correlation estimator are unbiased (bias 0 up to rounding), ST and STS are not.`,
   run(ctx) {

@@ -34,6 +34,7 @@ function antitheticClaim(id: string, statement: string, source: string, control:
         ["two-layer net (2→3→2 units, layer-wise antithetic branches)", twoLayerNet()],
       ];
       problems.forEach(([label, p], k) => {
+        ctx.problem(label, p);
         const r = unbiasedChecks(label, p, () => make(p), () => makeControl(p), ctx.stream.fork(`problem/${k}`), ctx.alpha, TOL, TOL_WHY);
         out.checks.push(...r.checks);
         out.controls.push(...r.controls);

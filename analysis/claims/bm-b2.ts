@@ -89,7 +89,7 @@ export const bmB2: Claim = {
   source: SEED_BM,
   control: "R drawn independently of v (Bernoulli with the same mean E[R])",
   run(ctx) {
-    const rbm = randomRbm(4, 3, ctx.stream.fork("rbm"), 1);
+    const rbm = ctx.problem("RBM 4×3", randomRbm(4, 3, ctx.stream.fork("rbm"), 1));
     const mode = modeOf(rbm);
     const table = rbmJointTable(rbm);
     const reference = rbmExactGradientFlat(rbm, mode.v, 1).gradient;
@@ -124,13 +124,13 @@ export const bmB2: Claim = {
     return {
       reference: "X⁺ − X⁻ from the RBM module's exact phases (rbmExactGradient) and the BM module's (bmExactGradient)",
       checks: [
-        verdict("RBM 4×3: exact Cov(X,R)/E[R] by enumeration vs X⁺ − X⁻ (relative ∞-norm)", maxRelativeError(exact.value, reference), EXACT_TOL, "exact"),
-        verdict("general BM 3+3: exact Cov(X,R)/E[R] vs X⁺ − X⁻ (relative ∞-norm)", maxRelativeError(bmr.value, bmr.reference), EXACT_TOL, "exact"),
+        verdict("RBM 4×3: exact Cov(X,R)/E[R] by enumeration vs X⁺ − X⁻ (relative ∞-norm)", maxRelativeError(exact.value, reference), EXACT_TOL, "exact", "relative-error"),
+        verdict("general BM 3+3: exact Cov(X,R)/E[R] vs X⁺ − X⁻ (relative ∞-norm)", maxRelativeError(bmr.value, bmr.reference), EXACT_TOL, "exact", "relative-error"),
         monteCarloMeanCheck(`RBM 4×3: seeded MC mean of X(R−p)/p vs X⁺ − X⁻, max |z| over ${P} coordinates (n = ${n})`, m, reference, ctx.alpha),
       ],
       controls: [
-        verdict("RBM: R ⟂ v, exact Cov(X,R)/E[R] vs X⁺ − X⁻", maxRelativeError(exactControl.value, reference), EXACT_TOL, "exact"),
-        verdict("BM: R ⟂ v, exact Cov(X,R)/E[R] vs X⁺ − X⁻", maxRelativeError(bmr.control, bmr.reference), EXACT_TOL, "exact"),
+        verdict("RBM: R ⟂ v, exact Cov(X,R)/E[R] vs X⁺ − X⁻", maxRelativeError(exactControl.value, reference), EXACT_TOL, "exact", "relative-error"),
+        verdict("BM: R ⟂ v, exact Cov(X,R)/E[R] vs X⁺ − X⁻", maxRelativeError(bmr.control, bmr.reference), EXACT_TOL, "exact", "relative-error"),
         monteCarloMeanCheck(`RBM: R ⟂ v, MC mean vs X⁺ − X⁻ (n = ${n})`, mc, reference, ctx.alpha),
       ],
       data: { vData: Array.from(mode.v), pData: p, n, reference: Array.from(reference), exact: Array.from(exact.value), mcMean: Array.from(m.mean), mcSE: Array.from(m.standardError) },

@@ -24,7 +24,7 @@ export const bmB3: Claim = {
   source: SEED_BM,
   control: "a 2:1 pool of clamped to free samples (exact and MC), and rewards shuffled across the pool (bit-for-bit check)",
   run(ctx) {
-    const rbm = randomRbm(4, 3, ctx.stream.fork("rbm"), 1);
+    const rbm = ctx.problem("RBM 4×3", randomRbm(4, 3, ctx.stream.fork("rbm"), 1));
     const { nVisible: nV, nHidden: nH } = rbm;
     const mode = modeOf(rbm);
     const table = rbmJointTable(rbm);
@@ -115,13 +115,13 @@ export const bmB3: Claim = {
     return {
       reference: "X⁺ − X⁻ from the RBM module's exact phases (rbmExactGradient)",
       checks: [
-        verdict("exact 2·E[XR] over the ½:½ pool vs X⁺ − X⁻ (relative ∞-norm)", maxRelativeError(exactHalf, reference), EXACT_TOL, "exact"),
-        verdict(`bit-for-bit: max |2·(1/2n)Σ R X − phaseGradient| on the same ${n}+${n} samples`, maxAbsError(corrSame, phases), 0, "exact"),
+        verdict("exact 2·E[XR] over the ½:½ pool vs X⁺ − X⁻ (relative ∞-norm)", maxRelativeError(exactHalf, reference), EXACT_TOL, "exact", "relative-error"),
+        verdict(`bit-for-bit: max |2·(1/2n)Σ R X − phaseGradient| on the same ${n}+${n} samples`, maxAbsError(corrSame, phases), 0, "exact", "absolute-error"),
         monteCarloMeanCheck(`seeded MC mean of the pooled estimator vs X⁺ − X⁻, max |z| over ${P} coordinates (n = ${nMc} pairs)`, m, reference, ctx.alpha),
       ],
       controls: [
-        verdict("2:1 pool: exact 2·E[XR] vs X⁺ − X⁻", maxRelativeError(exactControl, reference), EXACT_TOL, "exact"),
-        verdict("rewards shuffled across the pool: max |correlation − phaseGradient|", maxAbsError(corrShuffled, phases), 0, "exact"),
+        verdict("2:1 pool: exact 2·E[XR] vs X⁺ − X⁻", maxRelativeError(exactControl, reference), EXACT_TOL, "exact", "relative-error"),
+        verdict("rewards shuffled across the pool: max |correlation − phaseGradient|", maxAbsError(corrShuffled, phases), 0, "exact", "absolute-error"),
         monteCarloMeanCheck(`2:1 pool: MC mean vs X⁺ − X⁻ (n = ${nMc})`, mc, reference, ctx.alpha),
       ],
       data: { vData: Array.from(mode.v), samplesPerPhase: n, nMc, reference: Array.from(reference), phases: Array.from(phases), correlation: Array.from(corrSame) },

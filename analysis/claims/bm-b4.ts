@@ -19,7 +19,7 @@ export const bmB4: Claim = {
   source: `${SEED_BM}; Theorem 1`,
   control: "credit assigned to the last step only (the t = T summand), for T ≥ 2",
   run(ctx) {
-    const rbm = randomRbm(3, 2, ctx.stream.fork("rbm"), 1.5);
+    const rbm = ctx.problem("RBM 3×2", randomRbm(3, 2, ctx.stream.fork("rbm"), 1.5));
     const { nVisible: nV, nHidden: nH } = rbm;
     const tr = visibleTransition(rbm);
     const mode = modeOf(rbm);
@@ -68,11 +68,11 @@ export const bmB4: Claim = {
       num = Math.max(num, Math.abs(far.gradient[k] - limit[k]));
       den = Math.max(den, Math.abs(limit[k]));
     }
-    checks.push(verdict("T = 200: exact ∂P_T/∂θ vs p(v_data)(X⁺ − X⁻) (relative ∞-norm; the chain has mixed)", num / den, 1e-9, "exact"));
+    checks.push(verdict("T = 200: exact ∂P_T/∂θ vs p(v_data)(X⁺ − X⁻) (relative ∞-norm; the chain has mixed)", num / den, 1e-9, "exact", "relative-error"));
     const near = unrolledExact(tr, 0, mode.index, 1);
     let num1 = 0;
     for (let k = 0; k < P; k++) num1 = Math.max(num1, Math.abs(near.gradient[k] - limit[k]));
-    controls.push(verdict("T = 1: exact ∂P_T/∂θ vs p(v_data)(X⁺ − X⁻) (the short chain has not mixed)", num1 / den, 1e-9, "exact"));
+    controls.push(verdict("T = 1: exact ∂P_T/∂θ vs p(v_data)(X⁺ − X⁻) (the short chain has not mixed)", num1 / den, 1e-9, "exact", "relative-error"));
     return {
       reference: "exact finite-T derivative Σₜ e_{v₀}ᵀ M^{t−1} ∂M M^{T−t} e_{v_data} from the block-Gibbs transition matrix",
       checks,

@@ -2,6 +2,7 @@
  * Reusable checks for claims. Exact checks compare to rounding tolerances; statistical checks
  * are z-tests at a stated family-wise α (Bonferroni over coordinates).
  */
+import { formatAlpha } from "../format.js";
 import { sampleMoments, type SampleMoments } from "../../src/estimators/sample.js";
 import type { EstimatorInstance } from "../../src/estimators/types.js";
 import type { Stream } from "../../src/random/stream.js";
@@ -14,7 +15,7 @@ import { maxRelativeError } from "../../src/numerics.js";
 
 /** Exact check: relative ∞-norm error ≤ tol. */
 export function exactCheck(description: string, value: ArrayLike<number>, reference: ArrayLike<number>, tol = 1e-12): Verdict {
-  return verdict(description, maxRelativeError(value, reference), tol, "exact");
+  return verdict(description, maxRelativeError(value, reference), tol, "exact", "relative-error");
 }
 
 /**
@@ -24,7 +25,7 @@ export function exactCheck(description: string, value: ArrayLike<number>, refere
  */
 export function monteCarloMeanCheck(description: string, m: SampleMoments, reference: ArrayLike<number>, alpha: number): Verdict {
   const z = zTest(m.mean, m.standardError, reference, alpha);
-  return verdict(`${description} (n = ${m.n}, α = ${alpha})`, z.maxAbsZ, z.critical, "statistical");
+  return verdict(`${description} (n = ${m.n}, α = ${formatAlpha(alpha)})`, z.maxAbsZ, z.critical, "statistical", "z");
 }
 
 /** Draw n samples of an instance and z-test the mean against a reference. */
@@ -98,5 +99,5 @@ export function monteCarloVarianceCheck(description: string, m: SampleMoments, v
     se[k] = sampleVarianceSE(variance[k], mu4[k], m.n);
   }
   const z = zTest(mean, se, variance, alpha, 1e-12);
-  return verdict(`${description} (n = ${m.n}, α = ${alpha})`, z.maxAbsZ, z.critical, "statistical");
+  return verdict(`${description} (n = ${m.n}, α = ${formatAlpha(alpha)})`, z.maxAbsZ, z.critical, "statistical", "z");
 }

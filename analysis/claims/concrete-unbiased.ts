@@ -36,13 +36,13 @@ function concreteClaim(id: string, statement: string, source: string, make: (p: 
     control: "z̃ ~ p(z|b) differentiated with u′ held fixed (dz̃/da := 1), the common slip",
     run(ctx): ClaimOutcome {
       const out: ClaimOutcome = { reference: "exact ∇θE[L] by enumeration; E[ĝ] by nested adaptive quadrature over (u, v)", checks: [], controls: [], data: {} };
-      const unit = singleUnitToy(0.3, 0.45);
+      const unit = ctx.problem("single unit p=0.3, f=(b−0.45)²", singleUnitToy(0.3, 0.45));
       const r = unbiasedChecks("single unit p=0.3, f=(b−0.45)²", unit, () => make(unit, ctx.stream.fork("train"), true), () => make(unit, ctx.stream.fork("train"), false), ctx.stream.fork("unit"), ctx.alpha, TOL, TOL_WHY);
       out.checks.push(...r.checks);
       out.controls.push(...r.controls);
       out.data.singleUnit = r.data;
       ctx.progress(1, 2);
-      const net = oneLayerNet();
+      const net = ctx.problem("one-layer net (3 units, table loss)", oneLayerNet());
       const m = monteCarloUnbiasedChecks("one-layer net (3 units, table loss)", net, make(net, ctx.stream.fork("train-net"), true), make(net, ctx.stream.fork("train-net"), false), ctx.stream.fork("net"), ctx.alpha);
       out.checks.push(m.check);
       out.controls.push(m.control);

@@ -17,7 +17,7 @@
 import type {} from "vitest";
 import { Stream } from "../../src/random/stream.js";
 import { checkOutcome, defineClaim } from "./define.js";
-import { judge } from "./runner.js";
+import { judge, problemRecorder } from "./runner.js";
 import type { Claim, ClaimOutcome, Verdict } from "./types.js";
 
 /** Options of `toHold`: the root seed (required), the family-wise α per claim and the quick flag. */
@@ -74,7 +74,7 @@ export const claimMatchers = {
     const alpha = opts.alpha ?? 1e-6;
     if (typeof alpha !== "number" || !(alpha > 0 && alpha < 0.5)) undecided(`alpha: expected a number in (0, 0.5), got ${String(alpha)}`);
     if (opts.quick !== undefined && typeof opts.quick !== "boolean") undecided(`quick: expected a boolean, got ${String(opts.quick)}`);
-    const ctx = { stream: Stream.fromSeed(opts.seed).fork(claim.id), quick: opts.quick ?? false, alpha, progress: () => {} };
+    const ctx = { stream: Stream.fromSeed(opts.seed).fork(claim.id), quick: opts.quick ?? false, alpha, progress: () => {}, problem: problemRecorder(claim.id, {}) };
     const threw = (e: unknown): never => undecided(`claim ${claim.id}: run() threw: ${(e as Error)?.message ?? String(e)}`);
     let out: ClaimOutcome | Promise<ClaimOutcome>;
     try {

@@ -66,6 +66,7 @@ export const mupropUnbiased: Claim = {
       plain("reference net 3→4→4→4 (12 units, 100 parameters)", referenceNet()),
       { label: `two-layer net, moving-average baseline (β = ${BASELINE_DECAY}, frozen after ${WARM_UP} steps)`, problem: net, make: withBaseline },
     ];
+    for (const c of cases) ctx.problem(c.label, c.problem);
     const credible = cases.map((c) => monteCarloCredible(c.problem, c.problem.initialParams()));
     const alpha = ctx.alpha / credible.filter(Boolean).length; // split across the statistical checks
     cases.forEach((c, k) => {

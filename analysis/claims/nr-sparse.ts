@@ -6,6 +6,7 @@
  * by sampling, the gradient bias by quadrature. Control: a noisy sigmoid at the same (a, s),
  * which never outputs an exact zero.
  */
+import { formatAlpha } from "../format.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
 import { integrateNoise } from "../../src/exact/noisy.js";
 import { HardThreshold, NoisyRectifier, NoisySigmoid, StochasticTimesSmooth, type NoisyUnit } from "../../src/neurons/index.js";
@@ -56,7 +57,7 @@ export const nrSparse: Claim = {
       for (const s of SCALES) {
         for (const rho of RATES) {
           const a = -s * normalQuantile(rho);
-          const net = noisySingle(mk(s), a, new SquaredLoss([TARGET]));
+          const net = ctx.problem(`${name} s=${s}, P(h=0)=${rho}`, noisySingle(mk(s), a, new SquaredLoss([TARGET])));
           const r = exactWith(net, net.initialParams(), { g: ["pathwise"] });
           const zr = zeroRate(net);
           rateErr = Math.max(rateErr, Math.abs(zr - rho));
@@ -67,8 +68,8 @@ export const nrSparse: Claim = {
       }
       return [
         // 1e-10: the quadrature target (1e-12 relative) with margin for the indicator's jump at z = −a
-        verdict(`max |P(h=0) by quadrature − target rate| (${name}, ${SCALES.length * RATES.length} (a, s) pairs)`, rateErr, 1e-10, "exact"),
-        verdict(`max relative error of the pathwise mean vs ∂E[L]/∂a (${name})`, biasErr, 1e-9, "exact"),
+        verdict(`max |P(h=0) by quadrature − target rate| (${name}, ${SCALES.length * RATES.length} (a, s) pairs)`, rateErr, 1e-10, "exact", "probability-error"),
+        verdict(`max relative error of the pathwise mean vs ∂E[L]/∂a (${name})`, biasErr, 1e-9, "exact", "relative-error"),
       ];
     };
     const checks = run((s) => new NoisyRectifier(s), "rectifier");
@@ -79,7 +80,7 @@ export const nrSparse: Claim = {
       const net = noisySingle(mk(1), a, new SquaredLoss([TARGET]));
       const n = Math.min(ctx.quick ? 50000 : 400000, samplesForPower(0.01, Math.sqrt(0.95 * 0.05), zCritical(ctx.alpha, 1)));
       const m = sampleMoments(zeroIndicator(net), net.initialParams(), n, ctx.stream.fork(`zeros/${name}`));
-      return monteCarloMeanCheck(`z-test at α=${ctx.alpha} of the sampled exact-zero rate vs the target 0.95 (${name})`, m, [0.95], ctx.alpha);
+      return monteCarloMeanCheck(`z-test at α = ${formatAlpha(ctx.alpha)} of the sampled exact-zero rate vs the target 0.95 (${name})`, m, [0.95], ctx.alpha);
     };
     checks.push(mc((s) => new NoisyRectifier(s), "rectifier"));
     // Sparsity against bias at equal zero rates (s = 1): noisy rectifier (pathwise), hard

@@ -4,6 +4,7 @@
  * flat, so the pathwise derivative 1[a + z > 0] carries the gradient. Control: the same rule on
  * the hard threshold 1[a + z > 0], whose derivative is 0 almost everywhere.
  */
+import { formatAlpha } from "../format.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
 import { estimators } from "../../src/estimators/registry.js";
 import { HardThreshold, NoisyRectifier } from "../../src/neurons/index.js";
@@ -38,6 +39,7 @@ export const nrUnbiased: Claim = {
       const id = kind === "rectifier" ? "pathwise" : "pathwise-threshold";
       let worst = 0;
       for (const c of cases(kind)) {
+        ctx.problem(`${kind}: ${c.label}`, c.net);
         const theta = c.net.initialParams();
         const r = exactWith(c.net, theta, { g: [id] });
         const err = maxRelativeError(r.estimators.g.mean, r.gradient);
@@ -46,7 +48,7 @@ export const nrUnbiased: Claim = {
       }
       // Tolerance 1e-9: both sides are adaptive Gauss–Kronrod
       // integrals with 1e-12 relative targets per nesting level (≤ 2 levels here).
-      return verdict(`max relative error of the exact (quadrature) mean of the ${id} gradient vs the exact ∇E[L], over ${cases(kind).length} cases`, worst, 1e-9, "exact");
+      return verdict(`max relative error of the exact (quadrature) mean of the ${id} gradient vs the exact ∇E[L], over ${cases(kind).length} cases`, worst, 1e-9, "exact", "relative-error");
     };
     const exactCheck = run("rectifier");
     const exactControl = run("threshold");
@@ -60,7 +62,7 @@ export const nrUnbiased: Claim = {
       const n = Math.min(ctx.quick ? 20000 : 200000, Math.max(2000, samplesForPower(0.1 * Math.abs(ref.gradient[0]), Math.sqrt(rect.estimators.g.variance[0]), zCritical(ctx.alpha, 1))));
       const inst = estimators[kind === "rectifier" ? "pathwise" : "pathwise-threshold"].create(c.net, theta);
       const m = sampleMoments(inst, theta, n, ctx.stream.fork(`mc/${kind}`));
-      return monteCarloMeanCheck(`z-test at α=${ctx.alpha} of the sampled ${kind} pathwise mean vs exact ∂E[L]/∂a`, m, ref.gradient, ctx.alpha);
+      return monteCarloMeanCheck(`z-test at α = ${formatAlpha(ctx.alpha)} of the sampled ${kind} pathwise mean vs exact ∂E[L]/∂a`, m, ref.gradient, ctx.alpha);
     };
     // Larger net (3→3→1, 4 noisy units: beyond nested quadrature's budget): two-sample z-test of
     // the pathwise mean against the unbiased score-function estimator, independent seeded streams,
@@ -75,6 +77,7 @@ export const nrUnbiased: Claim = {
         ],
         new SquaredLoss([0.7]),
       );
+      ctx.problem(`${kind}: 3→3→1 net`, net);
       const theta = net.initialParams();
       const n = ctx.quick ? 100000 : 400000;
       const a = sampleMoments(estimators[kind === "rectifier" ? "pathwise" : "pathwise-threshold"].create(net, theta), theta, n, ctx.stream.fork(`large/${kind}/pathwise`));
@@ -85,7 +88,7 @@ export const nrUnbiased: Claim = {
         const d = Math.abs(a.mean[k] - b.mean[k]);
         maxZ = Math.max(maxZ, se > 0 ? d / se : d === 0 ? 0 : Infinity);
       }
-      return verdict(`two-sample z-test at α=${ctx.alpha} (Bonferroni over ${net.nParams}): sampled ${kind} pathwise mean vs sampled score-function mean on a 3→3→1 net (n = ${n} each)`, maxZ, zCritical(ctx.alpha, net.nParams), "statistical");
+      return verdict(`two-sample z-test at α = ${formatAlpha(ctx.alpha)} (Bonferroni over ${net.nParams}): sampled ${kind} pathwise mean vs sampled score-function mean on a 3→3→1 net (n = ${n} each)`, maxZ, zCritical(ctx.alpha, net.nParams), "statistical", "z");
     };
     return {
       reference: "∂E[L]/∂θ by nested adaptive Gauss–Kronrod quadrature of the score form E[L·Σ z/s²·∂a/∂θ], added level by level against the baseline V(z = 0) (no pathwise derivative), over z/s split at each unit's kink and around the Gaussian mass, certified to 1e-9; for a 4-unit net, seeded Monte Carlo of the unbiased score-function estimator",

@@ -88,6 +88,7 @@ export const nvilUnbiased: Claim = {
     const credible = problems.map(([, p]) => monteCarloCredible(p, p.initialParams()));
     const alpha = ctx.alpha / credible.filter(Boolean).length; // split across the statistical checks
     problems.forEach(([label, p], idx) => {
+      ctx.problem(label, p);
       const th = p.initialParams();
       const est = createNvil(p, OPTIONS);
       const ctrl = createNvil(p, OPTIONS, true);

@@ -37,7 +37,7 @@ function biasClaim(id: string, statement: string, source: string, make: (p: Bina
     source,
     control: "the same Monte Carlo draws tested against the exact gradient (the hypothesis 'unbiased')",
     run(ctx): ClaimOutcome {
-      const p = singleUnitToy(0.3, 0.45);
+      const p = ctx.problem("single unit p=0.3, f=(b−0.45)²", singleUnitToy(0.3, 0.45));
       const theta = p.initialParams();
       const grad = exactGradient(p, theta);
       const table = biasVersusTemperature(p, make, split);

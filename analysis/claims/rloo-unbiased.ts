@@ -37,7 +37,7 @@ export const rlooUnbiased: Claim = {
     const tol = 1e-12;
     const checks = [];
     const controls = [];
-    const layer = oneLayerNet();
+    const layer = ctx.problem("three-unit layer (table loss)", oneLayerNet());
     const K = 3;
     const g1 = exactGradient(layer, layer.initialParams());
     const bf = bruteForce(layer, K, false);
@@ -47,7 +47,7 @@ export const rlooUnbiased: Claim = {
     controls.push(exactCheck(`three-unit layer, K=${K}: control's brute-force E[ĝ] vs exact ∇E[L] (same check)`, bfCtrl.mean, g1, tol));
     checks.push(exactCheck(`three-unit layer, K=${K}: closed-form Var[ĝ] vs brute-force Var[ĝ] (tolerance 1e-12)`, closed.variance, bf.variance, tol));
     ctx.progress(1, 3);
-    const net = twoLayerNet();
+    const net = ctx.problem("two-layer net (2→3→2 units)", twoLayerNet());
     const theta = net.initialParams();
     const g2 = exactGradient(net, theta);
     const K2 = 2;

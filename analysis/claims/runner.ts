@@ -5,7 +5,8 @@
  */
 import { Stream } from "../../src/random/stream.js";
 import { checkOutcome } from "./define.js";
-import type { Claim, ClaimOutcome, ClaimResult } from "./types.js";
+import type { Claim, ClaimContext, ClaimOutcome, ClaimResult } from "./types.js";
+import { toJsonText } from "../io.js";
 
 export interface RunOptions {
   seed: string;
@@ -22,9 +23,27 @@ export function judge(out: ClaimOutcome): Pick<ClaimResult, "checksPass" | "cont
   return { checksPass, controlsRejected, verdict: checksPass && controlsRejected ? "pass" : "fail" };
 }
 
+/**
+ * A claim's `ctx.problem(label, p)`: records p's JSON under `label` in `problems` (the record's
+ * parameters of every problem a claim uses) and returns p; one label names one problem.
+ */
+export function problemRecorder(claimId: string, problems: Record<string, unknown>): ClaimContext["problem"] {
+  const texts = new Map<string, string>();
+  return (label, p) => {
+    const json = JSON.parse(toJsonText(p)) as unknown;
+    const text = JSON.stringify(json);
+    const seen = texts.get(label);
+    if (seen !== undefined && seen !== text) throw new Error(`claim ${claimId}: two different problems are labelled "${label}"`);
+    texts.set(label, text);
+    problems[label] = json;
+    return p;
+  };
+}
+
 export async function runClaim(claim: Claim, opts: RunOptions): Promise<ClaimResult> {
   const stream = Stream.fromSeed(opts.seed).fork(claim.id);
-  const base = { id: claim.id, statement: claim.statement, source: claim.source, control: claim.control, alpha: opts.alpha };
+  const problems: Record<string, unknown> = {};
+  const base = { id: claim.id, statement: claim.statement, source: claim.source, control: claim.control, alpha: opts.alpha, problems };
   try {
     const out = checkOutcome(
       claim.id,
@@ -33,6 +52,7 @@ export async function runClaim(claim: Claim, opts: RunOptions): Promise<ClaimRes
         quick: opts.quick,
         alpha: opts.alpha,
         progress: (d, t) => opts.onProgress?.(claim.id, d, t),
+        problem: problemRecorder(claim.id, problems),
       }),
     );
     return { ...base, ...out, ...judge(out) };

@@ -64,11 +64,12 @@ export const spsaBiasC2: Claim = {
   control: "forward finite differences (bias O(c)) must fail the slope-2 check; SPSA must fail the slope-1 check; the skewed quartic must fail the quadratic's zero-bias check",
   run(ctx) {
     const cs = logGrid(1e-3, 1e-1, 9);
+    ctx.problem("skewed quartic p=10", new SkewedQuartic(10));
     ctx.progress(0, 3);
     const curves = biasCurves(cs);
     ctx.progress(1, 3);
     // Quadratic: exactly zero bias for two-sided SPSA (no third derivative), at every c.
-    const q = new Quadratic(10, 10);
+    const q = ctx.problem("quadratic p=10, κ=10", new Quadratic(10, 10));
     const tq = q.initialParams();
     const gq = new Float64Array(10);
     q.gradient(tq, gq);
@@ -96,15 +97,15 @@ export const spsaBiasC2: Claim = {
     return {
       reference: "exact E[ĝ] by enumerating Δ ∈ {±1}¹⁰ (2⁹ patterns), against the analytic gradient of Spall's skewed quartic (p = 10, θ₀ = 1) and of a diagonal quadratic (condition number 10)",
       checks: [
-        verdict("two-sided SPSA on the skewed quartic: abs(log–log slope of exact bias vs c − 2)", Math.abs(s.spsa - 2), 0.1, "exact"),
-        verdict("central FDSA on the skewed quartic: abs(slope − 2)", Math.abs(s["fdsa-central"] - 2), 0.1, "exact"),
-        verdict("forward FDSA on the skewed quartic: abs(slope − 1)", Math.abs(s["fdsa-forward"] - 1), 0.1, "exact"),
-        verdict(`two-sided SPSA on the quadratic at c = ${worstQuad.c}: relative bias / rounding tolerance (≤ 1 means zero up to rounding)`, worstQuad.relativeBias / worstQuad.tolerance, 1, "exact"),
+        verdict("two-sided SPSA on the skewed quartic: abs(log–log slope of exact bias vs c − 2)", Math.abs(s.spsa - 2), 0.1, "exact", "slope"),
+        verdict("central FDSA on the skewed quartic: abs(slope − 2)", Math.abs(s["fdsa-central"] - 2), 0.1, "exact", "slope"),
+        verdict("forward FDSA on the skewed quartic: abs(slope − 1)", Math.abs(s["fdsa-forward"] - 1), 0.1, "exact", "slope"),
+        verdict(`two-sided SPSA on the quadratic at c = ${worstQuad.c}: relative bias / rounding tolerance (≤ 1 means zero up to rounding)`, worstQuad.relativeBias / worstQuad.tolerance, 1, "exact", "rounding-ratio"),
       ],
       controls: [
-        verdict("control — forward FDSA: abs(slope − 2)", Math.abs(s["fdsa-forward"] - 2), 0.1, "exact"),
-        verdict("control — two-sided SPSA: abs(slope − 1)", Math.abs(s.spsa - 1), 0.1, "exact"),
-        verdict(`control — two-sided SPSA on the skewed quartic at c = ${cq}: relative bias / rounding tolerance`, quarticRel / quarticTol, 1, "exact"),
+        verdict("control — forward FDSA: abs(slope − 2)", Math.abs(s["fdsa-forward"] - 2), 0.1, "exact", "slope"),
+        verdict("control — two-sided SPSA: abs(slope − 1)", Math.abs(s.spsa - 1), 0.1, "exact", "slope"),
+        verdict(`control — two-sided SPSA on the skewed quartic at c = ${cq}: relative bias / rounding tolerance`, quarticRel / quarticTol, 1, "exact", "rounding-ratio"),
       ],
       data: {
         c: cs,

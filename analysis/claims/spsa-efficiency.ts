@@ -97,6 +97,8 @@ export const spsaEfficiency: Claim = {
     const tuneSeeds = ctx.quick ? 6 : 12;
     const evalSeeds = ctx.quick ? 100 : 200;
     const zStar = zCritical(ctx.alpha, 1);
+    ctx.problem(`skewed quartic p=${EFFICIENCY_SETUP.p}`, new SkewedQuartic(EFFICIENCY_SETUP.p));
+    ctx.problem("measurement noise", { sigma: EFFICIENCY_SETUP.sigma });
     ctx.progress(0, 5);
     const ts = tune("spsa", tuneSeeds, ctx.stream.fork("tuning"));
     ctx.progress(1, 5);
@@ -135,8 +137,8 @@ export const spsaEfficiency: Claim = {
     ctx.progress(5, 5);
     return {
       reference: "noise-free L(θ̂) of Spall's skewed quartic (L* = 0 at θ* = 0), relative to L(θ₀); measurements carry N(0, 1) noise",
-      checks: [verdict(`z of mean log[L(θ̂)/L(θ₀)], SPSA − FDSA (identical gains a = ${ts.a}, c = ${ts.c}), ${evalSeeds} + ${evalSeeds} seeds at n = ${n} measurements (pass when ≤ −z* = ${(-zStar).toFixed(2)}, one-sided at α)`, z, -zStar, "statistical")],
-      controls: [verdict("control — z of mean log ratio, FDSA − FDSA (independent seeds)", zControl, -zStar, "statistical")],
+      checks: [verdict(`z of mean log[L(θ̂)/L(θ₀)], SPSA − FDSA (identical gains a = ${ts.a}, c = ${ts.c}), ${evalSeeds} + ${evalSeeds} seeds at n = ${n} measurements (pass when ≤ −z* = ${(-zStar).toFixed(2)}, one-sided at α)`, z, -zStar, "statistical", "z")],
+      controls: [verdict("control — z of mean log ratio, FDSA − FDSA (independent seeds)", zControl, -zStar, "statistical", "z")],
       data: {
         setup: EFFICIENCY_SETUP,
         tuned: { spsa: ts, fdsa: tf, tuningSeeds: tuneSeeds },

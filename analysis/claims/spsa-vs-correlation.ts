@@ -55,7 +55,7 @@ export const spsaVsCorrelation: Claim = {
     const alpha = ctx.alpha;
     // exact: correlation unbiased at every σ(a); SPSA/FDSA(c = 1) biased
     const rows = logits.map((a) => {
-      const problem = singleUnit(a);
+      const problem = ctx.problem(`single unit a=${a}`, singleUnit(a));
       const theta = problem.initialParams();
       const corr = exactOf(problem, correlation.create(problem, theta), "units");
       const sp = exactOf(problem, spsa.create(problem, theta, { c: cBig, crn: 1 }), "custom");
@@ -77,7 +77,7 @@ export const spsaVsCorrelation: Claim = {
     const zc = zCritical(alpha, 1);
     const nPower = samplesForPower(r0.spsa.mean - r0.gradient, Math.sqrt(Math.max(r0.spsa.variance, r0.correlation.variance)), zc);
     const n = Math.max(nPower, ctx.quick ? 20_000 : 200_000);
-    const problem0 = singleUnit(0);
+    const problem0 = ctx.problem("single unit a=0", singleUnit(0));
     const theta0 = problem0.initialParams();
     const corrMc = sampleMoments(correlation.create(problem0, theta0), theta0, n, ctx.stream.fork("mc/correlation"));
     ctx.progress(2, 4);
@@ -96,7 +96,7 @@ export const spsaVsCorrelation: Claim = {
     // exact bias of SPSA and forward FDSA against c at a = 1 (at a = 0 they coincide by the symmetry
     // of σ); the correlation estimator has no c and no bias
     const biasC = logGrid(1e-2, 2, 8);
-    const problem1 = singleUnit(1);
+    const problem1 = ctx.problem("single unit a=1", singleUnit(1));
     const theta1 = problem1.initialParams();
     const r1 = rows[3];
     const biasByC = biasC.map((c) => ({
@@ -109,16 +109,16 @@ export const spsaVsCorrelation: Claim = {
     return {
       reference: "∂E[L]/∂a by exact enumeration (forward-mode product rule, not the score identity); exact estimator moments by enumerating h and, for SPSA/FDSA, Δ jointly with the unit's uniform (CRN via the coupled 3-way partition of u)",
       checks: [
-        verdict(`correlation estimator, exact: max relative abs(E[ĝ] − ∂E[L]/∂a) over σ(a) ∈ {${rows.map((r) => r.sigma.toFixed(3)).join(", ")}}`, worst("correlation"), tol, "exact"),
+        verdict(`correlation estimator, exact: max relative abs(E[ĝ] − ∂E[L]/∂a) over σ(a) ∈ {${rows.map((r) => r.sigma.toFixed(3)).join(", ")}}`, worst("correlation"), tol, "exact", "relative-error"),
         monteCarloMeanCheck("correlation estimator, Monte Carlo at a = 0: max abs(z) of the sample mean against the exact gradient", corrMc, [r0.gradient], alpha),
         monteCarloMeanCheck(`SPSA (c = ${cBig}, CRN), Monte Carlo at a = 0: max abs(z) of the sample mean against SPSA's exact mean (MC converges to the exact moments)`, spMc, [r0.spsa.mean], alpha),
-        verdict("SPSA with independent noise: abs(log–log slope of exact Var[ĝ] vs c − (−2)) over c ∈ [1e-3, 1e-1]", Math.abs(slopeIndep + 2), 0.1, "exact"),
+        verdict("SPSA with independent noise: abs(log–log slope of exact Var[ĝ] vs c − (−2)) over c ∈ [1e-3, 1e-1]", Math.abs(slopeIndep + 2), 0.1, "exact", "slope"),
       ],
       controls: [
-        verdict(`control — SPSA (c = ${cBig}), exact: max relative abs(E[ĝ] − ∂E[L]/∂a)`, worst("spsa"), tol, "exact"),
-        verdict(`control — forward FDSA (c = ${cBig}), exact: max relative abs(E[ĝ] − ∂E[L]/∂a)`, worst("fdsaForward"), tol, "exact"),
+        verdict(`control — SPSA (c = ${cBig}), exact: max relative abs(E[ĝ] − ∂E[L]/∂a)`, worst("spsa"), tol, "exact", "relative-error"),
+        verdict(`control — forward FDSA (c = ${cBig}), exact: max relative abs(E[ĝ] − ∂E[L]/∂a)`, worst("fdsaForward"), tol, "exact", "relative-error"),
         monteCarloMeanCheck(`control — SPSA (c = ${cBig}, CRN), Monte Carlo at a = 0: max abs(z) of the sample mean against the exact gradient`, spMc, [r0.gradient], alpha),
-        verdict("control — SPSA with common random numbers: abs(slope of exact Var[ĝ] vs c − (−2))", Math.abs(slopeCrn + 2), 0.1, "exact"),
+        verdict("control — SPSA with common random numbers: abs(slope of exact Var[ĝ] vs c − (−2))", Math.abs(slopeCrn + 2), 0.1, "exact", "slope"),
       ],
       data: {
         target: 0.3,

@@ -31,6 +31,7 @@ import { quantile } from "../../src/stats/quantile.js";
 import { signTestCritical, signTestPValue, signTestSampleSize } from "../../src/stats/sign-test.js";
 import { fiveNumberSummary as summary } from "./spsa-common.js";
 import { verdict, type Claim } from "./types.js";
+import { formatAlpha } from "../format.js";
 
 const median = (x: number[]) => quantile(x, 0.5);
 
@@ -119,6 +120,9 @@ export const spsa2Conditioning: Claim = {
   run(ctx) {
     const S = CONDITIONING_SETUP;
     const tuningSeeds = ctx.quick ? 4 : 8;
+    ctx.problem(`quadratic p=${S.p}, κ=${S.kappa}`, new Quadratic(S.p, S.kappa));
+    ctx.problem(`quadratic p=${S.p}, κ=${S.controlKappa}`, new Quadratic(S.p, S.controlKappa));
+    ctx.problem("measurement noise", { sigma: S.sigma });
     ctx.progress(0, 6);
     const tuned = (kappa: number, key: string) => {
       const spsa = tuneConditioning("spsa", kappa, tuningSeeds, ctx.stream.fork(`tuning/${key}`));
@@ -142,11 +146,11 @@ export const spsa2Conditioning: Claim = {
     const pIll = signTestPValue(ill.wins, n - ill.ties);
     const pWell = signTestPValue(well.wins, n - well.ties);
     const desc = (k: number, pr: Pairs) =>
-      `κ = ${k}: one-sided exact sign-test p-value that 2-SPSA's final L(θ̂)/L(θ₀) is lower than SPSA's (${pr.wins} of ${n - pr.ties} untied pairs won; pass when p ≤ α = ${ctx.alpha.toExponential(2)})`;
+      `κ = ${k}: one-sided exact sign-test p-value that 2-SPSA's final L(θ̂)/L(θ₀) is lower than SPSA's (${pr.wins} of ${n - pr.ties} untied pairs won; pass when p ≤ α = ${formatAlpha(ctx.alpha)})`;
     return {
       reference: "exact noise-free L(θ̂) of the quadratic (L* = 0 at θ* = 0) relative to L(θ₀), traced by the experimenter and not counted as measurements; measurements carry N(0, 0.01²) noise",
-      checks: [verdict(desc(S.kappa, ill), pIll, ctx.alpha, "statistical")],
-      controls: [verdict(`control — ${desc(S.controlKappa, well)}`, pWell, ctx.alpha, "statistical")],
+      checks: [verdict(desc(S.kappa, ill), pIll, ctx.alpha, "statistical", "p-value")],
+      controls: [verdict(`control — ${desc(S.controlKappa, well)}`, pWell, ctx.alpha, "statistical", "p-value")],
       data: {
         setup: S,
         tuningSeeds,

@@ -9,6 +9,7 @@
  * the STS bias is beyond rounding, and sampled STS means converge to the exact STS mean.
  * Control: the score (likelihood-ratio) estimator, unbiased, under the same bias and z checks.
  */
+import { formatAlpha } from "../format.js";
 import { sampleMoments } from "../../src/estimators/sample.js";
 import { estimators } from "../../src/estimators/registry.js";
 import { StochasticTimesSmooth } from "../../src/neurons/index.js";
@@ -38,6 +39,7 @@ export const stsBias: Claim = {
     let worstSTS = Infinity;
     let scoreAsControl = 0;
     for (const c of cases) {
+      ctx.problem(c.label, c.net);
       const r = exactWith(c.net, c.net.initialParams(), { sts: ["sts"], score: ["score-injected"] });
       const relSTS = maxRelativeError(r.estimators.sts.mean, r.gradient);
       const relScore = maxRelativeError(r.estimators.score.mean, r.gradient);
@@ -80,14 +82,14 @@ export const stsBias: Claim = {
     return {
       reference: "exact ∇E[L] by summation over the Bernoulli noise b (score term + smooth path); E[ĝ_STS], Var[ĝ_STS] by the same summation",
       checks: [
-        verdict("max relative error of the reference ∇E[L] vs Richardson central differences of E[L] (STS net)", maxRelativeError(ex.gradient, fd), 1e-8, "exact"),
-        verdict("−min over cases of the relative bias of E[ĝ_STS] (≤ −1e-6: biased beyond rounding)", -worstSTS, -1e-6, "exact"),
-        monteCarloMeanCheck(`z-test at α=${ctx.alpha}: sampled STS mean vs its exact mean`, mSTS, ex.estimators.sts.mean, ctx.alpha),
-        monteCarloMeanCheck(`z-test at α=${ctx.alpha}: sampled score mean vs ∇E[L]`, mScore, ex.gradient, ctx.alpha),
+        verdict("max relative error of the reference ∇E[L] vs Richardson central differences of E[L] (STS net)", maxRelativeError(ex.gradient, fd), 1e-8, "exact", "relative-error"),
+        verdict("−min over cases of the relative bias of E[ĝ_STS] (≤ −1e-6: biased beyond rounding)", -worstSTS, -1e-6, "exact", "negated-relative-error"),
+        monteCarloMeanCheck(`z-test at α = ${formatAlpha(ctx.alpha)}: sampled STS mean vs its exact mean`, mSTS, ex.estimators.sts.mean, ctx.alpha),
+        monteCarloMeanCheck(`z-test at α = ${formatAlpha(ctx.alpha)}: sampled score mean vs ∇E[L]`, mScore, ex.gradient, ctx.alpha),
       ],
       controls: [
-        verdict("−max relative bias of the score estimator (control: unbiased)", -scoreAsControl, -1e-6, "exact"),
-        monteCarloMeanCheck(`z-test at α=${ctx.alpha}: sampled STS mean vs ∇E[L] (control: STS is biased; minimum detectable bias ${r6(minBias)})`, mSTS, ex.gradient, ctx.alpha),
+        verdict("−max relative bias of the score estimator (control: unbiased)", -scoreAsControl, -1e-6, "exact", "negated-relative-error"),
+        monteCarloMeanCheck(`z-test at α = ${formatAlpha(ctx.alpha)}: sampled STS mean vs ∇E[L] (control: STS is biased; minimum detectable bias ${r6(minBias)})`, mSTS, ex.gradient, ctx.alpha),
       ],
       data: { table: rows },
     };

@@ -76,6 +76,7 @@ export const t1Unbiased: Claim = {
     let worstDual = 0;
     const perProblem: Record<string, unknown> = {};
     for (const [name, p] of problems) {
+      ctx.problem(name, p);
       const th = p.initialParams();
       const r = exactAnalysis(p, th, { corr: units(estimators.correlation.create(p, th)), st: units(estimators["straight-through"].create(p, th)) });
       const dual = exactGradientDual(p, th);
@@ -86,7 +87,7 @@ export const t1Unbiased: Claim = {
       worstDual = Math.max(worstDual, maxRelativeError(r.gradient, dual.gradient));
       perProblem[name] = { expectedLoss: r.expectedLoss, correlationRelError: eCorr, straightThroughRelBias: eSt, gradientNorm: Math.hypot(...r.gradient) };
     }
-    const p = referenceNet();
+    const p = ctx.problem("4-4-4 net, squared loss", referenceNet());
     const th = p.initialParams();
     const alpha = ctx.alpha / 2; // two statistical checks share the claim's α
     const corr = estimators.correlation.create(p, th);
@@ -96,12 +97,12 @@ export const t1Unbiased: Claim = {
     return {
       reference: "∇θE[L] by enumerating all 2ⁿ configurations with forward-mode (product-rule) differentiation, cross-checked against dual numbers",
       checks: [
-        verdict("exact reference: product-rule gradient vs dual-number gradient, max relative error", worstDual, EXACT_TOL, "exact"),
-        verdict("exact E[ĝ_corr] vs exact ∇E[L], max relative error over 3 problems", worstMean, EXACT_TOL, "exact"),
+        verdict("exact reference: product-rule gradient vs dual-number gradient, max relative error", worstDual, EXACT_TOL, "exact", "relative-error"),
+        verdict("exact E[ĝ_corr] vs exact ∇E[L], max relative error over 3 problems", worstMean, EXACT_TOL, "exact", "relative-error"),
         mc.check,
         varCheck,
       ],
-      controls: [verdict("exact E[ĝ_ST] vs exact ∇E[L], smallest relative error over 3 problems", worstCtl, EXACT_TOL, "exact"), mc.controlCheck],
+      controls: [verdict("exact E[ĝ_ST] vs exact ∇E[L], smallest relative error over 3 problems", worstCtl, EXACT_TOL, "exact", "relative-error"), mc.controlCheck],
       data: { problems: perProblem, samples: mc.n },
     };
   },
@@ -113,7 +114,7 @@ export const t1AnyBaseline: Claim = {
   source: `${SEED}, Theorem 1 (baseline b that does not depend on h)`,
   control: "a baseline that depends on the unit's own sample, bᵢ = hᵢ",
   run(ctx) {
-    const p = referenceNet();
+    const p = ctx.problem("4-4-4 net, squared loss", referenceNet());
     const th = p.initialParams();
     const rnd = ctx.stream.fork("per-unit baselines");
     const perUnit = Float64Array.from({ length: p.nUnits }, () => 4 * rnd.uniform() - 1);
@@ -142,8 +143,8 @@ export const t1AnyBaseline: Claim = {
     const mc = mcPair(ctx, "online optimal baseline", p, th, online, estimators["correlation-hdep"].create(p, th, { beta: 1 }), "h-dependent baseline", ctx.alpha);
     return {
       reference: "∇θE[L] of the 4-4-4 reference net by enumeration (product rule)",
-      checks: [verdict(`exact E[ĝ] vs ∇E[L] for ${baselines.length} baselines, max relative error`, worst, EXACT_TOL, "exact"), mc.check],
-      controls: [verdict("exact E[ĝ] with bᵢ = hᵢ vs ∇E[L], relative error", ctlErr, EXACT_TOL, "exact"), mc.controlCheck],
+      checks: [verdict(`exact E[ĝ] vs ∇E[L] for ${baselines.length} baselines, max relative error`, worst, EXACT_TOL, "exact", "relative-error"), mc.check],
+      controls: [verdict("exact E[ĝ] with bᵢ = hᵢ vs ∇E[L], relative error", ctlErr, EXACT_TOL, "exact", "relative-error"), mc.controlCheck],
       data: { relativeErrorByBaseline: results, controlRelativeError: ctlErr, samples: mc.n, perUnitBaselines: Array.from(perUnit) },
     };
   },
@@ -171,13 +172,13 @@ export const t1OptimalBaseline: Claim = {
   statement: "The variance of (h − σ(a))(L − b) is quadratic in a constant baseline b and is minimised by b = L̄ = E[(h − σ(a))² L] / E[(h − σ(a))²]; for a single unit, L̄ gives zero variance.",
   source: `${SEED}, Theorem 1, corollary on the variance-minimising baseline`,
   control: "the common heuristic b = E[L] taken as the minimiser (same argmin and zero-variance checks)",
-  run() {
+  run(ctx) {
     // (1) single unit: Var at L̄ is zero; the control (b = E[L]) is not.
     let maxVarAtOpt = 0;
     let minVarAtMean = Infinity;
     const singles: Record<string, unknown> = {};
     for (const a of [-4, -1, 0.3, 2.5]) {
-      const p = singleUnit(a, 0.45);
+      const p = ctx.problem(`single unit (h−0.45)², a=${a}`, singleUnit(a, 0.45));
       const th = p.initialParams();
       const Lbar = optimalBaseline(p, th)[0];
       const vOpt = varianceAtBaseline(p, th, Lbar)[0];
@@ -189,7 +190,7 @@ export const t1OptimalBaseline: Claim = {
     }
     // (2) 4-4-4 net: per bias coordinate, Var_k(b) is a parabola (fit at b ∈ {−1,0,1}, predicted
     // at b = 2.5) whose minimiser equals L̄ᵢ computed independently by optimalBaseline().
-    const net = referenceNet();
+    const net = ctx.problem("4-4-4 net, squared loss", referenceNet());
     const th = net.initialParams();
     const grid = [-1, 0, 1];
     const V = grid.map((b) => varianceAtBaseline(net, th, b));
@@ -223,13 +224,13 @@ export const t1OptimalBaseline: Claim = {
     return {
       reference: "exact per-coordinate variances by enumeration; L̄ᵢ by a separate enumeration of E[(hᵢ−σᵢ)²L] and E[(hᵢ−σᵢ)²]",
       checks: [
-        verdict("single unit (h−0.45)²: exact Var at b = L̄, max over a ∈ {−4,−1,0.3,2.5}", maxVarAtOpt, 1e-15, "exact"),
-        verdict("4-4-4 net: Var_k(b) is quadratic — 3-point fit predicts Var at b=2.5, max relative error", shapeErr, fitTol, "exact"),
-        verdict("4-4-4 net: argmin of the fitted parabola vs L̄ᵢ, max relative error over bias coordinates", argminErr, fitTol, "exact"),
+        verdict("single unit (h−0.45)²: exact Var at b = L̄, max over a ∈ {−4,−1,0.3,2.5}", maxVarAtOpt, 1e-15, "exact", "variance"),
+        verdict("4-4-4 net: Var_k(b) is quadratic — 3-point fit predicts Var at b=2.5, max relative error", shapeErr, fitTol, "exact", "relative-error"),
+        verdict("4-4-4 net: argmin of the fitted parabola vs L̄ᵢ, max relative error over bias coordinates", argminErr, fitTol, "exact", "relative-error"),
       ],
       controls: [
-        verdict("single unit: exact Var at b = E[L], min over a", minVarAtMean, 1e-15, "exact"),
-        verdict("4-4-4 net: argmin vs E[L], min relative error over bias coordinates", argminErrCtl, fitTol, "exact"),
+        verdict("single unit: exact Var at b = E[L], min over a", minVarAtMean, 1e-15, "exact", "variance"),
+        verdict("4-4-4 net: argmin vs E[L], min relative error over bias coordinates", argminErrCtl, fitTol, "exact", "relative-error"),
       ],
       data: { singleUnit: singles, net: { expectedLoss: EL, fits, conditionNumber: kappa, tolerance: fitTol } },
     };
@@ -273,6 +274,7 @@ export const t1LargePerturbation: Claim = {
         ["(h−0.45)²", singleUnit(a, 0.45)],
         ["(h−0.1)²", singleUnit(a, 0.1)],
       ] as const) {
+        ctx.problem(`single unit ${name}, a=${a}`, p);
         const th = p.initialParams();
         const r = exactAnalysis(p, th, { corr: units(estimators.correlation.create(p, th)), fd: units(finiteDifferenceReading(p)) });
         const e = Math.abs(r.estimators.corr.mean[0] - r.gradient[0]) / Math.abs(r.gradient[0]);
@@ -284,11 +286,11 @@ export const t1LargePerturbation: Claim = {
     }
     // MC at the extremes σ(±5) ≈ 0.0067, 0.9933
     const alpha = ctx.alpha / 2;
-    const checks: Verdict[] = [verdict("exact E[ĝ_corr] vs dE[L]/da over a ∈ [−8, 8], max relative error", worst, EXACT_TOL, "exact")];
-    const controls: Verdict[] = [verdict("exact E[ĝ_FD] vs dE[L]/da over a ∈ [−8, 8], max relative error", worstCtl, EXACT_TOL, "exact")];
+    const checks: Verdict[] = [verdict("exact E[ĝ_corr] vs dE[L]/da over a ∈ [−8, 8], max relative error", worst, EXACT_TOL, "exact", "relative-error")];
+    const controls: Verdict[] = [verdict("exact E[ĝ_FD] vs dE[L]/da over a ∈ [−8, 8], max relative error", worstCtl, EXACT_TOL, "exact", "relative-error")];
     const mcData: Record<string, unknown> = {};
     for (const a of [-5, 5]) {
-      const p = singleUnit(a, 0.45);
+      const p = ctx.problem(`single unit (h−0.45)², a=${a}`, singleUnit(a, 0.45));
       const th = p.initialParams();
       const mc = mcPair(ctx, `a=${a}`, p, th, estimators.correlation.create(p, th), finiteDifferenceReading(p), "finite-difference reading", alpha);
       checks.push(mc.check);
@@ -326,7 +328,7 @@ export const t1DelayedReward: Claim = {
   source: `${SEED}, Theorem 1 and the discussion of future rewards in reinforcement learning`,
   control: "myopic credit: only the last decision is correlated with the reward",
   run(ctx) {
-    const p = referenceDelayed();
+    const p = ctx.problem("corridor T=6", referenceDelayed());
     const th = p.initialParams();
     const r = exactAnalysis(p, th, { corr: units(estimators.correlation.create(p, th)), ctl: units(lastStepOnly(p)) });
     const dual = exactGradientDual(p, th);
@@ -334,11 +336,11 @@ export const t1DelayedReward: Claim = {
     return {
       reference: "∇θE[L] over all 2⁶ action sequences by enumeration (product rule), cross-checked against dual numbers",
       checks: [
-        verdict("exact reference: product rule vs dual numbers, max relative error", maxRelativeError(r.gradient, dual.gradient), EXACT_TOL, "exact"),
-        verdict("exact E[ĝ_corr] vs ∇E[L], max relative error", maxRelativeError(r.estimators.corr.mean, r.gradient), EXACT_TOL, "exact"),
+        verdict("exact reference: product rule vs dual numbers, max relative error", maxRelativeError(r.gradient, dual.gradient), EXACT_TOL, "exact", "relative-error"),
+        verdict("exact E[ĝ_corr] vs ∇E[L], max relative error", maxRelativeError(r.estimators.corr.mean, r.gradient), EXACT_TOL, "exact", "relative-error"),
         mc.check,
       ],
-      controls: [verdict("exact E[ĝ_myopic] vs ∇E[L], max relative error", maxRelativeError(r.estimators.ctl.mean, r.gradient), EXACT_TOL, "exact"), mc.controlCheck],
+      controls: [verdict("exact E[ĝ_myopic] vs ∇E[L], max relative error", maxRelativeError(r.estimators.ctl.mean, r.gradient), EXACT_TOL, "exact", "relative-error"), mc.controlCheck],
       data: { problem: p.toJSON(), expectedLoss: r.expectedLoss, gradient: Array.from(r.gradient), samples: mc.n },
     };
   },

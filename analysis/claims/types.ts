@@ -14,7 +14,39 @@ export interface ClaimContext {
   alpha: number;
   /** report progress (units are the claim's own) */
   progress(done: number, total: number): void;
+  /**
+   * Record a problem the claim runs on (a belief net, an RBM, an objective: its `toJSON`; or a
+   * plain JSON description, such as the recipe of a trained model), under a label, so
+   * claims.json holds every parameter needed to rebuild it. Returns `p`. The same label with
+   * different parameters is a bug in the claim and throws.
+   */
+  problem<T>(label: string, p: T): T;
 }
+
+/**
+ * What a verdict measures, and in which unit: the report's summary column names it, so a
+ * z-score is never read as a relative error. A typed record (one line per quantity).
+ */
+export const QUANTITIES = {
+  "relative-error": { label: "relative error", unit: "" },
+  "negated-relative-error": { label: "−relative error", unit: "" },
+  "relative-difference": { label: "relative difference", unit: "" },
+  "absolute-error": { label: "absolute error", unit: "" },
+  "probability-error": { label: "|P − target|", unit: "" },
+  variance: { label: "variance", unit: "loss²" },
+  z: { label: "z", unit: "standard errors" },
+  slope: { label: "|log–log slope − expected|", unit: "" },
+  ratio: { label: "ratio", unit: "" },
+  "rounding-ratio": { label: "relative bias / rounding tolerance", unit: "" },
+  "mse-ratio": { label: "MSE ratio", unit: "" },
+  cosine: { label: "cosine", unit: "" },
+  nats: { label: "|Δ log Z|", unit: "nats" },
+  "p-value": { label: "p-value", unit: "" },
+  /** a verdict that names no quantity (a user's claim that leaves it out); every built-in claim names one */
+  measured: { label: "measured", unit: "" },
+} as const satisfies Record<string, { label: string; unit: string }>;
+
+export type Quantity = keyof typeof QUANTITIES;
 
 /** One check: `measured ≤ tolerance` means pass. */
 export interface Verdict {
@@ -26,6 +58,8 @@ export interface Verdict {
   pass: boolean;
   /** "exact" (deterministic, rounding tolerance) or "statistical" (seeded, at α) */
   kind: "exact" | "statistical";
+  /** what `measured` is (QUANTITIES gives its name and unit) */
+  quantity: Quantity;
 }
 
 export interface ClaimOutcome {
@@ -51,6 +85,8 @@ export interface Claim {
 
 export interface ClaimResult extends ClaimOutcome {
   id: string;
+  /** every problem the claim recorded (ClaimContext.problem), by label, as its JSON */
+  problems: Record<string, unknown>;
   statement: string;
   source: string;
   control: string;
@@ -64,7 +100,7 @@ export interface ClaimResult extends ClaimOutcome {
   error?: string;
 }
 
-/** Build a verdict from a statistic and its tolerance. */
-export function verdict(description: string, measured: number, tolerance: number, kind: "exact" | "statistical"): Verdict {
-  return { description, measured, tolerance, pass: measured <= tolerance, kind };
+/** Build a verdict from a statistic and its tolerance; `quantity` names what the statistic is (QUANTITIES). */
+export function verdict(description: string, measured: number, tolerance: number, kind: "exact" | "statistical", quantity: Quantity = "measured"): Verdict {
+  return { description, measured, tolerance, pass: measured <= tolerance, kind, quantity };
 }

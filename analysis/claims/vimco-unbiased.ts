@@ -35,6 +35,7 @@ export const vimcoUnbiased: Claim = {
     const credible = cases.map(([, p]) => monteCarloCredible(p, p.initialParams()));
     const alpha = ctx.alpha / credible.filter(Boolean).length; // split across the statistical checks
     cases.forEach(([label, p, K], idx) => {
+      ctx.problem(label, p);
       const th = p.initialParams();
       const ref = vimcoObjective(p, th, K);
       const inst = createVimco(p, K);

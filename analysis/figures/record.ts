@@ -20,7 +20,7 @@ export function requireSafeName(name: string, where: string): string {
 
 /** A figure record from parsed JSON, validated; errors name the field (`charts[1].spec.series[0].points`). */
 export function figureRecordFromJSON(v: unknown): FigureRecord {
-  const o = requireRecord(v, "record", ["kind", "id", "title", "caption", "seed", "quick", "data", "charts"], `a stochgrad figure record {"kind": "stochgrad.figure", "id", "charts", ...}`);
+  const o = requireRecord(v, "record", ["kind", "id", "title", "caption", "claims", "seed", "quick", "data", "charts"], `a stochgrad figure record {"kind": "stochgrad.figure", "id", "charts", ...}`);
   if (o.kind !== "stochgrad.figure") throw new InputError(`record.kind: expected "stochgrad.figure" (a figure record), got ${describeValue(o.kind)}`);
   const id = requireSafeName(requireString(o.id, "record.id"), "record.id");
   const charts = requireArray(o.charts, "record.charts").map((c, i) => {
@@ -36,5 +36,6 @@ export function figureRecordFromJSON(v: unknown): FigureRecord {
   const text = (k: string) => (o[k] === undefined ? "" : requireString(o[k], `record.${k}`));
   if (o.quick !== undefined && typeof o.quick !== "boolean") throw new InputError(`record.quick: expected true or false`);
   if (o.data !== undefined && (o.data === null || typeof o.data !== "object" || Array.isArray(o.data))) throw new InputError("record.data: expected an object");
-  return { kind: "stochgrad.figure", id, title: text("title"), caption: text("caption"), seed: text("seed"), quick: o.quick === true, data: (o.data ?? {}) as Record<string, unknown>, charts };
+  const claims = o.claims === undefined ? undefined : requireArray(o.claims, "record.claims").map((x, i) => requireString(x, `record.claims[${i}]`));
+  return { kind: "stochgrad.figure", id, title: text("title"), caption: text("caption"), ...(claims ? { claims } : {}), seed: text("seed"), quick: o.quick === true, data: (o.data ?? {}) as Record<string, unknown>, charts };
 }

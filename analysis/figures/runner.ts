@@ -34,7 +34,7 @@ export function renderRecord(record: FigureRecord, dir: string): string[] {
 export async function runFigure(fig: Figure, opts: Omit<RenderOptions, "dir">): Promise<FigureRecord> {
   const stream = Stream.fromSeed(opts.seed).fork(`figure/${fig.id}`);
   const out = await fig.run({ stream, quick: opts.quick, progress: (d, t) => opts.onProgress?.(d, t) });
-  return { kind: "stochgrad.figure", id: fig.id, title: fig.title, caption: fig.caption, seed: opts.seed, quick: opts.quick, ...out };
+  return { kind: "stochgrad.figure", id: fig.id, title: fig.title, caption: fig.caption, ...(fig.claims ? { claims: [...fig.claims] } : {}), seed: opts.seed, quick: opts.quick, ...out };
 }
 
 /** Write a figure record (`<id>.json`) and render its charts into dir; returns the file names. */

@@ -26,6 +26,8 @@ export interface Figure {
   title: string;
   /** what the figure shows, for the report */
   caption: string;
+  /** ids of the claims it illustrates (report.html draws it under the first and links it from the others); none for a figure of its own */
+  claims?: readonly string[];
   run(ctx: FigureContext): FigureOutput | Promise<FigureOutput>;
 }
 
@@ -35,6 +37,8 @@ export interface FigureRecord extends FigureOutput {
   id: string;
   title: string;
   caption: string;
+  /** the claims it illustrates (Figure.claims) */
+  claims?: string[];
   seed: string;
   quick: boolean;
 }

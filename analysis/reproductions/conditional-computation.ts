@@ -23,7 +23,9 @@
  *     for noisy rectifiers, against the mean of many draws of the score-function estimator (with
  *     its standard error), by a Bonferroni z-test at a stated α.
  */
-import { FieldError, InputError } from "../../src/errors.js";
+import { describeValue, FieldError, InputError, requireFinite } from "../../src/errors.js";
+import { requireArray, requireInteger, requireNumbers, requireRecord, requireString } from "../../src/validate.js";
+import { formatAlpha } from "../format.js";
 import { mnistSplits, type MnistSplits } from "../../src/nets/data.js";
 import { layerEstimators, type LayerEstimatorId } from "../../src/nets/estimators/registry.js";
 import type { LayerEstimatorOptions } from "../../src/nets/estimators/types.js";
@@ -330,7 +332,7 @@ function design(s: CcSettings): Record<string, unknown> {
     skippable: `per gate at 0: its block's ${H / G}·(784 + 10) main-path multiply-adds; skippableFraction divides by the main path's 784·${H} + ${H}·10, netSkippableFraction by main + gater path`,
     tuning: `learning rate from {${s.training.learningRates.join(", ")}} by validation error after ${s.training.tuneEpochs} epoch(s) (seed "tune"); the test set is used only for the final numbers`,
     layers: { dense: buildModel(s, METHODS.dense, 1).network.describe(), gated: buildModel(s, METHODS.disarm, 1).network.describe() },
-    probes: `the gater units' (last gater layer's) gradient on the first ${s.probe.rows} training rows at every epoch boundary: ${s.probe.draws} draws of the row's estimator; reference ∇: exact (enumeration of the 2^${G} gate configurations per example) for Bernoulli and STS gates, else the mean of ${s.probe.referenceDraws} draws of the score-function estimator with a leave-one-out baseline over K = ${s.probe.referenceK} samples (its direction from ${s.probe.pilotDraws} independent pilot draws); bias test along d = ∇/‖∇‖: z = (mean ĝ·d − ∇·d)/se with se from the per-draw projections (and the reference's), significant at α = ${s.probe.alpha} per run (α/(epochs+1) per probe, two-sided). The coordinate-wise Bonferroni test is recorded too but is no verdict: for score-function estimators on gates that are almost surely off, rare flips carry most of a coordinate's variance and ${s.probe.draws} draws need not show them, so sample standard errors are too small there`,
+    probes: `the gater units' (last gater layer's) gradient on the first ${s.probe.rows} training rows at every epoch boundary: ${s.probe.draws} draws of the row's estimator; reference ∇: exact (enumeration of the 2^${G} gate configurations per example) for Bernoulli and STS gates, else the mean of ${s.probe.referenceDraws} draws of the score-function estimator with a leave-one-out baseline over K = ${s.probe.referenceK} samples (its direction from ${s.probe.pilotDraws} independent pilot draws); bias test along d = ∇/‖∇‖: z = (mean ĝ·d − ∇·d)/se with se from the per-draw projections (and the reference's), significant at α = ${formatAlpha(s.probe.alpha)} per run (α/(epochs+1) per probe, two-sided). The coordinate-wise Bonferroni test is recorded too but is no verdict: for score-function estimators on gates that are almost surely off, rare flips carry most of a coordinate's variance and ${s.probe.draws} draws need not show them, so sample standard errors are too small there`,
   };
 }
 
@@ -388,7 +390,7 @@ function charts(record: CcRecord): { name: string; spec: ChartSpec }[] {
   const firstProbes = record.methods[gated[0]]?.seeds[0].probes ?? [];
   if (firstProbes.length > 0) {
     const crit = firstProbes[0].critical;
-    zs.push({ label: `critical |z| = ${crit.toFixed(2)} (α = ${record.settings.probe.alpha}/run)`, points: [[firstProbes[0].step, crit], [firstProbes[firstProbes.length - 1].step, crit]], style: "dashed", color: 7 });
+    zs.push({ label: `critical |z| = ${crit.toFixed(2)} (α = ${formatAlpha(record.settings.probe.alpha)}/run)`, points: [[firstProbes[0].step, crit], [firstProbes[firstProbes.length - 1].step, crit]], style: "dashed", color: 7 });
   }
   const line = (name: string, title: string, x: string, y: string, series: SeriesSpec[]) => ({ name, spec: { title, x: { label: x }, y: { label: y, log: logIf(ys(series)) }, series, legend: "right" as const, width: 1100 } });
   return [
@@ -443,7 +445,7 @@ interface CcRecord {
 
 function table(record: CcRecord, seconds: Record<string, number>): string {
   const lines = [
-    `| method | lr | test error % (mean ± sd) | gates at 0 % | skippable main-path MACs % | skippable of whole net % | gater-gradient bias (α = ${record.settings.probe.alpha}) | wall time (s) |`,
+    `| method | lr | test error % (mean ± sd) | gates at 0 % | skippable main-path MACs % | skippable of whole net % | gater-gradient bias (α = ${formatAlpha(record.settings.probe.alpha)}) | wall time (s) |`,
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, m] of Object.entries(record.methods)) {
@@ -546,4 +548,90 @@ export const conditionalComputation: Reproduction = {
   },
   validate: (input) => void ccSettings(input),
   run,
+  rebuild(json, timings) {
+    const record = ccRecordFromJSON(json);
+    const seconds = Object.fromEntries(Object.keys(record.methods).map((id) => [id, timings[`method/${id}`] ?? 0]));
+    return { charts: charts(record), table: table(record, seconds) };
+  },
 };
+
+/** A finite number or null (a summary's sd over one seed). */
+function finiteOrNull(v: unknown, where: string): number | null {
+  return v === null ? null : requireFinite(v, where);
+}
+
+function summaryFromJSON(v: unknown, where: string): ReturnType<typeof summary> {
+  const o = requireRecord(v, where, ["mean", "sd", "values"], `{"mean", "sd", "values"}`);
+  return { mean: requireFinite(o.mean, `${where}.mean`), sd: finiteOrNull(o.sd, `${where}.sd`), values: requireNumbers(o.values, `${where}.values`) };
+}
+
+/** A numeric field of a record whose other fields are not read here. */
+function numberAt(o: Record<string, unknown>, key: string, where: string): number {
+  return requireFinite(o[key], `${where}.${key}`);
+}
+
+/**
+ * The record of `stochgrad reproduce conditional-computation` read back for `stochgrad render`:
+ * every field the charts and the table read is checked (types, finiteness, method ids, and the
+ * same number of epochs and probes in every seed, which the charts average over); fields they
+ * do not read are kept as written. Errors name the field (`methods.disarm.seeds[1].curve[3].loss`).
+ */
+export function ccRecordFromJSON(v: unknown): CcRecord {
+  const o = requireRecord(v, "record", ["kind", "id", "title", "source", "settings", "design", "literature", "methods"], `a conditional-computation record`);
+  if (o.id !== "conditional-computation") throw new InputError(`record.id: expected "conditional-computation", got ${describeValue(o.id)}`);
+  const settings = requireRecord(o.settings, "record.settings", ["quick", "seed", "seeds", "methods", "data", "model", "sparsity", "training", "probe"]);
+  requireInteger(settings.seeds, "record.settings.seeds", 1);
+  const training = settings.training as Record<string, unknown> | undefined;
+  if (training === null || typeof training !== "object") throw new InputError(`record.settings.training: expected an object, got ${describeValue(training)}`);
+  requireInteger(training.epochs, "record.settings.training.epochs", 1);
+  const probe = settings.probe as Record<string, unknown> | undefined;
+  if (probe === null || typeof probe !== "object") throw new InputError(`record.settings.probe: expected an object, got ${describeValue(probe)}`);
+  requireFinite(probe.alpha, "record.settings.probe.alpha");
+  const methods = o.methods;
+  if (methods === null || typeof methods !== "object" || Array.isArray(methods)) throw new InputError(`record.methods: expected an object keyed by method id, got ${describeValue(methods)}`);
+  const ids = Object.keys(methods);
+  if (ids.length === 0) throw new InputError("record.methods: the record holds no method");
+  for (const id of ids) {
+    const w = `record.methods.${id}`;
+    if (!Object.hasOwn(METHODS, id)) throw new InputError(`${w}: unknown method (known: ${Object.keys(METHODS).join(", ")})`);
+    const m = (methods as Record<string, unknown>)[id] as Record<string, unknown>;
+    if (m === null || typeof m !== "object" || Array.isArray(m)) throw new InputError(`${w}: expected an object, got ${describeValue(m)}`);
+    requireString(m.label, `${w}.label`);
+    if (m.unit !== null && (typeof m.unit !== "object" || Array.isArray(m.unit))) throw new InputError(`${w}.unit: expected an object or null, got ${describeValue(m.unit)}`);
+    numberAt(m, "learningRate", w);
+    for (const k of ["testError", "zeroGateFraction", "skippableFraction", "netSkippableFraction"]) summaryFromJSON(m[k], `${w}.${k}`);
+    const seeds = requireArray(m.seeds, `${w}.seeds`);
+    if (seeds.length === 0) throw new InputError(`${w}.seeds: no seed`);
+    let epochs = -1;
+    let probes = -1;
+    seeds.forEach((s, i) => {
+      const sw = `${w}.seeds[${i}]`;
+      if (s === null || typeof s !== "object" || Array.isArray(s)) throw new InputError(`${sw}: expected an object, got ${describeValue(s)}`);
+      const curve = requireArray((s as Record<string, unknown>).curve, `${sw}.curve`);
+      const prb = requireArray((s as Record<string, unknown>).probes, `${sw}.probes`);
+      if (curve.length === 0) throw new InputError(`${sw}.curve: no epoch`);
+      if (epochs >= 0 && curve.length !== epochs) throw new InputError(`${sw}.curve: ${curve.length} epochs, but seed 0 has ${epochs} (the charts average over seeds)`);
+      if (probes >= 0 && prb.length !== probes) throw new InputError(`${sw}.probes: ${prb.length} probes, but seed 0 has ${probes}`);
+      epochs = curve.length;
+      probes = prb.length;
+      curve.forEach((e, k) => {
+        const ew = `${sw}.curve[${k}]`;
+        if (e === null || typeof e !== "object" || Array.isArray(e)) throw new InputError(`${ew}: expected an object, got ${describeValue(e)}`);
+        for (const key of ["epoch", "loss", "validationError"]) numberAt(e as Record<string, unknown>, key, ew);
+      });
+      prb.forEach((p, k) => {
+        const pw = `${sw}.probes[${k}]`;
+        if (p === null || typeof p !== "object" || Array.isArray(p)) throw new InputError(`${pw}: expected an object, got ${describeValue(p)}`);
+        for (const key of ["step", "relativeBias", "meanVariance", "z", "critical"]) numberAt(p as Record<string, unknown>, key, pw);
+      });
+    });
+    if (m.unit !== null) {
+      const b = requireRecord(m.bias, `${w}.bias`, ["alpha", "probes", "significant", "maxAbsZ", "minAbsZ", "critical", "verdict"], "the bias tests' summary of a gated method");
+      requireInteger(b.probes, `${w}.bias.probes`, 0);
+      requireInteger(b.significant, `${w}.bias.significant`, 0);
+      for (const key of ["maxAbsZ", "minAbsZ", "critical"]) numberAt(b, key, `${w}.bias`);
+      requireString(b.verdict, `${w}.bias.verdict`);
+    }
+  }
+  return o as unknown as CcRecord;
+}

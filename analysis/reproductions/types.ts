@@ -67,4 +67,11 @@ export interface Reproduction {
   /** Validate the input (FieldErrors named after the option) before any file is touched; run() calls it again. */
   validate(input: ReproductionInput): void;
   run(input: ReproductionInput, ctx: ReproductionContext): Promise<ReproductionOutput> | ReproductionOutput;
+  /**
+   * Rebuild the charts and the table of a record this reproduction wrote, from the record alone
+   * and the wall times of `<id>-timings.json` (`{}` when absent: the table then shows 0 s):
+   * `stochgrad render <id>.json`. The record is checked first; a malformed one is an InputError
+   * naming the field.
+   */
+  rebuild(record: unknown, timings: Record<string, number>): Pick<ReproductionOutput, "charts" | "table">;
 }

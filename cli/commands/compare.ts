@@ -78,7 +78,7 @@ export const compareCommand: Command = {
       );
       bar.done();
       // the chart specs are built before anything is written, so a failure leaves no partial output
-      const charts = comparisonCharts(rec, `compare (${problem.kind})`);
+      const charts = comparisonCharts(rec);
       const written = ["comparison.json"];
       for (const c of charts) {
         const r = renderChart(c.spec, path.join(out, `comparison-${c.name}`));

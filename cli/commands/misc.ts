@@ -1,8 +1,9 @@
 import path from "node:path";
-import { renderRecord } from "../../analysis/figures/runner.js";
 import { readJsonFile, withOutputDir } from "../../analysis/io.js";
 import { figureRecordFromJSON } from "../../analysis/figures/record.js";
 import { REGISTER_FLAG, registryFrom } from "../register.js";
+import { prepareRender } from "../../analysis/records.js";
+import { estimators } from "../../src/estimators/registry.js";
 import { describeDomain } from "../../src/estimators/options.js";
 import type { EstimatorSpec } from "../../src/estimators/types.js";
 import type { Command } from "../types.js";
@@ -31,25 +32,18 @@ export const estimatorsCommand: Command = {
   },
 };
 
-/** `stochgrad render record.json`: re-render a figure record's charts without recomputing. */
+/** `stochgrad render record.json`: rebuild a record's charts or reports without recomputing (analysis/records.ts). */
 export const renderCommand: Command = {
   name: "render",
   positional: "record.json",
-  summary: "Re-render the charts of a figure record (JSON) to PNG, SVG and CSV without recomputing.",
+  summary: "Rebuild what a record shows without recomputing: the charts (PNG, SVG, CSV) of a figure record, comparison.json or a reproduction record (and its table), claims.json's report.md and report.html.",
   flags: { out: { type: "string", metavar: "DIR", description: "output folder (default: the record's folder)" }, help: { type: "boolean", description: "show this help" } },
   async run(args) {
     const file = args.positional[0];
     if (!file) throw new InputError("render: missing record file");
-    const json = readJsonFile(file, "figure record");
-    let rec;
-    try {
-      rec = figureRecordFromJSON(json);
-    } catch (e) {
-      if (e instanceof InputError) throw new InputError(`figure record ${file}: ${e.message}`);
-      throw e;
-    }
-    const { dir, files } = await withOutputDir(String(args.flags.out ?? path.dirname(file)), "--out", (dir) => ({ dir, files: renderRecord(rec, dir) }));
-    process.stdout.write(files.map((f) => path.join(dir, f)).join("\n") + "\n");
+    const work = prepareRender(readJsonFile(file, "record"), file);
+    const files = await withOutputDir(String(args.flags.out ?? path.dirname(file)), "--out", work);
+    process.stdout.write(files.join("\n") + "\n");
     return 0;
   },
 };

@@ -9,6 +9,7 @@
  */
 import { checkWritableFile, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { modelFromJSON, type ModelRecord, type TrainingRecord } from "../../analysis/rbm-model.js";
+import { schemaUri } from "../../analysis/schemas.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
@@ -232,6 +233,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
       process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation\n`);
     }
     const rec: ModelRecord = {
+      $schema: schemaUri("model", VERSION),
       ...rbm.toJSON(),
       training: {
         data: d.name,

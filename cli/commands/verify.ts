@@ -8,13 +8,14 @@ import type { Command } from "../types.js";
 import { VERSION } from "../version.js";
 import { parseShard } from "../../analysis/shard.js";
 import { SHARD_FLAG } from "../shard.js";
+import { gitProvenance } from "../../analysis/provenance.js";
 
 const FLAG_OF: Record<string, string> = { alpha: "--alpha", only: "--only", figures: "--figures", workers: "--workers" };
 
 /** `stochgrad verify`: run the claims, print the table, write claims.json, report.md, figures (analysis/verify.ts). */
 export const verifyCommand: Command = {
   name: "verify",
-  summary: "Check every claim against its exact reference (and its negative control); write claims.json, report.md and figures.",
+  summary: "Check every claim against its exact reference (and its negative control); write claims.json, report.md, report.html and figures.",
   flags: {
     only: { type: "string", metavar: "IDS", description: "comma-separated claim ids or prefixes (T1-*,BM-B2)" },
     quick: { type: "boolean", description: "smaller samples (same α): a fast smoke run" },
@@ -43,6 +44,7 @@ export const verifyCommand: Command = {
         out: String(f.out),
         version: VERSION,
         shard,
+        git: gitProvenance(),
         onProgress: (done, total, label) => bar.update(done, total, label),
         onClaim: (r, secs) => {
           if (!f.json) bar.log(`${r.verdict === "pass" ? "✓" : "✗"} ${r.id} (${secs === null ? "worker" : `${secs.toFixed(1)} s`})`);
@@ -61,7 +63,7 @@ export const verifyCommand: Command = {
     if (f.json) process.stdout.write(claimsJson(record));
     else {
       process.stdout.write(claimsTable(record));
-      process.stdout.write(`wrote ${path.relative(process.cwd(), claimsFile) || "claims.json"}, report.md and ${rendered.reduce((s, r) => s + r.files.length, 0)} figure files in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      process.stdout.write(`wrote ${path.relative(process.cwd(), claimsFile) || "claims.json"}, report.md, report.html and ${rendered.reduce((s, r) => s + r.files.length, 0)} figure files in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     }
     return record.summary.failed === 0 ? 0 : 1;
   },

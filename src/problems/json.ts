@@ -15,7 +15,7 @@
  *        | {"type":"hard-threshold","s":s}   h = 1[a+z > 0]
  *        | {"type":"sts"}                    h = b·√σ(a), b ~ Bernoulli(√σ(a))   (1308.3432 §3)
  *   s must be a finite number > 0; an unknown type is an InputError listing the known ones.
- * Every error names the offending path. Every kind is one line of `PROBLEM_KINDS`; a library user
+ * An optional "$schema" string (schemas/problem.schema.json) is ignored. Every error names the offending path. Every kind is one line of `PROBLEM_KINDS`; a library user
  * with kinds of their own passes an extended table: `problemFromJSON(v, { ...PROBLEM_KINDS, mine })`.
  */
 import { DelayedReward, type DelayedRewardSpec } from "./delayed.js";
@@ -59,7 +59,13 @@ export function problemKinds(kinds: ProblemKindTable = PROBLEM_KINDS): string[] 
 /** Validate a parsed JSON value and build the problem. Throws InputError naming the path. */
 export function problemFromJSON(value: unknown, kinds: ProblemKindTable = PROBLEM_KINDS): BinaryProblem {
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError(`problem: expected a JSON object with a "kind" field, got ${describeValue(value)}`);
-  const o = value as Record<string, unknown>;
+  let o = value as Record<string, unknown>;
+  // "$schema" points editors at schemas/problem.schema.json; stochgrad checks it is a string and ignores it
+  if (Object.hasOwn(o, "$schema")) {
+    if (typeof o.$schema !== "string") throw new InputError(`$schema: expected a string (the schema's URL or path), got ${describeValue(o.$schema)}`);
+    const { $schema: _schema, ...rest } = o;
+    o = rest;
+  }
   const parse = typeof o.kind === "string" && Object.prototype.hasOwnProperty.call(kinds, o.kind) ? kinds[o.kind] : undefined;
   if (!parse) throw new InputError(`kind: unknown problem kind ${describeValue(o.kind)} (known: ${problemKinds(kinds).join(", ")})`);
   return parse(o);
