@@ -36,6 +36,7 @@ export { negativePhases, getNegativePhase, isNegativePhaseId, type NegativePhase
 export type { NegativePhaseOptions, NegativePhaseSampler, NegativePhaseSpec, NegativeStatistics, PositivePhase } from "./boltzmann/negative-phase/types.js";
 export { RbmCore, DRAW_ROWS, type Dtype } from "./boltzmann/gibbs.js";
 export { BinaryRows } from "./boltzmann/binary-rows.js";
+export { WorkerPool, defaultWorkers, type PoolOptions } from "./parallel/pool.js";
 export { ChunkStreams } from "./parallel/chunk-streams.js";
 export * from "./boltzmann/exact.js";
 export * from "./boltzmann/ais.js";

@@ -53,9 +53,12 @@ function verifyMerger(m: MergeInput, out: string): { code: number; text: string 
     if (f!.id !== figures[i - claims.length]) throw new InputError(`merge: item ${i} should be figure ${figures[i - claims.length]}, got ${describeValue(f!.id)}`);
     return { figure: f! };
   });
-  const run: VerifyRun = { seed: r.seed, quick: r.quick, alpha: r.alpha, claims, figures, node: r.node };
+  // the checkout's commit the shards ran from (the run id covers it, so every part agrees)
+  const git = r.git as VerifyRun["git"] | undefined;
+  if (git !== undefined && (typeof git !== "object" || git === null || typeof git.commit !== "string" || typeof git.dirty !== "boolean")) throw new InputError(`merge: the parts' run.git is not {commit, dirty}`);
+  const run: VerifyRun = { seed: r.seed, quick: r.quick, alpha: r.alpha, claims, figures, node: r.node, ...(git ? { git } : {}) };
   const res = writeVerify(out, m.version, run, items);
-  return { code: res.record.summary.failed === 0 ? 0 : 1, text: claimsTable(res.record) + `wrote ${path.join(out, "claims.json")}, report.md and ${res.rendered.reduce((s, x) => s + x.files.length, 0)} figure files\n` };
+  return { code: res.record.summary.failed === 0 ? 0 : 1, text: claimsTable(res.record) + `wrote ${path.join(out, "claims.json")}, report.md, report.html and ${res.rendered.reduce((s, x) => s + x.files.length, 0)} figure files\n` };
 }
 
 const mergers: Record<string, Merger> = {
