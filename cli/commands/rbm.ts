@@ -13,6 +13,7 @@ import { readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
+import type { PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm } from "../../src/boltzmann/rbm.js";
 import { loadDataSet, type DataSet } from "../../src/data/datasets.js";
@@ -38,6 +39,8 @@ const FLAG_OF: Record<string, string> = {
   weightDecay: "--weight-decay",
   batchSize: "--batch",
   dtype: "--dtype",
+  temperatures: "--temperatures",
+  betaMin: "--beta-min",
   data: "--data",
   binarize: "--binarize",
   trainSize: "--train-size",
@@ -87,10 +90,23 @@ interface ModelRecord {
     seed: string;
     options: RbmTrainOptions;
     epochs: number;
-    history: ({ epoch: number } & LikelihoodEvaluation)[];
+    history: HistoryEntry[];
     state: RbmTrainerState;
     versions: { stochgrad: string; node: string };
   };
+}
+
+/** One epoch of the record: its evaluation (absent with --eval none) and, for PT, the swap acceptance rates of the epoch per neighbour pair. */
+type HistoryEntry = { epoch: number; swapAcceptance?: number[] } & Partial<LikelihoodEvaluation>;
+
+/** Swap acceptance per pair (t, t+1) since `before` (PT's cumulative counts), or null for other samplers. */
+function swapRates(now: PtDiagnostics | undefined, before: PtDiagnostics | undefined): number[] | null {
+  if (!now) return null;
+  return now.attempted.map((n, t) => {
+    const a = now.accepted[t] - (before?.accepted[t] ?? 0);
+    const m = n - (before?.attempted[t] ?? 0);
+    return m > 0 ? a / m : 0;
+  });
 }
 
 function checkOutPath(out: string): void {
@@ -165,6 +181,8 @@ async function train(f: Flags): Promise<number> {
         batchSize: Number(f.batch),
         lrDecay: Number(f["lr-decay"]),
         dtype: String(f.dtype) as RbmTrainOptions["dtype"],
+        ...(f.temperatures === undefined ? {} : { temperatures: Number(f.temperatures) }),
+        ...(f["beta-min"] === undefined ? {} : { betaMin: Number(f["beta-min"]) }),
       }),
     );
     rbm = new Rbm(1, nH); // replaced once the data's dimension is known
@@ -185,21 +203,25 @@ async function train(f: Flags): Promise<number> {
     const history = record?.training?.history.slice() ?? [];
     const done0 = record?.training?.epochs ?? 0;
     const bar = new Progress("rbm train");
-    process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : ""}, lr ${options.learningRate}, batch ${options.batchSize}, ${trainer.options.dtype}, ${workers} worker(s)\n`);
+    process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : options.method === "pt" ? ` (${options.chains} ladders × ${trainer.options.temperatures} temperatures, β ≥ ${trainer.options.betaMin})` : ""}, lr ${options.learningRate}, batch ${options.batchSize}, ${trainer.options.dtype}, ${workers} worker(s)\n`);
     for (let e = 1; e <= epochs; e++) {
       const t0 = Date.now();
       trainer.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
+      const before = trainer.sampler.diagnostics?.() as PtDiagnostics | undefined;
       trainer.epoch(rows, undefined, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
       const secs = (Date.now() - t0) / 1000;
       bar.done();
+      const swaps = swapRates(trainer.sampler.diagnostics?.() as PtDiagnostics | undefined, before);
+      const swapNote = swaps ? `; swap acceptance ${swaps.map((x) => x.toFixed(3)).join(" ")} (pairs β₀β₁ …)` : "";
       if (evalMode === "none") {
-        process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training\n`);
+        if (swaps) history.push({ epoch: done0 + e, swapAcceptance: swaps });
+        process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training${swapNote}\n`);
         continue;
       }
       const t1 = Date.now();
       const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f, pool, evalMode);
-      history.push({ epoch: done0 + e, ...ev });
-      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.method}${ev.method === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation\n`);
+      history.push({ epoch: done0 + e, ...ev, ...(swaps ? { swapAcceptance: swaps } : {}) });
+      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.method}${ev.method === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation${swapNote}\n`);
     }
     const rec: ModelRecord = {
       ...rbm.toJSON(),
@@ -218,7 +240,9 @@ async function train(f: Flags): Promise<number> {
     };
     writeJsonAtomic(out, rec);
     const last = evalMode === "none" ? null : history[history.length - 1];
-    process.stdout.write(JSON.stringify(last ? { model: out, epochs: done0 + epochs, method: last.method, testLogLikelihood: last.testLogLikelihood, trainLogLikelihood: last.trainLogLikelihood, logZ: last.logZ } : { model: out, epochs: done0 + epochs, method: "none" }, null, 2) + "\n");
+    const lastSwaps = history[history.length - 1]?.swapAcceptance;
+    const swapOut = lastSwaps ? { swapAcceptance: lastSwaps } : {};
+    process.stdout.write(JSON.stringify(last ? { model: out, epochs: done0 + epochs, method: last.method, testLogLikelihood: last.testLogLikelihood, trainLogLikelihood: last.trainLogLikelihood, logZ: last.logZ, ...swapOut } : { model: out, epochs: done0 + epochs, method: "none", ...swapOut }, null, 2) + "\n");
   } finally {
     trainer?.release();
     pool.close();
@@ -282,7 +306,9 @@ export const rbmTrainCommand: Command = {
     hidden: { type: "int", metavar: "N", description: "hidden units (default 16)" },
     method: { type: "string", metavar: Object.keys(negativePhases).join("|"), description: "negative phase: " + Object.values(negativePhases).map((s) => `${s.id} (${s.title})`).join(", "), default: "pcd" },
     k: { type: "int", metavar: "K", description: "Gibbs steps per update", default: 1 },
-    chains: { type: "int", metavar: "C", description: "persistent chains (PCD)", default: 100 },
+    chains: { type: "int", metavar: "C", description: "persistent chains (PCD) or tempered ladders (PT)", default: 100 },
+    temperatures: { type: "int", metavar: "K", description: "PT: temperatures per ladder, K ≥ 2 (default 5); each update sweeps K·C chains" },
+    "beta-min": { type: "number", metavar: "β", description: "PT: lowest inverse temperature β ∈ (0, 1] of the geometric ladder β_t = β^{t/(K−1)} (default 0.5)" },
     lr: { type: "number", metavar: "η", description: "learning rate η > 0", default: 0.05 },
     "lr-decay": { type: "number", metavar: "d", description: "epoch e (from 0) uses η/(1 + d·e)", default: 0 },
     momentum: { type: "number", metavar: "μ", description: "momentum μ ∈ [0,1)", default: 0 },

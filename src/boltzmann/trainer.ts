@@ -44,19 +44,20 @@ import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { BinaryRows } from "./binary-rows.js";
 import { CHUNKS_PER_WORKER, columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
+import { DEFAULT_BETA_MIN, DEFAULT_TEMPERATURES, temperingLadder } from "./negative-phase/pt.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
 
-/** How the negative phase is sampled: a key of `negativePhases` ("cd" | "pcd" | "exact"). */
+/** How the negative phase is sampled: a key of `negativePhases` ("cd" | "pcd" | "pt" | "exact"). */
 export type RbmMethod = NegativePhaseId;
 
 /** Training hyperparameters (scikit-learn style: options separate from learned state). */
 export interface RbmTrainOptions {
-  /** the negative-phase sampler: "cd" (CD-k, chains start at the batch), "pcd" (persistent chains), "exact" (enumeration, ≤ 24 units in the smaller layer) */
+  /** the negative-phase sampler: "cd" (CD-k, chains start at the batch), "pcd" (persistent chains), "pt" (parallel tempering: `chains` ladders of `temperatures` tempered chains), "exact" (enumeration, ≤ 24 units in the smaller layer) */
   method: RbmMethod;
   /** Gibbs steps per update (CD-k, PCD-k) */
   k: number;
-  /** number of persistent chains (PCD); CD uses one chain per batch row */
+  /** number of persistent chains (PCD) or of tempered ladders (PT); CD uses one chain per batch row */
   chains: number;
   learningRate: number;
   momentum: number;
@@ -69,6 +70,10 @@ export interface RbmTrainOptions {
   lrDecay?: number;
   /** working precision of the parameters, chains and products (default "float64"); likelihoods are always float64 */
   dtype?: Dtype;
+  /** parallel tempering ("pt"): temperatures K ≥ 2 per ladder, `chains` ladders (default 5) */
+  temperatures?: number;
+  /** parallel tempering ("pt"): lowest inverse temperature βmin ∈ (0, 1] of the geometric ladder βmin^{t/(K−1)} (default 0.5) */
+  betaMin?: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true, dtype: "float64" };
@@ -88,6 +93,10 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new FieldError("weightDecay", `expected a finite number ≥ 0, got ${o.weightDecay}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new FieldError("batchSize", `expected an integer ≥ 1, got ${o.batchSize}`);
   if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) throw new FieldError("dtype", `expected ${orList(DTYPES)}, got "${o.dtype}"`);
+  if (o.temperatures !== undefined || o.betaMin !== undefined) {
+    if (o.method !== "pt") throw new FieldError(o.temperatures !== undefined ? "temperatures" : "betaMin", `applies to parallel tempering only (method "pt"), the method is "${o.method}"`);
+    temperingLadder(o.temperatures ?? DEFAULT_TEMPERATURES, o.betaMin ?? DEFAULT_BETA_MIN);
+  }
   return o;
 }
 
@@ -204,7 +213,7 @@ export class RbmTrainer {
     const why = spec.applicable(rbm, options);
     if (why) throw new FieldError("method", why);
     this.rbm = rbm;
-    this.options = { ...options, dtype: options.dtype ?? "float64" };
+    this.options = { ...options, dtype: options.dtype ?? "float64", ...(options.method === "pt" ? { temperatures: options.temperatures ?? DEFAULT_TEMPERATURES, betaMin: options.betaMin ?? DEFAULT_BETA_MIN } : {}) };
     this.stream = stream;
     this.ownPool = !pool;
     this.pool = pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });

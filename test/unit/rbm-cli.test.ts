@@ -51,7 +51,11 @@ describe("stochgrad rbm", () => {
     for (const [args, msg] of [
       [["--data", "cifar"], /^stochgrad: error: --data: expected mnist, bars-and-stripes-3 or bars-and-stripes-4, got "cifar"$/m],
       [["--binarize", "soft"], /^stochgrad: error: --binarize: expected threshold or stochastic, got "soft"$/m],
-      [["--method", "gibbs"], /^stochgrad: error: --method: expected cd, pcd or exact, got "gibbs"$/m],
+      [["--method", "gibbs"], /^stochgrad: error: --method: expected cd, pcd, pt or exact, got "gibbs"$/m],
+      [["--method", "pt", "--temperatures", "1"], /^stochgrad: error: --temperatures: parallel tempering needs an integer number of temperatures ≥ 2, got 1$/m],
+      [["--method", "pt", "--beta-min", "0"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 0$/m],
+      [["--method", "pt", "--beta-min", "1.2"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 1.2$/m],
+      [["--temperatures", "4"], /^stochgrad: error: --temperatures: applies to parallel tempering only \(method "pt"\), the method is "pcd"$/m],
       [["--batch", "0"], /^stochgrad: error: --batch: expected an integer ≥ 1, got 0$/m],
       [["--train-size", "0", "--hidden", "2"], /^stochgrad: error: --train-size: expected an integer in \[1, 60000\], got 0$/m],
     ] as [string[], RegExp][]) {
@@ -82,6 +86,22 @@ describe("stochgrad rbm", () => {
     expect(co.err).toMatch(/not an IDX image file/);
     expect(fs.readFileSync(out, "utf8")).toBe("original");
     expect(fs.readdirSync(d).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("parallel tempering: --method pt --temperatures K records the swap acceptance of every neighbour pair per epoch", () => {
+    const d = tmp();
+    const m = path.join(d, "pt.json");
+    const r = run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--method", "pt", "--temperatures", "3", "--beta-min", "0.4", "--chains", "5", "--batch", "7", "--epochs", "2", "--lr", "0.1", "--out", m]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/pt-1 \(5 ladders × 3 temperatures, β ≥ 0.4\)/);
+    expect(r.err).toMatch(/epoch 2: test log-likelihood -[0-9.]+ nats \(exact\).*swap acceptance [01]\.\d{3} [01]\.\d{3}/);
+    const rec = JSON.parse(fs.readFileSync(m, "utf8"));
+    expect(rec.training.options).toMatchObject({ method: "pt", temperatures: 3, betaMin: 0.4 });
+    for (const h of rec.training.history) {
+      expect(h.swapAcceptance.length).toBe(2);
+      for (const a of h.swapAcceptance) expect(a > 0 && a <= 1).toBe(true);
+    }
+    expect(JSON.parse(r.out).swapAcceptance).toEqual(rec.training.history[1].swapAcceptance);
   });
 
   it("trains a small MNIST model (exact test log-likelihood for 784×8)", () => {

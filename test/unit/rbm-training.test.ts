@@ -10,7 +10,8 @@ import { rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exac
 import { meanFreeEnergy } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
-import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
+import { temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
 import { InputError } from "../../src/errors.js";
 import { Stream } from "../../src/random/stream.js";
 import { testPools } from "./worker-pools.js";
@@ -39,6 +40,8 @@ const VARIANTS: [string, Partial<RbmTrainOptions>][] = [
   ["CD-2 float64, momentum, weight decay", { method: "cd", k: 2, momentum: 0.6, weightDecay: 0.01 }],
   ["PCD-2 float32, sampled hidden units, momentum", { method: "pcd", k: 2, dtype: "float32", meanFieldHidden: false, momentum: 0.5 }],
   ["CD-1 float32, sampled hidden units, weight decay", { method: "cd", dtype: "float32", meanFieldHidden: false, weightDecay: 0.02 }],
+  ["PT-1 float64, 4 temperatures", { method: "pt", temperatures: 4, betaMin: 0.3 }],
+  ["PT-2 float32, 3 temperatures, sampled hidden units", { method: "pt", k: 2, temperatures: 3, dtype: "float32", meanFieldHidden: false }],
 ];
 
 function train(o: RbmTrainOptions, workers: number, epochs: number, from?: { model: unknown; state: unknown }): { rbm: Rbm; trainer: RbmTrainer } {
@@ -165,6 +168,32 @@ describe("RBM training on the compute core", () => {
     expect(() => t.restore({ ...s, sampler: { ...(s.sampler as object), streams: [[1, 2]] } })).toThrow(/^training\.state\.sampler\.streams: expected \d+ generator states, got 1$/);
     t.release();
     expect(() => BinaryRows.fromMatrix(new Float64Array([1, 2]), 1, 2)).toThrow(/^data\[0\]\[1\] = 2/);
+  });
+
+  it("parallel tempering: the geometric ladder, swap counts per pair, every swap accepted when all β are 1, and bad ladders refused naming the option", () => {
+    expect(Array.from(temperingLadder(3, 0.25))).toEqual([1, 0.5, 0.25]);
+    const counts = (betaMin: number) => {
+      const t = new RbmTrainer(Rbm.random(NV, NH, Stream.fromSeed("pt/init"), 0.5), { ...base, method: "pt", temperatures: 4, betaMin }, Stream.fromSeed("pt/train"));
+      t.epoch(X, ROWS);
+      const d = t.sampler.diagnostics!() as PtDiagnostics;
+      t.release();
+      return d;
+    };
+    // 120 rows / batch 23 = 6 updates, alternating even (pairs 0, 2) and odd (pair 1) rounds, 17 ladders each
+    const one = counts(1);
+    expect(one.attempted).toEqual([3 * 17, 3 * 17, 3 * 17]);
+    expect(one.accepted).toEqual(one.attempted); // equal β: the acceptance ratio is exactly 1
+    const cold = counts(0.1);
+    expect(cold.betas[3]).toBeCloseTo(0.1, 15);
+    for (let t = 0; t < 3; t++) expect(cold.accepted[t]).toBeLessThan(cold.attempted[t]);
+    for (const [o, msg] of [
+      [{ method: "pt", temperatures: 1 }, /^temperatures: parallel tempering needs an integer number of temperatures ≥ 2, got 1$/],
+      [{ method: "pt", betaMin: 0 }, /^betaMin: the lowest inverse temperature β must lie in \(0, 1\], got 0$/],
+      [{ method: "pt", betaMin: 1.5 }, /^betaMin: the lowest inverse temperature β must lie in \(0, 1\], got 1.5$/],
+      [{ method: "pcd", temperatures: 3 }, /^temperatures: applies to parallel tempering only \(method "pt"\), the method is "pcd"$/],
+    ] as [Partial<RbmTrainOptions>, RegExp][]) {
+      expect(() => validateTrainOptions({ ...base, ...o })).toThrow(msg);
+    }
   });
 
   it("every registered negative phase keeps its state in plain JSON without nulls", () => {
