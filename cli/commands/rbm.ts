@@ -40,6 +40,8 @@ const FLAG_OF: Record<string, string> = {
   batchSize: "--batch",
   dtype: "--dtype",
   temperatures: "--temperatures",
+  centering: "--centering",
+  offsetDecay: "--offset-decay",
   betaMin: "--beta-min",
   data: "--data",
   binarize: "--binarize",
@@ -82,6 +84,8 @@ interface ModelRecord {
   W: number[][];
   b: number[];
   c: number[];
+  /** centered training: the offsets μ (visible) and λ (hidden) of the centered form; W, b, c above are the equivalent plain parameters */
+  offsets?: { visible: number[]; hidden: number[] };
   training?: {
     data: string;
     binarize: Binarize;
@@ -107,6 +111,14 @@ function swapRates(now: PtDiagnostics | undefined, before: PtDiagnostics | undef
     const m = n - (before?.attempted[t] ?? 0);
     return m > 0 ? a / m : 0;
   });
+}
+
+/** Column means of N×nV rows. */
+function dataMean(x: Float64Array, n: number, nV: number): Float64Array {
+  const m = new Float64Array(nV);
+  for (let r = 0; r < n; r++) for (let i = 0; i < nV; i++) m[i] += x[r * nV + i];
+  for (let i = 0; i < nV; i++) m[i] /= n;
+  return m;
 }
 
 function checkOutPath(out: string): void {
@@ -183,6 +195,8 @@ async function train(f: Flags): Promise<number> {
         dtype: String(f.dtype) as RbmTrainOptions["dtype"],
         ...(f.temperatures === undefined ? {} : { temperatures: Number(f.temperatures) }),
         ...(f["beta-min"] === undefined ? {} : { betaMin: Number(f["beta-min"]) }),
+        ...(f.centering ? { centering: true } : {}),
+        ...(f["offset-decay"] === undefined ? {} : { offsetDecay: Number(f["offset-decay"]) }),
       }),
     );
     rbm = new Rbm(1, nH); // replaced once the data's dimension is known
@@ -200,10 +214,11 @@ async function train(f: Flags): Promise<number> {
   try {
     trainer = withFlags(FLAG_OF, () => new RbmTrainer(rbm, options, root.fork("train"), pool));
     if (record?.training) trainer.restore(record.training.state, `--resume ${f.resume}: training.state`);
+    else if (trainer.offsets) trainer.offsets.visible.set(dataMean(d.train, d.nTrain, d.dim)); // μ starts at the data mean, λ at ½ (Melchior et al. 2016)
     const history = record?.training?.history.slice() ?? [];
     const done0 = record?.training?.epochs ?? 0;
     const bar = new Progress("rbm train");
-    process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : options.method === "pt" ? ` (${options.chains} ladders × ${trainer.options.temperatures} temperatures, β ≥ ${trainer.options.betaMin})` : ""}, lr ${options.learningRate}, batch ${options.batchSize}, ${trainer.options.dtype}, ${workers} worker(s)\n`);
+    process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : options.method === "pt" ? ` (${options.chains} ladders × ${trainer.options.temperatures} temperatures, β ≥ ${trainer.options.betaMin})` : ""}, lr ${options.learningRate}, batch ${options.batchSize},${options.centering ? ` centered (ν ${trainer.options.offsetDecay})` : ""} ${trainer.options.dtype}, ${workers} worker(s)\n`);
     for (let e = 1; e <= epochs; e++) {
       const t0 = Date.now();
       trainer.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
@@ -223,8 +238,10 @@ async function train(f: Flags): Promise<number> {
       history.push({ epoch: done0 + e, ...ev, ...(swaps ? { swapAcceptance: swaps } : {}) });
       process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.method}${ev.method === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation${swapNote}\n`);
     }
+    const state = trainer.toJSON();
     const rec: ModelRecord = {
       ...rbm.toJSON(),
+      ...(state.offsets ? { offsets: state.offsets } : {}),
       training: {
         data: d.name,
         binarize: d.binarize,
@@ -234,7 +251,7 @@ async function train(f: Flags): Promise<number> {
         options: trainer.options,
         epochs: done0 + epochs,
         history,
-        state: trainer.toJSON(),
+        state,
         versions: { stochgrad: VERSION, node: process.versions.node },
       },
     };
@@ -308,6 +325,8 @@ export const rbmTrainCommand: Command = {
     k: { type: "int", metavar: "K", description: "Gibbs steps per update", default: 1 },
     chains: { type: "int", metavar: "C", description: "persistent chains (PCD) or tempered ladders (PT)", default: 100 },
     temperatures: { type: "int", metavar: "K", description: "PT: temperatures per ladder, K ≥ 2 (default 5); each update sweeps K·C chains" },
+    centering: { type: "boolean", description: "centered RBM (Melchior, Fischer & Wiskott 2016): offsets μ (data mean) and λ (hidden means on data) in the energy (v−μ)ᵀW(h−λ), centered gradient; the model file stores the equivalent plain W, b, c and the offsets" },
+    "offset-decay": { type: "number", metavar: "ν", description: "centering: moving-average rate ν ∈ [0, 1] of the offsets (default 0.01; 0 keeps them at their start)" },
     "beta-min": { type: "number", metavar: "β", description: "PT: lowest inverse temperature β ∈ (0, 1] of the geometric ladder β_t = β^{t/(K−1)} (default 0.5)" },
     lr: { type: "number", metavar: "η", description: "learning rate η > 0", default: 0.05 },
     "lr-decay": { type: "number", metavar: "d", description: "epoch e (from 0) uses η/(1 + d·e)", default: 0 },

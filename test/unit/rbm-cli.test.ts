@@ -55,6 +55,8 @@ describe("stochgrad rbm", () => {
       [["--method", "pt", "--temperatures", "1"], /^stochgrad: error: --temperatures: parallel tempering needs an integer number of temperatures ≥ 2, got 1$/m],
       [["--method", "pt", "--beta-min", "0"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 0$/m],
       [["--method", "pt", "--beta-min", "1.2"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 1.2$/m],
+      [["--centering", "--offset-decay", "2"], /^stochgrad: error: --offset-decay: expected a moving-average rate ν in \[0, 1\] \(μ ← \(1 − ν\)μ \+ ν⟨v⟩\), got 2$/m],
+      [["--offset-decay", "0.1"], /^stochgrad: error: --offset-decay: applies to the centered RBM only \(centering on\)$/m],
       [["--temperatures", "4"], /^stochgrad: error: --temperatures: applies to parallel tempering only \(method "pt"\), the method is "pcd"$/m],
       [["--batch", "0"], /^stochgrad: error: --batch: expected an integer ≥ 1, got 0$/m],
       [["--train-size", "0", "--hidden", "2"], /^stochgrad: error: --train-size: expected an integer in \[1, 60000\], got 0$/m],
@@ -102,6 +104,22 @@ describe("stochgrad rbm", () => {
       for (const a of h.swapAcceptance) expect(a > 0 && a <= 1).toBe(true);
     }
     expect(JSON.parse(r.out).swapAcceptance).toEqual(rec.training.history[1].swapAcceptance);
+  });
+
+  it("--centering: the model file holds the plain W, b, c with the offsets beside them, and resumes", () => {
+    const d = tmp();
+    const m = path.join(d, "c.json");
+    const r = run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--centering", "--offset-decay", "0.1", "--batch", "7", "--epochs", "2", "--lr", "0.1", "--out", m]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/centered \(ν 0.1\)/);
+    const rec = JSON.parse(fs.readFileSync(m, "utf8"));
+    expect(rec.training.options).toMatchObject({ centering: true, offsetDecay: 0.1 });
+    expect(rec.offsets.visible.length).toBe(9);
+    expect(rec.offsets.hidden.length).toBe(4);
+    expect(rec.offsets).toEqual(rec.training.state.offsets);
+    const r2 = run(["rbm", "train", "--resume", m, "--epochs", "1", "--out", m]);
+    expect(r2.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(m, "utf8")).training.epochs).toBe(3);
   });
 
   it("trains a small MNIST model (exact test log-likelihood for 784×8)", () => {

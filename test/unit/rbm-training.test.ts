@@ -41,6 +41,8 @@ const VARIANTS: [string, Partial<RbmTrainOptions>][] = [
   ["PCD-2 float32, sampled hidden units, momentum", { method: "pcd", k: 2, dtype: "float32", meanFieldHidden: false, momentum: 0.5 }],
   ["CD-1 float32, sampled hidden units, weight decay", { method: "cd", dtype: "float32", meanFieldHidden: false, weightDecay: 0.02 }],
   ["PT-1 float64, 4 temperatures", { method: "pt", temperatures: 4, betaMin: 0.3 }],
+  ["PCD-1 float64 centered, momentum, weight decay", { method: "pcd", centering: true, offsetDecay: 0.05, momentum: 0.5, weightDecay: 0.01 }],
+  ["CD-1 float32 centered", { method: "cd", centering: true, dtype: "float32" }],
   ["PT-2 float32, 3 temperatures, sampled hidden units", { method: "pt", k: 2, temperatures: 3, dtype: "float32", meanFieldHidden: false }],
 ];
 
