@@ -122,6 +122,29 @@ describe("stochgrad rbm", () => {
     expect(JSON.parse(fs.readFileSync(m, "utf8")).training.epochs).toBe(3);
   });
 
+  it("rbm eval --eval ais: AIS and RAISE bracket the exact test log-likelihood printed beside them, with a sentence each; bad --raise-examples and --eval none refused", () => {
+    const d = tmp();
+    const m = path.join(d, "b.json");
+    expect(run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--epochs", "3", "--batch", "7", "--lr", "0.1", "--out", m]).code).toBe(0);
+    const e = run(["rbm", "eval", m, "--eval", "ais", "--quick", "--raise-examples", "14", "--workers", "1"]);
+    expect(e.code).toBe(0);
+    const j = JSON.parse(e.out);
+    expect(j).toMatchObject({ method: "ais", aisSteps: 1000, aisRuns: 100, raise: { runs: 14 } });
+    expect(j.raise.testLogLikelihoodLower).toBeLessThanOrEqual(j.exact.testLogLikelihood);
+    expect(j.testLogLikelihoodUpper).toBeGreaterThanOrEqual(j.exact.testLogLikelihood);
+    expect(Object.keys(j.notes)).toEqual(["ais", "raise", "bracket"]);
+    expect(j.notes.raise).toMatch(/conservative, stochastic lower bound/);
+    expect(e.out).not.toMatch(/null/);
+    for (const [args, msg] of [
+      [["--raise-examples", "1"], /^stochgrad: error: --raise-examples: expected 0 \(no RAISE\) or an integer ≥ 2, got 1$/m],
+      [["--eval", "none"], /^stochgrad: error: --eval none: rbm eval always evaluates \(auto, exact or ais\)$/m],
+    ] as [string[], RegExp][]) {
+      const r = run(["rbm", "eval", m, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+  });
+
   it("trains a small MNIST model (exact test log-likelihood for 784×8)", () => {
     const d = tmp();
     const m = path.join(d, "mnist.json");

@@ -4,7 +4,7 @@
 // counts, the parameter step against its formula, the exact-gradient path against the
 // enumeration, AIS on the pool.
 import { describe, expect, it } from "vitest";
-import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
+import { aisLogPartition, baseRateBiases, raiseLogPartition, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exact.js";
 import { meanFreeEnergy } from "../../src/boltzmann/likelihood.js";
@@ -223,6 +223,21 @@ describe("AIS on the pool", () => {
     expect(bytes(run(23, 8).logWeights)).toBe(bytes(one.logWeights));
     expect(bytes(run(40, 2).logWeights.subarray(0, 23))).toBe(bytes(one.logWeights));
     expect(new Set(one.logWeights).size).toBe(23); // runs are not copies of each other
+  });
+
+  it("RAISE: reverse log-weights are byte-identical for 1, 2 and 8 workers; a run depends on its own data row only; bad data are refused", () => {
+    const raise = (rows: number, workers: number) => raiseLogPartition(rbm, d, rows, Stream.fromSeed("raise/stream"), { betas: salakhutdinovMurrayBetas(300), baseBias: base, pool: pool(workers) });
+    const one = raise(23, 1);
+    expect(bytes(raise(23, 2).logWeights)).toBe(bytes(one.logWeights));
+    expect(bytes(raise(23, 8).logWeights)).toBe(bytes(one.logWeights));
+    expect(bytes(raise(40, 2).logWeights.subarray(0, 23))).toBe(bytes(one.logWeights));
+    let m = 0;
+    for (const w of one.logWeights) m += w / 23;
+    expect(one.logZ).toBe(one.logZBase + m);
+    expect(() => raiseLogPartition(rbm, d, 1, Stream.fromSeed("x"), { betas: salakhutdinovMurrayBetas(30), baseBias: base })).toThrow(/^RAISE: needs at least 2 data vectors, got 1$/);
+    const bad = d.slice(0, 60);
+    bad[31] = 0.5;
+    expect(() => raiseLogPartition(rbm, bad, 2, Stream.fromSeed("x"), { betas: salakhutdinovMurrayBetas(30), baseBias: base })).toThrow(/^RAISE data\[1\]\[1\] = 0.5: expected 0\/1$/);
   });
 
   it("with β ∈ {0, 1} (plain importance sampling) run r's weight is p*(v)/p*_A(v) on v ~ p_A drawn from stream.fork(`run/${r}`)", () => {
