@@ -92,18 +92,24 @@ export interface AisOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface AisResult {
-  /** log Ẑ = log Z_A + log mean(w) */
+/** An estimate of log Z from annealing runs with its spread (AIS or RAISE). */
+export interface AnnealingResult {
+  /** the estimate of log Z */
   logZ: number;
-  /** log(r̂ − zσ̂_r) + log Z_A (−∞ when the lower end is ≤ 0) */
+  /** the ends of its spread at the stated z */
   lower: number;
-  /** log(r̂ + zσ̂_r) + log Z_A */
   upper: number;
+  /** log Z_A of the base-rate model */
   logZBase: number;
   /** log w per run (M) */
   logWeights: Float64Array;
   runs: number;
+  /** intermediate distributions K */
   steps: number;
+}
+
+/** AIS: logZ = log Z_A + log mean(w); lower/upper = log(r̂ ∓ zσ̂_r) + log Z_A (lower −∞ when r̂ − zσ̂_r ≤ 0). */
+export interface AisResult extends AnnealingResult {
   /** effective sample size (Σw)²/Σw² of the importance weights */
   ess: number;
 }
@@ -203,18 +209,8 @@ export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): 
   return aisSummary(logw, logZA, K, options.z ?? 3);
 }
 
-export interface RaiseResult {
-  /** log Z_A + mean(log w_rev): the RAISE estimate of log Z, stochastically above it */
-  logZ: number;
-  /** logZ ± z·sd(log w_rev)/√M (the spread over the M data vectors) */
-  lower: number;
-  upper: number;
-  logZBase: number;
-  /** log w_rev per data vector (M) */
-  logWeights: Float64Array;
-  runs: number;
-  steps: number;
-}
+/** RAISE: logZ = log Z_A + mean(log w_rev), stochastically above log Z; lower/upper = logZ ∓ z·sd(log w_rev)/√M over the M data rows (one run each). */
+export type RaiseResult = AnnealingResult;
 
 /**
  * RAISE (module comment): one reverse annealing run from each of the M rows of `data` (0/1,
