@@ -9,11 +9,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
+import { renderChart, type ChartSpec } from "../../analysis/charts.js";
+import { ensureWritableDir, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
-import type { PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
+import { DEFAULT_BETA_MIN, ptSample, temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm } from "../../src/boltzmann/rbm.js";
 import { loadDataSet, type DataSet } from "../../src/data/datasets.js";
@@ -425,9 +426,84 @@ export const rbmEvalCommand: Command = {
   },
 };
 
-/** `stochgrad rbm train|eval`. */
+/** Tile shape of a visible vector: 28×28 for MNIST, a square when nV is one, else one row. */
+function tileShape(nV: number): [number, number] {
+  const r = Math.round(Math.sqrt(nV));
+  return r * r === nV ? [r, r] : [nV, 1];
+}
+
+async function figuresCmd(file: string | undefined, f: Flags): Promise<number> {
+  if (!file) throw new InputError("rbm figures: missing model file (stochgrad rbm figures model.json --out DIR)");
+  if (!f.out) throw new InputError("rbm figures: --out DIR is required");
+  const { rbm, record } = loadModel(file);
+  const int = (name: string, lo: number, hi = Infinity) => {
+    const x = Number(f[name]);
+    if (!Number.isInteger(x) || x < lo || x > hi) throw new InputError(`--${name}: expected an integer in [${lo}, ${hi === Infinity ? "∞" : hi}], got ${f[name]}`);
+    return x;
+  };
+  const samples = int("samples", 1, 1000);
+  const filters = f.filters === undefined ? Math.min(100, rbm.nHidden) : int("filters", 1, rbm.nHidden);
+  const sweeps = int("sweeps", 1);
+  const opts = { chains: samples, temperatures: int("temperatures", 2), betaMin: f["beta-min"] === undefined ? DEFAULT_BETA_MIN : Number(f["beta-min"]), sweeps };
+  withFlags({ betaMin: "--beta-min" }, () => temperingLadder(opts.temperatures, opts.betaMin));
+  const dir = ensureWritableDir(String(f.out));
+  const pool = new WorkerPool({ workers: workersFlag(f) });
+  let r: ReturnType<typeof ptSample>;
+  try {
+    r = ptSample(rbm, opts, Stream.fromSeed(String(f.seed ?? record.training?.seed ?? "stochgrad")).fork("figures/pt"), pool);
+  } finally {
+    pool.close();
+  }
+  const [tw, th] = tileShape(rbm.nVisible);
+  const nV = rbm.nVisible;
+  const rates = r.diagnostics.accepted.map((a, t) => a / r.diagnostics.attempted[t]);
+  const shape = `${rbm.nVisible}×${rbm.nHidden}`;
+  const sampleSpec: ChartSpec = {
+    title: `${shape} RBM: parallel-tempering samples (β = 1 chains)`,
+    x: { label: `${sweeps} sweeps, ${opts.temperatures} temperatures to β = ${opts.betaMin}; swap acceptance ${Math.min(...rates).toFixed(2)}–${Math.max(...rates).toFixed(2)}; black 0, white 1` },
+    y: { label: "" },
+    series: [],
+    kind: "images",
+    images: { tiles: Array.from({ length: samples }, (_, c) => Array.from(r.samples.subarray(c * nV, (c + 1) * nV))), tileWidth: tw, tileHeight: th, columns: Math.min(10, samples), scale: tw > 10 ? 2 : 8, range: [0, 1] },
+  };
+  const filterSpec: ChartSpec = {
+    title: `${shape} RBM: filters W[:, j], first ${filters} hidden units`,
+    x: { label: `W[:, j] as ${th}×${tw}; grey scale per tile: black = min, white = max` },
+    y: { label: "" },
+    series: [],
+    kind: "images",
+    images: { tiles: Array.from({ length: filters }, (_, j) => Array.from({ length: nV }, (_, i) => Number(rbm.W[i * rbm.nHidden + j].toPrecision(6)))), tileWidth: tw, tileHeight: th, columns: Math.min(10, filters), scale: tw > 10 ? 2 : 8 },
+  };
+  const files = { samples: renderChart(sampleSpec, path.join(dir, "pt-samples")), filters: renderChart(filterSpec, path.join(dir, "filters")) };
+  process.stdout.write(JSON.stringify({ model: file, shape: [rbm.nVisible, rbm.nHidden], samples, sweeps, betas: r.diagnostics.betas, swapAcceptance: rates, files }, null, 2) + "\n");
+  return 0;
+}
+
+/** `stochgrad rbm figures`: PT sample grid and filters of a model file. */
+export const rbmFiguresCommand: Command = {
+  name: "rbm figures",
+  summary: "Image grids of a model file: samples of the β = 1 chains of parallel tempering, and the filters W[:, j].",
+  positional: "model.json",
+  flags: {
+    out: { type: "string", metavar: "DIR", required: true, description: "folder for pt-samples.{png,svg,csv} and filters.{png,svg,csv}" },
+    samples: { type: "int", metavar: "N", description: "PT ladders, one sample each", default: 100 },
+    filters: { type: "int", metavar: "N", description: "hidden units whose filters are drawn (default min(100, hidden units))" },
+    temperatures: { type: "int", metavar: "K", description: "temperatures per ladder, K ≥ 2", default: 10 },
+    "beta-min": { type: "number", metavar: "β", description: "lowest inverse temperature β ∈ (0, 1] (default 0.5)" },
+    sweeps: { type: "int", metavar: "S", description: "PT updates (one sweep of every chain and one swap round each) from v = 0", default: 1000 },
+    workers: DATA_FLAGS.workers,
+    seed: { type: "string", metavar: "S", description: "root seed (default: the model's training seed)" },
+    help: { type: "boolean", description: "show this help" },
+  },
+  async run(args) {
+    if (args.positional.length > 1) throw new InputError(`rbm figures: unexpected argument "${args.positional[1]}"`);
+    return figuresCmd(args.positional[0], args.flags);
+  },
+};
+
+/** `stochgrad rbm train|eval|figures`. */
 export const rbmCommand: CommandGroup = {
   name: "rbm",
   summary: "Train (CD-k / PCD-k / exact) and evaluate Bernoulli RBMs on MNIST or bars-and-stripes; exact or AIS log-likelihood.",
-  subcommands: { train: rbmTrainCommand, eval: rbmEvalCommand },
+  subcommands: { train: rbmTrainCommand, eval: rbmEvalCommand, figures: rbmFiguresCommand },
 };

@@ -145,6 +145,33 @@ describe("stochgrad rbm", () => {
     }
   });
 
+  it("rbm figures: PT sample grid and filters as PNG/SVG/CSV, swap acceptance per pair; a bad ladder is refused before the folder is made", () => {
+    const d = tmp();
+    const m = path.join(d, "f.json");
+    expect(run(["rbm", "train", "--data", "bars-and-stripes-4", "--hidden", "6", "--epochs", "2", "--batch", "8", "--lr", "0.1", "--out", m]).code).toBe(0);
+    const out = path.join(d, "fig");
+    const r = run(["rbm", "figures", m, "--out", out, "--samples", "12", "--temperatures", "4", "--sweeps", "50", "--workers", "1"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.swapAcceptance.length).toBe(3);
+    expect(j.betas[0]).toBe(1);
+    for (const f of ["pt-samples.png", "pt-samples.svg", "pt-samples.csv", "filters.png", "filters.svg", "filters.csv"]) expect(fs.statSync(path.join(out, f)).size).toBeGreaterThan(100);
+    // 12 tiles of 4×4 pixels, values 0/1
+    const rows = fs.readFileSync(path.join(out, "pt-samples.csv"), "utf8").trim().split("\n").slice(1);
+    expect(rows.length).toBe(12 * 16);
+    for (const row of rows) expect(["0", "1"]).toContain(row.split(",")[3]);
+    const bad = path.join(d, "never");
+    for (const [args, msg] of [
+      [["--temperatures", "1"], /^stochgrad: error: --temperatures: expected an integer in \[2, ∞\], got 1$/m],
+      [["--beta-min", "1.5"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 1.5$/m],
+    ] as [string[], RegExp][]) {
+      const e = run(["rbm", "figures", m, "--out", bad, ...args]);
+      expect(e.code).toBe(2);
+      expect(e.err).toMatch(msg);
+    }
+    expect(fs.existsSync(bad)).toBe(false);
+  });
+
   it("trains a small MNIST model (exact test log-likelihood for 784×8)", () => {
     const d = tmp();
     const m = path.join(d, "mnist.json");

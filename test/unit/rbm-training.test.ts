@@ -10,7 +10,7 @@ import { rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exac
 import { meanFreeEnergy } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
-import { temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
+import { ptSample, temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
 import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
 import { InputError } from "../../src/errors.js";
 import { Stream } from "../../src/random/stream.js";
@@ -196,6 +196,18 @@ describe("RBM training on the compute core", () => {
     ] as [Partial<RbmTrainOptions>, RegExp][]) {
       expect(() => validateTrainOptions({ ...base, ...o })).toThrow(msg);
     }
+  });
+
+  it("ptSample: the β = 1 chains' states are the same bytes for 1, 2 and 8 workers, 0/1, and not all alike", () => {
+    const rbm = Rbm.random(NV, NH, Stream.fromSeed("pt/sample"), 1);
+    const draw = (w: number) => ptSample(rbm, { chains: 13, temperatures: 3, betaMin: 0.4, sweeps: 20 }, Stream.fromSeed("pt/sample/s"), pool(w));
+    const one = draw(1);
+    expect(bytes(draw(2).samples)).toBe(bytes(one.samples));
+    expect(bytes(draw(8).samples)).toBe(bytes(one.samples));
+    expect(one.samples.length).toBe(13 * NV);
+    for (const x of one.samples) expect(x === 0 || x === 1).toBe(true);
+    expect(new Set(Array.from({ length: 13 }, (_, c) => one.samples.subarray(c * NV, (c + 1) * NV).join(""))).size).toBe(13);
+    expect(one.diagnostics.attempted).toEqual([130, 130]);
   });
 
   it("every registered negative phase keeps its state in plain JSON without nulls", () => {

@@ -21,8 +21,10 @@ import type { BinaryIndex, FloatArray } from "../../linalg/kernels.js";
 import { ChunkStreams } from "../../parallel/chunk-streams.js";
 import { defineTask } from "../../parallel/task.js";
 import { Stream } from "../../random/stream.js";
-import { DRAW_ROWS, drawStreams, listsToRows, ptr, rowsToLists, type RbmCore } from "../gibbs.js";
-import type { NegativePhaseOptions, NegativePhaseSpec } from "./types.js";
+import { WorkerPool } from "../../parallel/pool.js";
+import { DRAW_ROWS, drawStreams, listsToRows, ptr, RbmCore, rowsToLists } from "../gibbs.js";
+import type { Rbm } from "../rbm.js";
+import type { NegativePhaseOptions, NegativePhaseSpec, NegativeStatistics } from "./types.js";
 
 /** Default lowest inverse temperature of the ladder. */
 export const DEFAULT_BETA_MIN = 0.5;
@@ -199,3 +201,30 @@ export const pt: NegativePhaseSpec = {
     };
   },
 };
+
+/**
+ * Samples of the model by parallel tempering alone (no training): `chains` ladders of
+ * `temperatures` chains on the geometric ladder down to `betaMin`, `sweeps` updates of one
+ * sweep and one swap round each, from v = 0. Returns the β = 1 chains' final states (chains×nV
+ * rows of 0/1) and the swap counts. Randomness from `stream` only; the same bytes for any pool.
+ */
+export function ptSample(rbm: Rbm, options: { chains: number; temperatures: number; betaMin: number; sweeps: number }, stream: Stream, pool?: WorkerPool): { samples: Float64Array; diagnostics: PtDiagnostics } {
+  if (!Number.isInteger(options.sweeps) || options.sweeps < 1) throw new FieldError("sweeps", `expected an integer ≥ 1, got ${options.sweeps}`);
+  if (!Number.isInteger(options.chains) || options.chains < 1) throw new FieldError("chains", `expected an integer ≥ 1, got ${options.chains}`);
+  temperingLadder(options.temperatures, options.betaMin);
+  const p = pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });
+  const core = new RbmCore(rbm.nVisible, rbm.nHidden, "float64", p);
+  try {
+    core.load(rbm);
+    const C = options.chains;
+    const sampler = pt.create(core, { k: 1, chains: C, batchSize: C, meanFieldHidden: true, temperatures: options.temperatures, betaMin: options.betaMin }, stream);
+    const none = { v: core.lists(1, core.nV), H: core.matrix(1, core.nH), h: null, n: 0 };
+    let last: NegativeStatistics | null = null;
+    for (let s = 0; s < options.sweeps; s++) last = sampler.sample(none);
+    const v = (last as Extract<NegativeStatistics, { kind: "samples" }>).v;
+    return { samples: Float64Array.from(listsToRows(v, C, core.nV)), diagnostics: sampler.diagnostics!() as PtDiagnostics };
+  } finally {
+    core.release();
+    if (!pool) p.close();
+  }
+}
