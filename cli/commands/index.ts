@@ -7,6 +7,7 @@ import { spsaCommand } from "./spsa.js";
 import { verifyCommand } from "./verify.js";
 import { rbmCommand } from "./rbm.js";
 import { estimatorsCommand, renderCommand } from "./misc.js";
+import { reproduceCommand } from "./reproduce.js";
 
 export const commands: Record<string, CommandEntry> = {
   verify: verifyCommand,
@@ -17,4 +18,5 @@ export const commands: Record<string, CommandEntry> = {
   compare: compareCommand,
   spsa: spsaCommand,
   rbm: rbmCommand,
+  reproduce: reproduceCommand,
 };

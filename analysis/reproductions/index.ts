@@ -1,0 +1,10 @@
+/**
+ * Every reproduction, a typed record: `stochgrad reproduce <id>` runs one. A new reproduction is
+ * one file in analysis/reproductions/ exporting a Reproduction and one line here.
+ */
+import { rbmMnist } from "./rbm-mnist.js";
+import type { Reproduction } from "./types.js";
+
+export const reproductions = {
+  "rbm-mnist": rbmMnist,
+} satisfies Record<string, Reproduction>;
