@@ -5,14 +5,14 @@
  * otherwise. The record is plain JSON; charts are built from the record.
  */
 import type { ChartSpec } from "./charts.js";
-import { exactAnalysis } from "../src/exact/moments.js";
-import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
-import { sampleMoments } from "../src/estimators/sample.js";
-import type { EstimatorEntry, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../src/estimators/types.js";
+import { exactAnalysis, exactAnalysisUnavailable } from "../src/exact/moments.js";
+import { sampleMoments, warmUp } from "../src/estimators/sample.js";
+import { isOnline, type EstimatorEntry, type EstimatorInstance, type EstimatorOptions, type EstimatorSpec } from "../src/estimators/types.js";
 import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
 import { zCritical } from "../src/stats/tests.js";
 import { InputError } from "../src/errors.js";
+import { optionsFor, resolveOptions } from "../src/estimators/options.js";
 
 export interface EstimatorComparison {
   id: string;
@@ -20,6 +20,10 @@ export interface EstimatorComparison {
   unbiasedByTheory: boolean;
   /** "exact" (enumeration / closed form / quadrature) or "monte-carlo" */
   method: "exact" | "monte-carlo";
+  /** with --exact, why this estimator was measured by Monte Carlo instead (e.g. the cost of its exact moments) */
+  exactUnavailable?: string;
+  /** online estimators: seeded draws observed before measuring (0: its creation state, with a note) */
+  online?: { observed: number; note?: string };
   lossEvaluations: number;
   mean: number[];
   variance: number[];
@@ -27,15 +31,19 @@ export interface EstimatorComparison {
   totalVariance: number;
   /** Σ_k Var[ĝ_k] × loss evaluations: the variance at equal numbers of loss evaluations */
   varianceTimesCost: number;
-  /** mean − exact gradient (when the gradient is exact) */
-  bias: number[] | null;
+  /** mean − exact gradient (present when the gradient is exact) */
+  bias?: number[];
   /** Monte Carlo only: samples, standard errors and max |z| of the bias against the exact gradient */
   samples?: number;
   standardError?: number[];
   maxAbsZ?: number;
+  /** Monte Carlo coordinates whose draws were all equal (standard error 0), left out of maxAbsZ */
+  zeroVarianceCoordinates?: number;
   /** Bonferroni critical value at α for maxAbsZ */
   zCritical?: number;
   state?: Record<string, unknown>;
+  /** the options this estimator ran with (its defaults with the given ones applied) */
+  options: EstimatorOptions;
 }
 
 export interface ComparisonRecord {
@@ -46,8 +54,11 @@ export interface ComparisonRecord {
   exactRequested: boolean;
   samples: number;
   alpha: number;
-  expectedLoss: number | null;
-  gradient: number[] | null;
+  /** E[L] and ∇E[L], present when the problem has an exact reference */
+  expectedLoss?: number;
+  gradient?: number[];
+  /** why there is no exact reference (E[L], ∇E[L], so no bias), when there is none */
+  referenceUnavailable?: string;
   estimators: EstimatorComparison[];
 }
 
@@ -56,11 +67,33 @@ export interface CompareOptions {
   samples: number;
   seed: string;
   alpha: number;
+  /** the given options; each estimator takes the names in its defaults (`optionsFor`) */
   options: EstimatorOptions;
   stream: Stream;
   onProgress?: (done: number, total: number) => void;
-  /** called before measuring, e.g. to warm up an online estimator */
+  /**
+   * seeded draws that each online estimator (one with observe()) takes before it is measured
+   * (`warmUp`, stream.fork(`warmup/${id}`)); default 0: measured from its creation state
+   */
+  warmup?: number;
+  /** called on each new instance before anything else (a figure may warm up and freeze one itself) */
   prepare?: (id: string, inst: EstimatorInstance) => void;
+}
+
+/**
+ * The InputError an exact comparison gets when the problem has no exact reference (too many units
+ * to enumerate, nested quadrature over budget), or null. Checked before any output is written.
+ */
+export function exactComparisonError(problem: BinaryProblem): InputError | null {
+  const why = exactAnalysisUnavailable(problem);
+  return why ? new InputError(`--exact: ${why}; drop --exact for a seeded Monte Carlo comparison (without an exact gradient, no bias is reported)`) : null;
+}
+
+/** max |vₖ| by a loop: Math.max(...v) overflows the stack on a few hundred thousand parameters. */
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k]));
+  return m;
 }
 
 function sum(v: ArrayLike<number>): number {
@@ -71,47 +104,60 @@ function sum(v: ArrayLike<number>): number {
 
 /**
  * Compare `specs` on `problem` at its initial θ. With `exact`, every estimator whose noise allows
- * it gets exact moments and the rest fall back to Monte Carlo; without, all use `samples` seeded
- * draws (stream.fork(`estimator/${id}`)). Throws InputError for inapplicable estimators.
+ * it gets exact moments and the rest are measured by Monte Carlo, each with the reason in its
+ * `exactUnavailable`; a problem with no exact reference at all is refused (`exactComparisonError`).
+ * Without, all use `samples` seeded draws (stream.fork(`estimator/${id}`)), against the exact
+ * gradient where it is affordable (else `referenceUnavailable` says why). Online estimators take
+ * `warmup` seeded draws first; their record says so (`online`). Throws InputError for
+ * inapplicable estimators.
  */
 export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[], o: CompareOptions): ComparisonRecord {
   if (!Number.isInteger(o.samples) || o.samples < 2) throw new InputError(`--samples: need an integer ≥ 2, got ${o.samples}`);
   const theta = problem.initialParams();
-  const enumerable = problem.nUnits <= MAX_ENUMERABLE_UNITS;
-  const insts: { spec: EstimatorSpec; inst: EstimatorInstance }[] = [];
+  const noReference = exactAnalysisUnavailable(problem);
+  if (o.exact && noReference) throw exactComparisonError(problem)!;
+  const insts: { spec: EstimatorSpec; inst: EstimatorInstance; options: EstimatorOptions; online?: EstimatorComparison["online"] }[] = [];
   for (const spec of specs) {
     const why = spec.applicable(problem);
     if (why) throw new InputError(`--estimators: ${spec.id} does not apply to this problem: ${why}`);
-    const inst = spec.create(problem, theta, o.options);
+    const mine = optionsFor(spec, o.options);
+    const inst = spec.create(problem, theta, mine);
     o.prepare?.(spec.id, inst);
-    insts.push({ spec, inst });
+    let online: EstimatorComparison["online"];
+    if (isOnline(inst)) {
+      const observed = warmUp(inst, theta, o.warmup ?? 0, o.stream.fork(`warmup/${spec.id}`));
+      online = observed > 0 ? { observed } : { observed: 0, note: "measured from its creation state (no observe() before); --warmup N advances it by N seeded draws first" };
+    }
+    insts.push({ spec, inst, options: resolveOptions(spec, mine), online });
   }
   const exactSet: Record<string, EstimatorEntry> = {};
-  if (o.exact && enumerable) {
+  if (o.exact) {
     for (const { spec, inst } of insts) if (spec.noise !== "custom" || inst.exactMoments) exactSet[spec.id] = { noise: spec.noise, instance: inst };
   }
-  const ref = enumerable ? exactAnalysis(problem, theta, exactSet) : null;
+  const ref = noReference ? null : exactAnalysis(problem, theta, exactSet);
   const grad = ref ? ref.gradient : null;
   const out: EstimatorComparison[] = [];
-  insts.forEach(({ spec, inst }, idx) => {
-    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations };
+  insts.forEach(({ spec, inst, options, online }, idx) => {
+    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations, options, ...(online ? { online } : {}) };
     const ex = ref?.estimators[spec.id];
     if (ex) {
       const tv = sum(ex.variance);
-      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(ex.mean, (v, k) => v - grad[k]) : null, state: inst.describeState?.() });
+      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(ex.mean, (v, k) => v - grad[k]) } : {}), state: inst.describeState?.() });
     } else {
       const m = sampleMoments(inst, theta, o.samples, o.stream.fork(`estimator/${spec.id}`));
       const tv = sum(m.variance);
       let maxAbsZ: number | undefined;
+      // a coordinate with equal draws has no z (it would be ∞, written as null): counted instead
+      let flat = 0;
       if (grad) {
         maxAbsZ = 0;
         for (let k = 0; k < grad.length; k++) {
-          const d = m.mean[k] - grad[k];
-          const z = m.standardError[k] > 0 ? Math.abs(d) / m.standardError[k] : d === 0 ? 0 : Infinity;
-          maxAbsZ = Math.max(maxAbsZ, z);
+          if (m.standardError[k] > 0) maxAbsZ = Math.max(maxAbsZ, Math.abs(m.mean[k] - grad[k]) / m.standardError[k]);
+          else flat++;
         }
       }
-      out.push({ ...base, method: "monte-carlo", mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(m.mean, (v, k) => v - grad[k]) : null, samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
+      const exactUnavailable = o.exact ? (ref?.unavailable?.[spec.id] ?? inst.exactUnavailable ?? "its noise has no exact engine") : undefined;
+      out.push({ ...base, method: "monte-carlo", ...(exactUnavailable ? { exactUnavailable } : {}), mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(m.mean, (v, k) => v - grad[k]), zeroVarianceCoordinates: flat } : {}), samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
     }
     o.onProgress?.(idx + 1, insts.length);
   });
@@ -123,8 +169,8 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
     exactRequested: o.exact,
     samples: o.samples,
     alpha: o.alpha,
-    expectedLoss: ref ? ref.expectedLoss : null,
-    gradient: grad ? Array.from(grad) : null,
+    ...(ref ? { expectedLoss: ref.expectedLoss, gradient: Array.from(ref.gradient) } : {}),
+    ...(noReference ? { referenceUnavailable: noReference } : {}),
     estimators: out,
   };
 }
@@ -159,9 +205,9 @@ export function comparisonCharts(rec: ComparisonRecord, title: string): { name: 
         x: { label: "estimator ((MC) = seeded Monte Carlo, else exact)" },
         y: { label: "max |bias| (gradient units, log scale; absent = 0)", log: true },
         series: [
-          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(Math.max(...(e.bias ?? [0]).map(Math.abs)))]) },
+          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(maxAbs(e.bias ?? [0]))]) },
           // a Monte Carlo |bias| below z*·SE is not distinguishable from 0 at α
-          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * Math.max(...e.standardError)) : Number.NaN]) },
+          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * maxAbs(e.standardError)) : Number.NaN]) },
         ],
       },
     });

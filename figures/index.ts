@@ -6,6 +6,7 @@ import { nrZeroRate } from "./nr-zero-rate.js";
 import { relaxationBiasFigure } from "./relaxation-bias.js";
 import { spsaRbmFigure } from "./spsa-rbm.js";
 import { spsaFigures } from "./spsa.js";
+import { spsa2ConditioningFigure } from "./spsa2-conditioning.js";
 import { t1Figures } from "./t1.js";
 import { toyOptimisationFigure } from "./toy-optimisation.js";
 import { toyVarianceFigure } from "./toy-variance.js";
@@ -17,6 +18,7 @@ export const figures: Figure[] = [
   ...t1Figures,
   ...bmFigures,
   ...spsaFigures,
+  spsa2ConditioningFigure,
   spsaRbmFigure,
   unitBiasVariance,
   nrZeroRate,

@@ -4,8 +4,9 @@
  */
 export { Stream, type StreamSnapshot, type Xor4096State } from "./random/stream.js";
 export * from "./errors.js";
+export { LIMITS, MAX_FLOAT64_ENTRIES, requireMemory, requireTime } from "./limits.js";
 export * from "./numerics.js";
-export { isNdArray, matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
+export { isNdArray, matrixView, requireFiniteEntries, toFiniteVector, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
 export * from "./stats/accumulator.js";
 export * from "./stats/tests.js";
 export { quantile, quantileSorted } from "./stats/quantile.js";
@@ -19,11 +20,12 @@ export * from "./problems/reference.js";
 export { sampleConfigurations } from "./problems/sample.js";
 export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
+export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimators/options.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
-export { sampleMoments, sampleDraws, type SampleMoments } from "./estimators/sample.js";
-export { enumerateConfigurations, assertEnumerable, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
-export { exactAnalysis, enumerationAnalysis } from "./exact/moments.js";
-export type { ExactAnalysis, ExactEngine, ExactOptions } from "./exact/types.js";
+export { sampleMoments, sampleDraws, warmUp, MAX_WARMUP, type SampleMoments } from "./estimators/sample.js";
+export { enumerateConfigurations, assertEnumerable, modeLoss, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";
+export { exactAnalysis, enumerationAnalysis, exactAnalysisUnavailable, requireFiniteAnalysis } from "./exact/moments.js";
+export type { ExactAnalysis, ExactEngine, ExactOptions, QuadratureTargets } from "./exact/types.js";
 export { exactGradientDual, exactGradientFiniteDifference, expectedLoss, dualMul, dualSigmoid, type Dual } from "./exact/dual.js";
 export * from "./boltzmann/rbm.js";
 export * from "./boltzmann/trainer.js";
@@ -41,13 +43,13 @@ export * from "./boltzmann/unrolled.js";
 export { evaluateLikelihood, likelihoodIsExact, meanFreeEnergy, type LikelihoodEvaluation, type LikelihoodMethod, type LikelihoodOptions } from "./boltzmann/likelihood.js";
 export { barsAndStripes } from "./data/bars-and-stripes.js";
 export { dataSets, loadDataSet, type DataSet, type DataSetName, type DataSetOptions } from "./data/datasets.js";
-export { loadMnist, binarize, binarizedBatch, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";
+export { loadMnist, binarize, binarizedBatch, intensities, parseIdxImages, parseIdxLabels, readIdxImages, readIdxLabels, mnistDataDir, type Binarize, type IdxImages, type MnistSplit } from "./data/mnist.js";
 export { gemm } from "./linalg/gemm.js";
-export { gaussHermite, gaussianExpectationGH, gaussKronrod15, integrate, integrateVector, gaussianExpectation, gaussianExpectationVector, type QuadratureRule, type QuadResult, type IntegrateOptions } from "./exact/quadrature.js";
+export { gaussHermite, gaussianExpectationGH, gaussKronrod15, integrate, integrateVector, gaussianExpectation, gaussianExpectationVector, GAUSSIAN_MASS_BREAKPOINTS, type QuadratureRule, type QuadResult, type IntegrateOptions } from "./exact/quadrature.js";
 export * from "./neurons/index.js";
 export { requireNoiseScale } from "./neurons/types.js";
 export { NoisyNet, noisySingle, LinearLoss, parseContinuousLoss, noisyNetFromJSON, noisySingleFromJSON, type NoisyLayerSpec, type NoisyWorkspace } from "./problems/noisy-net.js";
-export { integrateNoise, noisyEstimatorMoments, noisyExactAnalysis, quadratureApplicable, quadratureCost, MAX_QUADRATURE_COST } from "./exact/noisy.js";
+export { integrateNoise, noisyEstimatorMoments, noisyExactAnalysis, quadratureApplicable, quadratureCost, certifyQuadrature, MAX_QUADRATURE_COST, CERTIFIED_RELATIVE_ERROR, CERTIFIED_VARIANCE_RELATIVE_ERROR, type NoiseIntegral, type NoiseIntegrationOptions } from "./exact/noisy.js";
 export { fitLearnedPredictor, PredictorFeatures, LeastSquaresStats, predict, solvePivoted, parameterOwners, N_FEATURES } from "./estimators/learned-predictor.js";
 // Estimators that followed the seed: RLOO, the antithetic family (AR, ARM, DisARM), relaxations (Gumbel-Softmax, ST-Gumbel, REBAR, RELAX)
 export { createRloo, rlooExactMoments, rlooSamples } from "./estimators/rloo.js";
@@ -61,7 +63,7 @@ export { createRelax, type RelaxInstance, type RelaxOptions } from "./estimators
 export { RelaxedNet, MultilinearLoss, continuousLoss, conditionalLogistic, logisticNoise, type ContinuousLoss } from "./estimators/relaxation.js";
 export { FactorizedView, factorizedReason } from "./estimators/factorized.js";
 export { singleUnitMoments } from "./estimators/single-unit-quadrature.js";
-export { sequentialCellMoments, type SequentialCellOptions } from "./exact/sequential-cells.js";
+export { sequentialCellMoments, exactCostReason, requireResolvableCuts, UNRESOLVED_CUT, type SequentialCellOptions } from "./exact/sequential-cells.js";
 export { AntitheticChains, antitheticCellBound, unitLayers } from "./estimators/antithetic.js";
 // MuProp, NVIL, VIMCO: control variates and baselines that keep the estimator unbiased
 export { createMuprop, mupropBaselineDecay } from "./estimators/muprop.js";
@@ -77,6 +79,23 @@ export { objectiveOracle, problemOracle, requirePerturbation, MAX_COUPLED_UNITS,
 export { SpsaKernel, spsa, spsaOne, MAX_EXACT_SPSA_DIMENSION, type SpsaOptions, type SpsaVariant } from "./estimators/spsa.js";
 export { FdKernel, fdsaForward, fdsaCentral, type FdOptions, type FdScheme } from "./estimators/finite-difference.js";
 export * from "./optim/types.js";
-export { spsaOptimize, resolveGains, type SpsaOptimizeOptions, type Calibration } from "./optim/spsa.js";
+export { spsaOptimize, resolveGains, type SpsaOptimizeOptions } from "./optim/spsa.js";
+export { spsa2Optimize, validateSpsa2Options, SPSA2_DEFAULTS, type Spsa2OptimizeOptions } from "./optim/spsa2.js";
+export { calibrateGains, lossSpread, withCalibration, CALIBRATION_DEFAULTS, type CalibrationEstimate, type CalibrationRecord, type CalibratedGains, type GainRequest } from "./optim/calibration.js";
+export { HessianPreconditioner, symmetricEigen } from "./optim/hessian-regularization.js";
+export { SpsaHessianKernel, MAX_EXACT_HESSIAN_DIMENSION, type SpsaHessianOptions } from "./estimators/spsa-hessian.js";
 export { fdsaOptimize, type FdsaOptimizeOptions } from "./optim/fdsa.js";
 export { sgdOptimize, type SgdOptions } from "./optim/sgd.js";
+// Batched networks (src/nets): layers on minibatches, layer-level estimators, the gated MLP of conditional computation
+export { NetworkBuilder, Network, type StochasticOptions } from "./nets/network.js";
+export { NetNode, InputNode, DenseNode, ReluNode, GateNode, SoftmaxCrossEntropyNode, ZeroOneLossNode, SquaredLossNode, argmaxRow, type Batch, type PassContext } from "./nets/layers.js";
+export { StochasticNode, validateSparsity, kl, type SparsityTarget } from "./nets/stochastic.js";
+export { unitKinds, layerUnit, type LayerUnit, type UnitKind, type UnitOptions } from "./nets/units.js";
+export { layerEstimators, getLayerEstimator, type LayerEstimatorId } from "./nets/estimators/registry.js";
+export type { LayerEstimator, LayerEstimatorOptions, LayerEstimatorSpec, LayerSignals } from "./nets/estimators/types.js";
+export { networkFromProblem, type ProblemNetwork } from "./nets/from-problem.js";
+export { GatedMlp, MAX_EXACT_GATES, type GatedMlpOptions, type GateEvaluation } from "./nets/gated-mlp.js";
+export { Trainer, optimizers, type TrainOptions, type TrainerState, type EpochStats, type OptimizerKind } from "./nets/train.js";
+export { layerGradientMoments, biasReport, type GradientMoments, type ReferenceGradient, type BiasReport } from "./nets/probe.js";
+export { mnistSplits, gatherRows, type ClassificationSet, type MnistSplits, type MnistSplitOptions } from "./nets/data.js";
+export { Momentum, type MomentumOptions } from "./optim/momentum.js";

@@ -66,6 +66,22 @@ export function toVector(x: VectorInput | ArrayLike<number>, where: string, leng
 }
 
 /**
+ * Parameters θ as a Float64Array (as `toVector`, with the length checked when given) whose entries
+ * are all finite: a NaN or ±∞ is an InputError naming the entry (`θ[3]: expected a finite number,
+ * got NaN`). The library's entry points read θ through it once per call.
+ */
+export function toFiniteVector(x: VectorInput | ArrayLike<number>, where: string, length?: number): Float64Array {
+  const v = toVector(x, where, length);
+  requireFiniteEntries(v, where);
+  return v;
+}
+
+/** Throws InputError naming `where[k]` at the first non-finite entry of v. */
+export function requireFiniteEntries(v: ArrayLike<number>, where: string): void {
+  for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) throw new InputError(`${where}[${k}]: expected a finite number, got ${v[k]}`);
+}
+
+/**
  * A matrix of `cols` columns as row-major Float64Array rows. Float64Array: itself, with `rows`
  * given or length/cols. 2-D ndarray n×cols: zero-copy when C-contiguous Float64, else a copy (a
  * transposed or strided view is gathered in row order). Shape mismatches are InputErrors naming `where`.

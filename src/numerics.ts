@@ -14,6 +14,22 @@ export function sigmoid(a: number): number {
 }
 
 /**
+ * σ(−a) = 1 − σ(a) without cancellation, from e = e^{−a} and s = σ(a) = 1/(1 + e) already at hand:
+ * e·s where s > ½ (there 1 − s loses every digit once a ≥ 37, while σ(−37) = 8.5e-17), else
+ * 1 − s (s ≤ ½, so the subtraction is exact to rounding). Relative error ≤ 3 ulp for every a.
+ */
+export function sigmoidComplement(e: number, s: number): number {
+  return s > 0.5 ? e * s : 1 - s;
+}
+
+/** σ(a)σ(−a) = σ'(a) = e^{−|a|}/(1 + e^{−|a|})², accurate for every a (0 only below e^{−745}). */
+export function sigmoidDerivative(a: number): number {
+  const e = Math.exp(-Math.abs(a));
+  const d = 1 + e;
+  return e / (d * d);
+}
+
+/**
  * In place: xₖ ← σ(xₖ) over the first `len` entries, the array form for the hot kernels (RBM
  * conditionals, AIS). With e = e^{−|a|} from the table exponential (linalg/expneg.ts, ≈ 3× faster
  * than Math.exp) and t = 1[a ≥ 0]: σ(a) = (t + (1 − t)·e)/(1 + e), i.e. 1/(1+e) for a ≥ 0 and

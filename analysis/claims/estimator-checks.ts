@@ -3,6 +3,7 @@
  * an exact check of E[ĝ] against the exact gradient, and a seeded z-test of the Monte Carlo mean
  * whose sample size gives the negative control's known offset power 1 − β ≈ 0.999.
  */
+import { uncheckedInstance } from "../../src/estimators/types.js";
 import type { EstimatorInstance, ExactMoments } from "../../src/estimators/types.js";
 import { exactAnalysis } from "../../src/exact/moments.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
@@ -78,27 +79,16 @@ export function unbiasedChecks(
   };
 }
 
-/**
- * Advance an online estimator (REBAR with tuning, RELAX, moving-average baselines) by `steps`
- * estimate/observe pairs at θ with noise from `stream`; no-op for stateless estimators.
- */
-export function warmUp(inst: EstimatorInstance, theta: Float64Array, steps: number, stream: Stream): void {
-  if (!inst.observe) return;
-  const noise = new Float64Array(inst.noiseSize);
-  const g = new Float64Array(theta.length);
-  for (let k = 0; k < steps; k++) {
-    stream.uniforms(noise);
-    inst.estimate(theta, noise, g);
-    inst.observe();
-  }
-}
+/** The library's warm-up (estimate/observe pairs at θ from `stream`), re-exported for the claims and figures. */
+export { warmUp } from "../../src/estimators/sample.js";
 
 /** The instance without `observe`: its state (baselines, RELAX's φ) stays frozen while sampling. */
 export function frozen(inst: EstimatorInstance): EstimatorInstance {
+  const raw = uncheckedInstance(inst); // the claims' loops pass validated arguments
   return {
     noiseSize: inst.noiseSize,
     lossEvaluations: inst.lossEvaluations,
-    estimate: (t, u, o) => inst.estimate(t, u, o),
+    estimate: (t, u, o) => raw.estimate(t, u, o),
     exactMoments: inst.exactMoments ? (t) => inst.exactMoments!(t) : undefined,
   };
 }

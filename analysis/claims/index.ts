@@ -3,6 +3,7 @@
  * Boltzmann-machine reading, the SPSA contrast, the propagating family (noisy units, learned
  * predictor, ST/STS), then the estimators that followed the seed.
  */
+import { quote } from "../../src/errors.js";
 import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.js";
 import { bmClaims } from "./bm.js";
 import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
@@ -17,6 +18,7 @@ import { gsBias, stgBias } from "./relaxation-bias.js";
 import { rlooUnbiased } from "./rloo-unbiased.js";
 import { spsaBiasC2 } from "./spsa-bias-c2.js";
 import { spsaEfficiency } from "./spsa-efficiency.js";
+import { spsa2Conditioning } from "./spsa2-conditioning.js";
 import { spsaVsCorrelation } from "./spsa-vs-correlation.js";
 import { stBias } from "./st-bias.js";
 import { stsBias } from "./sts-bias.js";
@@ -29,6 +31,7 @@ export const claims: Claim[] = [
   spsaBiasC2,
   spsaVsCorrelation,
   spsaEfficiency,
+  spsa2Conditioning,
   nrUnbiased,
   nrSparse,
   lpVarianceReduction,
@@ -55,7 +58,7 @@ export function selectClaims(only: string | undefined, all: Claim[] = claims): C
   const out: Claim[] = [];
   for (const w of wanted) {
     const match = w.endsWith("*") ? all.filter((c) => c.id.startsWith(w.slice(0, -1))) : all.filter((c) => c.id === w);
-    if (match.length === 0) throw new Error(`--only: unknown claim "${w}" (known: ${all.map((c) => c.id).join(", ")})`);
+    if (match.length === 0) throw new Error(`--only: unknown claim ${quote(w)} (known: ${all.map((c) => c.id).join(", ")})`);
     for (const m of match) if (!out.includes(m)) out.push(m);
   }
   return out;

@@ -64,6 +64,7 @@ export function predictorExact(problem: BinaryProblem, theta: Float64Array, coef
     feats.ws.h.set(ws.h);
     feats.ws.a.set(ws.a);
     feats.ws.s.set(ws.s);
+    feats.ws.c.set(ws.c);
     feats.fill(theta, L);
     predict(coef, feats.x, pred);
     for (let k = 0; k < P; k++) resid[k] = pred[k] - feats.y[k];

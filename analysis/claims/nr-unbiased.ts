@@ -88,7 +88,7 @@ export const nrUnbiased: Claim = {
       return verdict(`two-sample z-test at α=${ctx.alpha} (Bonferroni over ${net.nParams}): sampled ${kind} pathwise mean vs sampled score-function mean on a 3→3→1 net (n = ${n} each)`, maxZ, zCritical(ctx.alpha, net.nParams), "statistical");
     };
     return {
-      reference: "∂E[L]/∂θ by nested adaptive Gauss–Kronrod quadrature of the score form E[L·Σ z/s²·∂a/∂θ] (no pathwise derivative), split at each unit's kink; for a 4-unit net, seeded Monte Carlo of the unbiased score-function estimator",
+      reference: "∂E[L]/∂θ by nested adaptive Gauss–Kronrod quadrature of the score form E[L·Σ z/s²·∂a/∂θ], added level by level against the baseline V(z = 0) (no pathwise derivative), over z/s split at each unit's kink and around the Gaussian mass, certified to 1e-9; for a 4-unit net, seeded Monte Carlo of the unbiased score-function estimator",
       checks: [exactCheck, mc("rectifier"), large("rectifier")],
       controls: [exactControl, mc("threshold"), large("threshold")],
       data: { cases: rows },

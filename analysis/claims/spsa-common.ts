@@ -1,7 +1,13 @@
 /**
- * Shared helpers of the SPSA-* claims and figures: log-spaced grids and the least-squares slope
- * of a log–log relation.
+ * Shared helpers of the SPSA-* claims and figures: log-spaced grids, the least-squares slope
+ * of a log–log relation, and the five-number summary of final-loss ratios.
  */
+import { quantile } from "../../src/stats/quantile.js";
+
+/** Median, quartiles and range of a sample (e.g. final L(θ̂)/L(θ₀) over seeds). */
+export function fiveNumberSummary(x: number[]): { median: number; q25: number; q75: number; min: number; max: number } {
+  return { median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: x.reduce((m, v) => Math.min(m, v), Infinity), max: x.reduce((m, v) => Math.max(m, v), -Infinity) };
+}
 
 /** n log-spaced points from lo to hi (inclusive). */
 export function logGrid(lo: number, hi: number, n: number): number[] {

@@ -53,8 +53,11 @@ export interface RaiseEvaluation {
 }
 
 export interface LikelihoodEvaluation {
-  /** "exact" (enumeration of the smaller layer) or "ais" */
-  method: "exact" | "ais";
+  /**
+   * how log Z (and so the likelihood) was computed: "exact" (enumeration of the smaller layer)
+   * or "ais". Named apart from the training method (RbmTrainOptions.method: cd, pcd, exact).
+   */
+  likelihood: "exact" | "ais";
   logZ: number;
   /** AIS only: spread of log Ẑ at the stated z */
   logZLower?: number;
@@ -129,6 +132,22 @@ export function likelihoodIsExact(rbm: { nVisible: number; nHidden: number }): b
  * only). Shapes: train, test n×nV (Float64Arrays of whole rows, or ndarrays).
  */
 export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
+  return requireFiniteLikelihood(rbm, evaluateLikelihoodRaw(rbm, trainRows, testRows, stream, options));
+}
+
+/**
+ * Throws InputError unless log Z and both log-likelihoods are finite: a model whose parameters
+ * overflow the free energy (a diverged training run: |W| of 1e307 after --lr 1e308) has no
+ * float64 likelihood, and the record would otherwise carry nulls.
+ */
+function requireFiniteLikelihood(rbm: Rbm, e: LikelihoodEvaluation): LikelihoodEvaluation {
+  if (Number.isFinite(e.logZ) && Number.isFinite(e.trainLogLikelihood) && Number.isFinite(e.testLogLikelihood)) return e;
+  let big = 0;
+  for (const arr of [rbm.W, rbm.b, rbm.c]) for (let k = 0; k < arr.length; k++) big = Math.max(big, Math.abs(arr[k]));
+  throw new InputError(`the model's ${e.likelihood} log-likelihood is not a finite float64 (log Z = ${e.logZ}, train ${e.trainLogLikelihood}, test ${e.testLogLikelihood}): its parameters reach |θ| = ${big.toExponential(2)}, beyond what the free energy can hold; if it comes from training, the run diverged (lower the learning rate)`);
+}
+
+function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
   const train = toMatrix(trainRows, rbm.nVisible, "train");
   const test = toMatrix(testRows, rbm.nVisible, "test");
   const method = options.method ?? "auto";
@@ -136,7 +155,7 @@ export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: M
   const logLikelihood = (d: { data: Float64Array; rows: number }, logZ: number, where: string) => -meanFreeEnergy(rbm, d.data, d.rows, options.pool, where) - logZ;
   if (method !== "ais" && likelihoodIsExact(rbm)) {
     const logZ = rbmLogPartition(rbm);
-    return { method: "exact", logZ, trainLogLikelihood: logLikelihood(train, logZ, "train"), testLogLikelihood: logLikelihood(test, logZ, "test") };
+    return { likelihood: "exact", logZ, trainLogLikelihood: logLikelihood(train, logZ, "train"), testLogLikelihood: logLikelihood(test, logZ, "test") };
   }
   const { aisRuns, aisSteps } = options;
   const betas = salakhutdinovMurrayBetas(aisSteps);
@@ -153,7 +172,7 @@ export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: M
     raise = { logZ: q.logZ, logZUpper: q.upper, runs: n, testLogLikelihood: negF - q.logZ, testLogLikelihoodLower: negF - q.upper };
   }
   return {
-    method: "ais",
+    likelihood: "ais",
     logZ: r.logZ,
     logZLower: r.lower,
     logZUpper: r.upper,

@@ -32,17 +32,18 @@
  * (`learningRate`, `batchSize`, …); the CLI maps them to flags.
  * Source: Hinton 2002 (CD-k); Tieleman 2008 (PCD); scikit-learn `neural_network/_rbm.py`.
  */
-import { FieldError, InputError, requireFinite } from "../errors.js";
+import { describeValue, FieldError, InputError, requireFinite } from "../errors.js";
+import { requireArray, requireInteger, requireNumbers, requireRecord } from "../validate.js";
+import { Stream, type StreamSnapshot } from "../random/stream.js";
+import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
 import { binaryIndex, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
 import { wasmCore } from "../linalg/wasm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
 import { ChunkStreams } from "../parallel/chunk-streams.js";
 import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
-import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { BinaryRows } from "./binary-rows.js";
 import { CHUNKS_PER_WORKER, columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
-import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
 import { DEFAULT_BETA_MIN, DEFAULT_TEMPERATURES, temperingLadder } from "./negative-phase/pt.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
@@ -87,7 +88,12 @@ const orList = (xs: readonly string[]) => (xs.length < 2 ? xs.join("") : `${xs.s
 
 /** Validate options; each error is a FieldError naming the option field. */
 export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
-  if (!Object.prototype.hasOwnProperty.call(negativePhases, o.method)) throw new FieldError("method", `expected ${orList(Object.keys(negativePhases))}, got "${o.method}"`);
+  if (o === null || typeof o !== "object") throw new InputError(`training options: expected an object, got ${describeValue(o)}`);
+  // values from a file must be numbers, not strings that compare as numbers ("0.5" < 1 is true)
+  for (const k of ["k", "chains", "learningRate", "momentum", "weightDecay", "batchSize"] as const) if (typeof o[k] !== "number") throw new FieldError(k, `expected a number, got ${describeValue(o[k])}`);
+  if (o.lrDecay !== undefined && typeof o.lrDecay !== "number") throw new FieldError("lrDecay", `expected a number, got ${describeValue(o.lrDecay)}`);
+  if (typeof o.meanFieldHidden !== "boolean") throw new FieldError("meanFieldHidden", `expected true or false, got ${describeValue(o.meanFieldHidden)}`);
+  if (typeof o.method !== "string" || !Object.prototype.hasOwnProperty.call(negativePhases, o.method)) throw new FieldError("method", `expected ${orList(Object.keys(negativePhases))}, got ${describeValue(o.method)}`);
   if (!Number.isInteger(o.k) || o.k < 1) throw new FieldError("k", `expected an integer ≥ 1, got ${o.k}`);
   if (!Number.isInteger(o.chains) || o.chains < 1) throw new FieldError("chains", `expected an integer ≥ 1, got ${o.chains}`);
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new FieldError("learningRate", `expected a finite learning rate > 0, got ${o.learningRate}`);
@@ -328,6 +334,17 @@ export class RbmTrainer {
     } finally {
       own?.release();
     }
+    this.requireFiniteParameters();
+  }
+
+  /** FieldError on learningRate once an update has pushed a parameter out of float64 (divergence). */
+  private requireFiniteParameters(): void {
+    const rbm = this.rbm;
+    for (const arr of [rbm.W, rbm.b, rbm.c]) {
+      for (let k = 0; k < arr.length; k++) {
+        if (!Number.isFinite(arr[k])) throw new FieldError("learningRate", `training diverged: after ${this.updates} updates a parameter is ${arr[k]} (learning rate ${this.options.learningRate * this.learningRateScale}); lower it`);
+      }
+    }
   }
 
   /** Trainer state for resuming (format 2: generator positions, chains, velocity, shuffling stream). */
@@ -348,8 +365,10 @@ export class RbmTrainer {
 
   /** Restore the state written by `toJSON` (shapes validated; errors name `where`). */
   restore(s: RbmTrainerState, where = "training.state"): void {
-    if (!s || typeof s !== "object") throw new InputError(`${where}: expected the trainer state object`);
-    if (s.format !== TRAINER_STATE_FORMAT) throw new InputError(`${where}.format: expected ${TRAINER_STATE_FORMAT}, got ${JSON.stringify(s.format)} (a state written before the compute-core trainer draws its noise in another layout and cannot resume bit for bit)`);
+    if (s === null || typeof s !== "object" || Array.isArray(s)) throw new InputError(`${where}: expected the trainer state object, got ${describeValue(s)}`);
+    if (s.format !== TRAINER_STATE_FORMAT) throw new InputError(`${where}.format: expected ${TRAINER_STATE_FORMAT}, got ${describeValue(s.format)} (a state written before the compute-core trainer draws its noise in another layout and cannot resume bit for bit)`);
+    // every key is known (a model file is untrusted input)
+    requireRecord(s, where, ["format", "stream", "updates", "velocity", "positive", "sampler", "offsets"], "the trainer state object {format, stream, updates, velocity?, positive?, sampler?, offsets?}");
     const v = this.velocity;
     if (v) {
       const n = v.W.length + v.b.length + v.c.length;

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Stream } from "../random/stream.js";
-import { FieldError, InputError } from "../errors.js";
+import { FieldError, InputError, quote } from "../errors.js";
 import { matrixView, type NdArray } from "../ndarray.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -114,7 +114,20 @@ export function binarize(images: IdxImages, mode: Binarize, stream?: Stream, cou
     if (!stream) throw new Error("binarize: stochastic mode needs a stream");
     stream.uniforms(out);
     for (let k = 0; k < out.length; k++) out[k] = +(out[k] < px[k] / 255);
-  } else throw new FieldError("binarize", `expected threshold or stochastic, got "${mode as string}"`);
+  } else throw new FieldError("binarize", `expected threshold or stochastic, got ${quote(String(mode))}`);
+  return out;
+}
+
+/**
+ * Grey levels x/255 ∈ [0, 1] of images first … first + count − 1 (the real-valued input of the
+ * classifiers in src/nets). Shapes: returns count×(rows·cols), row-major.
+ */
+export function intensities(images: IdxImages, count = images.count, first = 0): Float64Array {
+  const dim = images.rows * images.cols;
+  if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > images.count) throw new InputError(`MNIST: requested images ${first}..${first + count - 1} of ${images.count}`);
+  const out = new Float64Array(count * dim);
+  const px = images.pixels.subarray(first * dim, (first + count) * dim);
+  for (let k = 0; k < out.length; k++) out[k] = px[k] / 255;
   return out;
 }
 

@@ -10,10 +10,11 @@
  * only b, so the unit engine cannot enumerate it; `exactMoments` integrates exactly over cells
  * cut at uᵢ = σ(aᵢ) (affine in u on each cell; src/exact/sequential-cells.ts).
  */
-import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
+import { exactCostReason, sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * AR instance. `shareNoise = false` is the negative control that draws the weight's u′
@@ -37,8 +38,8 @@ export function createAr(problem: BinaryProblem, shareNoise = true): EstimatorIn
     },
   };
   if (2 ** n <= MAX_SEQUENTIAL_CELLS) {
-    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => (d < n ? ch.breakpoints(theta, d, w, false) : []));
-  }
+    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => (d < n ? ch.breakpoints(theta, d, w, false) : []), {}, shareNoise ? "ar" : "the AR control");
+  } else inst.exactUnavailable = exactCostReason(2 ** n, MAX_SEQUENTIAL_CELLS, "cells of the sample space");
   return inst;
 }
 
@@ -51,5 +52,8 @@ export const ar: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createAr(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createAr(problem);
+  },
 };

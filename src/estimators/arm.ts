@@ -10,10 +10,11 @@
  * `exactMoments`: ARM is affine in u on cells cut at σ(aᵢ), 1 − σ(aᵢ) and the re-sampled
  * branches' σ(aᵢ⁽ˡ⁾) — integrated exactly by src/exact/sequential-cells.ts.
  */
-import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
+import { exactCostReason, sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * ARM instance. `shareNoise = false` is the negative control in which each branch's antithetic
@@ -55,8 +56,9 @@ export function createArm(problem: BinaryProblem, shareNoise = true): EstimatorI
           return [1 - ch.main.s[d - n]];
         },
         { order },
+        shareNoise ? "arm" : "the ARM control",
       );
-  }
+  } else inst.exactUnavailable = exactCostReason(antitheticCellBound(ch, !shareNoise), MAX_SEQUENTIAL_CELLS, "cells of the antithetic partition (bound)");
   return inst;
 }
 
@@ -69,5 +71,8 @@ export const arm: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createArm(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createArm(problem);
+  },
 };

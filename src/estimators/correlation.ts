@@ -6,9 +6,10 @@
  * with no small-perturbation assumption, and for a delayed non-differentiable reward L.
  * The variance-minimising per-unit baseline is L̄ᵢ = E[(hᵢ−σᵢ)² L] / E[(hᵢ−σᵢ)²].
  */
-import { addAllLogitGradients, requireBernoulliUnits, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, requireBernoulliUnits, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { enumerateConfigurations } from "../exact/enumerate.js";
-import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec, OptionDomain } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * out = Σᵢ (hᵢ − σᵢ)(L − bᵢ) ∂aᵢ/∂θ after sampling h from u. Shapes: θ (nParams), u (nUnits),
@@ -31,7 +32,7 @@ function sameTheta(a: Float64Array | null, b: Float64Array): boolean {
 export function correlationAt(problem: BinaryProblem, theta: Float64Array, ws: Workspace, L: number, baseline: Float64Array, out: Float64Array, coef: Float64Array): void {
   out.fill(0);
   const n = problem.nUnits;
-  for (let i = 0; i < n; i++) coef[i] = (ws.h[i] - ws.s[i]) * (L - baseline[i]);
+  for (let i = 0; i < n; i++) coef[i] = unitResidual(ws, i) * (L - baseline[i]);
   addAllLogitGradients(problem, theta, ws, coef, out);
 }
 
@@ -45,7 +46,7 @@ export function optimalBaseline(problem: BinaryProblem, theta: Float64Array): Fl
   const den = new Float64Array(n);
   enumerateConfigurations(problem, theta, (ws, _u, p, L) => {
     for (let i = 0; i < n; i++) {
-      const d = ws.h[i] - ws.s[i];
+      const d = unitResidual(ws, i);
       num[i] += p * d * d * L;
       den[i] += p * d * d;
     }
@@ -56,8 +57,14 @@ export function optimalBaseline(problem: BinaryProblem, theta: Float64Array): Fl
 
 type BaselineKind = "none" | "constant" | "moving-average" | "optimal" | "optimal-online" | "h-dependent";
 
+/** β of a moving average L̃ ← βL̃ + (1−β)L */
+const DECAY: OptionDomain = { min: 0, max: 1, why: "a moving average βL̃ + (1−β)L needs β in [0, 1]" };
+const FINITE: OptionDomain = {};
+
 function makeSpec(id: string, kind: BaselineKind, title: string, formula: string, defaults: EstimatorOptions, unbiased = true): EstimatorSpec {
   return {
+    // decay is a moving-average coefficient; baseline, initial and beta any finite number
+    domains: Object.fromEntries(Object.keys(defaults).map((k) => [k, k === "decay" ? DECAY : FINITE])),
     id,
     title,
     formula,
@@ -67,7 +74,7 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
     defaults,
     applicable: (problem) => requireBernoulliUnits(problem) ?? (kind === "optimal" && problem.nUnits > 24 ? `the exact optimal baseline enumerates 2^${problem.nUnits} states; use correlation-optimal-online` : null),
     create(problem: BinaryProblem, theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-      const opt = { ...defaults, ...options };
+      const opt = resolveOptions(this, options);
       const n = problem.nUnits;
       const ws = problem.createWorkspace();
       const b = new Float64Array(n);
@@ -96,7 +103,7 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
             lastL = problem.forward(t, u, ws);
             out.fill(0);
             for (let i = 0; i < n; i++) {
-              const c = (ws.h[i] - ws.s[i]) * (lastL - opt.beta * ws.h[i]);
+              const c = unitResidual(ws, i) * (lastL - opt.beta * ws.h[i]);
               if (c !== 0) problem.addLogitGradient(t, ws, i, c, out);
             }
             return lastL;
@@ -116,22 +123,26 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
             ? undefined
             : (t, w, L, c) => {
                 if (kind === "optimal") refreshOptimal(t);
-                for (let i = 0; i < n; i++) c[i] = (w.h[i] - w.s[i]) * (L - b[i]);
+                for (let i = 0; i < n; i++) c[i] = unitResidual(w, i) * (L - b[i]);
               },
-        observe() {
-          if (kind === "moving-average") {
-            ma = opt.decay * ma + (1 - opt.decay) * lastL;
-            b.fill(ma);
-          } else if (kind === "optimal-online") {
-            const beta = opt.decay;
-            for (let i = 0; i < n; i++) {
-              const d = ws.h[i] - ws.s[i];
-              num[i] = beta * num[i] + (1 - beta) * d * d * lastL;
-              den[i] = beta * den[i] + (1 - beta) * d * d;
-              b[i] = den[i] > 0 ? num[i] / den[i] : 0;
-            }
-          }
-        },
+        // only the online baselines have state to advance (an observe() marks an online estimator)
+        observe:
+          kind === "moving-average"
+            ? () => {
+                ma = opt.decay * ma + (1 - opt.decay) * lastL;
+                b.fill(ma);
+              }
+            : kind === "optimal-online"
+              ? () => {
+                  const beta = opt.decay;
+                  for (let i = 0; i < n; i++) {
+                    const d = unitResidual(ws, i);
+                    num[i] = beta * num[i] + (1 - beta) * d * d * lastL;
+                    den[i] = beta * den[i] + (1 - beta) * d * d;
+                    b[i] = den[i] > 0 ? num[i] / den[i] : 0;
+                  }
+                }
+              : undefined,
         describeState: () => ({ baseline: Array.from(b) }),
       };
     },

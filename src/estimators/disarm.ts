@@ -11,11 +11,12 @@
  * = min(σ, 1−σ), P(1,1) = (2σ−1)₊, P(0,0) = (1−2σ)₊. `exactMoments` enumerates those outcomes
  * (cells cut at σ and 1 − σ, plus the re-sampled branches' σ(aᵢ⁽ˡ⁾) for later layers).
  */
-import { sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
+import { exactCostReason, sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "../exact/sequential-cells.js";
 import { sigmoid } from "../numerics.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * DisARM instance. `absLogit = false` is the negative control that uses σ(aᵢ) in place of
@@ -52,8 +53,8 @@ export function createDisarm(problem: BinaryProblem, absLogit = true): Estimator
   };
   if (antitheticCellBound(ch) <= MAX_SEQUENTIAL_CELLS) {
     // constant on each cell: the discrete joint law of the pairs, no slopes needed
-    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) });
-  }
+    inst.exactMoments = (theta) => sequentialCellMoments(inst, theta, (d, w) => ch.breakpoints(theta, d, w, true), { affine: new Array<boolean>(n).fill(false) }, "disarm");
+  } else inst.exactUnavailable = exactCostReason(antitheticCellBound(ch), MAX_SEQUENTIAL_CELLS, "cells of the antithetic partition (bound)");
   return inst;
 }
 
@@ -66,5 +67,8 @@ export const disarm: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createDisarm(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createDisarm(problem);
+  },
 };

@@ -15,7 +15,9 @@
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 export type FdScheme = "forward" | "central";
 
@@ -49,7 +51,10 @@ export class FdKernel {
     this.work = new Float64Array(this.p);
   }
 
-  /** ĝ(θ, noise) → out. Returns y(θ, ξ₀) for the forward scheme, NaN for central. */
+  /**
+   * ĝ(θ, noise) → out. Returns y(θ, ξ₀) for the forward scheme; for central, the mean of the 2p
+   * measurements at θ ± c eₖ (an estimate of L(θ) with O(c²) bias; no loss is measured at θ).
+   */
   estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number {
     const { p, q, c } = this;
     const t = this.work;
@@ -65,6 +70,7 @@ export class FdKernel {
       }
       return y0;
     }
+    let sum = 0;
     for (let k = 0; k < p; k++) {
       t[k] = theta[k] + c;
       const yp = o.measure(t, noise, crn ? 0 : 2 * k * q);
@@ -72,13 +78,21 @@ export class FdKernel {
       const ym = o.measure(t, noise, crn ? 0 : (2 * k + 1) * q);
       t[k] = theta[k];
       out[k] = (yp - ym) / (2 * c);
+      sum += yp + ym;
     }
-    return Number.NaN;
+    return sum / (2 * p);
   }
 
   /** Exact moments are affordable when p pairs × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK. */
   exactFeasible(): boolean {
-    return Boolean(this.oracle.differenceMoments) && Math.log2(this.p) + this.oracle.exactCostLog2(this.crn) <= MAX_EXACT_LOG2_WORK;
+    return this.exactCost() === null;
+  }
+
+  /** null when the exact moments are affordable, else the reason (the work, the limit, what to run instead). */
+  exactCost(): string | null {
+    if (!this.oracle.differenceMoments) return "the loss oracle cannot enumerate its noise; use stochgrad estimate or stochgrad compare (seeded Monte Carlo)";
+    const log2 = Math.log2(this.p) + this.oracle.exactCostLog2(this.crn);
+    return log2 <= MAX_EXACT_LOG2_WORK ? null : exactCostReason(2 ** log2, 2 ** MAX_EXACT_LOG2_WORK, "(coordinate, unit) states");
   }
 
   /** Exact E[ĝ], Var[ĝ] per coordinate (see file comment). */
@@ -116,16 +130,19 @@ function makeSpec(id: string, scheme: FdScheme, title: string, formula: string):
     unbiased: false,
     noise: "custom",
     defaults,
+    domains: { c: { min: 0, minOpen: true, why: "the perturbation size" }, crn: { values: [0, 1], why: "0 independent noise, 1 common random numbers" } },
     applicable: (p) => requireBernoulliUnits(p),
     create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-      const o = { ...defaults, ...options };
+      const o = resolveOptions(this, options);
       if (o.crn !== 0 && o.crn !== 1) throw new InputError(`crn: expected 0 (independent noise) or 1 (common random numbers), got ${o.crn}`);
       const k = new FdKernel(problemOracle(problem), { c: o.c, scheme, crn: o.crn === 1 });
       return {
         noiseSize: k.noiseSize,
         lossEvaluations: k.lossEvaluations,
-        estimate: (t, u, out) => k.estimate(t, u, out),
+        // forward: L at θ; central measures no loss at θ itself
+        estimate: (t, u, out) => (scheme === "forward" ? k.estimate(t, u, out) : (k.estimate(t, u, out), Number.NaN)),
         exactMoments: k.exactFeasible() ? (t) => k.exactMoments(t) : undefined,
+        exactUnavailable: k.exactCost() ?? undefined,
         describeState: () => ({ c: k.c, scheme, crn: k.crn }),
       };
     },

@@ -15,7 +15,7 @@
  * Sigmoid belief nets (kinds "single", "sbn") with a squared or table loss have both, built in
  * here; any other problem may supply them by implementing {@link MeanFieldProblem}.
  */
-import { sigmoid } from "../numerics.js";
+import { sigmoid, sigmoidDerivative } from "../numerics.js";
 import { SigmoidBeliefNet } from "../problems/sbn.js";
 import type { BinaryProblem } from "../problems/types.js";
 import { continuousLoss } from "./relaxation.js";
@@ -73,7 +73,7 @@ function sbnMeanField(net: SigmoidBeliefNet, loss: NonNullable<ReturnType<typeof
         for (let j = 0; j < nIn; j++) z += theta[row + j] * prev[pOff + j];
         const s = sigmoid(z);
         mean[uOff + i] = s;
-        dsig[uOff + i] = s * (1 - s);
+        dsig[uOff + i] = sigmoidDerivative(z);
       }
     }
     const value = loss.value(mean, lastOff);

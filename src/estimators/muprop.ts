@@ -22,9 +22,10 @@
  * its backward pass; lossEvaluations = 2.
  */
 import { InputError } from "../errors.js";
-import { addAllLogitGradients, type BinaryProblem, type Workspace } from "../problems/types.js";
+import { addAllLogitGradients, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { meanFieldOf } from "./mean-field.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /** Validate the moving-average decay β of the optional baseline (0 = none, else in (0, 1)). */
 export function mupropBaselineDecay(beta: number | undefined): number {
@@ -70,7 +71,7 @@ export function createMuprop(problem: BinaryProblem, baselineDecay = 0, analytic
     for (let i = 0; i < n; i++) {
       const s = w.s[i];
       const l = layer[i];
-      c[i] = (residual[l] - baseline[l]) * (w.h[i] - s) + (analytic ? slope[i] * s * (1 - s) : 0);
+      c[i] = (residual[l] - baseline[l]) * unitResidual(w, i) + (analytic ? slope[i] * s * w.c[i] : 0);
     }
   };
 
@@ -107,11 +108,12 @@ export const muprop: EstimatorSpec = {
   unbiased: true,
   noise: "units",
   defaults: { baselineDecay: 0 },
+  domains: { baselineDecay: { min: 0, max: 1, maxOpen: true, why: "0 = no baseline, else a moving-average decay" } },
   applicable(problem) {
     const mf = meanFieldOf(problem);
     return typeof mf === "string" ? mf : null;
   },
   create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-    return createMuprop(problem, mupropBaselineDecay({ ...this.defaults, ...options }.baselineDecay));
+    return createMuprop(problem, mupropBaselineDecay(resolveOptions(this, options).baselineDecay));
   },
 };

@@ -11,13 +11,15 @@
  *   sts                 stochastic times smooth (1308.3432, §3): back-prop through √σ(a) with b
  *                       held fixed; biased. Gaussian units in the same net use their pathwise rule.
  *   score-injected      likelihood ratio for the injected noise, L·Σᵢ ψᵢ ∂aᵢ/∂θ (ψ = z/s² or the
- *                       Bernoulli score of b) plus the STS smooth path: unbiased, high variance —
+ *                       Bernoulli score ∂ log P(b)/∂a) plus the STS smooth path: unbiased, high variance —
  *                       the continuous-noise analogue of the correlation estimator (1305.2982, §3).
  */
 import { quadratureApplicable, noisyEstimatorMoments } from "../exact/noisy.js";
 import { NoisyNet, type NoisyWorkspace } from "../problems/noisy-net.js";
 import type { BinaryProblem } from "../problems/types.js";
-import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 type Mode = "pathwise" | "pathwise-threshold" | "sts" | "score-injected";
 
@@ -49,7 +51,7 @@ const rules: Record<Mode, { title: string; formula: string; source: string; unbi
   },
   "score-injected": {
     title: "Score function (injected noise)",
-    formula: "L·Σᵢ ψᵢ ∂aᵢ/∂θ, ψ = z/s² (Gaussian) or (b−q)q'/(q(1−q)) (STS), + STS smooth path",
+    formula: "L·Σᵢ ψᵢ ∂aᵢ/∂θ, ψ = z/s² (Gaussian) or ∂log P(b)/∂a (STS), + STS smooth path",
     source: "likelihood ratio for the injected noise; the continuous analogue of 1305.2982, Theorem 1",
     unbiased: true,
     applicable: () => null,
@@ -67,9 +69,10 @@ function make(mode: Mode): EstimatorSpec {
     noise: "custom",
     defaults: {},
     applicable: (problem) => notNoisy(problem) ?? r.applicable(problem as NoisyNet),
-    create(problem: BinaryProblem): EstimatorInstance {
+    create(problem: BinaryProblem, _theta?: Float64Array, options?: EstimatorOptions): EstimatorInstance {
+      resolveOptions(this, options);
       const why = notNoisy(problem) ?? r.applicable(problem as NoisyNet);
-      if (why) throw new Error(`${mode}: ${why}`);
+      if (why) throw new InputError(`${mode}: ${why}`);
       const net = problem as NoisyNet;
       const ws = net.createWorkspace();
       const grad = (t: Float64Array, w: NoisyWorkspace, L: number, g: Float64Array) => {
@@ -85,7 +88,9 @@ function make(mode: Mode): EstimatorSpec {
           return L;
         },
       };
-      if (!quadratureApplicable(net)) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g));
+      const cost = quadratureApplicable(net);
+      if (!cost) inst.exactMoments = (theta) => noisyEstimatorMoments(net, theta, (w, L, g) => grad(theta, w, L, g), mode);
+      else inst.exactUnavailable = cost;
       return inst;
     },
   };

@@ -13,7 +13,8 @@
  * y(θ₁, ξ₁) alone) over the noise, with ξ₁ = ξ₂ under CRN and independent otherwise — the
  * building block of exact SPSA/FDSA moments (src/estimators/spsa.ts, finite-difference.ts).
  */
-import { assertEnumerable, enumerateConfigurations } from "../exact/enumerate.js";
+import { assertEnumerable, enumerateConfigurations, modeLoss } from "../exact/enumerate.js";
+import { WeightedMoments } from "../stats/accumulator.js";
 import { boxMuller, type Objective } from "../problems/functions.js";
 import { type BinaryProblem } from "../problems/types.js";
 import { InputError } from "../errors.js";
@@ -91,34 +92,31 @@ export function problemOracle(problem: BinaryProblem): LossOracle {
   const u = new Float64Array(n);
   const ws1 = problem.createWorkspace();
   const ws2 = problem.createWorkspace();
-  const singleMoments = (t: Float64Array, out: Float64Array) => {
-    // weighted West update: mean and M2 in one pass
-    let w = 0;
-    let mean = 0;
-    let m2 = 0;
+  const acc = new WeightedMoments(1);
+  const buf = new Float64Array(1);
+  /** E[L − centre] and Var[L] at t (weighted West from the heavier side, see WeightedMoments) */
+  const singleMoments = (t: Float64Array, centre: number, out: Float64Array) => {
+    acc.w = 0;
+    acc.mean[0] = 0;
+    acc.m2[0] = 0;
     enumerateConfigurations(problem, t, (_ws, _u, p, L) => {
-      w += p;
-      const d = L - mean;
-      mean += (p / w) * d;
-      m2 += p * d * (L - mean);
+      buf[0] = L - centre;
+      acc.push(buf, p);
     });
-    out[0] = mean;
-    out[1] = Math.max(0, m2 / w);
+    out[0] = acc.mean[0];
+    out[1] = acc.variance()[0];
   };
   const tmp = new Float64Array(2);
   const coupled = (t1: Float64Array, t2: Float64Array, out: Float64Array) => {
-    let w = 0;
-    let mean = 0;
-    let m2 = 0;
+    acc.w = 0;
+    acc.mean[0] = 0;
+    acc.m2[0] = 0;
     const h1 = ws1.h;
     const h2 = ws2.h;
     const visit = (i: number, prob: number): void => {
       if (i === n) {
-        const D = problem.evaluate(t1, ws1) - problem.evaluate(t2, ws2);
-        w += prob;
-        const d = D - mean;
-        mean += (prob / w) * d;
-        m2 += prob * d * (D - mean);
+        buf[0] = problem.evaluate(t1, ws1) - problem.evaluate(t2, ws2);
+        acc.push(buf, prob);
         return;
       }
       // logits of unit i depend only on units < i, whose values are already set
@@ -126,29 +124,33 @@ export function problemOracle(problem: BinaryProblem): LossOracle {
       problem.evaluate(t2, ws2);
       const s1 = ws1.s[i];
       const s2 = ws2.s[i];
-      const lo = Math.min(s1, s2);
-      const hi = Math.max(s1, s2);
-      if (lo > 0) {
+      const c1 = ws1.c[i];
+      const c2 = ws2.c[i];
+      // P(both 1) = min σ, P(both 0) = min σ(−a), P(split) = |σ₁ − σ₂| from whichever side keeps its digits
+      const both1 = Math.min(s1, s2);
+      const both0 = Math.min(c1, c2);
+      const split = s1 + s2 > 1 ? Math.abs(c1 - c2) : Math.abs(s1 - s2);
+      if (both1 > 0) {
         h1[i] = 1;
         h2[i] = 1;
-        visit(i + 1, prob * lo);
+        visit(i + 1, prob * both1);
       }
-      if (hi > lo) {
+      if (split > 0) {
         h1[i] = +(s1 > s2);
         h2[i] = 1 - h1[i];
-        visit(i + 1, prob * (hi - lo));
+        visit(i + 1, prob * split);
       }
-      if (hi < 1) {
+      if (both0 > 0) {
         h1[i] = 0;
         h2[i] = 0;
-        visit(i + 1, prob * (1 - hi));
+        visit(i + 1, prob * both0);
       }
     };
     h1.fill(0);
     h2.fill(0);
     visit(0, 1);
-    out[0] = mean;
-    out[1] = Math.max(0, m2 / w);
+    out[0] = acc.mean[0];
+    out[1] = acc.variance()[0];
   };
   return {
     dimension: problem.nParams,
@@ -161,21 +163,29 @@ export function problemOracle(problem: BinaryProblem): LossOracle {
     },
     differenceMoments(t1, t2, crn, out) {
       assertEnumerable(problem);
-      if (t2 === null) return singleMoments(t1, out);
+      // both runs centred at one loss (the most likely configuration's at θ₁), so the difference of
+      // two expectations that agree to 17 digits (a saturated unit) keeps its own digits
+      const centre = modeLoss(problem, t1);
+      if (t2 === null) {
+        singleMoments(t1, centre, out);
+        out[0] += centre;
+        return;
+      }
       if (crn) {
         if (n > MAX_COUPLED_UNITS) throw new InputError(`exact CRN moments enumerate 3^${n} coupled cells; at most ${MAX_COUPLED_UNITS} units are supported`);
         return coupled(t1, t2, out);
       }
-      singleMoments(t1, out);
+      singleMoments(t1, centre, out);
       const m1 = out[0];
       const v1 = out[1];
-      singleMoments(t2, tmp);
+      singleMoments(t2, centre, tmp);
       out[0] = m1 - tmp[0];
       out[1] = v1 + tmp[1];
     },
     expected(t) {
-      singleMoments(t, tmp);
-      return tmp[0];
+      const centre = modeLoss(problem, t);
+      singleMoments(t, centre, tmp);
+      return centre + tmp[0];
     },
     toJSON: () => ({ kind: "problem", problem: problem.toJSON() }),
   };

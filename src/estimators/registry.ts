@@ -9,7 +9,10 @@ import { pathwise, pathwiseThreshold, scoreInjected, sts } from "./noisy.js";
 import { fdsaCentral, fdsaForward } from "./finite-difference.js";
 import { spsa, spsaOne } from "./spsa.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
-import type { EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import type { BinaryProblem } from "../problems/types.js";
+import { toFiniteVector } from "../ndarray.js";
+import { checkedInstance } from "./checked.js";
 import { rloo } from "./rloo.js";
 import { ar } from "./ar.js";
 import { arm } from "./arm.js";
@@ -18,12 +21,26 @@ import { gumbelSoftmax } from "./gumbel-softmax.js";
 import { stGumbel } from "./st-gumbel.js";
 import { rebar } from "./rebar.js";
 import { relax } from "./relax.js";
-import { InputError } from "../errors.js";
+import { InputError, quote } from "../errors.js";
 import { muprop } from "./muprop.js";
 import { nvil } from "./nvil.js";
 import { vimco } from "./vimco.js";
 
-export const estimators = {
+/**
+ * The spec as the public registry hands it out: `create` reads θ through toFiniteVector (nParams
+ * finite entries) and returns the instance's checked face (checked.ts), whose estimate and
+ * exactMoments validate their arguments once per call.
+ */
+function publicSpec<S extends EstimatorSpec>(spec: S): S {
+  return {
+    ...spec,
+    create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance {
+      return checkedInstance(spec.id, problem, spec.create(problem, toFiniteVector(theta, "θ", problem.nParams), options));
+    },
+  };
+}
+
+const specs = {
   exact,
   correlation,
   "correlation-constant": correlationConstant,
@@ -56,7 +73,10 @@ export const estimators = {
   "fdsa-central": fdsaCentral,
 } satisfies Record<string, EstimatorSpec>;
 
-export type EstimatorId = keyof typeof estimators;
+/** Every estimator, by id (a typed record; each spec's instances come with checked arguments). */
+export const estimators = Object.fromEntries(Object.entries(specs).map(([id, s]) => [id, publicSpec(s)])) as { readonly [K in keyof typeof specs]: (typeof specs)[K] };
+
+export type EstimatorId = keyof typeof specs;
 
 export function isEstimatorId(id: string): id is EstimatorId {
   return Object.prototype.hasOwnProperty.call(estimators, id);
@@ -64,7 +84,7 @@ export function isEstimatorId(id: string): id is EstimatorId {
 
 /** Look up an estimator; unknown ids get one clear error listing the known ones. */
 export function getEstimator(id: string): EstimatorSpec {
-  if (!isEstimatorId(id)) throw new InputError(`unknown estimator "${id}" (known: ${Object.keys(estimators).join(", ")})`);
+  if (!isEstimatorId(id)) throw new InputError(`unknown estimator ${quote(id)} (known: ${Object.keys(estimators).join(", ")})`);
   return estimators[id];
 }
 

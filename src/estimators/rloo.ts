@@ -14,9 +14,11 @@
  * 2^{K·n} joint configurations in test/unit.
  */
 import { enumerateConfigurations, MAX_ENUMERABLE_UNITS } from "../exact/enumerate.js";
-import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
+import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec, ExactMoments } from "./types.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 /** Validate the sample count K (integer ≥ 2). */
 export function rlooSamples(K: number | undefined): number {
@@ -48,7 +50,7 @@ export function rlooExactMoments(problem: BinaryProblem, theta: Float64Array, K:
   enumerateConfigurations(problem, theta, (ws, _u, p, L) => {
     s.fill(0);
     for (let i = 0; i < n; i++) {
-      const d = ws.h[i] - ws.s[i];
+      const d = unitResidual(ws, i);
       if (d !== 0) problem.addLogitGradient(theta, ws, i, d, s);
     }
     const fc = L - Ef;
@@ -96,7 +98,7 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
         const sk = scoreViews[k];
         sk.fill(0);
         for (let i = 0; i < n; i++) {
-          const d = ws.h[i] - ws.s[i];
+          const d = unitResidual(ws, i);
           if (d !== 0) problem.addLogitGradient(theta, ws, i, d, sk);
         }
       }
@@ -112,6 +114,7 @@ export function createRloo(problem: BinaryProblem, K: number, leaveIn = false): 
     },
   };
   if (!leaveIn && n <= MAX_ENUMERABLE_UNITS) inst.exactMoments = (theta) => rlooExactMoments(problem, theta, K);
+  else if (!leaveIn) inst.exactUnavailable = exactCostReason(2 ** n, 2 ** MAX_ENUMERABLE_UNITS, "unit configurations");
   return inst;
 }
 
@@ -123,8 +126,9 @@ export const rloo: EstimatorSpec = {
   unbiased: true,
   noise: "custom",
   defaults: { K: 2 },
+  domains: { K: { integer: true, min: 2, max: 4096, why: "the leave-one-out baseline needs K ≥ 2 samples" } },
   applicable: (p) => requireBernoulliUnits(p),
   create(problem, _theta, options = {}) {
-    return createRloo(problem, rlooSamples({ ...this.defaults, ...options }.K));
+    return createRloo(problem, rlooSamples(resolveOptions(this, options).K));
   },
 };

@@ -8,6 +8,7 @@
  * Source: single units under relaxations (Tucker et al. 2017 §5.1; Grathwohl et al. 2018 §6.1 toy).
  */
 import { integrateVector } from "../exact/quadrature.js";
+import { requireResolvableCuts } from "../exact/sequential-cells.js";
 import type { BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, ExactMoments } from "./types.js";
 
@@ -18,12 +19,15 @@ export const QUAD_OPTIONS = { absTol: 1e-14, relTol: 1e-12, maxIntervals: 4000 }
  * Exact E[ĝ], Var[ĝ] of `inst` (noiseSize 1 or 2) on a one-unit problem at θ.
  * Shapes: returns nParams vectors. Also returns the summed quadrature error estimate.
  */
-export function singleUnitMoments(problem: BinaryProblem, inst: EstimatorInstance, theta: Float64Array, split: boolean): ExactMoments & { error: number } {
+export function singleUnitMoments(problem: BinaryProblem, inst: EstimatorInstance, theta: Float64Array, split: boolean, what = "the estimator"): ExactMoments & { error: number } {
   const P = problem.nParams;
   const D = inst.noiseSize;
   const ws = problem.createWorkspace();
   problem.evaluate(theta, ws);
   const sigma = ws.s[0];
+  // the noise is integrated on [0, 1] with pieces at σ and 1 − σ (the relaxations' conditionals):
+  // a saturated unit puts one within float64's reach of 1
+  requireResolvableCuts([sigma, ws.c[0]], what);
   const w = new Float64Array(D);
   const g = new Float64Array(P);
   const inner = new Float64Array(2 * P);
@@ -62,10 +66,10 @@ export function singleUnitMoments(problem: BinaryProblem, inst: EstimatorInstanc
  * Attach `exactMoments` by quadrature when the problem has one unit and the instance reads one
  * or two uniforms (`splitAtSigma`: whether ĝ jumps at u = σ(a)). Returns the instance.
  */
-export function attachSingleUnitQuadrature(problem: BinaryProblem, inst: EstimatorInstance, splitAtSigma: boolean): EstimatorInstance {
+export function attachSingleUnitQuadrature(problem: BinaryProblem, inst: EstimatorInstance, splitAtSigma: boolean, what = "the estimator"): EstimatorInstance {
   if (problem.nUnits === 1 && (inst.noiseSize === 1 || inst.noiseSize === 2)) {
     inst.exactMoments = (theta) => {
-      const r = singleUnitMoments(problem, inst, theta, splitAtSigma);
+      const r = singleUnitMoments(problem, inst, theta, splitAtSigma, what);
       return { mean: r.mean, variance: r.variance };
     };
   }

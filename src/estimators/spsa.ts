@@ -22,7 +22,10 @@
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
 import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
-import { InputError } from "../errors.js";
+import { exactCostReason } from "../exact/sequential-cells.js";
+import { ExactRefusal, InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
+import { requireMemory } from "../limits.js";
 
 /** Largest p for which exact moments enumerate Δ ∈ {±1}ᵖ. */
 export const MAX_EXACT_SPSA_DIMENSION = 22;
@@ -71,6 +74,7 @@ export class SpsaKernel {
     this.q = oracle.noisePerEvaluation;
     const measurements = this.variant === "two-sided" ? 2 : 1;
     this.block = this.p + this.q * (measurements === 2 && !this.crn ? 2 : 1);
+    requireMemory(this.m * this.block, "perturbations", `${this.m} perturbations of ${this.block} noise values each`);
     this.noiseSize = this.m * this.block;
     this.lossEvaluations = this.m * measurements;
     this.delta = new Float64Array(this.p);
@@ -78,7 +82,10 @@ export class SpsaKernel {
     this.minus = new Float64Array(this.p);
   }
 
-  /** ĝ(θ, noise) → out. Returns NaN (SPSA measures no loss at θ itself). */
+  /**
+   * ĝ(θ, noise) → out. Returns the mean of the loss measurements taken (at θ ± cΔʲ: an estimate
+   * of L(θ) with O(c²) bias, for an optimiser's callback; SPSA measures no loss at θ itself).
+   */
   estimate(theta: Float64Array, noise: Float64Array, out: Float64Array): number {
     const { p, q, m, c } = this;
     const two = this.variant === "two-sided";
@@ -86,6 +93,7 @@ export class SpsaKernel {
     const plus = this.plus;
     const minus = this.minus;
     out.fill(0);
+    let sum = 0;
     for (let j = 0; j < m; j++) {
       const off = j * this.block;
       for (let i = 0; i < p; i++) {
@@ -101,22 +109,31 @@ export class SpsaKernel {
         const ym = this.oracle.measure(minus, noise, this.crn ? off + p : off + p + q);
         num = yp - ym;
         kappa = 2 * c;
+        sum += yp + ym;
       } else {
         num = this.oracle.measure(plus, noise, off + p);
         kappa = c;
+        sum += num;
       }
       // 1/Δᵢ = Δᵢ for Rademacher
       const s = num / (kappa * m);
       for (let i = 0; i < p; i++) out[i] += s * delta[i];
     }
-    return Number.NaN;
+    return sum / this.lossEvaluations;
   }
 
   /** True when exact moments are affordable (Δ enumeration × oracle cost ≤ 2^MAX_EXACT_LOG2_WORK). */
   exactFeasible(): boolean {
-    if (!this.oracle.differenceMoments) return false;
+    return this.exactCost() === null;
+  }
+
+  /** null when the exact moments are affordable, else the reason (the work, the limit, what to run instead). */
+  exactCost(): string | null {
+    if (!this.oracle.differenceMoments) return "the loss oracle cannot enumerate its noise; use stochgrad estimate or stochgrad compare (seeded Monte Carlo)";
     const deltas = this.variant === "two-sided" ? this.p - 1 : this.p;
-    return this.p <= MAX_EXACT_SPSA_DIMENSION && deltas + this.oracle.exactCostLog2(this.crn) <= MAX_EXACT_LOG2_WORK;
+    const log2 = deltas + this.oracle.exactCostLog2(this.crn);
+    if (this.p > MAX_EXACT_SPSA_DIMENSION || log2 > MAX_EXACT_LOG2_WORK) return exactCostReason(2 ** log2, 2 ** MAX_EXACT_LOG2_WORK, `(Δ, unit) states (2^${deltas} perturbations Δ ∈ {±1}^p × the units' noise)`);
+    return null;
   }
 
   /** Exact E[ĝ] and Var[ĝ] by enumerating Δ jointly with the loss noise (see file comment). */
@@ -136,6 +153,7 @@ export class SpsaKernel {
     const plus = new Float64Array(p);
     const minus = new Float64Array(p);
     const mean = new Float64Array(p);
+    let absSum = 0;
     let condVar = 0;
     const sign = (b: number, i: number) => (two ? (i === 0 ? 1 : ((b >> (i - 1)) & 1) === 1 ? -1 : 1) : ((b >> i) & 1) === 1 ? -1 : 1);
     for (let b = 0; b < count; b++) {
@@ -146,10 +164,17 @@ export class SpsaKernel {
       }
       dm.call(this.oracle, plus, two ? minus : null, this.crn, mom);
       mu[b] = mom[0];
+      absSum += Math.abs(mom[0]);
       condVar += mom[1];
       for (let i = 0; i < p; i++) mean[i] += mom[0] * sign(b, i);
     }
     for (let i = 0; i < p; i++) mean[i] /= count * kappa;
+    // E[ĝᵢ] sums ±μ(Δ): where the μ's agree to more digits than the mean keeps (one-sided SPSA at a
+    // saturated unit: E[L] = 0.3025 − 8.5e-18 at every θ + cΔ), the sum is rounding, not a mean
+    let worst = 0;
+    for (let i = 0; i < p; i++) worst = Math.max(worst, Math.abs(mean[i]));
+    const rounding = (4 * Number.EPSILON * absSum) / (count * kappa);
+    if (rounding > 1e-9 * worst) throw new ExactRefusal(`exact moments of ${this.variant} SPSA`, `exact moments of ${this.variant} SPSA: its mean Σ±E[y(θ + cΔ)]/(2^p·κ) cancels below rounding here (rounding ${rounding.toExponential(2)} against |E[ĝ]| = ${worst.toExponential(2)}, e.g. at a saturated unit), so it is refused; use stochgrad estimate (seeded Monte Carlo)`);
     condVar /= count * kappa * kappa;
     const variance = new Float64Array(p);
     for (let b = 0; b < count; b++) {
@@ -173,16 +198,21 @@ function makeSpec(id: string, variant: SpsaVariant, title: string, formula: stri
     unbiased: false,
     noise: "custom",
     defaults,
+    domains: { c: { min: 0, minOpen: true, why: "the perturbation size" }, perturbations: { integer: true, min: 1 }, crn: { values: [0, 1], why: "0 independent noise, 1 common random numbers" } },
     applicable: (p) => requireBernoulliUnits(p),
     create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-      const o = { ...defaults, ...options };
+      const o = resolveOptions(this, options);
       if (o.crn !== undefined && o.crn !== 0 && o.crn !== 1) throw new InputError(`crn: expected 0 (independent noise) or 1 (common random numbers), got ${o.crn}`);
       const k = new SpsaKernel(problemOracle(problem), { c: o.c, perturbations: o.perturbations, crn: o.crn === 1, variant });
       return {
         noiseSize: k.noiseSize,
         lossEvaluations: k.lossEvaluations,
-        estimate: (t, u, out) => k.estimate(t, u, out),
+        estimate: (t, u, out) => {
+          k.estimate(t, u, out);
+          return Number.NaN; // no loss is measured at θ itself
+        },
         exactMoments: k.exactFeasible() ? (t) => k.exactMoments(t) : undefined,
+        exactUnavailable: k.exactCost() ?? undefined,
         describeState: () => ({ c: k.c, perturbations: k.m, crn: k.crn, variant }),
       };
     },

@@ -4,10 +4,11 @@
  *   E[L](θ) = Σ_h L(h) Πᵢ qᵢ(θ)
  * by pushing duals through σ and the probability product.
  */
-import { sigmoid } from "../numerics.js";
+import { sigmoid, sigmoidDerivative } from "../numerics.js";
 import type { BinaryProblem } from "../problems/types.js";
 import { enumerateConfigurations } from "./enumerate.js";
-import { toVector, type VectorInput } from "../ndarray.js";
+import { toFiniteVector, type VectorInput } from "../ndarray.js";
+import { InputError } from "../errors.js";
 
 export interface Dual {
   v: number;
@@ -19,25 +20,19 @@ export function dualMul(x: Dual, y: Dual): Dual {
   return { v: x.v * y.v, d: x.v * y.d + x.d * y.v };
 }
 
-/** σ(x, ẋ) = (σ(x), σ(x)(1−σ(x))·ẋ) */
+/** σ(x, ẋ) = (σ(x), σ(x)σ(−x)·ẋ) (σ(−x) rather than 1 − σ(x), which is 0 in float64 for x ≥ 37) */
 export function dualSigmoid(x: Dual): Dual {
-  const s = sigmoid(x.v);
-  return { v: s, d: s * (1 - s) * x.d };
-}
-
-/** 1 − (x, ẋ) = (1 − x, −ẋ) */
-export function dualOneMinus(x: Dual): Dual {
-  return { v: 1 - x.v, d: -x.d };
+  return { v: sigmoid(x.v), d: sigmoidDerivative(x.v) * x.d };
 }
 
 /**
  * ∇θ E[L] by forward mode, one tangent direction per parameter (O(nParams · nUnits · 2ⁿ)):
  * for direction k, ȧᵢ = ∂aᵢ/∂θₖ (the problem's linear logit map, parents fixed), then
- * qᵢ = σ(aᵢ) or 1 − σ(aᵢ) as duals, p = Π qᵢ as a dual product, and d/dθₖ E[L] = Σ_h L·ṗ.
+ * qᵢ = σ(aᵢ) or σ(−aᵢ) as duals, p = Π qᵢ as a dual product, and d/dθₖ E[L] = Σ_h L·ṗ.
  * Slow by design; the reference for tests and claims on small problems.
  */
 export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput): { expectedLoss: number; gradient: Float64Array } {
-  const theta = toVector(thetaIn, "θ", problem.nParams);
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   const n = problem.nUnits;
   const P = problem.nParams;
   const jac = new Float64Array(n * P); // ∂aᵢ/∂θ rows for the current configuration
@@ -50,13 +45,14 @@ export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput):
     for (let k = 0; k < P; k++) {
       let prob: Dual = { v: 1, d: 0 };
       for (let i = 0; i < n; i++) {
-        const sig = dualSigmoid({ v: ws.a[i], d: jac[i * P + k] });
-        prob = dualMul(prob, ws.h[i] === 1 ? sig : dualOneMinus(sig));
+        // qᵢ = σ(aᵢ) for hᵢ = 1, σ(−aᵢ) for hᵢ = 0
+        const sgn = 2 * ws.h[i] - 1;
+        prob = dualMul(prob, dualSigmoid({ v: sgn * ws.a[i], d: sgn * jac[i * P + k] }));
       }
       grad[k] += L * prob.d;
       pv = prob.v;
     }
-    if (P === 0) for (let i = 0; i < n; i++) pv *= ws.h[i] === 1 ? ws.s[i] : 1 - ws.s[i];
+    if (P === 0) for (let i = 0; i < n; i++) pv *= ws.h[i] === 1 ? ws.s[i] : ws.c[i];
     EL += L * pv;
   });
   return { expectedLoss: EL, gradient: grad };
@@ -64,7 +60,8 @@ export function exactGradientDual(problem: BinaryProblem, thetaIn: VectorInput):
 
 /** Central finite differences of the exact E[L]: (E_{θ+εeₖ}[L] − E_{θ−εeₖ}[L]) / 2ε. */
 export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: VectorInput, eps = 1e-5): Float64Array {
-  const theta = toVector(thetaIn, "θ", problem.nParams);
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new InputError(`eps: expected a finite step > 0, got ${eps}`);
   const P = problem.nParams;
   const g = new Float64Array(P);
   const t = theta.slice();
@@ -81,7 +78,7 @@ export function exactGradientFiniteDifference(problem: BinaryProblem, thetaIn: V
 
 /** E_θ[L] = Σ_h p_θ(h) L(h), by enumeration. */
 export function expectedLoss(problem: BinaryProblem, thetaIn: VectorInput): number {
-  const theta = toVector(thetaIn, "θ", problem.nParams);
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   let e = 0;
   enumerateConfigurations(problem, theta, (_ws, _u, p, L) => {
     e += p * L;

@@ -3,7 +3,7 @@
  * Gray-code order (consecutive configurations differ in one unit, so problems that implement
  * `flipUnit` update in O(fan-out) per step).
  *
- *   p(h) = Πᵢ qᵢ,  qᵢ = σ(aᵢ) if hᵢ = 1 else 1 − σ(aᵢ),  aᵢ a function of θ and earlier units.
+ *   p(h) = Πᵢ qᵢ,  qᵢ = σ(aᵢ) if hᵢ = 1 else σ(−aᵢ) = 1 − σ(aᵢ),  aᵢ a function of θ and earlier units.
  */
 import type { BinaryProblem, Workspace } from "../problems/types.js";
 import { grayFlipBit } from "../numerics.js";
@@ -30,6 +30,18 @@ function isIncremental(p: BinaryProblem): p is IncrementalProblem {
  */
 export type Visitor = (ws: Workspace, u: Float64Array, p: number, L: number, step: number) => void;
 
+/**
+ * Throws InputError unless the problem filled ws.c with σ(−a) beside ws.s = σ(a) (s + c = 1 to
+ * rounding): a problem written before the workspace had `c` would otherwise give p(h = 0) = 0.
+ */
+function requireComplement(problem: BinaryProblem, ws: Workspace): void {
+  for (let i = 0; i < problem.nUnits; i++) {
+    if (!ws.c || !(Math.abs(ws.s[i] + ws.c[i] - 1) <= 1e-12)) {
+      throw new InputError(`problem kind "${problem.kind}": evaluate() must fill the workspace's c with σ(−a) beside s = σ(a) (unit ${i}: s = ${ws.s[i]}, c = ${ws.c?.[i]}); see BinaryProblem in src/problems/types.ts`);
+    }
+  }
+}
+
 /** Throws unless the problem is small enough to enumerate. */
 export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UNITS): void {
   if (problem.unitNoise === "injected") throw new InputError(`problem kind "${problem.kind}" has units with injected noise; enumeration of binary configurations does not apply (use exactAnalysis, which integrates its noise)`);
@@ -38,21 +50,24 @@ export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UN
 
 /**
  * Visit all 2^nUnits configurations in Gray-code order. Returns the number visited with p > 0
- * and the total probability (1 up to rounding; a check on the problem's logits).
+ * and the total probability (1 up to rounding; a check on the problem's logits). `onProgress`
+ * hears (k, 2^n) every 65536 configurations.
  */
-export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor): { states: number; totalProbability: number } {
+export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void): { states: number; totalProbability: number } {
   assertEnumerable(problem);
   const n = problem.nUnits;
   const ws = problem.createWorkspace();
   const u = new Float64Array(n);
   ws.h.fill(0);
   let L = problem.evaluate(theta, ws);
+  requireComplement(problem, ws);
   const incremental = isIncremental(problem);
   const total = 2 ** n;
   let states = 0;
   let mass = 0;
   const h = ws.h;
   const s = ws.s;
+  const c = ws.c;
   for (let k = 0; k < total; k++) {
     if (k > 0) {
       // Gray bit b flips 2^(n−b−1) times: map it to unit n−1−b so the most frequent flips hit
@@ -60,12 +75,13 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
       const unit = n - 1 - grayFlipBit(k);
       h[unit] = 1 - h[unit];
       L = incremental ? problem.flipUnit(theta, ws, unit) : problem.evaluate(theta, ws);
+      if (onProgress && (k & 0xffff) === 0) onProgress(k, total);
     }
     let p = 1;
     for (let i = 0; i < n; i++) {
       const si = s[i];
-      // q_i = h ? σ : 1−σ, branch-free; midpoint uniform reproduces h
-      p *= h[i] * si + (1 - h[i]) * (1 - si);
+      // q_i = h ? σ(a) : σ(−a), branch-free; midpoint uniform reproduces h
+      p *= h[i] * si + (1 - h[i]) * c[i];
       u[i] = h[i] * 0.5 * si + (1 - h[i]) * 0.5 * (1 + si);
     }
     if (p > 0) {
@@ -75,4 +91,16 @@ export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Ar
     }
   }
   return { states, totalProbability: mass };
+}
+
+/**
+ * L(h*) at the most likely configuration found greedily (hᵢ* = 1[σ(aᵢ) > ½] in unit order, i.e.
+ * forward with every uᵢ = ½). The exact engine sums L − L(h*) rather than L: the gradient and the
+ * loss moments are unchanged in exact arithmetic, but where the net is saturated every conditional
+ * expectation is L(h*) − O(e^{−|a|}), and their differences keep their digits only once L(h*) is
+ * taken out.
+ */
+export function modeLoss(problem: BinaryProblem, theta: Float64Array): number {
+  const ws = problem.createWorkspace();
+  return problem.forward(theta, new Float64Array(problem.nUnits).fill(0.5), ws);
 }

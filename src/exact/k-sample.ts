@@ -12,6 +12,7 @@
  * Used by VIMCO (Mnih & Rezende 2016) and its claim; cost grows as 2^{n·K}, so both refuse beyond
  * MAX_JOINT_LOG2 with an InputError that states the cost.
  */
+import { toFiniteVector } from "../ndarray.js";
 import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
 import { InputError } from "../errors.js";
 import { type BinaryProblem } from "../problems/types.js";
@@ -24,6 +25,7 @@ export const MAX_JOINT_LOG2 = 22;
 
 /** Throws an InputError stating the cost unless K copies of the problem can be enumerated jointly. */
 export function requireJointEnumerable(problem: BinaryProblem, K: number, what: string): void {
+  if (!Number.isInteger(K) || K < 1) throw new InputError(`${what}: K: expected an integer number of samples ≥ 1, got ${K}`);
   const bits = problem.nUnits * K;
   if (problem.unitNoise === "injected") throw new InputError(`${what}: problem kind "${problem.kind}" has units with injected noise; its joint configurations cannot be enumerated`);
   if (bits > MAX_JOINT_LOG2) throw new InputError(`${what}: exact moments enumerate 2^(n·K) = 2^(${problem.nUnits}·${K}) = 2^${bits} ≈ ${(2 ** bits).toExponential(1)} joint configurations, beyond the limit 2^${MAX_JOINT_LOG2}; use fewer samples K, a smaller problem, or stochgrad estimate`);
@@ -38,7 +40,8 @@ interface ConfigurationTable {
   u: Float64Array;
 }
 
-function configurationTable(problem: BinaryProblem, theta: Float64Array): ConfigurationTable {
+function configurationTable(problem: BinaryProblem, thetaIn: Float64Array): ConfigurationTable {
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   const n = problem.nUnits;
   const total = 2 ** n;
   const index = new Int32Array(total);

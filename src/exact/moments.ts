@@ -5,7 +5,9 @@
  *
  * Gradient (no score identity): with p(h) = Πᵢ qᵢ and every θₖ entering factor i only through aᵢ,
  *   ∂E[L]/∂θ = Σ_h L(h) Σᵢ (Π_{j<i} qⱼ)(Π_{j>i} qⱼ) · (2hᵢ−1)σ'(aᵢ) · ∂aᵢ/∂θ
- * using prefix/suffix products (no division by qᵢ). Cross-checked against dual numbers
+ * using prefix/suffix products (no division by qᵢ), with qᵢ = σ(−aᵢ) read from ws.c for hᵢ = 0 and
+ * L centred at the most likely configuration (L − L(h*), see enumerate.ts modeLoss), so that the
+ * relative error stays at rounding level for saturated units (|a| up to 700). Cross-checked against dual numbers
  * (exactGradientDual) and central finite differences in test/unit.
  *
  * Block path (layered nets): when each θₖ enters one unit's logit and the last m units are
@@ -17,12 +19,12 @@
  */
 import { addAllLogitGradients, type BinaryProblem, type UnitNoise, type Workspace } from "../problems/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
-import type { EstimatorEntry, ExactMoments } from "../estimators/types.js";
-import { enumerateConfigurations } from "./enumerate.js";
-import { noisyExactAnalysis, requireNoisyNet } from "./noisy.js";
+import { enumerateConfigurations, modeLoss, MAX_ENUMERABLE_UNITS } from "./enumerate.js";
+import { noisyExactAnalysis, quadratureApplicable, requireNoisyNet } from "./noisy.js";
 import type { ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
-import { InputError } from "../errors.js";
-import { toVector, type VectorInput } from "../ndarray.js";
+import { ExactRefusal, InputError, requireFiniteResult } from "../errors.js";
+import { toFiniteVector, type VectorInput } from "../ndarray.js";
+import { uncheckedInstance, type EstimatorEntry, type ExactMoments } from "../estimators/types.js";
 
 /**
  * The exact engine of each unit-noise kind (typed record, no string switch): Bernoulli units are
@@ -31,52 +33,109 @@ import { toVector, type VectorInput } from "../ndarray.js";
  */
 const ENGINES: { readonly [K in UnitNoise]: ExactEngine } = {
   bernoulli: enumerationAnalysis,
-  injected: (problem, theta, instances) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances),
+  injected: (problem, theta, instances, options) => noisyExactAnalysis(requireNoisyNet(problem), theta, instances, options.quadrature, options.onProgress),
 };
+
+/**
+ * null when `exactAnalysis` can run on this problem within its limits (enumeration of at most
+ * 2^MAX_ENUMERABLE_UNITS states; nested quadrature within MAX_QUADRATURE_COST), else the reason,
+ * stating the size and the limit. Lets callers refuse an exact request before any work or output.
+ */
+export function exactAnalysisUnavailable(problem: BinaryProblem): string | null {
+  if (problem.unitNoise === "injected") return quadratureApplicable(requireNoisyNet(problem));
+  return problem.nUnits > MAX_ENUMERABLE_UNITS ? `the problem has ${problem.nUnits} binary units; exact enumeration supports at most ${MAX_ENUMERABLE_UNITS} (2^${MAX_ENUMERABLE_UNITS} states)` : null;
+}
 
 /**
  * Exact analysis of `problem` at θ for the given estimator instances (keyed by any name),
  * dispatched on the problem's unit noise (`problem.unitNoise`, default "bernoulli").
  * Instances with custom noise contribute through their own `exactMoments`; others with
  * non-enumerable noise are omitted from `estimators`. Shapes: θ (nParams; a Float64Array or an ndarray).
+ *
+ * No result leaves with NaN or ±∞ (`requireFiniteAnalysis`): E[L], Var[L], ∇E[L] and the unit facts
+ * are an ExactRefusal naming the quantity; an estimator whose own moments are not finite moves to
+ * `unavailable` with the reason.
  */
 export function exactAnalysis(problem: BinaryProblem, theta: VectorInput, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
-  return ENGINES[problem.unitNoise ?? "bernoulli"](problem, toVector(theta, "θ", problem.nParams), instances, options);
+  // θ validated once; the engines then run the instances behind their checked faces
+  const raw: Record<string, EstimatorEntry> = {};
+  for (const [key, e] of Object.entries(instances)) raw[key] = { noise: e.noise, instance: uncheckedInstance(e.instance) };
+  const r = ENGINES[problem.unitNoise ?? "bernoulli"](problem, toFiniteVector(theta, "θ", problem.nParams), raw, options);
+  return requireFiniteAnalysis(problem, r);
+}
+
+/**
+ * The guard at the exact-result boundary: throws ExactRefusal (naming the quantity and, for
+ * vectors, the parameter) unless E[L], Var[L], ∇E[L] and the per-unit facts are finite; moves any
+ * estimator with a non-finite exact mean or variance to `unavailable` with the reason. Var[L] is
+ * checked first: a loss whose spread overflows float64 makes every other sum overflow with it.
+ * Returns r.
+ */
+export function requireFiniteAnalysis(problem: BinaryProblem, r: ExactAnalysis): ExactAnalysis {
+  const labels = problem.paramLabels();
+  requireFiniteResult(r.lossVariance, "Var[L]");
+  requireFiniteResult(r.expectedLoss, "E[L]");
+  requireFiniteResult(r.gradient, "∇E[L]", labels);
+  for (const u of r.units ?? []) {
+    requireFiniteResult(u.zeroProbability, `P(h${u.index} = 0)`);
+    requireFiniteResult(u.meanOutput, `E[h${u.index}]`);
+  }
+  for (const [key, m] of Object.entries(r.estimators)) {
+    try {
+      requireFiniteResult(m.mean, `E[ĝ] of ${key}`, labels);
+      requireFiniteResult(m.variance, `Var[ĝ] of ${key}`, labels);
+    } catch (e) {
+      if (!(e instanceof ExactRefusal)) throw e;
+      delete r.estimators[key];
+      (r.unavailable ??= {})[key] = e.message;
+    }
+  }
+  return r;
 }
 
 /**
  * The enumeration engine for Bernoulli units: one Gray-code pass (see the file comment); the
  * block path when the problem is layered and every enumerated instance has `coefficientsAt`.
  */
-export function enumerationAnalysis(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
+export function enumerationAnalysis(problem: BinaryProblem, thetaIn: Float64Array, instances: Record<string, EstimatorEntry> = {}, options: ExactOptions = {}): ExactAnalysis {
+  const theta = toFiniteVector(thetaIn, "θ", problem.nParams);
   const enumerated = Object.entries(instances).filter(([, e]) => e.noise === "units" || e.noise === "none");
   const blockable = !options.general && (problem.leafUnits ?? 0) > 0 && typeof problem.paramUnit === "function" && enumerated.every(([, e]) => typeof e.instance.coefficientsAt === "function");
-  const res = blockable ? blockPath(problem, theta, enumerated) : generalPath(problem, theta, enumerated);
-  for (const [key, e] of Object.entries(instances)) {
-    if (e.noise !== "custom" || !e.instance.exactMoments) continue;
+  const custom = Object.entries(instances).filter(([, e]) => e.noise === "custom" && e.instance.exactMoments);
+  const phases = 1 + custom.length;
+  const report = options.onProgress;
+  const onStates = report ? (k: number, total: number) => report(k / total, phases, `enumerating 2^${problem.nUnits} configurations`) : undefined;
+  const res = blockable ? blockPath(problem, theta, enumerated, onStates) : generalPath(problem, theta, enumerated, onStates);
+  custom.forEach(([key, e], j) => {
+    report?.(1 + j, phases, `exact moments of ${key}`);
     try {
-      res.estimators[key] = e.instance.exactMoments(theta);
+      res.estimators[key] = e.instance.exactMoments!(theta);
     } catch (err) {
       // an estimator's own exact engine may decline an unaffordable enumeration
       if (!(err instanceof InputError)) throw err;
       (res.unavailable ??= {})[key] = err.message;
     }
-  }
+  });
+  report?.(phases, phases, "done");
   return res;
 }
 
-/** p-weighted product-rule coefficients of the gradient: cᵢ = L·Π_{j<i}qⱼ·Π_{j>i}qⱼ·(2hᵢ−1)σ'(aᵢ). */
+/**
+ * p-weighted product-rule coefficients of the gradient: cᵢ = L·Π_{j<i}qⱼ·Π_{j>i}qⱼ·(2hᵢ−1)σ'(aᵢ),
+ * qⱼ = σ(aⱼ) or σ(−aⱼ), σ'(aᵢ) = σ(aᵢ)σ(−aᵢ). L is the centred loss L − L(h*) (see modeLoss).
+ */
 function gradientCoefficients(ws: Workspace, n: number, L: number, pre: Float64Array, suf: Float64Array, coef: Float64Array): void {
   const h = ws.h;
   const s = ws.s;
+  const c = ws.c;
   pre[0] = 1;
-  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * (h[i] * s[i] + (1 - h[i]) * (1 - s[i]));
+  for (let i = 0; i < n; i++) pre[i + 1] = pre[i] * (h[i] * s[i] + (1 - h[i]) * c[i]);
   suf[n] = 1;
-  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * (h[i] * s[i] + (1 - h[i]) * (1 - s[i]));
-  for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * (1 - s[i]);
+  for (let i = n - 1; i >= 0; i--) suf[i] = suf[i + 1] * (h[i] * s[i] + (1 - h[i]) * c[i]);
+  for (let i = 0; i < n; i++) coef[i] = L * pre[i] * suf[i + 1] * (2 * h[i] - 1) * s[i] * c[i];
 }
 
-function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
+function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][], onProgress?: (done: number, total: number) => void): ExactAnalysis {
   const n = problem.nUnits;
   const P = problem.nParams;
   const grad = new Float64Array(P);
@@ -87,12 +146,14 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
   const lossBuf = new Float64Array(1);
   const acc = enumerated.map(() => new WeightedMoments(P));
   const g = new Float64Array(P);
+  const centre = modeLoss(problem, theta);
   const res = enumerateConfigurations(problem, theta, (ws, u, p, L) => {
-    if (L !== 0) {
-      gradientCoefficients(ws, n, L, pre, suf, coef);
+    const Lc = L - centre;
+    if (Lc !== 0) {
+      gradientCoefficients(ws, n, Lc, pre, suf, coef);
       addAllLogitGradients(problem, theta, ws, coef, grad);
     }
-    lossBuf[0] = L;
+    lossBuf[0] = Lc;
     lossMoments.push(lossBuf, p);
     for (let e = 0; e < enumerated.length; e++) {
       const inst = enumerated[e][1].instance;
@@ -100,17 +161,17 @@ function generalPath(problem: BinaryProblem, theta: Float64Array, enumerated: [s
       else inst.estimate(theta, u, g);
       acc[e].push(g, p);
     }
-  });
+  }, onProgress);
   const estimators: Record<string, ExactMoments> = {};
   enumerated.forEach(([key], e) => {
     estimators[key] = { mean: acc[e].mean.slice(), variance: acc[e].variance() };
   });
   // Normalise by the total mass so rounding in Σp does not bias the gradient.
   for (let k = 0; k < P; k++) grad[k] /= res.totalProbability;
-  return { expectedLoss: lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
+  return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
 }
 
-function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][]): ExactAnalysis {
+function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [string, EstimatorEntry][], onProgress?: (done: number, total: number) => void): ExactAnalysis {
   const n = problem.nUnits;
   const P = problem.nParams;
   const m = problem.leafUnits!;
@@ -144,14 +205,19 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
         const w0 = W[e];
         const w1 = w0 + wb;
         const f = wb / w1;
+        const f0 = w0 / w1;
         const g = (w0 * wb) / w1;
         const me = mean[e];
         const se = m2[e];
+        // Chan's merge, from the heavier side (as WeightedMoments.push): a light accumulated mean
+        // is not lost when f rounds to 1
+        const fromBlock = f > 0.5;
         for (let k = 0; k < P; k++) {
           const i = unitOf[k];
           const d = D[k];
-          const delta = d * b.mean[i] - me[k];
-          me[k] += delta * f;
+          const bm = d * b.mean[i];
+          const delta = bm - me[k];
+          me[k] = fromBlock ? bm - delta * f0 : me[k] + delta * f;
           se[k] += d * d * b.m2[i] + delta * delta * g;
         }
         W[e] = w1;
@@ -162,6 +228,7 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
     }
   };
 
+  const centre = modeLoss(problem, theta);
   const res = enumerateConfigurations(problem, theta, (ws, _u, p, L, step) => {
     const j = step >>> m;
     if (j !== block) {
@@ -171,17 +238,18 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
       D.fill(0);
       addAllLogitGradients(problem, theta, ws, ones, D);
     }
-    if (L !== 0) {
-      gradientCoefficients(ws, n, L, pre, suf, gcoef);
+    const Lc = L - centre;
+    if (Lc !== 0) {
+      gradientCoefficients(ws, n, Lc, pre, suf, gcoef);
       for (let i = 0; i < n; i++) gsum[i] += gcoef[i];
     }
-    lossBuf[0] = L;
+    lossBuf[0] = Lc;
     lossMoments.push(lossBuf, p);
     for (let e = 0; e < E; e++) {
       enumerated[e][1].instance.coefficientsAt!(theta, ws, L, coef[e]);
       blk[e].push(coef[e], p);
     }
-  });
+  }, onProgress);
   if (open) flush();
   const estimators: Record<string, ExactMoments> = {};
   enumerated.forEach(([key], e) => {
@@ -190,5 +258,5 @@ function blockPath(problem: BinaryProblem, theta: Float64Array, enumerated: [str
     estimators[key] = { mean: mean[e].slice(), variance: v };
   });
   for (let k = 0; k < P; k++) grad[k] /= res.totalProbability;
-  return { expectedLoss: lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
+  return { expectedLoss: centre + lossMoments.mean[0], lossVariance: lossMoments.variance()[0], gradient: grad, estimators, states: res.states, totalProbability: res.totalProbability };
 }

@@ -15,6 +15,8 @@
  * (max(0, a+z) has one at z = −a): use the adaptive rule with `breakpoints: [−a]` for 1e-10.
  */
 
+import type { QuadratureTargets } from "./types.js";
+
 /** A quadrature rule: ∫ f w ≈ Σ_k weights[k] f(nodes[k]). */
 export interface QuadratureRule {
   nodes: Float64Array;
@@ -106,6 +108,18 @@ export interface QuadResult {
   error: number;
   /** integrand evaluations */
   evaluations: number;
+  /**
+   * Vector forms: per component, the error estimate Σ_panels max(|K15 − G7|, 50ε·∫|f|) (the
+   * rounding floor of each panel counts as its error; QUADPACK's roundoff guard).
+   */
+  errors?: Float64Array;
+  /** Vector forms: per component, ∫|f| (the scale of the rounding floor). */
+  magnitudes?: Float64Array;
+  /**
+   * false when the targets were not met: the interval budget ran out, a panel could not be split
+   * further in float64, or the integrand returned a non-finite value (then `error` is ∞).
+   */
+  converged?: boolean;
 }
 
 /**
@@ -127,45 +141,66 @@ export function gaussKronrod15(f: (x: number) => number, a: number, b: number): 
   return { value: k * h, error: Math.abs((k - g) * h), evaluations: 15 };
 }
 
-/** Vector panel: out (dim) += K15 over [a, b]; returns max_d |K15 − G7|. Scratch: 3·dim. */
-function gk15Vector(f: (x: number, out: Float64Array) => void, dim: number, a: number, b: number, out: Float64Array, scratch: Float64Array): number {
+/** 50ε: the per-panel rounding floor relative to ∫|f| (QUADPACK's epmach·50·resabs). */
+const ROUNDING_FLOOR = 50 * Number.EPSILON;
+
+/**
+ * Vector panel over [a, b]: val (dim) = K15, err (dim) = max(|K15 − G7|, 50ε·∫|f|), abs (dim) =
+ * K15 of |f|. Scratch: 4·dim. Returns false if any value is non-finite.
+ */
+function gk15Vector(f: (x: number, out: Float64Array) => void, dim: number, a: number, b: number, val: Float64Array, err: Float64Array, abs: Float64Array, scratch: Float64Array): boolean {
   const c = 0.5 * (a + b);
   const h = 0.5 * (b - a);
   const fx = scratch.subarray(0, dim);
   const kk = scratch.subarray(dim, 2 * dim);
   const gg = scratch.subarray(2 * dim, 3 * dim);
+  const ka = scratch.subarray(3 * dim, 4 * dim);
   f(c, fx);
   for (let d = 0; d < dim; d++) {
     kk[d] = WGK[7] * fx[d];
     gg[d] = WG[3] * fx[d];
+    ka[d] = WGK[7] * Math.abs(fx[d]);
   }
   for (let j = 0; j < 7; j++) {
     const dx = h * XGK[j];
-    for (const x of [c - dx, c + dx]) {
-      f(x, fx);
+    const gauss = j % 2 === 1;
+    const wg = gauss ? WG[(j - 1) >> 1] : 0;
+    for (let side = -1; side <= 1; side += 2) {
+      f(c + side * dx, fx);
       for (let d = 0; d < dim; d++) {
-        kk[d] += WGK[j] * fx[d];
-        if (j % 2 === 1) gg[d] += WG[(j - 1) >> 1] * fx[d];
+        const v = fx[d];
+        kk[d] += WGK[j] * v;
+        ka[d] += WGK[j] * Math.abs(v);
+        if (gauss) gg[d] += wg * v;
       }
     }
   }
-  let err = 0;
+  let finite = true;
   for (let d = 0; d < dim; d++) {
-    out[d] = kk[d] * h;
-    err = Math.max(err, Math.abs((kk[d] - gg[d]) * h));
+    const ah = Math.abs(h);
+    val[d] = kk[d] * h;
+    abs[d] = ka[d] * ah;
+    err[d] = Math.max(Math.abs((kk[d] - gg[d]) * h), ROUNDING_FLOOR * abs[d]);
+    if (!Number.isFinite(val[d]) || !Number.isFinite(err[d])) finite = false;
   }
-  return err;
+  return finite;
 }
 
-export interface IntegrateOptions {
-  /** absolute error target (default 1e-13) */
-  absTol?: number;
-  /** relative error target (default 1e-12) */
-  relTol?: number;
+/** Targets (absTol, relTol, maxIntervals: src/exact/types.ts) plus breakpoints and controlled components. */
+export interface IntegrateOptions extends QuadratureTargets {
   /** points inside (a, b) where the integrand has a kink or a jump; the interval is split there */
   breakpoints?: number[];
-  /** maximum number of subintervals (default 2000) */
-  maxIntervals?: number;
+  /**
+   * Vector forms: only components 0 … controlled−1 drive the subdivision and the convergence test
+   * (default: all); the others are integrated on the same panels (e.g. propagated error bounds).
+   */
+  controlled?: number;
+  /**
+   * Vector forms: noise[d] is the index of a component whose integral is the absolute noise level of
+   * component d's integrand values (e.g. the propagated error of an inner integral, or a centred
+   * leaf's rounding). No panel error can be resolved below it, so d's target is at least twice it.
+   */
+  noise?: ArrayLike<number>;
 }
 
 /**
@@ -192,74 +227,120 @@ function pieces(a: number, b: number, breakpoints: number[] | undefined): number
 }
 
 /**
- * Vector-valued adaptive Gauss–Kronrod 7/15 (QUADPACK QAG strategy, global subdivision of the
- * panel with the largest error): out[d] = ∫_a^b f_d(x) dx for d < dim, split at breakpoints
- * (kinks/jumps) and with infinite ends mapped by x = a + (1−t)/t. Stops when the summed error
- * estimate ≤ max(absTol, relTol·max_d |I_d|). Returns the achieved error estimate.
+ * Vector-valued adaptive Gauss–Kronrod 7/15 (QUADPACK QAG strategy, global subdivision):
+ * out[d] = ∫_a^b f_d(x) dx for d < dim, split at breakpoints (kinks/jumps) and with infinite ends
+ * mapped by x = a + (1−t)/t. Each controlled component d has its own target
+ *   error_d ≤ max(absTol, relTol·|I_d|, 2·50ε·∫|f_d|, 2·|I_noise[d]|)
+ * (a component at its rounding floor, or at the noise of its own values, counts as converged),
+ * and the panel bisected next is the one
+ * with the largest error relative to those targets. Returns the per-component errors and ∫|f_d|,
+ * and `converged` (false if the budget ran out or f returned a non-finite value: then error = ∞).
  * Shapes: f writes dim values; out (dim).
  */
 export function integrateVector(f: (x: number, out: Float64Array) => void, dim: number, a: number, b: number, out: Float64Array, opts: IntegrateOptions = {}): QuadResult {
   const absTol = opts.absTol ?? 1e-13;
   const relTol = opts.relTol ?? 1e-12;
   const maxIntervals = opts.maxIntervals ?? 2000;
+  const ctrl = Math.min(dim, opts.controlled ?? dim);
+  const noise = opts.noise;
   out.fill(0);
-  if (a === b) return { value: 0, error: 0, evaluations: 0 };
+  const errors = new Float64Array(dim);
+  const magnitudes = new Float64Array(dim);
+  if (a === b) return { value: 0, error: 0, evaluations: 0, errors, magnitudes, converged: true };
   if (a > b) {
     const r = integrateVector(f, dim, b, a, out, opts);
     for (let d = 0; d < dim; d++) out[d] = -out[d];
     return { ...r, value: out[0] };
   }
   const pts = pieces(a, b, opts.breakpoints);
-  const scratch = new Float64Array(3 * dim);
+  const scratch = new Float64Array(4 * dim);
   const fxBuf = new Float64Array(dim);
   interface Panel {
     lo: number;
     hi: number;
     map: ReturnType<typeof mapInterval>;
     val: Float64Array;
-    err: number;
+    err: Float64Array;
+    abs: Float64Array;
   }
   const panels: Panel[] = [];
   let evaluations = 0;
+  let finite = true;
   const evalPanel = (lo: number, hi: number, map: ReturnType<typeof mapInterval>): Panel => {
-    const val = new Float64Array(dim);
+    const P: Panel = { lo, hi, map, val: new Float64Array(dim), err: new Float64Array(dim), abs: new Float64Array(dim) };
     const g = (t: number, o: Float64Array) => {
       f(map.x(t), fxBuf);
       const J = map.jac(t);
       for (let d = 0; d < dim; d++) o[d] = fxBuf[d] * J;
     };
-    const err = gk15Vector(g, dim, lo, hi, val, scratch);
+    if (!gk15Vector(g, dim, lo, hi, P.val, P.err, P.abs, scratch)) finite = false;
     evaluations += 15;
-    return { lo, hi, map, val, err };
+    return P;
   };
-  for (let p = 0; p + 1 < pts.length; p++) {
-    const map = mapInterval(pts[p], pts[p + 1]);
-    panels.push(evalPanel(map.lo, map.hi, map));
-  }
-  const total = () => {
-    out.fill(0);
-    let err = 0;
-    for (const P of panels) {
-      for (let d = 0; d < dim; d++) out[d] += P.val[d];
-      err += P.err;
+  const add = (P: Panel, sign: number) => {
+    for (let d = 0; d < dim; d++) {
+      out[d] += sign * P.val[d];
+      errors[d] += sign * P.err[d];
+      magnitudes[d] += sign * P.abs[d];
     }
-    return err;
   };
-  let err = total();
-  while (panels.length < maxIntervals) {
-    let scale = 0;
-    for (let d = 0; d < dim; d++) scale = Math.max(scale, Math.abs(out[d]));
-    if (err <= Math.max(absTol, relTol * scale)) break;
-    let worst = 0;
-    for (let k = 1; k < panels.length; k++) if (panels[k].err > panels[worst].err) worst = k;
+  for (let p = 0; p + 1 < pts.length && finite; p++) {
+    const map = mapInterval(pts[p], pts[p + 1]);
+    const P = evalPanel(map.lo, map.hi, map);
+    panels.push(P);
+    add(P, 1);
+  }
+  const tol = new Float64Array(ctrl);
+  let converged = false;
+  while (finite) {
+    let done = true;
+    for (let d = 0; d < ctrl; d++) {
+      tol[d] = Math.max(absTol, relTol * Math.abs(out[d]), 2 * ROUNDING_FLOOR * magnitudes[d], noise ? 2 * Math.abs(out[noise[d]]) : 0);
+      if (errors[d] > tol[d]) done = false;
+    }
+    if (done) {
+      converged = true;
+      break;
+    }
+    if (panels.length >= maxIntervals) break;
+    let worst = -1;
+    let worstScore = 0;
+    for (let k = 0; k < panels.length; k++) {
+      const e = panels[k].err;
+      let score = 0;
+      for (let d = 0; d < ctrl; d++) {
+        const r = e[d] / tol[d];
+        if (r > score) score = r;
+      }
+      if (score > worstScore) {
+        worstScore = score;
+        worst = k;
+      }
+    }
+    if (worst < 0) break;
     const P = panels[worst];
     const mid = 0.5 * (P.lo + P.hi);
     if (!(mid > P.lo && mid < P.hi)) break; // cannot subdivide further in float64
-    panels[worst] = evalPanel(P.lo, mid, P.map);
-    panels.push(evalPanel(mid, P.hi, P.map));
-    err = total();
+    const left = evalPanel(P.lo, mid, P.map);
+    const right = evalPanel(mid, P.hi, P.map);
+    add(P, -1);
+    add(left, 1);
+    add(right, 1);
+    panels[worst] = left;
+    panels.push(right);
   }
-  return { value: out[0], error: err, evaluations };
+  // exact totals (the running sums above only steer the subdivision)
+  out.fill(0);
+  errors.fill(0);
+  magnitudes.fill(0);
+  for (const P of panels) add(P, 1);
+  if (!finite) {
+    errors.fill(Infinity);
+    return { value: out[0], error: Infinity, evaluations, errors, magnitudes, converged: false };
+  }
+  let err = 0;
+  for (let d = 0; d < ctrl; d++) err = Math.max(err, errors[d]);
+  return { value: out[0], error: err, evaluations, errors, magnitudes, converged };
 }
 
 /**
@@ -274,13 +355,22 @@ export function integrate(f: (x: number) => number, a: number, b: number, opts: 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
- * out[d] = E f_d(z), z ~ N(0, s²) = ∫ f_d(z) φ(z/s)/s dz, adaptive over (−∞, ∞) split at the
- * breakpoints (values of z where f has a kink or jump, e.g. z = −a for max(0, a + z)).
- * The Gaussian factor is evaluated in-place; the tails use the QAGI map. Shapes: out (dim).
+ * Breakpoints in the standardised noise τ = z/s that every Gaussian expectation gets, whatever the
+ * integrand: the mass of φ sits in |τ| < 8 (φ(8)/φ(0) = 1.3e-14), and no panel of the initial
+ * partition is wider than 4 there, so no rule can step over it. Without them a kink far out (at
+ * τ = −a/s = −3000 for a = 0.3, s = 1e-4) made one panel [−3000, 0] whose 15 nodes all missed the
+ * mass, and K15 agreed with G7 on the wrong answer.
+ */
+export const GAUSSIAN_MASS_BREAKPOINTS: readonly number[] = [-8, -4, -2, 0, 2, 4, 8];
+
+/**
+ * out[d] = E f_d(z), z ~ N(0, s²) = ∫ f_d(sτ) φ(τ) dτ, adaptive over the standardised τ = z/s,
+ * split at the breakpoints (values of z where f has a kink or jump, e.g. z = −a for max(0, a + z),
+ * divided by s) and at GAUSSIAN_MASS_BREAKPOINTS. The Gaussian factor is evaluated in-place (f is
+ * not called where φ(τ) underflows to 0); the tails use the QAGI map. Shapes: out (dim).
  */
 export function gaussianExpectationVector(f: (z: number, out: Float64Array) => void, dim: number, s: number, out: Float64Array, opts: IntegrateOptions = {}): QuadResult {
   if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`gaussianExpectation: s must be a finite positive number, got ${s}`);
-  // integrate over the standardised t = z/s so the tail map is scaled to the noise
   const buf = new Float64Array(dim);
   const g = (t: number, o: Float64Array) => {
     const w = Math.exp(-0.5 * t * t) * INV_SQRT_2PI;
@@ -291,7 +381,7 @@ export function gaussianExpectationVector(f: (z: number, out: Float64Array) => v
     f(s * t, buf);
     for (let d = 0; d < dim; d++) o[d] = buf[d] * w;
   };
-  const bps = [0, ...(opts.breakpoints ?? []).map((z) => z / s)];
+  const bps = [...GAUSSIAN_MASS_BREAKPOINTS, ...(opts.breakpoints ?? []).map((z) => z / s)];
   return integrateVector(g, dim, -Infinity, Infinity, out, { ...opts, breakpoints: bps });
 }
 

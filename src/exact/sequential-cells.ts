@@ -13,10 +13,40 @@
  */
 import type { EstimatorInstance, ExactMoments } from "../estimators/types.js";
 import { WeightedMoments } from "../stats/accumulator.js";
-import { InputError } from "../errors.js";
+import { ExactRefusal, InputError } from "../errors.js";
 
 /** Largest number of leaf cells visited. */
 export const MAX_SEQUENTIAL_CELLS = 1 << 21;
+
+/**
+ * Cells on [0, 1] cannot resolve a cut closer than this to u = 0 or u = 1: the doubles near 1 (and
+ * a midpoint (1 + b)/2 near ½) are 1.1e-16 apart, so the width 1 − b of the cell [b, 1), or the
+ * offset b/2 of its midpoint, carries an absolute error up to 1.1e-16, i.e. 1e-9 relative once
+ * b or 1 − b < 1.1e-7: a saturated unit, σ(a) or σ(−a) < 1.1e-7 (|a| ≳ 16). Exact moments over
+ * such cells are refused rather than returned wrong (AR's mean came out 3× off at a = −50).
+ */
+export const UNRESOLVED_CUT = 1.1e-7;
+
+/** ExactRefusal if a cut point of [0, 1] lies within UNRESOLVED_CUT of 0 or 1 (see there). */
+export function requireResolvableCuts(cuts: readonly number[], what: string): void {
+  for (const b of cuts) {
+    const near = Math.min(b, 1 - b);
+    if (b > 0 && b <= 1 && near <= UNRESOLVED_CUT) {
+      const at = b === 1 ? "1 (σ(a) rounds to 1)" : b > 0.5 ? `1 − ${(1 - b).toExponential(2)}` : b.toExponential(2);
+      throw new ExactRefusal(`exact moments of ${what}`, `exact moments of ${what}: a cell of the uniform noise ends at u = ${at}, closer to 0 or 1 than float64 cells on [0, 1] resolve (${UNRESOLVED_CUT}): a saturated unit (|a| ≳ 16); the moments would lose their digits, so they are refused; use stochgrad estimate (seeded Monte Carlo)`);
+    }
+  }
+}
+
+/**
+ * The reason exact moments are skipped for cost: what they would take, the limit, and what to run
+ * instead. `work` is the count of `unit` (cells, states, Δ patterns …) the exact sum would visit.
+ */
+export function exactCostReason(work: number, limit: number, unit: string): string {
+  const fmt = (x: number) => (x < 1e9 ? String(Math.round(x)) : x.toExponential(1));
+  const lim = Number.isInteger(Math.log2(limit)) ? `2^${Math.log2(limit)} = ${fmt(limit)}` : fmt(limit);
+  return `exact moments skipped for cost: they would visit ${fmt(work)} ${unit} (limit ${lim}); the noise itself is fine, so use stochgrad estimate or stochgrad compare (seeded Monte Carlo) for this estimator`;
+}
 
 export interface SequentialCellOptions {
   /** noise indices in processing order (default 0 … D−1) */
@@ -29,7 +59,7 @@ export interface SequentialCellOptions {
  * Exact E[ĝ], Var[ĝ] of `instance` at θ over w ~ U[0,1]^D, D = instance.noiseSize, with cells
  * built dimension by dimension from `breakpoints(d, w)`. Shapes: returns nParams vectors.
  */
-export function sequentialCellMoments(instance: EstimatorInstance, theta: Float64Array, breakpoints: (d: number, w: Float64Array) => number[], options: SequentialCellOptions = {}): ExactMoments {
+export function sequentialCellMoments(instance: EstimatorInstance, theta: Float64Array, breakpoints: (d: number, w: Float64Array) => number[], options: SequentialCellOptions = {}, what = "the estimator"): ExactMoments {
   const D = instance.noiseSize;
   const P = theta.length;
   const order = options.order ?? Array.from({ length: D }, (_, d) => d);
@@ -43,7 +73,7 @@ export function sequentialCellMoments(instance: EstimatorInstance, theta: Float6
   const between = new WeightedMoments(P);
   let cells = 0;
   const leaf = (vol: number) => {
-    if (++cells > MAX_SEQUENTIAL_CELLS) throw new InputError(`exact cell enumeration exceeds ${MAX_SEQUENTIAL_CELLS} cells; use Monte Carlo`);
+    if (++cells > MAX_SEQUENTIAL_CELLS) throw new InputError(exactCostReason(cells, MAX_SEQUENTIAL_CELLS, "cells (at least)"));
     instance.estimate(theta, w, g0);
     between.push(g0, vol);
     for (let d = 0; d < D; d++) {
@@ -64,11 +94,13 @@ export function sequentialCellMoments(instance: EstimatorInstance, theta: Float6
   let counted = 0;
   const count = (depth: number) => {
     if (depth === D) {
-      if (++counted > MAX_SEQUENTIAL_CELLS) throw new InputError(`exact cell enumeration exceeds ${MAX_SEQUENTIAL_CELLS} cells; use Monte Carlo`);
+      if (++counted > MAX_SEQUENTIAL_CELLS) throw new InputError(exactCostReason(counted, MAX_SEQUENTIAL_CELLS, "cells (at least)"));
       return;
     }
     const d = order[depth];
-    const cuts = [0, ...breakpoints(d, w).filter((x) => x > 0 && x < 1).sort((a, b) => a - b), 1];
+    const raw = breakpoints(d, w);
+    requireResolvableCuts(raw, what);
+    const cuts = [0, ...raw.filter((x) => x > 0 && x < 1).sort((a, b) => a - b), 1];
     for (let k = 0; k + 1 < cuts.length; k++) {
       const l = cuts[k + 1] - cuts[k];
       if (!(l > 0)) continue;

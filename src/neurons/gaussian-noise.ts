@@ -52,6 +52,10 @@ export abstract class GaussianNoiseUnit implements NoisyUnit {
   noiseFromUniform(_a: number, u: number): number {
     return this.s * standardNormalFromUniform(u);
   }
+  /** z = 0, the centre of the Gaussian */
+  modeNoise(): number {
+    return 0;
+  }
   abstract forward(a: number, z: number): number;
   abstract derivative(a: number, z: number): number;
   abstract zeroProbability(a: number): number;

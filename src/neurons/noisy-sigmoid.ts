@@ -3,7 +3,7 @@
  * non-linearity): h = σ(a + z), z ~ N(0, s²). Pathwise ∂h/∂a = σ'(a + z), unbiased; never an
  * exact zero (P(h = 0) = 0), which is what the noisy rectifier improves on.
  */
-import { sigmoid } from "../numerics.js";
+import { sigmoid, sigmoidDerivative } from "../numerics.js";
 import { GaussianNoiseUnit } from "./gaussian-noise.js";
 
 export class NoisySigmoid extends GaussianNoiseUnit {
@@ -13,10 +13,9 @@ export class NoisySigmoid extends GaussianNoiseUnit {
   forward(a: number, z: number): number {
     return sigmoid(a + z);
   }
-  /** ∂h/∂a = σ(a+z)(1 − σ(a+z)) */
+  /** ∂h/∂a = σ(a+z)σ(−(a+z)) (not σ(1 − σ), which is 0 in float64 once a + z ≥ 37) */
   derivative(a: number, z: number): number {
-    const p = sigmoid(a + z);
-    return p * (1 - p);
+    return sigmoidDerivative(a + z);
   }
   /** P(h = 0) = 0 */
   zeroProbability(): number {

@@ -1,4 +1,4 @@
-import { InputError } from "../errors.js";
+import { describeValue, InputError } from "../errors.js";
 /**
  * Units with injected noise (Bengio 2013, arXiv 1305.2982, §4 "noisy rectifier"; Bengio,
  * Léonard & Courville 2013, arXiv 1308.3432, §3 "stochastic times smooth"). A unit maps its
@@ -32,16 +32,21 @@ export interface NoisyUnit {
   zeroProbability(a: number): number;
   /** values of the noise where f(a, ·) has a kink or a jump (quadrature breakpoints) */
   breakpoints(a: number): number[];
-  /** bernoulli units: q(a) = P(b = 1) and dq/da */
+  /** bernoulli units: q(a) = P(b = 1), 1 − q(a) (computed without cancellation) and dq/da */
   noiseProbability?(a: number): number;
+  noiseComplement?(a: number): number;
   noiseProbabilityDerivative?(a: number): number;
+  /** bernoulli units: the score ∂ log P(b)/∂a = q'/q (b = 1) or −q'/(1 − q) (b = 0), finite for every a */
+  noiseScore?(a: number, b: number): number;
+  /** the noise value with the most mass (0 for Gaussian noise; b = 1[q ≥ ½]): a centre for exact sums */
+  modeNoise(a: number): number;
   toJSON(): { type: UnitType; s?: number };
 }
 
 /** Throws InputError unless s is a finite number > 0 (the noise scale of a Gaussian unit). */
 export function requireNoiseScale(s: unknown, where: string): number {
   if (typeof s !== "number" || !Number.isFinite(s) || !(s > 0)) {
-    throw new InputError(`${where}: noise scale s must be a finite number > 0, got ${typeof s === "number" ? String(s) : JSON.stringify(s)}`);
+    throw new InputError(`${where}: noise scale s must be a finite number > 0, got ${describeValue(s)}`);
   }
   return s;
 }

@@ -40,9 +40,9 @@ export function sgdOptimize(problem: BinaryProblem, theta0In: VectorInput, opts:
   const gains = { a: opts.a, c: 1, A: opts.A ?? 0, alpha: opts.alpha ?? SPALL_DEFAULTS.alpha, gamma: 0 };
   return runLoop(
     theta0,
-    (t, _k, _ck, out) => {
+    (t, _k, _ck, out, report) => {
       iterStream.uniforms(noise);
-      inst.estimate(t, noise, out);
+      report.loss = inst.estimate(t, noise, out);
       inst.observe?.();
       return inst.lossEvaluations;
     },

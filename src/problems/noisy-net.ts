@@ -23,9 +23,10 @@
 import { unitFromJSON } from "../neurons/index.js";
 import type { NoisyUnit } from "../neurons/types.js";
 import { SquaredLoss, type LossFunction } from "./loss.js";
-import { LayerLayout } from "./layout.js";
+import { LayerLayout, layerRecords } from "./layout.js";
 import { type BinaryProblem, type Workspace } from "./types.js";
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError, requireFinite } from "../errors.js";
+import { requireNumbers, requireRecord } from "../validate.js";
 import type { NdArray } from "../ndarray.js";
 
 /** L(h) = Σ_k c_k h_k: a loss linear in the last layer (ST-sigmoid is unbiased on it for one unit). */
@@ -44,6 +45,12 @@ export class LinearLoss implements LossFunction {
   grad(_y: Float64Array, _off: number, out: Float64Array): void {
     out.set(this.weights);
   }
+  /** Σ_k c_k (y_k − y0_k) */
+  difference(y: Float64Array, off: number, y0: Float64Array, off0: number): number {
+    let s = 0;
+    for (let k = 0; k < this.arity; k++) s += this.weights[k] * (y[off + k] - y0[off0 + k]);
+    return s;
+  }
   toJSON(): unknown {
     return { kind: "linear", weights: Array.from(this.weights) };
   }
@@ -51,18 +58,19 @@ export class LinearLoss implements LossFunction {
 
 /** Parse a loss on continuous outputs: squared or linear (table losses assume binary h). */
 export function parseContinuousLoss(spec: unknown, arity: number, where = "loss"): LossFunction {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new InputError(`${where}: expected {"kind":"squared","target":[...]} or {"kind":"linear","weights":[...]}`);
-  const o = spec as Record<string, unknown>;
+  const form = `{"kind":"squared","target":[...]} or {"kind":"linear","weights":[...]}`;
+  const o = requireRecord(spec, where, ["kind", "target", "weights", "table"], form);
   if (o.kind === "squared" || o.kind === "linear") {
     const key = o.kind === "squared" ? "target" : "weights";
+    requireRecord(o, where, ["kind", key], form);
     const raw = o[key];
     const t = typeof raw === "number" ? [raw] : raw;
-    if (!Array.isArray(t)) throw new InputError(`${where}.${key}: expected a number or an array of numbers`);
+    if (!Array.isArray(t)) throw new InputError(`${where}.${key}: expected a number or an array of numbers, got ${describeValue(raw)}`);
     if (t.length !== arity) throw new InputError(`${where}.${key}: length ${t.length} does not match the last layer's ${arity} units`);
-    t.forEach((v, k) => requireFinite(v, `${where}.${key}[${k}]`));
-    return o.kind === "squared" ? new SquaredLoss(t as number[]) : new LinearLoss(t as number[]);
+    const v = requireNumbers(t, `${where}.${key}`);
+    return o.kind === "squared" ? new SquaredLoss(v) : new LinearLoss(v);
   }
-  throw new InputError(`${where}.kind: unknown loss kind ${JSON.stringify(o.kind)} for noisy units (expected "squared" or "linear"; table losses need binary units)`);
+  throw new InputError(`${where}.kind: unknown loss kind ${describeValue(o.kind)} for noisy units (expected "squared" or "linear"; table losses need binary units)`);
 }
 
 export interface NoisyLayerSpec {
@@ -148,6 +156,7 @@ export class NoisyNet implements BinaryProblem {
       h: new Float64Array(n),
       a: new Float64Array(n),
       s: new Float64Array(n),
+      c: new Float64Array(n),
       scratch: new Float64Array(n),
       e: new Float64Array(n),
       dh: new Float64Array(n),
@@ -257,7 +266,7 @@ export class NoisyNet implements BinaryProblem {
    * (so h depends on θ only through the density of y) and each STS unit as hᵢ = bᵢ√σ(aᵢ),
    * bᵢ ~ Bernoulli(q(aᵢ)) (θ enters through b's density and the smooth factor):
    *   ∇E[L] = E[ L̃-backprop with ∂L̃/∂aᵢ += L·ψᵢ and ∂hᵢ/∂aᵢ = (STS: bᵢ q'(aᵢ); Gaussian: 0) ],
-   * ψᵢ = zᵢ/s² (Gaussian) or (bᵢ − q)q'/(q(1−q)) (STS). The score terms are carried back through
+   * ψᵢ = zᵢ/s² (Gaussian) or ∂ log P(bᵢ)/∂aᵢ (STS: q'/q or −q'/(1 − q), `noiseScore`). The score terms are carried back through
    * the smooth factors of STS parents (aᵢ depends on θ through them). Unbiased; it never
    * differentiates f through a Gaussian unit, so it is an independent reference for the
    * pathwise gradient. Shapes: g (nParams), overwritten.
@@ -268,15 +277,69 @@ export class NoisyNet implements BinaryProblem {
       const u = this.units[i];
       if (u.noise === "bernoulli") {
         ws.dhda[i] = u.derivative(ws.a[i], ws.e[i]);
-        const q = u.noiseProbability!(ws.a[i]);
-        const dq = u.noiseProbabilityDerivative!(ws.a[i]);
-        extra[i] = (L * ((ws.e[i] - q) * dq)) / (q * (1 - q));
+        extra[i] = L * u.noiseScore!(ws.a[i], ws.e[i]);
       } else {
         ws.dhda[i] = 0;
         extra[i] = (L * ws.e[i]) / (u.s * u.s);
       }
     }
     this.backprop(theta, ws, g, extra);
+  }
+
+  /**
+   * The part of the score-form gradient that is not a score term: back-propagation of ∂L/∂h
+   * through the smooth factors of STS units only (∂h/∂a := b·d√σ/da there, 0 through Gaussian
+   * units), g = dL̃/dθ. Zero for nets without STS units. Shapes: g (nParams), overwritten.
+   */
+  smoothPathGradient(theta: Float64Array, ws: NoisyWorkspace, g: Float64Array): void {
+    for (let i = 0; i < this.nUnits; i++) {
+      const u = this.units[i];
+      ws.dhda[i] = u.noise === "bernoulli" ? u.derivative(ws.a[i], ws.e[i]) : 0;
+    }
+    this.backprop(theta, ws, g);
+  }
+
+  /**
+   * Jᵢ = daᵢ/dθ as the score form sees it: the direct ∂aᵢ/∂θ plus the paths through the smooth
+   * factors of STS ancestors (Gaussian ancestors held fixed). The score term of unit i in
+   * `scoreGradient` is L·ψᵢ·Jᵢ; the exact engine adds E[ψᵢ(V − V₀)]·Jᵢ level by level instead.
+   * Reads ws.a, ws.e, ws.h of the units before i only. Shapes: g (nParams), overwritten.
+   */
+  scoreDirection(theta: Float64Array, ws: NoisyWorkspace, i: number, g: Float64Array): void {
+    g.fill(0);
+    const dh = ws.dh;
+    dh.fill(0);
+    const li = this.unitLayer[i];
+    for (let l = li; l >= 0; l--) {
+      const nIn = this.widths[l];
+      const uOff = this.unitOffset[l];
+      const prev = l === 0 ? this.input : ws.h;
+      const pOff = l === 0 ? 0 : this.unitOffset[l - 1];
+      const wOff = this.weightOffset[l];
+      const bOff = this.biasOffset[l];
+      for (let r = 0; r < this.widths[l + 1]; r++) {
+        const u = uOff + r;
+        let da: number;
+        if (l === li) {
+          if (u !== i) continue;
+          da = 1;
+        } else {
+          const unit = this.units[u];
+          if (unit.noise !== "bernoulli" || dh[u] === 0) continue;
+          da = dh[u] * unit.derivative(ws.a[u], ws.e[u]);
+        }
+        if (da === 0) continue;
+        const row = wOff + r * nIn;
+        for (let j = 0; j < nIn; j++) g[row + j] += da * prev[pOff + j];
+        g[bOff + r] += da;
+        if (l > 0) for (let j = 0; j < nIn; j++) dh[pOff + j] += da * theta[row + j];
+      }
+    }
+  }
+
+  /** true when some unit is an STS (Bernoulli-noise) unit */
+  get hasBernoulliUnits(): boolean {
+    return this.layerUnits.some((u) => u.noise === "bernoulli");
   }
 
   layersFromParams(theta: Float64Array): { unit: unknown; weights: number[][]; bias: number[] }[] {
@@ -306,19 +369,19 @@ export function noisySingle(unit: NoisyUnit, a: number, loss: LossFunction): Noi
 
 /** JSON parsers for the kinds "noisy-net" and "noisy-single" (listed in the problem-kind table, src/problems/json.ts). */
 export function noisyNetFromJSON(o: Record<string, unknown>): NoisyNet {
-  if (!Array.isArray(o.input)) throw new InputError(`input: expected an array of numbers (the constant x), got ${JSON.stringify(o.input)}`);
-  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new InputError("layers: expected a non-empty array of {unit, weights, bias}");
-  const layers = (o.layers as Record<string, unknown>[]).map((L, l) => {
-    if (L === null || typeof L !== "object") throw new InputError(`layers[${l}]: expected {"unit":{...},"weights":[[...]],"bias":[...]}`);
-    return { unit: unitFromJSON(L.unit, `layers[${l}].unit`), weights: L.weights as number[][], bias: L.bias as number[] };
-  });
-  const last = layers[layers.length - 1];
-  const lastWidth = Array.isArray(last.bias) ? last.bias.length : 0;
-  return new NoisyNet(o.input as number[], layers, parseContinuousLoss(o.loss, lastWidth));
+  requireRecord(o, "problem", ["kind", "input", "layers", "loss"]);
+  const input = requireNumbers(o.input, "input", undefined, "the constant x");
+  const layers = layerRecords(o.layers, ["unit", "weights", "bias"], `{"unit":{...},"weights":[[...]],"bias":[...]}`).map((L, l) => ({
+    unit: unitFromJSON(L.unit, `layers[${l}].unit`),
+    weights: L.weights as number[][],
+    bias: L.bias as number[],
+  }));
+  return new NoisyNet(input, layers, parseContinuousLoss(o.loss, layers[layers.length - 1].bias.length));
 }
 
 /** Parser of the JSON kind "noisy-single": one noisy unit with pre-activation `a`. */
 export function noisySingleFromJSON(o: Record<string, unknown>): NoisyNet {
+  requireRecord(o, "problem", ["kind", "unit", "a", "loss"]);
   const unit = unitFromJSON(o.unit, "unit");
   const a = requireFinite(o.a, "a");
   return noisySingle(unit, a, parseContinuousLoss(o.loss, 1));

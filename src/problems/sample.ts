@@ -4,15 +4,15 @@
  * ndarray (row s is the s-th configuration) and the n losses. Row s reads the s-th block of
  * nUnits uniforms of `stream`, so the same stream gives the same configurations.
  */
-import { matrixView, toVector, type NdArray, type VectorInput } from "../ndarray.js";
+import { matrixView, toFiniteVector, type NdArray, type VectorInput } from "../ndarray.js";
 import { InputError } from "../errors.js";
 import type { Stream } from "../random/stream.js";
 import type { BinaryProblem } from "./types.js";
 
 /** n sampled configurations h (n×nUnits, zero-copy ndarray) and their losses L(h) (n). Shapes: θ (nParams). */
 export function sampleConfigurations(problem: BinaryProblem, theta: VectorInput, n: number, stream: Stream): { h: NdArray<Float64Array>; loss: Float64Array } {
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`n: expected an integer ≥ 1 samples, got ${n}`);
-  const th = toVector(theta, "θ", problem.nParams);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`n: expected an integer number of samples ≥ 1, got ${n}`);
+  const th = toFiniteVector(theta, "θ", problem.nParams);
   const m = problem.nUnits;
   const ws = problem.createWorkspace();
   const u = new Float64Array(m);

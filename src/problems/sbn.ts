@@ -7,7 +7,7 @@
  * Parameter layout (flat θ): for each layer l = 1..L, Wˡ row-major (nₗ × nₗ₋₁; Wˡ[i][j] maps
  * unit j of the previous layer, or input j, to unit i), then bˡ (nₗ).
  */
-import { sigmoid } from "../numerics.js";
+import { sigmoidComplement } from "../numerics.js";
 import type { LossFunction } from "./loss.js";
 import { LayerLayout, type LayerSpec } from "./layout.js";
 import { type BinaryProblem, type Workspace } from "./types.js";
@@ -39,6 +39,7 @@ export class SigmoidBeliefNet implements BinaryProblem {
   private l0Params: Float64Array = new Float64Array(0);
   private l0A: Float64Array = new Float64Array(0);
   private l0S: Float64Array = new Float64Array(0);
+  private l0C: Float64Array = new Float64Array(0);
   private l0Valid = false;
 
   /**
@@ -67,6 +68,7 @@ export class SigmoidBeliefNet implements BinaryProblem {
     this.l0Params = new Float64Array(this.widths[1] * (this.widths[0] + 1));
     this.l0A = new Float64Array(this.widths[1]);
     this.l0S = new Float64Array(this.widths[1]);
+    this.l0C = new Float64Array(this.widths[1]);
   }
 
   /** The last layer's units are parents of no unit. */
@@ -103,14 +105,14 @@ export class SigmoidBeliefNet implements BinaryProblem {
   createWorkspace(): Workspace {
     const n = this.nUnits;
     // scratch: back-propagated dL/dh per unit (n) + last-layer loss gradient
-    return { h: new Float64Array(n), a: new Float64Array(n), s: new Float64Array(n), scratch: new Float64Array(n) };
+    return { h: new Float64Array(n), a: new Float64Array(n), s: new Float64Array(n), c: new Float64Array(n), scratch: new Float64Array(n) };
   }
 
   /** Logit of every unit of layer l from the previous layer's values (θ, h fixed). */
   /**
    * The first layer's logits depend only on θ (its input x is constant), so they are cached by
-   * value: the cached parameters are compared (W¹, b¹: n₁(n₀+1) numbers) and, if equal, a¹ and
-   * σ(a¹) are copied instead of recomputed. Values, not object identity, so θ mutated in place
+   * value: the cached parameters are compared (W¹, b¹: n₁(n₀+1) numbers) and, if equal, a¹,
+   * σ(a¹) and σ(−a¹) are copied instead of recomputed. Values, not object identity, so θ mutated in place
    * by an optimiser is always seen.
    */
   private firstLayerFromCache(theta: Float64Array, ws: Workspace): boolean {
@@ -120,6 +122,7 @@ export class SigmoidBeliefNet implements BinaryProblem {
     for (let k = 0; k < c.length; k++) if (theta[off + k] !== c[k]) return false;
     ws.a.set(this.l0A);
     ws.s.set(this.l0S);
+    ws.c.set(this.l0C);
     return true;
   }
 
@@ -134,18 +137,24 @@ export class SigmoidBeliefNet implements BinaryProblem {
     const uOff = this.unitOffset[l];
     const a = ws.a;
     const s = ws.s;
+    const c = ws.c;
     for (let i = 0; i < nOut; i++) {
       let z = theta[bOff + i];
       const row = wOff + i * nIn;
       for (let j = 0; j < nIn; j++) z += theta[row + j] * prev[pOff + j];
       a[uOff + i] = z;
-      s[uOff + i] = sigmoid(z);
+      // σ(z) = 1/(1 + e^{−z}) (numerics.sigmoid's arithmetic) and σ(−z) from the same exponential
+      const e = Math.exp(-z);
+      const si = 1 / (1 + e);
+      s[uOff + i] = si;
+      c[uOff + i] = sigmoidComplement(e, si);
     }
     if (l === 0) {
       // parameters of layer 1 are contiguous: W¹ (n₁×n₀) then b¹ (n₁)
       this.l0Params.set(theta.subarray(wOff, wOff + nOut * (nIn + 1)));
       this.l0A.set(a.subarray(0, nOut));
       this.l0S.set(s.subarray(0, nOut));
+      this.l0C.set(c.subarray(0, nOut));
       this.l0Valid = true;
     }
   }

@@ -24,6 +24,12 @@ export interface Workspace {
   readonly a: Float64Array;
   /** σ(a_i), length nUnits */
   readonly s: Float64Array;
+  /**
+   * σ(−a_i) = 1 − σ(a_i), length nUnits, computed without the cancellation of 1 − σ(a_i) (which is
+   * 0 in float64 for a_i ≥ 37, while σ(−37) = 8.5e-17). Probabilities of h_i = 0, σ'(a) = σ(a)σ(−a)
+   * and h_i − σ(a_i) = h_i·σ(−a_i) − (1 − h_i)·σ(a_i) read it.
+   */
+  readonly c: Float64Array;
   /** problem-specific scratch */
   readonly scratch: Float64Array;
 }
@@ -47,12 +53,12 @@ export interface BinaryProblem {
   paramLabels(): string[];
   createWorkspace(): Workspace;
   /**
-   * Sample: h_i = 1[u_i < σ(a_i)] in unit order; fills ws.h, ws.a, ws.s; returns L(h).
+   * Sample: h_i = 1[u_i < σ(a_i)] in unit order; fills ws.h, ws.a, ws.s, ws.c; returns L(h).
    * Shapes: θ (nParams), u (nUnits).
    */
   forward(theta: Float64Array, u: Float64Array, ws: Workspace): number;
   /**
-   * Evaluate a given configuration: ws.h is set by the caller; fills ws.a, ws.s; returns L(h).
+   * Evaluate a given configuration: ws.h is set by the caller; fills ws.a, ws.s, ws.c; returns L(h).
    */
   evaluate(theta: Float64Array, ws: Workspace): number;
   /**
@@ -102,4 +108,13 @@ export function addAllLogitGradients(problem: BinaryProblem, theta: Float64Array
     return;
   }
   for (let i = 0; i < problem.nUnits; i++) if (coef[i] !== 0) problem.addLogitGradient(theta, ws, i, coef[i], g);
+}
+
+/**
+ * hᵢ − σ(aᵢ) for the configuration in ws, as hᵢ·σ(−aᵢ) − (1 − hᵢ)·σ(aᵢ) (branch-free, hᵢ ∈ {0, 1}):
+ * the score ∂ log p(hᵢ)/∂aᵢ without the cancellation of 1 − σ(aᵢ).
+ */
+export function unitResidual(ws: Workspace, i: number): number {
+  const h = ws.h[i];
+  return h * ws.c[i] - (1 - h) * ws.s[i];
 }

@@ -158,20 +158,39 @@ export class WeightedMoments {
     this.m2 = new Float64Array(dim);
   }
 
-  /** Add outcome x with probability weight p ≥ 0. */
+  /**
+   * Add outcome x with probability weight p ≥ 0. West's update μ ← μ + (x − μ)·p/W while the
+   * accumulated weight dominates (p/W ≤ ½); otherwise from the new outcome's side,
+   * μ ← x − (x − μ)·W₀/W with W₀ = W − p, so that outcomes of tiny weight are not lost when a
+   * heavy one follows them (p/W rounds to 1 there: at σ(a) = 1 − 8.5e-17 the first form would
+   * return x itself, dropping the light outcomes' whole contribution). M2 gains p·W₀/W·(x − μ)²
+   * either way.
+   */
   push(x: Float64Array, p: number): void {
     if (p <= 0) return;
-    const w = (this.w += p);
+    const w0 = this.w;
+    const w = (this.w = w0 + p);
     const r = p / w;
     const mean = this.mean;
     const m2 = this.m2;
     const n = this.dim;
+    if (r <= 0.5) {
+      for (let i = 0; i < n; i++) {
+        const xi = x[i];
+        const d = xi - mean[i];
+        const mi = mean[i] + d * r;
+        mean[i] = mi;
+        m2[i] += p * d * (xi - mi);
+      }
+      return;
+    }
+    const r0 = w0 / w;
+    const pr0 = p * r0;
     for (let i = 0; i < n; i++) {
       const xi = x[i];
       const d = xi - mean[i];
-      const mi = mean[i] + d * r;
-      mean[i] = mi;
-      m2[i] += p * d * (xi - mi);
+      mean[i] = xi - d * r0;
+      m2[i] += pr0 * d * d;
     }
   }
 

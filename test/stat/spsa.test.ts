@@ -56,7 +56,7 @@ describe("SPSA/FDSA Monte Carlo means converge to the exact means (α = 1e-6, Bo
 });
 
 describe("SPSA-* claims hold in quick mode (claims as regression tests)", () => {
-  for (const id of ["SPSA-bias-c2", "SPSA-vs-correlation", "SPSA-efficiency"]) {
+  for (const id of ["SPSA-bias-c2", "SPSA-vs-correlation", "SPSA-efficiency", "SPSA2-conditioning"]) {
     it(id, async () => {
       const claim = claims.find((c) => c.id === id)!;
       const r = await runClaim(claim, { seed: "stochgrad", quick: true, alpha: ALPHA });

@@ -53,7 +53,7 @@ describe("rbm train checkpoints", () => {
     expect(a.err).toMatch(/^stochgrad: error: --checkpoint-every: expected an integer ≥ 1 \(epochs between checkpoints\), got 0$/m);
     const b = run(["rbm", "train", "--out", d]);
     expect(b.code).toBe(2);
-    expect(b.err).toMatch(/--out .*: is a folder; expected a model file path$/m);
+    expect(b.err).toMatch(/--out .*: it is a folder; give a file name such as model.json$/m);
     expect(etaText(10_000, 0.25)).toBe("ETA 30s");
     expect(etaText(60_000, 0.25)).toBe("ETA 3m00s");
     expect(etaText(3_600_000, 0.5)).toBe("ETA 1h00m");

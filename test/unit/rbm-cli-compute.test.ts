@@ -35,22 +35,22 @@ describe("stochgrad rbm train on the compute core", () => {
     const resumed = path.join(d, "resumed.json");
     const r = run(["rbm", "train", "--resume", half, "--epochs", "1", "--eval", "none", "--workers", "1", "--out", resumed]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ model: resumed, epochs: 2, method: "none" });
+    expect(JSON.parse(r.out)).toEqual({ model: resumed, epochs: 2, training: "pcd-1 (100 chains)", likelihood: "none" });
     expect(fs.readFileSync(resumed, "utf8")).toBe(files[0]);
   });
 
   it("--dtype float32 is recorded and trains float32 parameters; --eval ais runs AIS on a small model; --eval exact on 784×30 and a bad --workers are refused before training", () => {
     const d = tmp();
     const m = path.join(d, "f32.json");
-    const r = run(["rbm", "train", ...SMALL, "--hidden", "8", "--epochs", "1", "--dtype", "float32", "--eval", "ais", "--ais-runs", "20", "--ais-steps", "200", "--out", m]);
+    const r = run(["rbm", "train", ...SMALL.slice(2), "--hidden", "8", "--epochs", "1", "--dtype", "float32", "--eval", "ais", "--ais-runs", "20", "--ais-steps", "200", "--out", m]);
     expect(r.code).toBe(0);
     const rec = JSON.parse(fs.readFileSync(m, "utf8"));
     expect(rec.training.options.dtype).toBe("float32");
     expect(rec.W.flat().every((x: number) => Math.fround(x) === x)).toBe(true);
-    expect(rec.training.history[0]).toMatchObject({ epoch: 1, method: "ais", aisRuns: 20, aisSteps: 200 });
+    expect(rec.training.history[0]).toMatchObject({ epoch: 1, likelihood: "ais", aisRuns: 20, aisSteps: 200 });
     const e = run(["rbm", "eval", m, "--workers", "1"]);
     expect(e.code).toBe(0);
-    expect(JSON.parse(e.out).method).toBe("exact");
+    expect(JSON.parse(e.out).likelihood).toBe("exact");
     const out = path.join(d, "never.json");
     for (const [args, msg] of [
       [["--eval", "exact"], /^stochgrad: error: --eval exact: log Z enumerates the smaller layer, which needs ≤ 24 units; the model is 784×30/m],

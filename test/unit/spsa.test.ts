@@ -226,7 +226,8 @@ describe("optimisers", () => {
     // blocking at tolerance 0 on a noise-free loss never accepts an increase
     for (let i = 1; i < r.trace.length; i++) expect(r.trace[i].loss).toBeLessThanOrEqual(r.trace[i - 1].loss + 1e-12);
     expect(() => spsaOptimize(o, new Float64Array(3), { a: 1, c: 0.1, iterations: 10 }, Stream.fromSeed("x"))).toThrow(/theta0: dimension mismatch: got 3 entries, the objective has p = 2/);
-    expect(() => spsaOptimize(o, f.initialParams(), { c: 0.1, iterations: 10 }, Stream.fromSeed("x"))).toThrow(/^a: /);
+    // without a, the gains are calibrated (and recorded) rather than refused
+    expect(spsaOptimize(o, f.initialParams(), { c: 0.1, iterations: 10 }, Stream.fromSeed("x")).details.calibration).toMatchObject({ calibrated: ["A", "a"] });
   });
   it("FDSA and registry-driven SGD share the loop (same trace format) and make progress", () => {
     const q = new Quadratic(4, 4);
