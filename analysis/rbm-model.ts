@@ -58,7 +58,7 @@ function historyEntry(v: unknown, where: string, after: number, epochs: number):
   const how = requireString(o.likelihood ?? o.method, `${where}.likelihood`, ["exact", "ais"]) as LikelihoodEvaluation["likelihood"];
   const e: HistoryEntry = { epoch, likelihood: how, logZ: requireFinite(o.logZ, `${where}.logZ`), trainLogLikelihood: requireFinite(o.trainLogLikelihood, `${where}.trainLogLikelihood`), testLogLikelihood: requireFinite(o.testLogLikelihood, `${where}.testLogLikelihood`) };
   if (how === "ais") {
-    e.logZLower = requireFinite(o.logZLower, `${where}.logZLower`);
+    if (o.logZLower !== undefined) e.logZLower = requireFinite(o.logZLower, `${where}.logZLower`); // absent when AIS's spread has no finite lower end
     e.logZUpper = requireFinite(o.logZUpper, `${where}.logZUpper`);
     e.aisRuns = requireInteger(o.aisRuns, `${where}.aisRuns`, 1);
     e.aisSteps = requireInteger(o.aisSteps, `${where}.aisSteps`, 1);

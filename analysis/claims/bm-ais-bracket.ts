@@ -65,10 +65,11 @@ function record(b: ReturnType<typeof bracket>, c: Case, k: number) {
     runs: RUNS,
     raiseRuns: c.n,
     exactLogZ: b.exact,
-    ais: { logZ: b.ais.logZ, lower: b.ais.lower, upper: b.ais.upper, ess: b.ais.ess },
+    // AIS's lower end is −∞ when r̂ − zσ̂_r ≤ 0: left out (records hold no null), as is the bracket's upper end then
+    ais: { logZ: b.ais.logZ, ...(Number.isFinite(b.ais.lower) ? { lower: b.ais.lower } : {}), upper: b.ais.upper, ess: b.ais.ess },
     raise: { logZ: b.raise.logZ, lower: b.raise.lower, upper: b.raise.upper },
     exactTestLogLikelihood: b.negF - b.exact,
-    testLogLikelihoodBracket: [b.negF - b.raise.upper, b.negF - b.ais.lower],
+    testLogLikelihoodBracket: Number.isFinite(b.ais.lower) ? [b.negF - b.raise.upper, b.negF - b.ais.lower] : [b.negF - b.raise.upper],
   };
 }
 

@@ -333,7 +333,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
       const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), evalFlags, pool, evalMode);
       history.push({ epoch: done0 + e, ...ev, ...(swaps ? { swapAcceptance: swaps } : {}) });
       if (e % every === 0 && e < epochs) checkpoint(e);
-      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation${swapNote}\n`);
+      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${ev.logZLower === undefined ? "−∞" : fmtLL(ev.logZLower)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation${swapNote}\n`);
     }
     checkpoint(epochs);
     const last = evalMode === "none" ? null : (history[history.length - 1] as LikelihoodEvaluation);

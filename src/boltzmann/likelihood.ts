@@ -174,7 +174,7 @@ function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: Matri
   return {
     likelihood: "ais",
     logZ: r.logZ,
-    logZLower: r.lower,
+    ...(Number.isFinite(r.lower) ? { logZLower: r.lower } : {}), // absent when r̂ − zσ̂_r ≤ 0 (no finite lower end)
     logZUpper: r.upper,
     aisRuns,
     aisSteps,
