@@ -52,9 +52,9 @@ const side = (est: number, lo: number, hi: number, exact: number) => (exact >= e
 
 function checks(name: string, b: ReturnType<typeof bracket>, k: number): Verdict[] {
   return [
-    verdict(`${name}, K = ${k}: exact log Z outside [AIS lower, RAISE upper] by (≤ 0: inside; the exact test log-likelihood then lies in the bracket too)`, outside(b), 0, "statistical"),
-    verdict(`${name}, K = ${k}: |log Ẑ_AIS − log Z| vs AIS's spread`, Math.abs(b.ais.logZ - b.exact), side(b.ais.logZ, b.ais.lower, b.ais.upper, b.exact), "statistical"),
-    verdict(`${name}, K = ${k}: |log Ẑ_RAISE − log Z| vs RAISE's spread`, Math.abs(b.raise.logZ - b.exact), side(b.raise.logZ, b.raise.lower, b.raise.upper, b.exact), "statistical"),
+    verdict(`${name}, K = ${k}: exact log Z outside [AIS lower, RAISE upper] by (≤ 0: inside; the exact test log-likelihood then lies in the bracket too)`, outside(b), 0, "statistical", "nats"),
+    verdict(`${name}, K = ${k}: |log Ẑ_AIS − log Z| vs AIS's spread`, Math.abs(b.ais.logZ - b.exact), side(b.ais.logZ, b.ais.lower, b.ais.upper, b.exact), "statistical", "nats"),
+    verdict(`${name}, K = ${k}: |log Ẑ_RAISE − log Z| vs RAISE's spread`, Math.abs(b.raise.logZ - b.exact), side(b.raise.logZ, b.raise.lower, b.raise.upper, b.exact), "statistical", "nats"),
   ];
 }
 
@@ -95,6 +95,7 @@ export const bmAisBracket: Claim = {
     const all: Verdict[] = [];
     const out: Record<string, unknown> = {};
     cases.forEach((c, i) => {
+      ctx.problem(c.name, c.rbm);
       const b = bracket(c, K, z, ctx.stream.fork(`case/${i}`));
       all.push(...checks(c.name, b, K));
       out[c.name] = record(b, c, K);
