@@ -1,5 +1,17 @@
+/** "ETA 1h02m", "ETA 3m05s", "ETA 12s" for the time left at `frac` done after `elapsedMs`; "" before any progress. */
+export function etaText(elapsedMs: number, frac: number): string {
+  if (!(frac > 0) || frac >= 1) return "";
+  const left = Math.round((elapsedMs * (1 - frac)) / frac / 1000);
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const s = left % 60;
+  const two = (x: number) => String(x).padStart(2, "0");
+  return `ETA ${h ? `${h}h${two(m)}m` : m ? `${m}m${two(s)}s` : `${s}s`}`;
+}
+
 /**
- * A progress bar on stderr, shown only when stderr is a TTY and the run has lasted > 2 s.
+ * A progress bar on stderr with the elapsed time and an ETA (from the fraction done), shown only
+ * when stderr is a TTY and the run has lasted > 2 s.
  */
 export class Progress {
   private readonly start = Date.now();
@@ -23,7 +35,8 @@ export class Progress {
     const width = 28;
     const fill = Math.round(frac * width);
     const secs = ((now - this.start) / 1000).toFixed(1);
-    const line = `${this.label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${secs}s ${what}`;
+    const eta = etaText(now - this.start, frac);
+    const line = `${this.label} [${"#".repeat(fill)}${"-".repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${secs}s${eta ? ` ${eta}` : ""} ${what}`;
     this.out.write(`\r${line.slice(0, (this.out.columns ?? 100) - 1).padEnd(Math.min(99, (this.out.columns ?? 100) - 1))}`);
   }
 

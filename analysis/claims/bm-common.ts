@@ -5,6 +5,7 @@ import { Rbm } from "../../src/boltzmann/rbm.js";
 import { rbmMarginalLogProbs } from "../../src/boltzmann/exact.js";
 import { sampleDraws, type SampleMoments } from "../../src/estimators/sample.js";
 import type { Stream } from "../../src/random/stream.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer } from "../../src/boltzmann/trainer.js";
 import { samplesToRejectControl } from "./checks.js";
 
 export const SEED_BM = "Bengio 2013, arXiv 1305.2982, §5 (Boltzmann machines: the gradient as a reward correlation)";
@@ -16,6 +17,25 @@ export function randomRbm(nV: number, nH: number, stream: Stream, scale = 1): Rb
   for (let i = 0; i < nV; i++) r.b[i] = 0.5 * scale * s.normal();
   for (let j = 0; j < nH; j++) r.c[j] = 0.5 * scale * s.normal();
   return r;
+}
+
+/** The four far-apart 6-pixel patterns of the multimodal fixture (4×6 rows). */
+export const MULTIMODAL_PATTERNS = Float64Array.from([1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]);
+
+/**
+ * The multimodal 6×4 RBM of BM-CDk: W ~ N(0, 0.1²) from `init`, then 400 epochs of the exact
+ * log-likelihood gradient (η 0.5, batch 4) on MULTIMODAL_PATTERNS, so p(v) has four separated
+ * modes that block Gibbs crosses rarely.
+ */
+export function multimodalRbm(init: Stream, train: Stream): Rbm {
+  const rbm = Rbm.random(6, 4, init, 0.1);
+  const t = new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.5, batchSize: 4 }, train);
+  try {
+    for (let e = 0; e < 400; e++) t.epoch(MULTIMODAL_PATTERNS, 4);
+  } finally {
+    t.release();
+  }
+  return rbm;
 }
 
 /** The most probable visible vector of a small RBM (nV ≤ 24) and its probability. */

@@ -3,8 +3,10 @@
  * one file in analysis/reproductions/ exporting a Reproduction and one line here.
  */
 import { conditionalComputation } from "./conditional-computation.js";
+import { rbmMnist } from "./rbm-mnist.js";
 import type { Reproduction } from "./types.js";
 
 export const reproductions = {
   "conditional-computation": conditionalComputation,
+  "rbm-mnist": rbmMnist,
 } satisfies Record<string, Reproduction>;

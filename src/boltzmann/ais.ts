@@ -20,6 +20,17 @@
  * chunking follows the number of workers without changing a bit; the weights are combined on the
  * calling thread in run order. The result is the same for any number of workers, and the first M
  * runs do not change when more runs are added.
+ *
+ * RAISE (Burda, Grosse & Salakhutdinov 2015, "Accurate and conservative estimates of MRF
+ * log-likelihood using reverse annealing", AISTATS) runs the same chain backwards from a data
+ * vector x_K = v: x_{k−1} ~ T_k(x_k) for k = K … 1 (T_k is reversible for p*_{β_k}, so it is its
+ * own reversal), and
+ *   log p̂(v) = log p*_1(v) − log Z_A − Σ_{k=0}^{K−1} [log p*_{β_{k+1}}(x_k) − log p*_{β_k}(x_k)],
+ * an unbiased estimate of p_ann(v), the probability of v under the annealing model (the forward
+ * chain from p_A). So E log p̂(v) ≤ log p_ann(v) (Jensen), and p_ann falls short of p on data in
+ * practice: averaged over test vectors, log p̂ is a conservative, stochastic lower bound on the
+ * test log-likelihood, and log Z_A + mean(log w_rev) a stochastic upper bound on log Z (rigorous in
+ * expectation when v is drawn from the model). With AIS (whose log Ẑ tends low) it brackets log Z.
  */
 import { InputError } from "../errors.js";
 import { binaryIndex } from "../linalg/kernels.js";
@@ -81,18 +92,24 @@ export interface AisOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface AisResult {
-  /** log Ẑ = log Z_A + log mean(w) */
+/** An estimate of log Z from annealing runs with its spread (AIS or RAISE). */
+export interface AnnealingResult {
+  /** the estimate of log Z */
   logZ: number;
-  /** log(r̂ − zσ̂_r) + log Z_A (−∞ when the lower end is ≤ 0) */
+  /** the ends of its spread at the stated z */
   lower: number;
-  /** log(r̂ + zσ̂_r) + log Z_A */
   upper: number;
+  /** log Z_A of the base-rate model */
   logZBase: number;
   /** log w per run (M) */
   logWeights: Float64Array;
   runs: number;
+  /** intermediate distributions K */
   steps: number;
+}
+
+/** AIS: logZ = log Z_A + log mean(w); lower/upper = log(r̂ ∓ zσ̂_r) + log Z_A (lower −∞ when r̂ − zσ̂_r ≤ 0). */
+export interface AisResult extends AnnealingResult {
   /** effective sample size (Σw)²/Σw² of the importance weights */
   ess: number;
 }
@@ -108,7 +125,7 @@ export const AIS_BLOCK = 256;
 export const aisRunsTask = defineTask(
   import.meta.url,
   "aisRunsTask",
-  ["M", "R", "nV", "nH", "W", "Wt", "b", "c", "bA", "dvec", "betas", "K", "k0", "k1", "vIdx", "vStart", "vCnt", "hIdx", "hStart", "hCnt", "act", "L", "U", "ldu", "states", "lw", "d", "sp1", "sp0", "O"],
+  ["M", "R", "nV", "nH", "W", "Wt", "b", "c", "bA", "dvec", "betas", "K", "k0", "k1", "rev", "vIdx", "vStart", "vCnt", "hIdx", "hStart", "hCnt", "act", "L", "U", "ldu", "states", "lw", "d", "sp1", "sp0", "O"],
   (a, ch, ctx) => {
     const k = ctx.k;
     const r0 = ch * a.R;
@@ -122,6 +139,10 @@ export const aisRunsTask = defineTask(
     const vc = a.vCnt + 4 * r0;
     const hs = a.hStart + 4 * r0;
     const hc = a.hCnt + 4 * r0;
+    if (a.k0 === 0 && a.rev) {
+      k.rowSumsF64(a.vIdx, vs, vc, m, a.W, nH, nH, a.c, a.act + r0 * nH * 8, nH); // act of the data vectors x_K
+      return;
+    }
     if (a.k0 === 0) {
       fill(nV);
       k.sigmoidBernoulliIndexF64(a.bA, 0, m, nV, u, ldu, 0, 0, a.vIdx, vs, vc, 1, 0);
@@ -137,6 +158,30 @@ export const aisRunsTask = defineTask(
     const sp0 = new Float64Array(buf, a.sp0 + r0 * 8, m);
     const act = a.act + r0 * nH * 8;
     const L = a.L + r0 * nV * 8;
+    const transition = (bk: number) => {
+      // T at β: h ~ σ(β act), v ~ σ(β(b + Wh) + (1 − β) b_A)
+      fill(nH);
+      k.sigmoidBernoulliIndexF64(act, nH, m, nH, u, ldu, 0, 0, a.hIdx, hs, hc, bk, 0);
+      k.rowSumsF64(a.hIdx, hs, hc, m, a.Wt, nV, nV, a.b, L, nV);
+      for (let i = 0; i < nV; i++) O[i] = (1 - bk) * bA[i];
+      fill(nV);
+      k.sigmoidBernoulliIndexF64(L, nV, m, nV, u, ldu, 0, 0, a.vIdx, vs, vc, bk, O.byteOffset);
+    };
+    if (a.rev) {
+      for (let s = a.k0; s < a.k1; s++) {
+        // RAISE step s = K + 1 − j: x_{j−1} ~ T_{β_j}(x_j), then log w += log p*_{β_j}(x_{j−1}) − log p*_{β_{j−1}}(x_{j−1})
+        const j = a.K + 1 - s;
+        const bk = betas[j];
+        const bp = betas[j - 1];
+        transition(bk);
+        k.rowSumsF64(a.vIdx, vs, vc, m, a.W, nH, nH, a.c, act, nH);
+        k.rowSumsF64(a.vIdx, vs, vc, m, a.dvec, 1, 1, 0, a.d + r0 * 8, 1);
+        k.softplusRowSumsF64(act, nH, m, nH, a.sp1 + r0 * 8, bk);
+        k.softplusRowSumsF64(act, nH, m, nH, a.sp0 + r0 * 8, bp);
+        for (let r = 0; r < m; r++) lw[r] += (bk - bp) * d[r] + sp1[r] - sp0[r];
+      }
+      return;
+    }
     for (let s = a.k0; s < a.k1; s++) {
       const bk = betas[s];
       const bp = betas[s - 1];
@@ -147,13 +192,7 @@ export const aisRunsTask = defineTask(
       k.softplusRowSumsF64(act, nH, m, nH, a.sp0 + r0 * 8, bp);
       for (let r = 0; r < m; r++) lw[r] += (bk - bp) * d[r] + sp1[r] - sp0[r];
       if (s === a.K) break;
-      // T_s: h ~ σ(β_s act), v ~ σ(β_s(b + Wh) + (1 − β_s) b_A)
-      fill(nH);
-      k.sigmoidBernoulliIndexF64(act, nH, m, nH, u, ldu, 0, 0, a.hIdx, hs, hc, bk, 0);
-      k.rowSumsF64(a.hIdx, hs, hc, m, a.Wt, nV, nV, a.b, L, nV);
-      for (let i = 0; i < nV; i++) O[i] = (1 - bk) * bA[i];
-      fill(nV);
-      k.sigmoidBernoulliIndexF64(L, nV, m, nV, u, ldu, 0, 0, a.vIdx, vs, vc, bk, O.byteOffset);
+      transition(bk); // T_s
     }
   },
 );
@@ -164,16 +203,45 @@ export const aisRunsTask = defineTask(
  * (run r: stream.fork(`run/${r}`)); the same bytes for any `options.pool`.
  */
 export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): AisResult {
-  const { nVisible: nV, nHidden: nH } = rbm;
   const M = options.runs;
   if (!Number.isInteger(M) || M < 2) throw new InputError(`AIS: runs must be an integer ≥ 2, got ${M}`);
+  const { logw, logZA, K } = anneal(rbm, stream, options, M, null);
+  return aisSummary(logw, logZA, K, options.z ?? 3);
+}
+
+/** RAISE: logZ = log Z_A + mean(log w_rev), stochastically above log Z; lower/upper = logZ ∓ z·sd(log w_rev)/√M over the M data rows (one run each). */
+export type RaiseResult = AnnealingResult;
+
+/**
+ * RAISE (module comment): one reverse annealing run from each of the M rows of `data` (0/1,
+ * M×nV, M ≥ 2), the log-weights Σ_k [log p*_{β_{k+1}}(x_k) − log p*_{β_k}(x_k)] and the bound
+ * log Z_A + mean(log w) on log Z (so mean_v log p(v) ≥ −mean F(v) − that, stochastically and
+ * conservatively). Same schedule, base model, pool and determinism as `aisLogPartition`: run r
+ * draws from stream.fork(`run/${r}`).
+ */
+export function raiseLogPartition(rbm: Rbm, data: MatrixInput, nRows: number | undefined, stream: Stream, options: Omit<AisOptions, "runs">): RaiseResult {
+  const { data: x, rows: M } = toMatrix(data, rbm.nVisible, "RAISE data", nRows);
+  if (M < 2) throw new InputError(`RAISE: needs at least 2 data vectors, got ${M}`);
+  const { logw, logZA, K } = anneal(rbm, stream, options, M, x);
+  let s1 = 0;
+  for (let r = 0; r < M; r++) s1 += logw[r];
+  const mean = s1 / M;
+  let s2 = 0;
+  for (let r = 0; r < M; r++) s2 += (logw[r] - mean) ** 2;
+  const se = Math.sqrt(s2 / (M - 1) / M);
+  const z = options.z ?? 3;
+  const logZ = logZA + mean;
+  return { logZ, lower: logZ - z * se, upper: logZ + z * se, logZBase: logZA, logWeights: logw, runs: M, steps: K };
+}
+
+/** The annealing runs of AIS (start = null: v₁ ~ p_A) or RAISE (start: M data rows, reversed schedule); log w per run. */
+function anneal(rbm: Rbm, stream: Stream, options: Omit<AisOptions, "runs">, M: number, start: Float64Array | null): { logw: Float64Array; logZA: number; K: number } {
+  const { nVisible: nV, nHidden: nH } = rbm;
   const betas = options.betas ?? salakhutdinovMurrayBetas();
   if (betas.length < 2 || betas[0] !== 0 || betas[betas.length - 1] !== 1) throw new InputError("AIS: the β schedule must run from 0 to 1");
   for (let k = 1; k < betas.length; k++) if (!(betas[k] > betas[k - 1])) throw new InputError(`AIS: β schedule must increase (β[${k}] = ${betas[k]})`);
   const bA = options.baseBias ?? new Float64Array(nV);
   if (bA.length !== nV) throw new InputError(`AIS: base biases have ${bA.length} entries, expected ${nV}`);
-  const z = options.z ?? 3;
-
   let logZA = nH * Math.LN2;
   for (let i = 0; i < nV; i++) logZA += Math.log1p(Math.exp(-Math.abs(bA[i]))) + Math.max(bA[i], 0);
 
@@ -199,19 +267,30 @@ export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): 
     const lw = f64(M);
     const a = {
       M, R, nV, nH, W: W.byteOffset, Wt: Wt.byteOffset, b: f64(rbm.b).byteOffset, c: f64(rbm.c).byteOffset, bA: f64(bA).byteOffset, dvec: dvec.byteOffset,
-      betas: f64(betas).byteOffset, K, k0: 0, k1: 0,
+      betas: f64(betas).byteOffset, K, k0: 0, k1: 0, rev: start ? 1 : 0,
       vIdx: vl.idx.byteOffset, vStart: vl.start.byteOffset, vCnt: vl.count.byteOffset, hIdx: hl.idx.byteOffset, hStart: hl.start.byteOffset, hCnt: hl.count.byteOffset,
       act: f64(M * nH).byteOffset, L: f64(M * nV).byteOffset, U: f64(M * ldu).byteOffset, ldu,
       states: ChunkStreams.fromStream(stream, "run", M, arena).states.byteOffset,
       lw: lw.byteOffset, d: f64(M).byteOffset, sp1: f64(M).byteOffset, sp0: f64(M).byteOffset, O: f64(chunks * nV).byteOffset,
     };
+    if (start)
+      for (let r = 0; r < M; r++) {
+        let m = vl.start[r];
+        for (let i = 0; i < nV; i++) {
+          const b = start[r * nV + i];
+          if (b !== 0 && b !== 1) throw new InputError(`RAISE data[${r}][${i}] = ${b}: expected 0/1`);
+          vl.idx[m] = i;
+          m += b;
+        }
+        vl.count[r] = m - vl.start[r];
+      }
     pool.run(aisRunsTask, a, chunks);
     for (let k0 = 1; k0 <= K; k0 += AIS_BLOCK) {
       const k1 = Math.min(K + 1, k0 + AIS_BLOCK);
       pool.run(aisRunsTask, { ...a, k0, k1 }, chunks);
       options.onProgress?.(k1 - 1, K);
     }
-    return aisSummary(lw.slice(), logZA, K, z);
+    return { logw: lw.slice(), logZA, K };
   } finally {
     arena.release();
     if (!options.pool) pool.close();

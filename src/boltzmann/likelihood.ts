@@ -3,7 +3,10 @@
  * saying which: log Z by enumerating the smaller layer when it has ≤ 24 units (exact.ts), else by
  * annealed importance sampling from the base-rate model of the training data (ais.ts; Salakhutdinov
  * & Murray 2008, §3–4) with the spread at a stated α. Then (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z,
- * with the free energies on the compute core (`meanFreeEnergy`).
+ * with the free energies on the compute core (`meanFreeEnergy`). With `raiseExamples` the AIS
+ * estimate comes with RAISE (Burda, Grosse & Salakhutdinov 2015; ais.ts) from the first test rows:
+ * AIS's log Ẑ tends low (its log-likelihood optimistic), RAISE's bound high (its log-likelihood
+ * conservative), so together they bracket log Z and the test log-likelihood.
  */
 import { InputError } from "../errors.js";
 import { wasmCore } from "../linalg/wasm.js";
@@ -11,7 +14,7 @@ import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { zCritical } from "../stats/tests.js";
 import type { Stream } from "../random/stream.js";
-import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "./ais.js";
+import { aisLogPartition, baseRateBiases, raiseLogPartition, salakhutdinovMurrayBetas } from "./ais.js";
 import { BinaryRows } from "./binary-rows.js";
 import { MAX_EXACT_LAYER, rbmLogPartition } from "./exact.js";
 import type { Rbm } from "./rbm.js";
@@ -31,6 +34,22 @@ export interface LikelihoodOptions {
   aisSteps: number;
   /** family-wise rate of the reported log Z spread: z = z*(α), two-sided (default 1e-6) */
   alpha?: number;
+  /** with AIS: also run RAISE from the first `raiseExamples` test rows (≥ 2; 0 or absent: no RAISE), same schedule */
+  raiseExamples?: number;
+}
+
+/** RAISE beside AIS (ais.ts): the upper estimate of log Z and the conservative test log-likelihood. */
+export interface RaiseEvaluation {
+  /** log Z_A + mean log w_rev over the reverse runs (stochastically ≥ log Z) */
+  logZ: number;
+  /** logZ + z·se over the runs */
+  logZUpper: number;
+  /** test rows the reverse runs start from (one run each) */
+  runs: number;
+  /** −mean F(test) − logZ: the RAISE estimate of the test log-likelihood (conservative) */
+  testLogLikelihood: number;
+  /** −mean F(test) − logZUpper: the lower end of the bracket on the test log-likelihood */
+  testLogLikelihoodLower: number;
 }
 
 export interface LikelihoodEvaluation {
@@ -47,6 +66,10 @@ export interface LikelihoodEvaluation {
   aisSteps?: number;
   trainLogLikelihood: number;
   testLogLikelihood: number;
+  /** AIS only: −mean F(test) − logZLower, the upper end of the bracket on the test log-likelihood */
+  testLogLikelihoodUpper?: number;
+  /** AIS with raiseExamples: the RAISE side of the bracket */
+  raise?: RaiseEvaluation;
 }
 
 /** Rows of one free-energy chunk. */
@@ -135,15 +158,29 @@ function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: Matri
     return { likelihood: "exact", logZ, trainLogLikelihood: logLikelihood(train, logZ, "train"), testLogLikelihood: logLikelihood(test, logZ, "test") };
   }
   const { aisRuns, aisSteps } = options;
-  const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas: salakhutdinovMurrayBetas(aisSteps), baseBias: baseRateBiases(train.data, train.rows, rbm.nVisible), z: zCritical(options.alpha ?? 1e-6), pool: options.pool });
+  const betas = salakhutdinovMurrayBetas(aisSteps);
+  const baseBias = baseRateBiases(train.data, train.rows, rbm.nVisible);
+  const z = zCritical(options.alpha ?? 1e-6);
+  const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas, baseBias, z, pool: options.pool });
+  const negF = -meanFreeEnergy(rbm, test.data, test.rows, options.pool, "test");
+  const R = options.raiseExamples ?? 0;
+  if (R !== 0 && (!Number.isInteger(R) || R < 2)) throw new InputError(`RAISE: expected an integer number of test rows ≥ 2 (or 0 for none), got ${R}`);
+  let raise: RaiseEvaluation | undefined;
+  if (R) {
+    const n = Math.min(R, test.rows);
+    const q = raiseLogPartition(rbm, test.data.subarray(0, n * rbm.nVisible), n, stream.fork("raise"), { betas, baseBias, z, pool: options.pool });
+    raise = { logZ: q.logZ, logZUpper: q.upper, runs: n, testLogLikelihood: negF - q.logZ, testLogLikelihoodLower: negF - q.upper };
+  }
   return {
     likelihood: "ais",
     logZ: r.logZ,
-    logZLower: r.lower,
+    ...(Number.isFinite(r.lower) ? { logZLower: r.lower } : {}), // absent when r̂ − zσ̂_r ≤ 0 (no finite lower end)
     logZUpper: r.upper,
     aisRuns,
     aisSteps,
     trainLogLikelihood: logLikelihood(train, r.logZ, "train"),
-    testLogLikelihood: logLikelihood(test, r.logZ, "test"),
+    testLogLikelihood: negF - r.logZ,
+    ...(Number.isFinite(r.lower) ? { testLogLikelihoodUpper: negF - r.lower } : {}), // no finite upper end when r̂ − zσ̂_r ≤ 0
+    ...(raise ? { raise } : {}),
   };
 }

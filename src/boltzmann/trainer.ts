@@ -19,13 +19,12 @@
  * the shared memory in the working precision (`dtype`, default float64); the `Rbm` is read at the
  * start of every call (`epoch`, `step`, `estimate`) and written at the end of `epoch` and `step`.
  *
- * Extension points: a new negative phase (e.g. parallel tempering, K tempered chains) is one
- * sampler file + one registry line: it runs its own jobs on the core and hands back samples or
- * expectations. A reparameterised gradient such as centering (Montavon & Müller 2012: offsets μ, λ)
- * enters without changing this schedule: its conditionals are σ(c − Wᵀμ + Wᵀv) and
- * σ(b − Wλ + Wh) (the bias pointers of the row-sum jobs), and its weight gradient
- * ⟨(v − μ)(h − λ)ᵀ⟩⁺ − ⟨…⟩⁻ is the same row-list step on centred hidden rows h − λ plus a rank-one
- * term −μ(ρΣ(h⁺ − λ) − Σ(h⁻ − λ))ᵀ.
+ * Extension points: a new negative phase is one sampler file + one registry line: it runs its own
+ * jobs on the core and hands back samples or expectations. With `centering` (Melchior, Fischer &
+ * Wiskott 2016; centering.ts) the model stays in plain form, so every conditional and sampler is
+ * unchanged; the parameter step is the same job into gradient buffers, then the centered step
+ * ∇̃W = ∇W − μ∇cᵀ − ∇bλᵀ written back as the equivalent plain step on the calling thread
+ * (O(nV·nH) per update), then the offsets' moving averages.
  *
  * Hyperparameters live in `RbmTrainOptions`; the sampler state (persistent chains, generator
  * positions), the velocity, the positive-phase streams and the shuffling stream serialise with
@@ -45,19 +44,20 @@ import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { BinaryRows } from "./binary-rows.js";
 import { CHUNKS_PER_WORKER, columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
+import { DEFAULT_BETA_MIN, DEFAULT_TEMPERATURES, temperingLadder } from "./negative-phase/pt.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
 
-/** How the negative phase is sampled: a key of `negativePhases` ("cd" | "pcd" | "exact"). */
+/** How the negative phase is sampled: a key of `negativePhases` ("cd" | "pcd" | "pt" | "exact"). */
 export type RbmMethod = NegativePhaseId;
 
 /** Training hyperparameters (scikit-learn style: options separate from learned state). */
 export interface RbmTrainOptions {
-  /** the negative-phase sampler: "cd" (CD-k, chains start at the batch), "pcd" (persistent chains), "exact" (enumeration, ≤ 24 units in the smaller layer) */
+  /** the negative-phase sampler: "cd" (CD-k, chains start at the batch), "pcd" (persistent chains), "pt" (parallel tempering: `chains` ladders of `temperatures` tempered chains), "exact" (enumeration, ≤ 24 units in the smaller layer) */
   method: RbmMethod;
   /** Gibbs steps per update (CD-k, PCD-k) */
   k: number;
-  /** number of persistent chains (PCD); CD uses one chain per batch row */
+  /** number of persistent chains (PCD) or of tempered ladders (PT); CD uses one chain per batch row */
   chains: number;
   learningRate: number;
   momentum: number;
@@ -70,6 +70,14 @@ export interface RbmTrainOptions {
   lrDecay?: number;
   /** working precision of the parameters, chains and products (default "float64"); likelihoods are always float64 */
   dtype?: Dtype;
+  /** the centered gradient (Melchior, Fischer & Wiskott 2016; centering.ts) with offsets μ, λ following moving averages of the data means; the model stays stored in plain form */
+  centering?: boolean;
+  /** centering: the moving-average rate ν ∈ [0, 1] of the offsets, μ ← (1 − ν)μ + ν⟨v⟩⁺, λ ← (1 − ν)λ + ν⟨h⟩⁺ (default 0.01; 0 keeps them fixed) */
+  offsetDecay?: number;
+  /** parallel tempering ("pt"): temperatures K ≥ 2 per ladder, `chains` ladders (default 5) */
+  temperatures?: number;
+  /** parallel tempering ("pt"): lowest inverse temperature βmin ∈ (0, 1] of the geometric ladder βmin^{t/(K−1)} (default 0.5) */
+  betaMin?: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true, dtype: "float64" };
@@ -94,6 +102,15 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new FieldError("weightDecay", `expected a finite number ≥ 0, got ${o.weightDecay}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new FieldError("batchSize", `expected an integer ≥ 1, got ${o.batchSize}`);
   if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) throw new FieldError("dtype", `expected ${orList(DTYPES)}, got "${o.dtype}"`);
+  if (o.centering !== undefined && typeof o.centering !== "boolean") throw new FieldError("centering", `expected true or false, got ${JSON.stringify(o.centering)}`);
+  if (o.offsetDecay !== undefined) {
+    if (!o.centering) throw new FieldError("offsetDecay", "applies to the centered RBM only (centering on)");
+    if (!(o.offsetDecay >= 0 && o.offsetDecay <= 1)) throw new FieldError("offsetDecay", `expected a moving-average rate ν in [0, 1] (μ ← (1 − ν)μ + ν⟨v⟩), got ${o.offsetDecay}`);
+  }
+  if (o.temperatures !== undefined || o.betaMin !== undefined) {
+    if (o.method !== "pt") throw new FieldError(o.temperatures !== undefined ? "temperatures" : "betaMin", `applies to parallel tempering only (method "pt"), the method is "${o.method}"`);
+    temperingLadder(o.temperatures ?? DEFAULT_TEMPERATURES, o.betaMin ?? DEFAULT_BETA_MIN);
+  }
   return o;
 }
 
@@ -112,7 +129,12 @@ export interface RbmTrainerState {
   positive?: number[][];
   /** the sampler's state (`NegativePhaseSampler.toJSON`: chains, generator positions), present when it keeps one */
   sampler?: unknown;
+  /** the centering offsets μ (nV) and λ (nH), present with centering */
+  offsets?: { visible: number[]; hidden: number[] };
 }
+
+/** Default moving-average rate of the centering offsets (PyDeep's update_offsets). */
+export const DEFAULT_OFFSET_DECAY = 0.01;
 
 /**
  * The parameter step of one update (see the module comment), chunks [0, kW) over rows of W and
@@ -203,6 +225,13 @@ export class RbmTrainer {
   private readonly gc: FloatArray;
   private readonly velocity: { W: FloatArray; b: FloatArray; c: FloatArray } | null;
   private gradBuffers: { W: FloatArray; b: FloatArray; c: FloatArray } | null = null;
+  /**
+   * The centering offsets μ (visible, nV) and λ (hidden, nH), float64, or null without centering.
+   * They start at ½; set `visible` to the data mean before training (as `rbm train` does).
+   */
+  readonly offsets: { visible: Float64Array; hidden: Float64Array } | null;
+  /** centering scratch: ΔWᵀμ (nH) and the batch's visible counts (nV) */
+  private readonly centerScratch: { dc: Float64Array; vm: Float64Array } | null;
 
   constructor(rbm: Rbm, options: RbmTrainOptions, stream: Stream, pool?: WorkerPool) {
     validateTrainOptions(options);
@@ -210,7 +239,12 @@ export class RbmTrainer {
     const why = spec.applicable(rbm, options);
     if (why) throw new FieldError("method", why);
     this.rbm = rbm;
-    this.options = { ...options, dtype: options.dtype ?? "float64" };
+    this.options = {
+      ...options,
+      dtype: options.dtype ?? "float64",
+      ...(options.method === "pt" ? { temperatures: options.temperatures ?? DEFAULT_TEMPERATURES, betaMin: options.betaMin ?? DEFAULT_BETA_MIN } : {}),
+      ...(options.centering ? { offsetDecay: options.offsetDecay ?? DEFAULT_OFFSET_DECAY } : {}),
+    };
     this.stream = stream;
     this.ownPool = !pool;
     this.pool = pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });
@@ -228,6 +262,8 @@ export class RbmTrainer {
     this.gc = core.matrix(1, nH);
     this.velocity = options.momentum > 0 ? { W: core.matrix(nV, nH), b: core.matrix(1, nV), c: core.matrix(1, nH) } : null;
     this.sampler = spec.create(core, this.options, stream.fork("negative-phase"));
+    this.offsets = options.centering ? { visible: new Float64Array(nV).fill(0.5), hidden: new Float64Array(nH).fill(0.5) } : null;
+    this.centerScratch = options.centering ? { dc: new Float64Array(nH), vm: new Float64Array(nV) } : null;
   }
 
   /**
@@ -323,6 +359,7 @@ export class RbmTrainer {
       ...(v ? { velocity: [...v.W, ...v.b, ...v.c] } : {}),
       ...(this.positive ? { positive: this.positive.toJSON() } : {}),
       ...(sampler === undefined ? {} : { sampler }),
+      ...(this.offsets ? { offsets: { visible: Array.from(this.offsets.visible), hidden: Array.from(this.offsets.hidden) } } : {}),
     };
   }
 
@@ -331,7 +368,7 @@ export class RbmTrainer {
     if (s === null || typeof s !== "object" || Array.isArray(s)) throw new InputError(`${where}: expected the trainer state object, got ${describeValue(s)}`);
     if (s.format !== TRAINER_STATE_FORMAT) throw new InputError(`${where}.format: expected ${TRAINER_STATE_FORMAT}, got ${describeValue(s.format)} (a state written before the compute-core trainer draws its noise in another layout and cannot resume bit for bit)`);
     // every key is known (a model file is untrusted input)
-    requireRecord(s, where, ["format", "stream", "updates", "velocity", "positive", "sampler"], "the trainer state object {format, stream, updates, velocity?, positive?, sampler?}");
+    requireRecord(s, where, ["format", "stream", "updates", "velocity", "positive", "sampler", "offsets"], "the trainer state object {format, stream, updates, velocity?, positive?, sampler?, offsets?}");
     const v = this.velocity;
     if (v) {
       const n = v.W.length + v.b.length + v.c.length;
@@ -344,6 +381,15 @@ export class RbmTrainer {
     if (this.positive) this.positive.restore(s.positive, `${where}.positive`);
     else if (s.positive !== undefined) throw new InputError(`${where}.positive: unexpected (meanFieldHidden draws no positive-phase samples)`);
     this.sampler.restore(s.sampler, `${where}.sampler`);
+    const off = this.offsets;
+    if (off) {
+      for (const [key, arr] of [["visible", off.visible], ["hidden", off.hidden]] as const) {
+        const x = s.offsets?.[key];
+        if (!Array.isArray(x) || x.length !== arr.length) throw new InputError(`${where}.offsets.${key}: expected ${arr.length} offsets (centering is on)`);
+        x.forEach((y, k) => requireFinite(y, `${where}.offsets.${key}[${k}]`));
+        arr.set(x);
+      }
+    } else if (s.offsets !== undefined) throw new InputError(`${where}.offsets: unexpected (centering is off)`);
     try {
       this.stream = Stream.fromJSON(s.stream);
     } catch (e) {
@@ -391,9 +437,70 @@ export class RbmTrainer {
     core.hiddenProbabilities(v, n, this.Hp);
     if (this.hp && this.positive) core.drawHidden(this.Hp, n, this.hp, this.positive, this.Hp);
     const neg = this.sampler.sample({ v, H: this.Hp, h: this.hp, n });
-    if (neg.kind === "samples") this.stepSamples(v, n, neg, target);
+    if (this.offsets && target === "params") this.stepCentered(v, n, neg);
+    else if (neg.kind === "samples") this.stepSamples(v, n, neg, target);
     else this.stepExpectations(v, n, neg, target);
     if (target === "params") this.updates++;
+  }
+
+  /**
+   * The centered step (centering.ts): the plain gradient estimate into the gradient buffers, then
+   * on the calling thread ∇̃W = ∇W − μ(∇c)ᵀ − (∇b)λᵀ, Δ̃ ← mΔ̃ + η(∇̃ − λ_wd W) on (W, b̃, c̃), written
+   * as the plain step W += Δ̃W, b += Δ̃b − Δ̃W λ, c += Δ̃c − Δ̃Wᵀμ; then the offsets move to the
+   * batch's data means (the model is unchanged by that).
+   */
+  private stepCentered(v: BinaryIndex, n: number, neg: NegativeStatistics): void {
+    const core = this.core;
+    const g = this.gradientBuffers();
+    if (neg.kind === "samples") {
+      g.W.fill(0);
+      g.b.fill(0);
+      g.c.fill(0);
+      this.stepSamples(v, n, neg, "gradient");
+    } else this.stepExpectations(v, n, neg, "gradient");
+    const { visible: mu, hidden: lam } = this.offsets!;
+    const { dc, vm } = this.centerScratch!;
+    const { nV, nH } = core;
+    const lr = this.options.learningRate * this.learningRateScale;
+    const wd = this.options.weightDecay;
+    const m = this.options.momentum;
+    const vel = this.velocity;
+    const { W, b, c } = core;
+    dc.fill(0);
+    for (let i = 0; i < nV; i++) {
+      const o = i * nH;
+      const mi = mu[i];
+      const gbi = g.b[i];
+      let s = 0;
+      for (let j = 0; j < nH; j++) {
+        let d = lr * (g.W[o + j] - mi * g.c[j] - gbi * lam[j] - wd * W[o + j]);
+        if (vel) d = vel.W[o + j] = m * vel.W[o + j] + d;
+        W[o + j] += d;
+        s += d * lam[j];
+        dc[j] += d * mi;
+      }
+      let db = lr * gbi;
+      if (vel) db = vel.b[i] = m * vel.b[i] + db;
+      b[i] += db - s;
+    }
+    for (let j = 0; j < nH; j++) {
+      let d = lr * g.c[j];
+      if (vel) d = vel.c[j] = m * vel.c[j] + d;
+      c[j] += d - dc[j];
+    }
+    const k = wasmCore().k;
+    (core.f32 ? k.transposeF32 : k.transposeF64)(W.byteOffset, nH, nV, nH, core.Wt.byteOffset, nV);
+    // offsets: μ ← (1 − ν)μ + ν⟨v⁺⟩, λ ← (1 − ν)λ + ν⟨h⁺⟩
+    const nu = this.options.offsetDecay!;
+    vm.fill(0);
+    for (let r = 0; r < n; r++) for (let q = v.start[r]; q < v.start[r] + v.count[r]; q++) vm[v.idx[q]] += 1;
+    for (let i = 0; i < nV; i++) mu[i] = (1 - nu) * mu[i] + (nu * vm[i]) / n;
+    const Hp = this.Hp;
+    for (let j = 0; j < nH; j++) {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += Hp[r * nH + j];
+      lam[j] = (1 - nu) * lam[j] + (nu * s) / n;
+    }
   }
 
   /** The parameter step from sampled negatives (one pool job). */

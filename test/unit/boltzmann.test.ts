@@ -182,7 +182,7 @@ describe("training, options and serialisation", () => {
     expect(() => new Rbm(784, 0)).toThrow(/^nHidden: /);
     expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, learningRate: -0.1 })).toThrow(/^learningRate: expected a finite learning rate > 0/);
     expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, k: 0 })).toThrow(/^k: /);
-    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, method: "gibbs" as never })).toThrow(/^method: expected cd, pcd or exact/);
+    expect(() => validateTrainOptions({ ...DEFAULT_TRAIN_OPTIONS, method: "gibbs" as never })).toThrow(/^method: expected cd, pcd, pt or exact/);
     expect(() => new RbmTrainer(new Rbm(30, 30), { ...DEFAULT_TRAIN_OPTIONS, method: "exact" }, Stream.fromSeed("x"))).toThrow(/^method: exact enumerates the smaller layer/);
   });
   // every registered sampler (a new one is covered by adding its registry line)

@@ -66,7 +66,7 @@ describe("stochgrad CLI", () => {
     expect(run(["rbm", "eval", "--help"]).out).not.toContain("--hidden");
     const none = run(["rbm"]);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/rbm: expected a subcommand train or eval/);
+    expect(none.err).toMatch(/rbm: expected a subcommand train, eval or figures/);
   });
 
   it("exact prints E[L], the nested gradient and every estimator's exact moments", () => {

@@ -51,7 +51,13 @@ describe("stochgrad rbm", () => {
     for (const [args, msg] of [
       [["--data", "cifar"], /^stochgrad: error: --data: expected mnist, bars-and-stripes-3 or bars-and-stripes-4, got "cifar"$/m],
       [["--binarize", "soft"], /^stochgrad: error: --binarize: expected threshold or stochastic, got "soft"$/m],
-      [["--method", "gibbs"], /^stochgrad: error: --method: expected cd, pcd or exact, got "gibbs"$/m],
+      [["--method", "gibbs"], /^stochgrad: error: --method: expected cd, pcd, pt or exact, got "gibbs"$/m],
+      [["--method", "pt", "--temperatures", "1"], /^stochgrad: error: --temperatures: parallel tempering needs an integer number of temperatures ≥ 2, got 1$/m],
+      [["--method", "pt", "--beta-min", "0"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 0$/m],
+      [["--method", "pt", "--beta-min", "1.2"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 1.2$/m],
+      [["--centering", "--offset-decay", "2"], /^stochgrad: error: --offset-decay: expected a moving-average rate ν in \[0, 1\] \(μ ← \(1 − ν\)μ \+ ν⟨v⟩\), got 2$/m],
+      [["--offset-decay", "0.1"], /^stochgrad: error: --offset-decay: applies to the centered RBM only \(centering on\)$/m],
+      [["--temperatures", "4"], /^stochgrad: error: --temperatures: applies to parallel tempering only \(method "pt"\), the method is "pcd"$/m],
       [["--batch", "0"], /^stochgrad: error: --batch: expected an integer ≥ 1, got 0$/m],
       [["--train-size", "0", "--hidden", "2"], /^stochgrad: error: --train-size: expected an integer in \[1, 60000\], got 0$/m],
     ] as [string[], RegExp][]) {
@@ -82,6 +88,88 @@ describe("stochgrad rbm", () => {
     expect(co.err).toMatch(/not an IDX image file/);
     expect(fs.readFileSync(out, "utf8")).toBe("original");
     expect(fs.readdirSync(d).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("parallel tempering: --method pt --temperatures K records the swap acceptance of every neighbour pair per epoch", () => {
+    const d = tmp();
+    const m = path.join(d, "pt.json");
+    const r = run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--method", "pt", "--temperatures", "3", "--beta-min", "0.4", "--chains", "5", "--batch", "7", "--epochs", "2", "--lr", "0.1", "--out", m]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/pt-1 \(5 ladders × 3 temperatures, β ≥ 0.4\)/);
+    expect(r.err).toMatch(/epoch 2: test log-likelihood -[0-9.]+ nats \(exact\).*swap acceptance [01]\.\d{3} [01]\.\d{3}/);
+    const rec = JSON.parse(fs.readFileSync(m, "utf8"));
+    expect(rec.training.options).toMatchObject({ method: "pt", temperatures: 3, betaMin: 0.4 });
+    for (const h of rec.training.history) {
+      expect(h.swapAcceptance.length).toBe(2);
+      for (const a of h.swapAcceptance) expect(a > 0 && a <= 1).toBe(true);
+    }
+    expect(JSON.parse(r.out).swapAcceptance).toEqual(rec.training.history[1].swapAcceptance);
+  });
+
+  it("--centering: the model file holds the plain W, b, c with the offsets beside them, and resumes", () => {
+    const d = tmp();
+    const m = path.join(d, "c.json");
+    const r = run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--centering", "--offset-decay", "0.1", "--batch", "7", "--epochs", "2", "--lr", "0.1", "--out", m]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/centered \(ν 0.1\)/);
+    const rec = JSON.parse(fs.readFileSync(m, "utf8"));
+    expect(rec.training.options).toMatchObject({ centering: true, offsetDecay: 0.1 });
+    expect(rec.offsets.visible.length).toBe(9);
+    expect(rec.offsets.hidden.length).toBe(4);
+    expect(rec.offsets).toEqual(rec.training.state.offsets);
+    const r2 = run(["rbm", "train", "--resume", m, "--epochs", "1", "--out", m]);
+    expect(r2.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(m, "utf8")).training.epochs).toBe(3);
+  });
+
+  it("rbm eval --eval ais: AIS and RAISE bracket the exact test log-likelihood printed beside them, with a sentence each; bad --raise-examples and --eval none refused", () => {
+    const d = tmp();
+    const m = path.join(d, "b.json");
+    expect(run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--epochs", "3", "--batch", "7", "--lr", "0.1", "--out", m]).code).toBe(0);
+    const e = run(["rbm", "eval", m, "--eval", "ais", "--quick", "--raise-examples", "14", "--workers", "1"]);
+    expect(e.code).toBe(0);
+    const j = JSON.parse(e.out);
+    expect(j).toMatchObject({ likelihood: "ais", aisSteps: 1000, aisRuns: 100, raise: { runs: 14 } });
+    expect(j.raise.testLogLikelihoodLower).toBeLessThanOrEqual(j.exact.testLogLikelihood);
+    expect(j.testLogLikelihoodUpper).toBeGreaterThanOrEqual(j.exact.testLogLikelihood);
+    expect(Object.keys(j.notes)).toEqual(["ais", "raise", "bracket"]);
+    expect(j.notes.raise).toMatch(/conservative, stochastic lower bound/);
+    expect(e.out).not.toMatch(/null/);
+    for (const [args, msg] of [
+      [["--raise-examples", "1"], /^stochgrad: error: --raise-examples: expected 0 \(no RAISE\) or an integer ≥ 2, got 1$/m],
+      [["--eval", "none"], /^stochgrad: error: --eval none: rbm eval always evaluates \(auto, exact or ais\)$/m],
+    ] as [string[], RegExp][]) {
+      const r = run(["rbm", "eval", m, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+  });
+
+  it("rbm figures: PT sample grid and filters as PNG/SVG/CSV, swap acceptance per pair; a bad ladder is refused before the folder is made", () => {
+    const d = tmp();
+    const m = path.join(d, "f.json");
+    expect(run(["rbm", "train", "--data", "bars-and-stripes-4", "--hidden", "6", "--epochs", "2", "--batch", "8", "--lr", "0.1", "--out", m]).code).toBe(0);
+    const out = path.join(d, "fig");
+    const r = run(["rbm", "figures", m, "--out", out, "--samples", "12", "--temperatures", "4", "--sweeps", "50", "--workers", "1"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.swapAcceptance.length).toBe(3);
+    expect(j.betas[0]).toBe(1);
+    for (const f of ["pt-samples.png", "pt-samples.svg", "pt-samples.csv", "filters.png", "filters.svg", "filters.csv"]) expect(fs.statSync(path.join(out, f)).size).toBeGreaterThan(100);
+    // 12 tiles of 4×4 pixels, values 0/1
+    const rows = fs.readFileSync(path.join(out, "pt-samples.csv"), "utf8").trim().split("\n").slice(1);
+    expect(rows.length).toBe(12 * 16);
+    for (const row of rows) expect(["0", "1"]).toContain(row.split(",")[3]);
+    const bad = path.join(d, "never");
+    for (const [args, msg] of [
+      [["--temperatures", "1"], /^stochgrad: error: --temperatures: expected an integer in \[2, ∞\], got 1$/m],
+      [["--beta-min", "1.5"], /^stochgrad: error: --beta-min: the lowest inverse temperature β must lie in \(0, 1\], got 1.5$/m],
+    ] as [string[], RegExp][]) {
+      const e = run(["rbm", "figures", m, "--out", bad, ...args]);
+      expect(e.code).toBe(2);
+      expect(e.err).toMatch(msg);
+    }
+    expect(fs.existsSync(bad)).toBe(false);
   });
 
   it("trains a small MNIST model (exact test log-likelihood for 784×8)", () => {
@@ -146,7 +234,8 @@ describe("stochgrad rbm", () => {
     const bad = run(["rbm", "train", "--resume", m, "--epochs", "1", "--batch", "7", "--out", m]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--batch 7: the resumed run was trained with 1/);
-    expect(run(["rbm", "train", "--resume", m, "--out", m]).err).toMatch(/--resume: give --epochs/);
+    // without --epochs a resume trains the rest of the run it continues; this one is complete
+    expect(run(["rbm", "train", "--resume", m, "--out", m]).err).toMatch(/--resume .*: the run is complete \(2 of 2 epochs\); train more with --epochs N/);
     const size = run(["rbm", "train", "--data", "bars-and-stripes-3", "--train-size", "10", "--epochs", "1", "--out", path.join(d, "x.json")]);
     expect(size.err).toMatch(/^stochgrad: error: --train-size: bars-and-stripes-3 has exactly 14 patterns, all used for training and test; got 10$/m);
     expect(run(["rbm", "train", "--data", "bars-and-stripes-3", "--binarize", "stochastic", "--epochs", "1", "--out", path.join(d, "x.json")]).err).toMatch(/--binarize: bars-and-stripes-3 is binary already/);

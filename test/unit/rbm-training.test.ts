@@ -4,13 +4,14 @@
 // counts, the parameter step against its formula, the exact-gradient path against the
 // enumeration, AIS on the pool.
 import { describe, expect, it } from "vitest";
-import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
+import { aisLogPartition, baseRateBiases, raiseLogPartition, salakhutdinovMurrayBetas } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
 import { rbmExactGradientFlat, rbmLogLikelihood } from "../../src/boltzmann/exact.js";
 import { meanFreeEnergy } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { gradientToFlat, Rbm } from "../../src/boltzmann/rbm.js";
-import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
+import { ptSample, temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
+import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, validateTrainOptions, type RbmMethod, type RbmTrainOptions } from "../../src/boltzmann/trainer.js";
 import { InputError } from "../../src/errors.js";
 import { Stream } from "../../src/random/stream.js";
 import { testPools } from "./worker-pools.js";
@@ -39,6 +40,10 @@ const VARIANTS: [string, Partial<RbmTrainOptions>][] = [
   ["CD-2 float64, momentum, weight decay", { method: "cd", k: 2, momentum: 0.6, weightDecay: 0.01 }],
   ["PCD-2 float32, sampled hidden units, momentum", { method: "pcd", k: 2, dtype: "float32", meanFieldHidden: false, momentum: 0.5 }],
   ["CD-1 float32, sampled hidden units, weight decay", { method: "cd", dtype: "float32", meanFieldHidden: false, weightDecay: 0.02 }],
+  ["PT-1 float64, 4 temperatures", { method: "pt", temperatures: 4, betaMin: 0.3 }],
+  ["PCD-1 float64 centered, momentum, weight decay", { method: "pcd", centering: true, offsetDecay: 0.05, momentum: 0.5, weightDecay: 0.01 }],
+  ["CD-1 float32 centered", { method: "cd", centering: true, dtype: "float32" }],
+  ["PT-2 float32, 3 temperatures, sampled hidden units", { method: "pt", k: 2, temperatures: 3, dtype: "float32", meanFieldHidden: false }],
 ];
 
 function train(o: RbmTrainOptions, workers: number, epochs: number, from?: { model: unknown; state: unknown }): { rbm: Rbm; trainer: RbmTrainer } {
@@ -167,6 +172,44 @@ describe("RBM training on the compute core", () => {
     expect(() => BinaryRows.fromMatrix(new Float64Array([1, 2]), 1, 2)).toThrow(/^data\[0\]\[1\] = 2/);
   });
 
+  it("parallel tempering: the geometric ladder, swap counts per pair, every swap accepted when all β are 1, and bad ladders refused naming the option", () => {
+    expect(Array.from(temperingLadder(3, 0.25))).toEqual([1, 0.5, 0.25]);
+    const counts = (betaMin: number) => {
+      const t = new RbmTrainer(Rbm.random(NV, NH, Stream.fromSeed("pt/init"), 0.5), { ...base, method: "pt", temperatures: 4, betaMin }, Stream.fromSeed("pt/train"));
+      t.epoch(X, ROWS);
+      const d = t.sampler.diagnostics!() as PtDiagnostics;
+      t.release();
+      return d;
+    };
+    // 120 rows / batch 23 = 6 updates, alternating even (pairs 0, 2) and odd (pair 1) rounds, 17 ladders each
+    const one = counts(1);
+    expect(one.attempted).toEqual([3 * 17, 3 * 17, 3 * 17]);
+    expect(one.accepted).toEqual(one.attempted); // equal β: the acceptance ratio is exactly 1
+    const cold = counts(0.1);
+    expect(cold.betas[3]).toBeCloseTo(0.1, 15);
+    for (let t = 0; t < 3; t++) expect(cold.accepted[t]).toBeLessThan(cold.attempted[t]);
+    for (const [o, msg] of [
+      [{ method: "pt", temperatures: 1 }, /^temperatures: parallel tempering needs an integer number of temperatures ≥ 2, got 1$/],
+      [{ method: "pt", betaMin: 0 }, /^betaMin: the lowest inverse temperature β must lie in \(0, 1\], got 0$/],
+      [{ method: "pt", betaMin: 1.5 }, /^betaMin: the lowest inverse temperature β must lie in \(0, 1\], got 1.5$/],
+      [{ method: "pcd", temperatures: 3 }, /^temperatures: applies to parallel tempering only \(method "pt"\), the method is "pcd"$/],
+    ] as [Partial<RbmTrainOptions>, RegExp][]) {
+      expect(() => validateTrainOptions({ ...base, ...o })).toThrow(msg);
+    }
+  });
+
+  it("ptSample: the β = 1 chains' states are the same bytes for 1, 2 and 8 workers, 0/1, and not all alike", () => {
+    const rbm = Rbm.random(NV, NH, Stream.fromSeed("pt/sample"), 1);
+    const draw = (w: number) => ptSample(rbm, { chains: 13, temperatures: 3, betaMin: 0.4, sweeps: 20 }, Stream.fromSeed("pt/sample/s"), pool(w));
+    const one = draw(1);
+    expect(bytes(draw(2).samples)).toBe(bytes(one.samples));
+    expect(bytes(draw(8).samples)).toBe(bytes(one.samples));
+    expect(one.samples.length).toBe(13 * NV);
+    for (const x of one.samples) expect(x === 0 || x === 1).toBe(true);
+    expect(new Set(Array.from({ length: 13 }, (_, c) => one.samples.subarray(c * NV, (c + 1) * NV).join(""))).size).toBe(13);
+    expect(one.diagnostics.attempted).toEqual([130, 130]);
+  });
+
   it("every registered negative phase keeps its state in plain JSON without nulls", () => {
     for (const method of Object.keys(negativePhases) as RbmMethod[]) {
       const t = new RbmTrainer(Rbm.random(6, 4, Stream.fromSeed("i"), 0.1), { ...DEFAULT_TRAIN_OPTIONS, method, batchSize: 5, chains: 3 }, Stream.fromSeed("j"));
@@ -192,6 +235,21 @@ describe("AIS on the pool", () => {
     expect(bytes(run(23, 8).logWeights)).toBe(bytes(one.logWeights));
     expect(bytes(run(40, 2).logWeights.subarray(0, 23))).toBe(bytes(one.logWeights));
     expect(new Set(one.logWeights).size).toBe(23); // runs are not copies of each other
+  });
+
+  it("RAISE: reverse log-weights are byte-identical for 1, 2 and 8 workers; a run depends on its own data row only; bad data are refused", () => {
+    const raise = (rows: number, workers: number) => raiseLogPartition(rbm, d, rows, Stream.fromSeed("raise/stream"), { betas: salakhutdinovMurrayBetas(300), baseBias: base, pool: pool(workers) });
+    const one = raise(23, 1);
+    expect(bytes(raise(23, 2).logWeights)).toBe(bytes(one.logWeights));
+    expect(bytes(raise(23, 8).logWeights)).toBe(bytes(one.logWeights));
+    expect(bytes(raise(40, 2).logWeights.subarray(0, 23))).toBe(bytes(one.logWeights));
+    let m = 0;
+    for (const w of one.logWeights) m += w / 23;
+    expect(one.logZ).toBe(one.logZBase + m);
+    expect(() => raiseLogPartition(rbm, d, 1, Stream.fromSeed("x"), { betas: salakhutdinovMurrayBetas(30), baseBias: base })).toThrow(/^RAISE: needs at least 2 data vectors, got 1$/);
+    const bad = d.slice(0, 60);
+    bad[31] = 0.5;
+    expect(() => raiseLogPartition(rbm, bad, 2, Stream.fromSeed("x"), { betas: salakhutdinovMurrayBetas(30), baseBias: base })).toThrow(/^RAISE data\[1\]\[1\] = 0.5: expected 0\/1$/);
   });
 
   it("with β ∈ {0, 1} (plain importance sampling) run r's weight is p*(v)/p*_A(v) on v ~ p_A drawn from stream.fork(`run/${r}`)", () => {

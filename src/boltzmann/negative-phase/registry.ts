@@ -1,17 +1,18 @@
 /**
  * The negative-phase samplers of RBM training, a typed record (no switch on strings): the key is
- * the value of `RbmTrainOptions.method` and of `stochgrad rbm train --method`. Parallel tempering
- * (Desjardins et al. 2010) goes here as `pt` when it lands.
+ * the value of `RbmTrainOptions.method` and of `stochgrad rbm train --method`.
  */
 import { InputError, quote } from "../../errors.js";
 import { cd } from "./cd.js";
 import { exact } from "./exact.js";
 import { pcd } from "./pcd.js";
+import { pt } from "./pt.js";
 import type { NegativePhaseSpec } from "./types.js";
 
 export const negativePhases = {
   cd,
   pcd,
+  pt,
   exact,
 } satisfies Record<string, NegativePhaseSpec>;
 

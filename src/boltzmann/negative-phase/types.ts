@@ -26,6 +26,10 @@ export interface NegativePhaseOptions {
   readonly batchSize: number;
   /** use p(h|v) for hNeg (Rao–Blackwellised, as scikit-learn) rather than sampled h */
   readonly meanFieldHidden: boolean;
+  /** parallel tempering: temperatures K ≥ 2 per ladder (default DEFAULT_TEMPERATURES) */
+  readonly temperatures?: number;
+  /** parallel tempering: the lowest inverse temperature βmin ∈ (0, 1] of the geometric ladder (default DEFAULT_BETA_MIN) */
+  readonly betaMin?: number;
 }
 
 /** The positive phase of one batch, on the core. */
@@ -59,6 +63,8 @@ export interface NegativePhaseSampler {
   toJSON(): unknown;
   /** Restore what `toJSON` wrote (undefined for none); every error is an InputError naming `where` and the field. */
   restore(state: unknown, where: string): void;
+  /** What the sampler reports about its chains (PT: the ladder and the swap counts per neighbour pair); absent when nothing. */
+  diagnostics?(): Record<string, unknown>;
 }
 
 export interface NegativePhaseSpec {
