@@ -17,6 +17,7 @@ import { InputError } from "../errors.js";
 import type { Stream } from "../random/stream.js";
 import type { LayerEstimatorOptions, LayerEstimatorSpec, LayerSignals } from "./estimators/types.js";
 import { DenseNode, GateNode, InputNode, NetNode, ReluNode, SoftmaxCrossEntropyNode, SquaredLossNode, ZeroOneLossNode, type Batch, type PassContext } from "./layers.js";
+import { netMemory, type NetMemory } from "./ops.js";
 import { StochasticNode, type SparsityTarget } from "./stochastic.js";
 import type { LayerUnit } from "./units.js";
 
@@ -70,6 +71,8 @@ export class Network {
   private readonly meanCtx: MutableContext;
   private readonly contexts: MutableContext[];
   private readonly signals: Signals[];
+  /** where θ, the gradient and every buffer live (the kernels' shared memory) */
+  private readonly memory: NetMemory;
 
   /**
    * @param nodes in topological order (every input before its consumers), with unique names
@@ -99,8 +102,10 @@ export class Network {
       p += node.nParams;
     }
     this.nParams = p;
-    this.theta = new Float64Array(p);
-    this.grad = new Float64Array(p);
+    const memory = (this.memory = netMemory());
+    const f64 = (n: number) => (n > 0 ? memory.f64(n) : EMPTY);
+    this.theta = f64(p);
+    this.grad = f64(p);
     nodes.forEach((node, i) => (node.params = this.theta.subarray(this.offsets[i], this.offsets[i] + node.nParams)));
     this.gradViews = nodes.map((node, i) => this.grad.subarray(this.offsets[i], this.offsets[i] + node.nParams));
     // which nodes need gradients, and what lies downstream of each stochastic layer
@@ -115,10 +120,10 @@ export class Network {
     this.stochastic.forEach((s, k) => this.validateLayer(s, k));
     // buffers: slot 0 for every node, slot 1 for nodes downstream of a stochastic layer
     const inRerun = (i: number) => this.down.some((m) => m[i] === 1);
-    this.out = [nodes.map((x) => new Float64Array(maxRows * x.width)), nodes.map((x, i) => (inRerun(i) ? new Float64Array(maxRows * x.width) : EMPTY))];
-    this.dOut = [nodes.map((x, i) => (this.needsGrad[i] ? new Float64Array(maxRows * x.width) : EMPTY)), nodes.map((x, i) => (inRerun(i) ? new Float64Array(maxRows * x.width) : EMPTY))];
-    for (const node of nodes) node.allocate(maxRows, 2);
-    this.f = new Float64Array(maxRows);
+    this.out = [nodes.map((x) => f64(maxRows * x.width)), nodes.map((x, i) => (inRerun(i) ? f64(maxRows * x.width) : EMPTY))];
+    this.dOut = [nodes.map((x, i) => (this.needsGrad[i] ? f64(maxRows * x.width) : EMPTY)), nodes.map((x, i) => (inRerun(i) ? f64(maxRows * x.width) : EMPTY))];
+    for (const node of nodes) node.allocate(maxRows, 2, f64);
+    this.f = f64(maxRows);
     const batch: Batch = { n: 0, x: EMPTY };
     this.ctx = [0, 1].map((slot) => ({ n: 0, batch, slot, mean: false }));
     this.meanCtx = { n: 0, batch, slot: 1, mean: true };
@@ -350,6 +355,15 @@ export class Network {
       }
       node.backward(this.ins[1][i], this.out[1][i], this.dOut[1][i], dIns, ctx, null);
     }
+  }
+
+  /**
+   * Return θ, the gradient and every buffer to the kernels' memory. Call it when a network is no
+   * longer needed in a long-lived process; none of its arrays (θ, grad, outputs, noise) may be
+   * used afterwards.
+   */
+  release(): void {
+    this.memory.release();
   }
 
   /** Plain-data description of the nodes (records). */
