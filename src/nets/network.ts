@@ -16,6 +16,7 @@
 import { InputError } from "../errors.js";
 import type { Stream } from "../random/stream.js";
 import type { LayerEstimatorOptions, LayerEstimatorSpec, LayerSignals } from "./estimators/types.js";
+import { BernoulliLikelihoodNode, BernoulliLogPosteriorNode, BernoulliPriorNode } from "./elbo.js";
 import { DenseNode, GateNode, InputNode, NetNode, ReluNode, SoftmaxCrossEntropyNode, SquaredLossNode, ZeroOneLossNode, type Batch, type PassContext } from "./layers.js";
 import { netMemory, type NetMemory } from "./ops.js";
 import { StochasticNode, type SparsityTarget } from "./stochastic.js";
@@ -419,6 +420,18 @@ export class NetworkBuilder {
   /** Per-example loss f_r = Σ_k (x_rk − t_k)² for a constant target t. */
   squared(name: string, input: NetNode, target: ArrayLike<number>): SquaredLossNode {
     return this.add(new SquaredLossNode(name, input, target));
+  }
+  /** Per-example loss f_r = −log p(x_r | o_r) = Σ_k softplus(o_rk) − x_rk·o_rk for 0/1 targets x (elbo.ts). */
+  bernoulliLikelihood(name: string, logits: NetNode, target: NetNode): BernoulliLikelihoodNode {
+    return this.add(new BernoulliLikelihoodNode(name, logits, target));
+  }
+  /** Per-example loss f_r = −log p(h_r) = Σ_j softplus(c_j) − h_rj·c_j, learned prior logits c (elbo.ts). */
+  bernoulliPrior(name: string, h: NetNode, initLogit = 0): BernoulliPriorNode {
+    return this.add(new BernoulliPriorNode(name, h, initLogit));
+  }
+  /** Per-example term f_r = log q(h_r | a_r) = Σ_j h_rj·a_rj − softplus(a_rj) (elbo.ts). */
+  bernoulliLogPosterior(name: string, h: NetNode, logits: NetNode): BernoulliLogPosteriorNode {
+    return this.add(new BernoulliLogPosteriorNode(name, h, logits));
   }
   /** The network of the nodes added so far, for minibatches of up to maxRows rows (validates every layer's estimator). */
   build(maxRows: number): Network {
