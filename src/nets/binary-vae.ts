@@ -203,22 +203,17 @@ export function importanceBound(vae: BinaryVae, x: Float64Array, n: number, K: n
 }
 
 /**
- * The encoder's full gradient from the latent layer's last backward pass (for gradient probes):
- * δa = layer.dLogits + w·(h − σ(a)) (the log q term's direct part, elbo.ts), then
- * ∂J/∂W_e = xᵀ·δa and ∂J/∂b_e = Σ_r δa_r. Shapes: out (pixels·latents + latents), scratch n×latents.
+ * The encoder's gradient from the latent layer's last backward pass (for gradient probes):
+ * ∂J/∂W_e = xᵀ·δa and ∂J/∂b_e = Σ_r δa_r with δa = layer.dLogits (the estimator's ∂J/∂a; the
+ * log q term adds nothing to the logits, elbo.ts). Shapes: out (pixels·latents + latents).
  */
-export function encoderGradient(vae: BinaryVae, n: number, scratch: Float64Array, out: Float64Array): void {
+export function encoderGradient(vae: BinaryVae, n: number, out: Float64Array): void {
   const net = vae.network;
   const N = vae.latent.width;
   const D = net.input.width;
-  const h = net.output(vae.latent);
-  const p = vae.latent.prob(0);
   const d = vae.latent.dLogits;
-  const w = 1 / n;
-  const len = n * N;
-  for (let k = 0; k < len; k++) scratch[k] = d[k] + w * (h[k] - p[k]);
-  productXtD(net.output(net.input), n, D, scratch, N, 1, 0, out, true);
+  productXtD(net.output(net.input), n, D, d, N, 1, 0, out, true);
   const b = out.subarray(D * N, D * N + N);
   b.fill(0);
-  for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) b[j] += scratch[r * N + j];
+  for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) b[j] += d[r * N + j];
 }

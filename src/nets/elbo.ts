@@ -7,8 +7,8 @@
  *   log q(h | x)  = Σ_j h_j·a_j − softplus(a_j)        (a = encoder logits)
  * so E_q[f] = −ELBO. Every term is linear in h given the logits, which lets the mean-field pass
  * (MuProp) and relaxed passes (Gumbel-Softmax, RELAX) evaluate it at any h ∈ [0, 1]. The log q
- * term reads the encoder logits directly: its backward pass adds ∂f/∂a at fixed h = h − σ(a),
- * whose expectation under q is 0, so every unbiased layer estimator stays unbiased for ∇E_q[f].
+ * term reads the encoder logits directly; ∇_a E_q[f] = E[f·∇_a log q] + E[∂f/∂a |_h], and the
+ * second expectation is E[h − σ(a)] = 0, so the layer estimator alone is the encoder's gradient.
  */
 import type { Stream } from "../random/stream.js";
 import { NetNode, type PassContext } from "./layers.js";
@@ -103,16 +103,17 @@ export class BernoulliPriorNode extends NetNode {
   }
 }
 
-/** log q(h | x) of a factorised Bernoulli posterior: inputs the sample h (n×N) and its logits a (n×N). */
+/**
+ * log q(h | x) of a factorised Bernoulli posterior: inputs the sample h (n×N) and its logits a
+ * (n×N). Its backward pass gives ∂f/∂h = a (for back-propagated and relaxed signals) but nothing
+ * to the logits: the direct term ∂f/∂a at fixed h = h − σ(a) has mean zero under q, so leaving it
+ * out keeps every unbiased estimator unbiased and only removes variance.
+ */
 export class BernoulliLogPosteriorNode extends NetNode {
   override readonly isLoss = true;
-  private p: Float64Array[] = [];
   constructor(name: string, h: NetNode, logits: NetNode) {
     super(name, [h, logits], 1);
     if (h.width !== logits.width) throw new Error(`${name}: sample of width ${h.width}, logits of width ${logits.width}`);
-  }
-  override allocate(maxRows: number, slots: number, f64: (n: number) => Float64Array): void {
-    this.p = Array.from({ length: slots }, () => f64(maxRows * this.inputs[0].width));
   }
   forward(ins: Float64Array[], out: Float64Array, ctx: PassContext): void {
     const N = this.inputs[0].width;
@@ -128,15 +129,8 @@ export class BernoulliLogPosteriorNode extends NetNode {
   }
   backward(ins: Float64Array[], _out: Float64Array, dOut: Float64Array, dIns: (Float64Array | null)[], ctx: PassContext): void {
     const N = this.inputs[0].width;
-    const h = ins[0];
     const a = ins[1];
     const dh = dIns[0];
-    const da = dIns[1];
     if (dh) for (let r = 0; r < ctx.n; r++) for (let j = 0; j < N; j++) dh[r * N + j] += dOut[r] * a[r * N + j];
-    if (da) {
-      const p = this.p[ctx.slot];
-      sigmoid(a, ctx.n * N, p);
-      for (let r = 0; r < ctx.n; r++) for (let j = 0; j < N; j++) da[r * N + j] += dOut[r] * (h[r * N + j] - p[r * N + j]);
-    }
   }
 }
