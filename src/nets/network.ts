@@ -131,7 +131,10 @@ export class Network {
     this.contexts = [...this.ctx, this.meanCtx];
     // input lists, fixed once (slot 0); re-runs patch their copies in place
     this.ins = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (slot === 1 && inRerun(x.index) ? this.out[1][x.index] : this.out[0][x.index]))));
-    this.dIns = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (this.needsGrad[x.index] ? this.dOut[slot][x.index] : null))));
+    // the main pass never computes δh of a stochastic layer whose estimator does not read it (its
+    // consumers skip that input gradient); re-runs and the mean-field pass set their own lists
+    const unread = (x: NetNode) => x instanceof StochasticNode && !x.spec.needsBackprop;
+    this.dIns = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (this.needsGrad[x.index] && !(slot === 0 && unread(x)) ? this.dOut[slot][x.index] : null))));
     this.signals = this.stochastic.map((s, k) => this.makeSignals(s, k));
   }
 
