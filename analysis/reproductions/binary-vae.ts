@@ -30,6 +30,7 @@ import type { LayerEstimatorOptions } from "../../src/nets/estimators/types.js";
 import { layerGradientMoments } from "../../src/nets/probe.js";
 import { Stream } from "../../src/random/stream.js";
 import type { ChartSpec, SeriesSpec } from "../charts.js";
+import { summary } from "./summary.js";
 import type { Reproduction, ReproductionContext, ReproductionInput, ReproductionOutput } from "./types.js";
 
 /** One row of the comparison: a layer estimator for the latent layer, with its options. */
@@ -226,14 +227,6 @@ function executeRun(s: VaeSettings, sets: EvalSets, id: VaeMethodId, seedKey: st
   } finally {
     vae.network.release();
   }
-}
-
-/** mean, sample standard deviation (n − 1; null for one value) and the values. */
-function summary(values: number[]): { mean: number; sd: number | null; values: number[] } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
-  return { mean, sd, values };
 }
 
 interface MethodRecord {

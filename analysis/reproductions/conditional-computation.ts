@@ -34,6 +34,7 @@ import { Trainer, type TrainerState } from "../../src/nets/train.js";
 import { layerUnit, type UnitKind } from "../../src/nets/units.js";
 import { Stream } from "../../src/random/stream.js";
 import type { ChartSpec, SeriesSpec } from "../charts.js";
+import { summary } from "./summary.js";
 import type { Reproduction, ReproductionContext, ReproductionInput, ReproductionOutput } from "./types.js";
 
 /** One row of the comparison: the gates' unit kind and layer estimator (none: the dense baseline). */
@@ -305,14 +306,6 @@ function executeRun(s: CcSettings, data: MnistSplits, spec: RunSpec, ctx: Reprod
   run.seconds = (saved?.seconds ?? 0) + (performance.now() - t0) / 1000;
   ctx.checkpoint.save(spec.key, run);
   return run;
-}
-
-/** mean, sample standard deviation (n − 1; null for one value) and the values. */
-function summary(values: number[]): { mean: number; sd: number | null; values: number[] } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
-  return { mean, sd, values };
 }
 
 const pct = (x: number) => (100 * x).toFixed(2);
