@@ -9,6 +9,8 @@ import path from "node:path";
 import type { OptimResult } from "../src/optim/types.js";
 import { quantile } from "../src/stats/quantile.js";
 import { writeFileAtomic } from "./io.js";
+import { describeValue, InputError, requireFinite } from "../src/errors.js";
+import { requireArray, requireInteger, requireNumbers, requireRecord, requireString } from "../src/validate.js";
 
 // Chart.js needs its chart types registered once per process (idempotent; the library's own registry).
 Chart.register(...registerables);
@@ -324,7 +326,7 @@ export function renderChart(spec: ChartSpec, base: string): { png: string; svg: 
 
 /** Median and quartile band of L/L₀ over runs, against evaluations (traces share their grid). */
 export function bandSeries(runs: OptimResult[], label: string, color: number): SeriesSpec {
-  const T = Math.min(...runs.map((r) => r.trace.length));
+  const T = runs.reduce((m, r) => Math.min(m, r.trace.length), Infinity);
   const pts: [number, number][] = [];
   const lo: number[] = [];
   const hi: number[] = [];
@@ -335,4 +337,109 @@ export function bandSeries(runs: OptimResult[], label: string, color: number): S
     hi.push(quantile(v, 0.75));
   }
   return { label, points: pts, lower: lo, upper: hi, style: "band", color };
+}
+
+/** Largest canvas a chart may ask for, in pixels (width × height): 16 megapixels, 64 MiB of RGBA. */
+export const MAX_CHART_PIXELS = 16 * 2 ** 20;
+/** Largest total number of points, bars and tile values a chart may hold. */
+export const MAX_CHART_VALUES = 4 * 2 ** 20;
+
+const STYLES = ["line", "scatter", "dashed", "band", "bar"] as const;
+const MARKERS = ["circle", "triangle", "rect", "crossRot"] as const;
+const KINDS = ["line", "bar", "images"] as const;
+const LEGENDS = ["top", "right", "bottom"] as const;
+
+/** A finite number, or null: a JSON record stores an absent value (a NaN, drawn as a gap) as null. */
+function numberOrGap(v: unknown, where: string): number {
+  if (v === null) return Number.NaN;
+  return requireFinite(v, where);
+}
+
+function optional<T>(o: Record<string, unknown>, key: string, check: (v: unknown, where: string) => T, where: string): T | undefined {
+  return o[key] === undefined ? undefined : check(o[key], `${where}.${key}`);
+}
+
+function axisFromJSON(v: unknown, where: string): AxisSpec {
+  const o = requireRecord(v, where, ["label", "log", "min", "max"], `{"label": "...", "log"?: true}`);
+  return {
+    label: requireString(o.label, `${where}.label`),
+    log: optional(o, "log", requireBoolean, where),
+    min: optional(o, "min", requireFinite, where),
+    max: optional(o, "max", requireFinite, where),
+  };
+}
+
+function requireBoolean(v: unknown, where: string): boolean {
+  if (typeof v !== "boolean") throw new InputError(`${where}: expected true or false, got ${describeValue(v)}`);
+  return v;
+}
+
+function seriesFromJSON(v: unknown, where: string, count: { values: number }): SeriesSpec {
+  const o = requireRecord(v, where, ["label", "points", "style", "lower", "upper", "color", "marker", "size"], `{"label": "...", "points": [[x, y], ...]}`);
+  const pts = requireArray(o.points, `${where}.points`, undefined, "[x, y] pairs");
+  count.values += pts.length;
+  if (count.values > MAX_CHART_VALUES) throw new InputError(`${where}.points: the chart holds more than ${MAX_CHART_VALUES} values`);
+  const points = pts.map((p, i) => {
+    const xy = requireArray(p, `${where}.points[${i}]`, 2, "[x, y]");
+    return [numberOrGap(xy[0], `${where}.points[${i}][0]`), numberOrGap(xy[1], `${where}.points[${i}][1]`)] as [number, number];
+  });
+  const style = optional(o, "style", (x, w) => requireString(x, w, STYLES), where) as SeriesSpec["style"];
+  const band = (key: "lower" | "upper") => {
+    if (o[key] === undefined) {
+      if (style === "band") throw new InputError(`${where}.${key}: a "band" series needs lower and upper (one per point)`);
+      return undefined;
+    }
+    return requireArray(o[key], `${where}.${key}`, points.length, "one per point").map((x, i) => numberOrGap(x, `${where}.${key}[${i}]`));
+  };
+  return {
+    label: requireString(o.label, `${where}.label`),
+    points,
+    style,
+    lower: band("lower"),
+    upper: band("upper"),
+    color: optional(o, "color", (x, w) => requireInteger(x, w, 0, 1000), where),
+    marker: optional(o, "marker", (x, w) => requireString(x, w, MARKERS), where) as SeriesSpec["marker"],
+    size: optional(o, "size", (x, w) => requireInteger(x, w, 0, 100), where),
+  };
+}
+
+function imagesFromJSON(v: unknown, where: string, count: { values: number }): ImageGridSpec {
+  const o = requireRecord(v, where, ["tiles", "tileWidth", "tileHeight", "columns", "range", "scale", "labels"], `{"tiles": [[...]], "tileWidth": w, "tileHeight": h, "columns": c}`);
+  const tileWidth = requireInteger(o.tileWidth, `${where}.tileWidth`, 1, 4096);
+  const tileHeight = requireInteger(o.tileHeight, `${where}.tileHeight`, 1, 4096);
+  const columns = requireInteger(o.columns, `${where}.columns`, 1, 4096);
+  const tilesIn = requireArray(o.tiles, `${where}.tiles`);
+  count.values += tilesIn.length * tileWidth * tileHeight;
+  if (count.values > MAX_CHART_VALUES) throw new InputError(`${where}.tiles: ${tilesIn.length} tiles of ${tileWidth}×${tileHeight} exceed ${MAX_CHART_VALUES} values`);
+  const tiles = tilesIn.map((t, k) => requireNumbers(t, `${where}.tiles[${k}]`, tileWidth * tileHeight, `tileHeight × tileWidth = ${tileHeight} × ${tileWidth} values`));
+  const range = o.range === undefined ? undefined : (requireNumbers(o.range, `${where}.range`, 2, "[black, white]") as [number, number]);
+  const labels = o.labels === undefined ? undefined : requireArray(o.labels, `${where}.labels`, tiles.length, "one per tile").map((x, i) => requireString(x, `${where}.labels[${i}]`));
+  return { tiles, tileWidth, tileHeight, columns, range, scale: optional(o, "scale", (x, w) => requireInteger(x, w, 1, 64), where), labels };
+}
+
+/**
+ * A chart spec read from JSON (a figure record), checked fully: every field's type, the enums,
+ * band lengths, and the canvas and data sizes (MAX_CHART_PIXELS, MAX_CHART_VALUES), so rendering
+ * a malformed record is one error naming the field instead of a TypeError inside Chart.js.
+ */
+export function chartSpecFromJSON(v: unknown, where = "spec"): ChartSpec {
+  const o = requireRecord(v, where, ["title", "x", "y", "series", "kind", "images", "categories", "legend", "width", "height"], `{"title": "...", "x": {...}, "y": {...}, "series": [...]}`);
+  const count = { values: 0 };
+  const kind = optional(o, "kind", (x, w) => requireString(x, w, KINDS), where) as ChartSpec["kind"];
+  const spec: ChartSpec = {
+    title: requireString(o.title, `${where}.title`),
+    x: axisFromJSON(o.x, `${where}.x`),
+    y: axisFromJSON(o.y, `${where}.y`),
+    series: requireArray(o.series, `${where}.series`).map((s, i) => seriesFromJSON(s, `${where}.series[${i}]`, count)),
+    kind,
+    images: o.images === undefined ? undefined : imagesFromJSON(o.images, `${where}.images`, count),
+    categories: o.categories === undefined ? undefined : requireArray(o.categories, `${where}.categories`).map((x, i) => requireString(x, `${where}.categories[${i}]`)),
+    legend: optional(o, "legend", (x, w) => requireString(x, w, LEGENDS), where) as ChartSpec["legend"],
+    width: optional(o, "width", (x, w) => requireInteger(x, w, 100, 8192), where),
+    height: optional(o, "height", (x, w) => requireInteger(x, w, 100, 8192), where),
+  };
+  if (kind === "images" && !spec.images) throw new InputError(`${where}.images: a chart of kind "images" needs an images grid`);
+  const [w, h] = kind === "images" ? imageGridSize(spec) : [spec.width ?? 900, spec.height ?? 560];
+  if (w * h > MAX_CHART_PIXELS) throw new InputError(`${where}: a ${w}×${h} canvas exceeds ${MAX_CHART_PIXELS / 2 ** 20} megapixels`);
+  return spec;
 }

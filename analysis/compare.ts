@@ -12,6 +12,7 @@ import { type BinaryProblem } from "../src/problems/types.js";
 import type { Stream } from "../src/random/stream.js";
 import { zCritical } from "../src/stats/tests.js";
 import { InputError } from "../src/errors.js";
+import { optionsFor, resolveOptions } from "../src/estimators/options.js";
 
 export interface EstimatorComparison {
   id: string;
@@ -30,15 +31,19 @@ export interface EstimatorComparison {
   totalVariance: number;
   /** Σ_k Var[ĝ_k] × loss evaluations: the variance at equal numbers of loss evaluations */
   varianceTimesCost: number;
-  /** mean − exact gradient (when the gradient is exact) */
-  bias: number[] | null;
+  /** mean − exact gradient (present when the gradient is exact) */
+  bias?: number[];
   /** Monte Carlo only: samples, standard errors and max |z| of the bias against the exact gradient */
   samples?: number;
   standardError?: number[];
   maxAbsZ?: number;
+  /** Monte Carlo coordinates whose draws were all equal (standard error 0), left out of maxAbsZ */
+  zeroVarianceCoordinates?: number;
   /** Bonferroni critical value at α for maxAbsZ */
   zCritical?: number;
   state?: Record<string, unknown>;
+  /** the options this estimator ran with (its defaults with the given ones applied) */
+  options: EstimatorOptions;
 }
 
 export interface ComparisonRecord {
@@ -49,8 +54,9 @@ export interface ComparisonRecord {
   exactRequested: boolean;
   samples: number;
   alpha: number;
-  expectedLoss: number | null;
-  gradient: number[] | null;
+  /** E[L] and ∇E[L], present when the problem has an exact reference */
+  expectedLoss?: number;
+  gradient?: number[];
   /** why there is no exact reference (E[L], ∇E[L], so no bias), when there is none */
   referenceUnavailable?: string;
   estimators: EstimatorComparison[];
@@ -61,6 +67,7 @@ export interface CompareOptions {
   samples: number;
   seed: string;
   alpha: number;
+  /** the given options; each estimator takes the names in its defaults (`optionsFor`) */
   options: EstimatorOptions;
   stream: Stream;
   onProgress?: (done: number, total: number) => void;
@@ -80,6 +87,13 @@ export interface CompareOptions {
 export function exactComparisonError(problem: BinaryProblem): InputError | null {
   const why = exactAnalysisUnavailable(problem);
   return why ? new InputError(`--exact: ${why}; drop --exact for a seeded Monte Carlo comparison (without an exact gradient, no bias is reported)`) : null;
+}
+
+/** max |vₖ| by a loop: Math.max(...v) overflows the stack on a few hundred thousand parameters. */
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k]));
+  return m;
 }
 
 function sum(v: ArrayLike<number>): number {
@@ -102,18 +116,19 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
   const theta = problem.initialParams();
   const noReference = exactAnalysisUnavailable(problem);
   if (o.exact && noReference) throw exactComparisonError(problem)!;
-  const insts: { spec: EstimatorSpec; inst: EstimatorInstance; online?: EstimatorComparison["online"] }[] = [];
+  const insts: { spec: EstimatorSpec; inst: EstimatorInstance; options: EstimatorOptions; online?: EstimatorComparison["online"] }[] = [];
   for (const spec of specs) {
     const why = spec.applicable(problem);
     if (why) throw new InputError(`--estimators: ${spec.id} does not apply to this problem: ${why}`);
-    const inst = spec.create(problem, theta, o.options);
+    const mine = optionsFor(spec, o.options);
+    const inst = spec.create(problem, theta, mine);
     o.prepare?.(spec.id, inst);
     let online: EstimatorComparison["online"];
     if (isOnline(inst)) {
       const observed = warmUp(inst, theta, o.warmup ?? 0, o.stream.fork(`warmup/${spec.id}`));
       online = observed > 0 ? { observed } : { observed: 0, note: "measured from its creation state (no observe() before); --warmup N advances it by N seeded draws first" };
     }
-    insts.push({ spec, inst, online });
+    insts.push({ spec, inst, options: resolveOptions(spec, mine), online });
   }
   const exactSet: Record<string, EstimatorEntry> = {};
   if (o.exact) {
@@ -122,26 +137,27 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
   const ref = noReference ? null : exactAnalysis(problem, theta, exactSet);
   const grad = ref ? ref.gradient : null;
   const out: EstimatorComparison[] = [];
-  insts.forEach(({ spec, inst, online }, idx) => {
-    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations, ...(online ? { online } : {}) };
+  insts.forEach(({ spec, inst, options, online }, idx) => {
+    const base = { id: spec.id, title: spec.title, unbiasedByTheory: spec.unbiased, lossEvaluations: inst.lossEvaluations, options, ...(online ? { online } : {}) };
     const ex = ref?.estimators[spec.id];
     if (ex) {
       const tv = sum(ex.variance);
-      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(ex.mean, (v, k) => v - grad[k]) : null, state: inst.describeState?.() });
+      out.push({ ...base, method: "exact", mean: Array.from(ex.mean), variance: Array.from(ex.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(ex.mean, (v, k) => v - grad[k]) } : {}), state: inst.describeState?.() });
     } else {
       const m = sampleMoments(inst, theta, o.samples, o.stream.fork(`estimator/${spec.id}`));
       const tv = sum(m.variance);
       let maxAbsZ: number | undefined;
+      // a coordinate with equal draws has no z (it would be ∞, written as null): counted instead
+      let flat = 0;
       if (grad) {
         maxAbsZ = 0;
         for (let k = 0; k < grad.length; k++) {
-          const d = m.mean[k] - grad[k];
-          const z = m.standardError[k] > 0 ? Math.abs(d) / m.standardError[k] : d === 0 ? 0 : Infinity;
-          maxAbsZ = Math.max(maxAbsZ, z);
+          if (m.standardError[k] > 0) maxAbsZ = Math.max(maxAbsZ, Math.abs(m.mean[k] - grad[k]) / m.standardError[k]);
+          else flat++;
         }
       }
       const exactUnavailable = o.exact ? (ref?.unavailable?.[spec.id] ?? inst.exactUnavailable ?? "its noise has no exact engine") : undefined;
-      out.push({ ...base, method: "monte-carlo", ...(exactUnavailable ? { exactUnavailable } : {}), mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, bias: grad ? Array.from(m.mean, (v, k) => v - grad[k]) : null, samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
+      out.push({ ...base, method: "monte-carlo", ...(exactUnavailable ? { exactUnavailable } : {}), mean: Array.from(m.mean), variance: Array.from(m.variance), totalVariance: tv, varianceTimesCost: tv * inst.lossEvaluations, ...(grad ? { bias: Array.from(m.mean, (v, k) => v - grad[k]), zeroVarianceCoordinates: flat } : {}), samples: o.samples, standardError: Array.from(m.standardError), maxAbsZ, zCritical: zCritical(o.alpha, theta.length), state: inst.describeState?.() });
     }
     o.onProgress?.(idx + 1, insts.length);
   });
@@ -153,8 +169,7 @@ export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[]
     exactRequested: o.exact,
     samples: o.samples,
     alpha: o.alpha,
-    expectedLoss: ref ? ref.expectedLoss : null,
-    gradient: grad ? Array.from(grad) : null,
+    ...(ref ? { expectedLoss: ref.expectedLoss, gradient: Array.from(ref.gradient) } : {}),
     ...(noReference ? { referenceUnavailable: noReference } : {}),
     estimators: out,
   };
@@ -190,9 +205,9 @@ export function comparisonCharts(rec: ComparisonRecord, title: string): { name: 
         x: { label: "estimator ((MC) = seeded Monte Carlo, else exact)" },
         y: { label: "max |bias| (gradient units, log scale; absent = 0)", log: true },
         series: [
-          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(Math.max(...(e.bias ?? [0]).map(Math.abs)))]) },
+          { label: "max |bias| (exact, or Monte Carlo mean − exact gradient)", points: rec.estimators.map((e, i) => [i, pos(maxAbs(e.bias ?? [0]))]) },
           // a Monte Carlo |bias| below z*·SE is not distinguishable from 0 at α
-          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * Math.max(...e.standardError)) : Number.NaN]) },
+          { label: "Monte Carlo resolution z*·max SE at α", points: rec.estimators.map((e, i) => [i, e.standardError && e.zCritical ? pos(e.zCritical * maxAbs(e.standardError)) : Number.NaN]) },
         ],
       },
     });

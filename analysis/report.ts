@@ -102,3 +102,12 @@ export function reportMarkdown(r: ClaimsRecord, figures: { record: FigureRecord;
   }
   return L.join("\n");
 }
+
+/**
+ * The claims record as JSON text (claims.json, `verify --json`): canonical like every record,
+ * except that an infinite `measured` (a certain rejection, see Verdict) is written as the
+ * string "Infinity", since JSON.stringify would write null, which reads as "not measured".
+ */
+export function claimsJson(r: ClaimsRecord): string {
+  return JSON.stringify(r, (k, v) => (k === "measured" && typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n";
+}

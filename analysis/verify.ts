@@ -15,7 +15,7 @@ import { renderFigure, selectFigures } from "./figures/runner.js";
 import type { FigureRecord } from "./figures/types.js";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "./io.js";
 import { runClaimsOnWorkers } from "./parallel.js";
-import { reportMarkdown, type ClaimsRecord } from "./report.js";
+import { claimsJson, reportMarkdown, type ClaimsRecord } from "./report.js";
 
 export interface VerifyOptions {
   /** comma-separated claim ids or prefixes (T1-*,BM-B2); all when absent */
@@ -66,8 +66,9 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
   } catch (e) {
     throw fieldError("figures", e);
   }
-  const out = ensureWritableDir(o.out);
   if (!(o.workers >= 1 && o.workers <= 64)) throw new FieldError("workers", `expected an integer in [1, 64], got ${o.workers}`);
+  // the output folder is created only once every option is valid (a bad --workers left an empty folder)
+  const out = ensureWritableDir(o.out);
   const { seed, quick, alpha } = o;
   const total = chosen.length + figs.length;
   const results: ClaimResult[] = [];
@@ -115,7 +116,7 @@ export async function runVerify(o: VerifyOptions): Promise<VerifyResult> {
     o.onFigure?.(fig.id, (Date.now() - ts) / 1000);
   }
   const claimsFile = path.join(out, "claims.json");
-  writeJsonAtomic(claimsFile, record);
+  writeFileAtomic(claimsFile, claimsJson(record));
   writeFileAtomic(path.join(out, "report.md"), reportMarkdown(record, rendered));
   return { record, rendered, claimsFile };
 }

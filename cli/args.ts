@@ -1,4 +1,4 @@
-import { InputError } from "../src/errors.js";
+import { InputError, quote } from "../src/errors.js";
 /**
  * Minimal, strict argument parsing: `--name value`, `--name=value`, boolean `--flag`.
  * Unknown flags and missing values are errors that name the flag.
@@ -17,12 +17,16 @@ export interface FlagSpec {
 
 export interface ParsedArgs {
   positional: string[];
+  /** every flag's value: given, else its default */
   flags: Record<string, string | number | boolean | undefined>;
+  /** the flags given on the command line (not filled in from defaults) */
+  given: ReadonlySet<string>;
 }
 
 export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
   const flags: ParsedArgs["flags"] = {};
   const positional: string[] = [];
+  const given = new Set<string>();
   for (const [k, s] of Object.entries(spec)) if (s.default !== undefined) flags[k] = s.default;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -32,8 +36,11 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     }
     const eq = arg.indexOf("=");
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const s = spec[name];
-    if (!s) throw new InputError(`${command}: unknown option --${name} (see stochgrad ${command} --help)`);
+    const s = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
+    if (!s) throw new InputError(`${command}: unknown option --${name.length > 40 ? `${name.slice(0, 40)}… (${name.length} characters)` : name} (see stochgrad ${command} --help)`);
+    // a second value would silently replace the first
+    if (given.has(name)) throw new InputError(`${command}: --${name} given twice`);
+    given.add(name);
     if (s.type === "boolean") {
       if (eq >= 0) throw new InputError(`${command}: --${name} takes no value`);
       flags[name] = true;
@@ -45,15 +52,17 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
       raw = argv[++i];
       if (raw === undefined) throw new InputError(`${command}: --${name} needs a value`);
     }
+    // an empty value (`--only=`, `--estimators ""`) is never "all" or "default": it is a mistake
+    if (raw.trim() === "") throw new InputError(`${command}: --${name} needs a value, got an empty one (${s.metavar ?? METAVAR[s.type]})`);
     if (s.type === "string") flags[name] = raw;
     else {
       const v = Number(raw);
-      if (raw.trim() === "" || !Number.isFinite(v)) throw new InputError(`${command}: --${name} expects a finite number, got "${raw}"`);
-      if (s.type === "int" && !Number.isInteger(v)) throw new InputError(`${command}: --${name} expects an integer, got "${raw}"`);
+      if (!Number.isFinite(v)) throw new InputError(`${command}: --${name} expects a finite number, got ${quote(raw)}`);
+      if (s.type === "int" && !Number.isInteger(v)) throw new InputError(`${command}: --${name} expects an integer, got ${quote(raw)}`);
       flags[name] = v;
     }
   }
-  return { positional, flags };
+  return { positional, flags, given };
 }
 
 const METAVAR = { int: "N", number: "X", string: "S", boolean: "" } as const;

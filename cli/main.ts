@@ -1,75 +1,27 @@
 #!/usr/bin/env node
 /**
- * stochgrad command line. Exit codes: 0 success, 1 a claim failed (verify) or internal error,
- * 2 bad input (one clear message naming the input; nothing half-written).
+ * The stochgrad executable: runs the command line (run.ts) and guards standard output. A reader
+ * that goes away (`stochgrad estimators | head -1`, EPIPE) ends the run quietly; a write that
+ * fails otherwise (`> /dev/full`, ENOSPC) is one clear error with exit code 2. Without the guard
+ * either ends in an unhandled 'error' event and a stack trace.
  */
-import { helpText, parseArgs, usageLine } from "./args.js";
-import { commands } from "./commands/index.js";
-import { isGroup, type Command, type CommandGroup } from "./types.js";
-import { VERSION } from "./version.js";
-import { InputError } from "../src/errors.js";
+import { oneLine } from "./common.js";
+import { main } from "./run.js";
 
-function topHelp(): string {
-  const lines = [`stochgrad ${VERSION} — gradient estimators through stochastic neurons, checked against exact answers`, "", "usage: stochgrad <command> [options]   (stochgrad <command> --help)", "", "commands:"];
-  for (const c of Object.values(commands)) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
-  return lines.join("\n") + "\n";
-}
-
-function groupHelp(g: CommandGroup): string {
-  const lines = [`usage: stochgrad ${g.name} <${Object.keys(g.subcommands).join("|")}> [options]   (stochgrad ${g.name} <subcommand> --help)`, "", g.summary, "", "subcommands:"];
-  for (const [sub, c] of Object.entries(g.subcommands)) lines.push(`  ${sub.padEnd(12)} ${c.summary}`);
-  return lines.join("\n") + "\n";
-}
-
-const orList = (xs: string[]) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`);
-
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(topHelp());
-    return 0;
-  }
-  if (name === "--version") {
-    process.stdout.write(VERSION + "\n");
-    return 0;
-  }
-  const entry = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
-  try {
-    if (!entry) throw new InputError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
-    let cmd: Command;
-    let args = rest;
-    if (isGroup(entry)) {
-      const [sub, ...subArgs] = rest;
-      if (sub === undefined || sub === "--help" || sub === "-h") {
-        if (sub === undefined) throw new InputError(`${entry.name}: expected a subcommand ${orList(Object.keys(entry.subcommands))}, got nothing (see stochgrad ${entry.name} --help)`);
-        process.stdout.write(groupHelp(entry));
-        return 0;
-      }
-      if (!Object.prototype.hasOwnProperty.call(entry.subcommands, sub)) throw new InputError(`${entry.name}: expected a subcommand ${orList(Object.keys(entry.subcommands))}, got "${sub}" (see stochgrad ${entry.name} --help)`);
-      cmd = entry.subcommands[sub];
-      args = subArgs;
-    } else cmd = entry;
-    if (args.includes("--help") || args.includes("-h")) {
-      process.stdout.write(helpText(usageLine(cmd.name, cmd.flags, cmd.positional), cmd.summary, cmd.flags));
-      return 0;
-    }
-    return await cmd.run(parseArgs(args, cmd.flags, cmd.name), args);
-  } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`stochgrad: error: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`stochgrad: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
-  }
-}
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  process.stderr.write(`stochgrad: error: ${oneLine(`cannot write to standard output (${e.code ?? e.message})`)}\n`);
+  process.exit(2);
+});
+// a closed stderr has nowhere to report to
+process.stderr.on("error", () => process.exit(typeof process.exitCode === "number" ? process.exitCode : 2));
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(String(e) + "\n");
+    process.stderr.write(`stochgrad: internal error: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;
   },
 );

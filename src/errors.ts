@@ -26,11 +26,40 @@ export class FieldError extends InputError {
   }
 }
 
-/** Throws InputError unless x is a finite number. */
-export function requireFinite(x: unknown, where: string): number {
-  if (typeof x !== "number" || !Number.isFinite(x)) {
-    throw new InputError(`${where}: expected a finite number, got ${typeof x === "number" ? String(x) : JSON.stringify(x)}`);
+/** Longest echo of a user's string in a message; longer ones are cut and their length given. */
+export const MAX_ECHO_CHARS = 60;
+
+/**
+ * A user's string as it appears in an error message: JSON-quoted (so control characters and
+ * newlines stay on one line), cut to MAX_ECHO_CHARS with its full length stated.
+ */
+export function quote(s: string, max = MAX_ECHO_CHARS): string {
+  if (s.length <= max) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, max))}… (${s.length} characters)`;
+}
+
+/**
+ * A short description of any value for an error message, without recursing into it (so a value
+ * nested 20 000 levels deep or 5 MB long is described in a few words): numbers as written,
+ * strings quoted and cut (`quote`), arrays by their length, objects by their first keys.
+ */
+export function describeValue(v: unknown): string {
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint" || v === null || v === undefined) return String(v);
+  if (typeof v === "string") return quote(v);
+  if (Array.isArray(v)) return `an array of ${v.length} entr${v.length === 1 ? "y" : "ies"}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === "object") {
+    const keys = Object.keys(v);
+    if (keys.length === 0) return "an empty object";
+    const shown = keys.slice(0, 4).map((k) => quote(k, 24));
+    return `an object with key${keys.length === 1 ? "" : "s"} ${shown.join(", ")}${keys.length > 4 ? `, … (${keys.length} keys)` : ""}`;
   }
+  return `a ${typeof v}`;
+}
+
+/** Throws InputError unless x is a finite number (a string such as "1" is not a number). */
+export function requireFinite(x: unknown, where: string): number {
+  if (typeof x !== "number" || !Number.isFinite(x)) throw new InputError(`${where}: expected a finite number, got ${describeValue(x)}`);
   return x;
 }
 

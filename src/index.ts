@@ -4,6 +4,7 @@
  */
 export { Stream, type StreamSnapshot, type Xor4096State } from "./random/stream.js";
 export * from "./errors.js";
+export { LIMITS, MAX_FLOAT64_ENTRIES, requireMemory, requireTime } from "./limits.js";
 export * from "./numerics.js";
 export { isNdArray, matrixView, requireFiniteEntries, toFiniteVector, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "./ndarray.js";
 export * from "./stats/accumulator.js";
@@ -19,6 +20,7 @@ export * from "./problems/reference.js";
 export { sampleConfigurations } from "./problems/sample.js";
 export * from "./estimators/types.js";
 export { estimators, getEstimator, parseEstimatorList, isEstimatorId, type EstimatorId } from "./estimators/registry.js";
+export { resolveOptions, optionsFor, describeDomain, inDomain } from "./estimators/options.js";
 export { correlationEstimate, optimalBaseline } from "./estimators/correlation.js";
 export { sampleMoments, sampleDraws, warmUp, MAX_WARMUP, type SampleMoments } from "./estimators/sample.js";
 export { enumerateConfigurations, assertEnumerable, modeLoss, MAX_ENUMERABLE_UNITS, type Visitor } from "./exact/enumerate.js";

@@ -56,7 +56,8 @@ export const bmB4: Claim = {
         controls.push(monteCarloMeanCheck(`T = ${T}: last-step-only estimator vs exact ∂P/∂θ (n = ${n})`, mc, ex.gradient, alpha));
         controlMean = Array.from(mc.mean);
       }
-      perT.push({ T, n, prob: ex.prob, exact: Array.from(ex.gradient), mcMean: Array.from(m.mean), mcSE: Array.from(m.standardError), controlMean });
+      // no controlMean key at T = 1 (there is no earlier step to leave out), rather than a null
+      perT.push({ T, n, prob: ex.prob, exact: Array.from(ex.gradient), mcMean: Array.from(m.mean), mcSE: Array.from(m.standardError), ...(controlMean ? { controlMean } : {}) });
     });
     // the limit: ∂P_T/∂θ → p(v_data)·(X⁺ − X⁻) as T → ∞
     const limit = rbmExactGradientFlat(rbm, mode.v, 1).gradient.map((g) => g * mode.prob);

@@ -3,6 +3,7 @@
  * Boltzmann-machine reading, the SPSA contrast, the propagating family (noisy units, learned
  * predictor, ST/STS), then the estimators that followed the seed.
  */
+import { quote } from "../../src/errors.js";
 import { arUnbiased, armUnbiased, disarmUnbiased } from "./antithetic-unbiased.js";
 import { bmClaims } from "./bm.js";
 import { rebarUnbiased, relaxUnbiased } from "./concrete-unbiased.js";
@@ -57,7 +58,7 @@ export function selectClaims(only: string | undefined, all: Claim[] = claims): C
   const out: Claim[] = [];
   for (const w of wanted) {
     const match = w.endsWith("*") ? all.filter((c) => c.id.startsWith(w.slice(0, -1))) : all.filter((c) => c.id === w);
-    if (match.length === 0) throw new Error(`--only: unknown claim "${w}" (known: ${all.map((c) => c.id).join(", ")})`);
+    if (match.length === 0) throw new Error(`--only: unknown claim ${quote(w)} (known: ${all.map((c) => c.id).join(", ")})`);
     for (const m of match) if (!out.includes(m)) out.push(m);
   }
   return out;

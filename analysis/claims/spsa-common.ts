@@ -6,7 +6,7 @@ import { quantile } from "../../src/stats/quantile.js";
 
 /** Median, quartiles and range of a sample (e.g. final L(θ̂)/L(θ₀) over seeds). */
 export function fiveNumberSummary(x: number[]): { median: number; q25: number; q75: number; min: number; max: number } {
-  return { median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: Math.min(...x), max: Math.max(...x) };
+  return { median: quantile(x, 0.5), q25: quantile(x, 0.25), q75: quantile(x, 0.75), min: x.reduce((m, v) => Math.min(m, v), Infinity), max: x.reduce((m, v) => Math.max(m, v), -Infinity) };
 }
 
 /** n log-spaced points from lo to hi (inclusive). */

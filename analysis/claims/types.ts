@@ -20,6 +20,7 @@ export interface ClaimContext {
 export interface Verdict {
   /** what was compared, e.g. "max relative error of exact E[ĝ] vs exact ∇E[L]" */
   description: string;
+  /** +∞ when a zero-variance coordinate misses its reference (a certain rejection); JSON records write it as "Infinity" (claimsJson) */
   measured: number;
   tolerance: number;
   pass: boolean;

@@ -7,6 +7,8 @@ import { Stream } from "../../src/random/stream.js";
 import { renderChart } from "../charts.js";
 import { writeJsonAtomic } from "../io.js";
 import type { Figure, FigureRecord } from "./types.js";
+import { requireSafeName } from "./record.js";
+import { quote } from "../../src/errors.js";
 
 export interface RenderOptions {
   seed: string;
@@ -15,10 +17,12 @@ export interface RenderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Render all charts of a record into dir; returns the file names written. */
+/** Render all charts of a record into dir; returns the file names written (never outside dir: names are checked). */
 export function renderRecord(record: FigureRecord, dir: string): string[] {
   const files: string[] = [];
+  requireSafeName(record.id, "record.id");
   for (const c of record.charts) {
+    if (c.name) requireSafeName(c.name, "chart name");
     const base = path.join(dir, c.name ? `${record.id}-${c.name}` : record.id);
     const r = renderChart(c.spec, base);
     files.push(r.png, r.svg, r.csv);
@@ -40,6 +44,6 @@ export function selectFigures(selection: string, all: Figure[]): Figure[] {
   if (selection === "none") return [];
   if (selection === "all") return all;
   const ids = selection.split(",").map((s) => s.trim());
-  for (const id of ids) if (!all.some((x) => x.id === id)) throw new Error(`--figures: unknown figure "${id}" (known: ${all.map((x) => x.id).join(", ")})`);
+  for (const id of ids) if (!all.some((x) => x.id === id)) throw new Error(`--figures: unknown figure ${quote(id)} (known: ${all.map((x) => x.id).join(", ")})`);
   return all.filter((x) => ids.includes(x.id));
 }

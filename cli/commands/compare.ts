@@ -1,13 +1,13 @@
 import path from "node:path";
-import { compareEstimators, comparisonCharts, exactComparisonError, type ComparisonRecord } from "../../analysis/compare.js";
+import { compareEstimators, comparisonCharts, exactComparisonError, maxAbs, type ComparisonRecord } from "../../analysis/compare.js";
 import { MAX_WARMUP } from "../../src/estimators/sample.js";
 import { renderChart } from "../../analysis/charts.js";
-import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
+import { withOutputDir, writeJsonAtomic } from "../../analysis/io.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
-import { loadProblem, parseOptions } from "../common.js";
+import { loadProblem, optionsPerEstimator, parseOptions, requireSamplingBudget } from "../common.js";
 import { InputError } from "../../src/errors.js";
 
 /**
@@ -37,6 +37,7 @@ export const compareCommand: Command = {
     const alpha = Number(f.alpha);
     if (!(alpha > 0 && alpha < 0.5)) throw new InputError(`--alpha: expected a number in (0, 0.5), got ${alpha}`);
     const options = parseOptions(f.option as string | undefined);
+    const given = optionsPerEstimator(specs, options);
     const samples = Number(f.samples);
     if (!Number.isInteger(samples) || samples < 2) throw new InputError(`--samples: need an integer ≥ 2, got ${samples}`);
     const warmup = Number(f.warmup);
@@ -46,41 +47,47 @@ export const compareCommand: Command = {
       const e = exactComparisonError(problem);
       if (e) throw e;
     }
-    // validate applicability and every estimator's options before any output is written
-    for (const s of specs) {
+    // validate applicability, every estimator's options and the cost before any output is written
+    const created = specs.map((s) => {
       const why = s.applicable(problem);
       if (why) throw new InputError(`--estimators: ${s.id} does not apply to this problem: ${why}`);
-      s.create(problem, problem.initialParams(), options);
-    }
-    const out = ensureWritableDir(String(f.out));
-    const seed = String(f.seed);
-    const bar = new Progress("compare");
-    const rec: ComparisonRecord = compareEstimators(problem, specs, {
-      exact: Boolean(f.exact),
-      samples,
-      seed,
-      alpha,
-      options,
-      warmup,
-      stream: Stream.fromSeed(seed).fork("compare"),
-      onProgress: (d, t) => bar.update(d, t),
+      return s.create(problem, problem.initialParams(), given.get(s.id));
     });
-    bar.done();
-    const files = ["comparison.json"];
-    writeJsonAtomic(path.join(out, "comparison.json"), rec);
-    for (const c of comparisonCharts(rec, `compare (${problem.kind})`)) {
-      const r = renderChart(c.spec, path.join(out, `comparison-${c.name}`));
-      files.push(r.png, r.svg, r.csv);
-    }
-    const w = Math.max(...rec.estimators.map((e) => e.id.length), 9);
+    requireSamplingBudget("--samples", samples + warmup, created, problem);
+    const seed = String(f.seed);
+    const files = await withOutputDir(String(f.out), "--out", (out) => {
+      const bar = new Progress("compare");
+      const rec: ComparisonRecord = compareEstimators(problem, specs, {
+        exact: Boolean(f.exact),
+        samples,
+        seed,
+        alpha,
+        options,
+        warmup,
+        stream: Stream.fromSeed(seed).fork("compare"),
+        onProgress: (d, t) => bar.update(d, t),
+      });
+      bar.done();
+      // the chart specs are built before anything is written, so a failure leaves no partial output
+      const charts = comparisonCharts(rec, `compare (${problem.kind})`);
+      const written = ["comparison.json"];
+      for (const c of charts) {
+        const r = renderChart(c.spec, path.join(out, `comparison-${c.name}`));
+        written.push(r.png, r.svg, r.csv);
+      }
+      writeJsonAtomic(path.join(out, "comparison.json"), rec);
+      return { rec, out, written };
+    });
+    const { rec, out } = files;
+    const w = rec.estimators.reduce((m, e) => Math.max(m, e.id.length), 9);
     process.stdout.write(`${"estimator".padEnd(w)}  method       evals  Σ Var[ĝ]     Σ Var × evals  max |bias|\n`);
     for (const e of rec.estimators) {
-      const b = e.bias ? Math.max(...e.bias.map(Math.abs)).toExponential(3) : "n/a";
+      const b = e.bias ? maxAbs(e.bias).toExponential(3) : "n/a";
       process.stdout.write(`${e.id.padEnd(w)}  ${e.method.padEnd(11)}  ${String(e.lossEvaluations).padStart(5)}  ${e.totalVariance.toExponential(4).padEnd(11)}  ${e.varianceTimesCost.toExponential(4).padEnd(13)}  ${b}${e.maxAbsZ !== undefined ? ` (|z| ${e.maxAbsZ.toFixed(2)} vs ${e.zCritical!.toFixed(2)})` : ""}\n`);
     }
     if (rec.referenceUnavailable) process.stdout.write(`no exact reference (so no bias): ${rec.referenceUnavailable}\n`);
     for (const e of rec.estimators) if (e.exactUnavailable) process.stdout.write(`${e.id}: Monte Carlo, not exact: ${e.exactUnavailable}\n`);
-    process.stdout.write(`wrote ${files.map((x) => path.join(out, x)).join(", ")}\n`);
+    process.stdout.write(`wrote ${files.written.map((x) => path.join(out, x)).join(", ")}\n`);
     return 0;
   },
 };

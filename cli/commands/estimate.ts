@@ -3,7 +3,8 @@ import { sampleMoments } from "../../src/estimators/sample.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
-import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
+import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson, requireSamplingBudget } from "../common.js";
+import { resolveOptions } from "../../src/estimators/options.js";
 import { InputError } from "../../src/errors.js";
 
 /** `stochgrad estimate`: seeded Monte Carlo mean, variance and standard error of one estimator. */
@@ -27,13 +28,16 @@ export const estimateCommand: Command = {
     const n = Number(args.flags.samples);
     if (n < 2) throw new InputError(`--samples: need at least 2, got ${n}`);
     const theta = problem.initialParams();
-    const inst = spec.create(problem, theta, parseOptions(args.flags.option as string | undefined));
+    const given = optionsPerEstimator([spec], parseOptions(args.flags.option as string | undefined)).get(spec.id)!;
+    const inst = spec.create(problem, theta, given);
+    requireSamplingBudget("--samples", n, [inst], problem);
     const seed = String(args.flags.seed);
     const bar = new Progress("estimate");
     const m = sampleMoments(inst, theta, n, Stream.fromSeed(seed).fork(`estimate/${spec.id}`), (d, t) => bar.update(d, t));
     bar.done();
     printJson({
       estimator: spec.id,
+      options: resolveOptions(spec, given),
       samples: n,
       seed,
       lossEvaluations: inst.lossEvaluations * n,

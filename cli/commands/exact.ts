@@ -1,10 +1,11 @@
 import { exactAnalysis } from "../../src/exact/moments.js";
 import { estimators } from "../../src/estimators/registry.js";
-import type { EstimatorEntry } from "../../src/estimators/types.js";
+import type { EstimatorEntry, EstimatorOptions } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/oracle.js";
 import type { Command } from "../types.js";
-import { loadProblem, nestVector, parseOptions, printJson } from "../common.js";
+import { loadProblem, nestVector, optionsPerEstimator, parseOptions, printJson } from "../common.js";
+import { resolveOptions } from "../../src/estimators/options.js";
 import { isOnline } from "../../src/estimators/types.js";
 import { MAX_WARMUP, warmUp } from "../../src/estimators/sample.js";
 import { Stream } from "../../src/random/stream.js";
@@ -31,10 +32,18 @@ export const exactCommand: Command = {
     const problem = loadProblem(args.positional[0]);
     const theta = problem.initialParams();
     const opts = parseOptions(args.flags.option as string | undefined);
-    if (args.flags.c !== undefined) opts.c = requirePerturbation(Number(args.flags.c), "--c");
+    if (args.flags.c !== undefined) {
+      if (Object.prototype.hasOwnProperty.call(opts, "c")) throw new InputError("--c: also given as --option c=…; give it once");
+      opts.c = requirePerturbation(Number(args.flags.c), "--c");
+    }
     const specs = args.flags.estimators ? parseEstimatorList(String(args.flags.estimators)) : Object.values(estimators);
+    const given = optionsPerEstimator(specs, opts);
     const instances: Record<string, EstimatorEntry> = {};
     const skipped: Record<string, string> = {};
+    const used: Record<string, EstimatorOptions> = {};
+    // an option value no estimator accepts (e.g. K=1, which RLOO and VIMCO both refuse) is an error
+    const accepted = new Set<string>();
+    const refused = new Map<string, string>();
     // progress on a TTY: setting up (some estimators enumerate to build their state), warm-up, then the engine's phases
     const bar = new Progress("exact");
     for (const [idx, spec] of specs.entries()) {
@@ -45,21 +54,26 @@ export const exactCommand: Command = {
         skipped[spec.id] = why;
         continue;
       }
+      const mine = given.get(spec.id)!;
       let inst;
       try {
-        inst = spec.create(problem, theta, opts);
+        inst = spec.create(problem, theta, mine);
       } catch (e) {
-        // an option that does not fit this estimator (e.g. K for RLOO) is an error only when it was asked for
-        if (!(e instanceof InputError) || args.flags.estimators) throw e;
+        // with every estimator selected, an option value that one of them refuses skips it, saying why
+        if (!(e instanceof InputError) || args.flags.estimators || Object.keys(mine).length === 0) throw e;
         skipped[spec.id] = e.message;
+        for (const k of Object.keys(mine)) if (!refused.has(k)) refused.set(k, e.message);
         continue;
       }
+      for (const k of Object.keys(mine)) accepted.add(k);
+      used[spec.id] = resolveOptions(spec, mine);
       if (spec.noise === "custom" && !inst.exactMoments) {
         skipped[spec.id] = inst.exactUnavailable ?? "its noise has no exact engine; use stochgrad estimate or stochgrad compare (Monte Carlo)";
         continue;
       }
       instances[spec.id] = { noise: spec.noise, instance: inst };
     }
+    for (const [k, why] of refused) if (!accepted.has(k)) throw new InputError(`--option ${k}: ${why}`);
     // online estimators: warm up by N seeded draws (each from its own fork), then freeze
     const online: Record<string, Record<string, unknown>> = {};
     for (const [id, e] of Object.entries(instances)) {
@@ -73,7 +87,7 @@ export const exactCommand: Command = {
     const est: Record<string, unknown> = {};
     for (const [id, m] of Object.entries(r.estimators)) {
       const bias = m.mean.map((v, k) => v - r.gradient[k]);
-      est[id] = { mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: estimators[id as keyof typeof estimators]?.unbiased ?? null, ...(online[id] ? { online: online[id] } : {}) };
+      est[id] = { options: used[id], mean: nestVector(problem, m.mean), variance: nestVector(problem, m.variance), bias: nestVector(problem, bias), unbiased: estimators[id as keyof typeof estimators]?.unbiased ?? null, ...(online[id] ? { online: online[id] } : {}) };
     }
     printJson({
       problem: problem.toJSON(),

@@ -1,8 +1,10 @@
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
-import { ensureWritableDir, readJsonFile } from "../../analysis/io.js";
+import { readJsonFile, withOutputDir } from "../../analysis/io.js";
+import { figureRecordFromJSON } from "../../analysis/figures/record.js";
 import { estimators } from "../../src/estimators/registry.js";
-import type { FigureRecord } from "../../analysis/figures/types.js";
+import { describeDomain } from "../../src/estimators/options.js";
+import type { EstimatorSpec } from "../../src/estimators/types.js";
 import type { Command } from "../types.js";
 import { InputError } from "../../src/errors.js";
 
@@ -12,7 +14,16 @@ export const estimatorsCommand: Command = {
   summary: "List the estimator registry: id, unbiased?, formula, source.",
   flags: { json: { type: "boolean", description: "print JSON" }, help: { type: "boolean", description: "show this help" } },
   async run(args) {
-    const rows = Object.values(estimators).map((e) => ({ id: e.id, unbiased: e.unbiased, noise: e.noise, formula: e.formula, source: e.source, options: e.defaults }));
+    const rows = Object.values(estimators).map((e) => ({
+      id: e.id,
+      unbiased: e.unbiased,
+      noise: e.noise,
+      formula: e.formula,
+      source: e.source,
+      options: e.defaults,
+      // what each option accepts, in words (what --option checks)
+      domains: Object.fromEntries(Object.keys(e.defaults).map((k) => [k, describeDomain((e as EstimatorSpec).domains?.[k] ?? {})])),
+    }));
     if (args.flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
     else for (const r of rows) process.stdout.write(`${r.id.padEnd(28)} ${r.unbiased ? "unbiased" : "biased  "}  ${r.formula}\n${"".padEnd(28)} ${r.source}\n`);
     return 0;
@@ -28,10 +39,15 @@ export const renderCommand: Command = {
   async run(args) {
     const file = args.positional[0];
     if (!file) throw new InputError("render: missing record file");
-    const rec = readJsonFile(file, "figure record") as FigureRecord;
-    if (!rec || rec.kind !== "stochgrad.figure" || !Array.isArray(rec.charts)) throw new InputError(`figure record ${file}: not a stochgrad figure record (kind "stochgrad.figure" with charts)`);
-    const dir = ensureWritableDir(String(args.flags.out ?? path.dirname(file)));
-    const files = renderRecord(rec, dir);
+    const json = readJsonFile(file, "figure record");
+    let rec;
+    try {
+      rec = figureRecordFromJSON(json);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`figure record ${file}: ${e.message}`);
+      throw e;
+    }
+    const { dir, files } = await withOutputDir(String(args.flags.out ?? path.dirname(file)), "--out", (dir) => ({ dir, files: renderRecord(rec, dir) }));
     process.stdout.write(files.map((f) => path.join(dir, f)).join("\n") + "\n");
     return 0;
   },

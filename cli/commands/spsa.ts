@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { renderRecord } from "../../analysis/figures/runner.js";
-import { ensureWritableDir, writeJsonAtomic } from "../../analysis/io.js";
+import { withOutputDir, writeJsonAtomic } from "../../analysis/io.js";
 import { runSpsaStudy, SA_METHODS, validateStudy, type SaMethodId, type StudyRunOptions } from "../../analysis/spsa-optimize.js";
 import { assertEnumerable } from "../../src/exact/enumerate.js";
 import { expectedLoss } from "../../src/exact/dual.js";
@@ -17,13 +17,17 @@ import { loadProblem, withFlags } from "../common.js";
 import { Progress } from "../progress.js";
 import type { Command, CommandGroup } from "../types.js";
 import { VERSION } from "../version.js";
-import { InputError } from "../../src/errors.js";
+import { InputError, quote } from "../../src/errors.js";
+import { formatCount, requireMemory, requireTime, samplingSeconds } from "../../src/limits.js";
+
+/** θ-sized vectors an optimisation run holds (θ, the step, the average, the kernels' scratch), for the memory limit. */
+const OPTIMISER_VECTORS = 8;
 
 function parseTheta(raw: string, p: number): Float64Array {
   const parts = raw.split(",").map((s) => s.trim());
   const v = parts.map((s, i) => {
     const x = Number(s);
-    if (s === "" || !Number.isFinite(x)) throw new InputError(`--theta0: entry ${i} is not a finite number ("${s}")`);
+    if (s === "" || !Number.isFinite(x)) throw new InputError(`--theta0: entry ${i} is not a finite number (${quote(s)})`);
     return x;
   });
   requireDimension(v, p, "--theta0");
@@ -90,7 +94,6 @@ export const spsaOptimizeCommand: Command = {
   },
   async run(args) {
     const f = args.flags;
-    if (args.positional.length) throw new InputError(`spsa optimize: unexpected argument "${args.positional[0]}"`);
     const fn = f.function as string | undefined;
     if (!fn) throw new InputError("--function: required (skewed-quartic, quadratic, rosenbrock, or a problem .json file)");
     const iterations = Number(f.iterations);
@@ -98,12 +101,14 @@ export const spsaOptimizeCommand: Command = {
     const seeds = Number(f.seeds);
     if (seeds < 1) throw new InputError(`--seeds: expected an integer ≥ 1, got ${seeds}`);
     const method = String(f.method);
-    if (!Object.prototype.hasOwnProperty.call(SA_METHODS, method)) throw new InputError(`--method: expected ${Object.keys(SA_METHODS).join(", ")}, got "${method}"`);
+    if (!Object.prototype.hasOwnProperty.call(SA_METHODS, method)) throw new InputError(`--method: expected ${Object.keys(SA_METHODS).join(", ")}, got ${quote(method)}`);
     const sigma = Number(f.noise);
     let oracle: LossOracle;
     let monitor: (t: Float64Array) => number;
     let theta0: Float64Array;
     let described: unknown;
+    // the cost of one loss measurement, in units and parameters (problem) or coordinates (function)
+    let lossSize: number;
     if (fn.endsWith(".json")) {
       const problem = loadProblem(fn);
       if (sigma !== 0) throw new InputError("--noise: a problem file's loss is already stochastic (its units' noise); --noise applies to test functions only");
@@ -113,12 +118,15 @@ export const spsaOptimizeCommand: Command = {
       monitor = (t) => expectedLoss(problem, t);
       theta0 = problem.initialParams();
       described = problem.toJSON();
+      lossSize = problem.nUnits + problem.nParams;
     } else {
+      if (f.dimension !== undefined) requireMemory(Number(f.dimension) * OPTIMISER_VECTORS, "--dimension", `a ${formatCount(Number(f.dimension))}-dimensional optimisation (${OPTIMISER_VECTORS} vectors of θ's size)`);
       const obj = getObjective(fn, f.dimension === undefined ? undefined : Number(f.dimension));
       oracle = objectiveOracle(obj, sigma);
       monitor = (t) => obj.value(t);
       theta0 = obj.initialParams();
       described = obj.toJSON();
+      lossSize = obj.dimension;
     }
     if (f.theta0 !== undefined) theta0 = parseTheta(String(f.theta0), oracle.dimension);
     const calibrateStep = f.calibrate === undefined ? undefined : Number(f.calibrate);
@@ -148,29 +156,39 @@ export const spsaOptimizeCommand: Command = {
     const sa = method as SaMethodId;
     // every option is checked before the output folder is created
     withFlags(FLAG_OF, () => validateStudy({ method: sa, iterations, run }));
-    const out = ensureWritableDir(String(f.out));
-    const bar = new Progress("spsa");
-    const { record, figure: fig } = withFlags(FLAG_OF, () =>
-      runSpsaStudy({
+    // time: every measurement evaluates the loss once (cost ∝ its size), plus the traced exact loss
+    const p = oracle.dimension;
+    const R = run.resamplings ?? 1;
+    const perStep = (sa === "fdsa" ? 2 * p : sa === "2spsa" ? 4 * R : 2 * R) + (run.blockingTolerance === undefined ? 0 : 2);
+    // memory: each run keeps θ, θ̄ and a trace of ≤ 200 points (4 numbers each) in the record (2spsa: also p × p Hessians)
+    requireMemory(seeds * (2 * p + 800) + (sa === "2spsa" ? 3 * p * p : 0), "--seeds", `${formatCount(seeds)} runs of ${formatCount(p)} parameters with their traces`);
+    const work = seeds * (iterations * perStep + 400) * lossSize;
+    requireTime(samplingSeconds(work), "--iterations", `${formatCount(seeds)} run(s) × ${formatCount(iterations)} iterations × ${formatCount(perStep)} loss measurements × ${formatCount(lossSize)} (the loss's size)`);
+    const { out, record, files } = await withOutputDir(String(f.out), "--out", (out) => {
+      const bar = new Progress("spsa");
+      const { record, figure: fig } = withFlags(FLAG_OF, () =>
+        runSpsaStudy({
         function: fn,
         objective: described,
         oracle,
         monitor,
         theta0,
-        method: sa,
-        seed: String(f.seed),
-        seeds,
-        iterations,
-        run,
-        noise: sigma,
-        version: VERSION,
-        onRun: (k, n) => bar.update(k, n),
-      }),
-    );
-    bar.done();
-    writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
-    writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
-    const files = renderRecord(fig, out);
+          method: sa,
+          seed: String(f.seed),
+          seeds,
+          iterations,
+          run,
+          noise: sigma,
+          version: VERSION,
+          onRun: (k, n) => bar.update(k, n),
+        }),
+      );
+      bar.done();
+      writeJsonAtomic(path.join(out, "spsa-optimize.json"), record);
+      writeJsonAtomic(path.join(out, "spsa-optimize-figure.json"), fig);
+      const files = renderRecord(fig, out);
+      return { out, record, files };
+    });
     const fmt = (v: number) => v.toExponential(3);
     const g = record.gains;
     process.stdout.write(

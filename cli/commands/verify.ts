@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { claimsTable } from "../../analysis/report.js";
+import { claimsJson, claimsTable } from "../../analysis/report.js";
 import { runVerify } from "../../analysis/verify.js";
 import { withFlags } from "../common.js";
 import { Progress } from "../progress.js";
@@ -48,7 +48,7 @@ export const verifyCommand: Command = {
       }),
     );
     bar.done();
-    if (f.json) process.stdout.write(JSON.stringify(record, null, 2) + "\n");
+    if (f.json) process.stdout.write(claimsJson(record));
     else {
       process.stdout.write(claimsTable(record));
       process.stdout.write(`wrote ${path.relative(process.cwd(), claimsFile) || "claims.json"}, report.md and ${rendered.reduce((s, r) => s + r.files.length, 0)} figure files in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

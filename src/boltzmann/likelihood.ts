@@ -22,8 +22,11 @@ export interface LikelihoodOptions {
 }
 
 export interface LikelihoodEvaluation {
-  /** "exact" (enumeration of the smaller layer) or "ais" */
-  method: "exact" | "ais";
+  /**
+   * how log Z (and so the likelihood) was computed: "exact" (enumeration of the smaller layer)
+   * or "ais". Named apart from the training method (RbmTrainOptions.method: cd, pcd, exact).
+   */
+  likelihood: "exact" | "ais";
   logZ: number;
   /** AIS only: spread of log Ẑ at the stated z */
   logZLower?: number;
@@ -57,7 +60,7 @@ function requireFiniteLikelihood(rbm: Rbm, e: LikelihoodEvaluation): LikelihoodE
   if (Number.isFinite(e.logZ) && Number.isFinite(e.trainLogLikelihood) && Number.isFinite(e.testLogLikelihood)) return e;
   let big = 0;
   for (const arr of [rbm.W, rbm.b, rbm.c]) for (let k = 0; k < arr.length; k++) big = Math.max(big, Math.abs(arr[k]));
-  throw new InputError(`the model's ${e.method} log-likelihood is not a finite float64 (log Z = ${e.logZ}, train ${e.trainLogLikelihood}, test ${e.testLogLikelihood}): its parameters reach |θ| = ${big.toExponential(2)}, beyond what the free energy can hold; if it comes from training, the run diverged (lower the learning rate)`);
+  throw new InputError(`the model's ${e.likelihood} log-likelihood is not a finite float64 (log Z = ${e.logZ}, train ${e.trainLogLikelihood}, test ${e.testLogLikelihood}): its parameters reach |θ| = ${big.toExponential(2)}, beyond what the free energy can hold; if it comes from training, the run diverged (lower the learning rate)`);
 }
 
 function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
@@ -65,12 +68,12 @@ function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: Matri
   const test = toMatrix(testRows, rbm.nVisible, "test");
   if (likelihoodIsExact(rbm)) {
     const logZ = rbmLogPartition(rbm);
-    return { method: "exact", logZ, trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, logZ), testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, logZ) };
+    return { likelihood: "exact", logZ, trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, logZ), testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, logZ) };
   }
   const { aisRuns, aisSteps } = options;
   const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas: salakhutdinovMurrayBetas(aisSteps), baseBias: baseRateBiases(train.data, train.rows, rbm.nVisible), z: zCritical(options.alpha ?? 1e-6) });
   return {
-    method: "ais",
+    likelihood: "ais",
     logZ: r.logZ,
     logZLower: r.lower,
     logZUpper: r.upper,

@@ -17,13 +17,17 @@
  * Shapes: W is nVisible×nHidden row-major (W[i·nHidden + j] couples vᵢ and hⱼ); batches are
  * row-major n×nVisible (V) and n×nHidden (H) Float64Arrays of 0/1 (or probabilities).
  */
+import { requireMemory } from "../limits.js";
 import { gemm } from "../linalg/gemm.js";
 import { BINARY_DENSITY_THRESHOLD, binaryDensity, binaryTimes, binaryTransposeTimes, binaryTransposeTimes2 } from "../linalg/binary.js";
 import { sigmoidInPlace, softplus } from "../numerics.js";
 import type { Stream } from "../random/stream.js";
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError, requireFinite } from "../errors.js";
 import ops from "ndarray-ops";
 import { matrixView, toMatrix, toVector, vectorView, type MatrixInput, type NdArray, type VectorInput } from "../ndarray.js";
+
+/** Parameter-sized arrays a trained RBM holds (W, Wᵀ, gradient, velocity, momentum scratch, chains), for the memory limit. */
+export const RBM_PARAMETER_VECTORS = 6;
 
 /** Parameters of a Bernoulli–Bernoulli RBM (the learned state). */
 export class Rbm {
@@ -39,6 +43,7 @@ export class Rbm {
   constructor(nVisible: number, nHidden: number, W?: Float64Array, b?: Float64Array, c?: Float64Array) {
     if (!Number.isInteger(nVisible) || nVisible < 1) throw new InputError(`nVisible: expected an integer ≥ 1, got ${nVisible}`);
     if (!Number.isInteger(nHidden) || nHidden < 1) throw new InputError(`nHidden: expected an integer ≥ 1, got ${nHidden}`);
+    requireMemory((nVisible + 1) * (nHidden + 1) * RBM_PARAMETER_VECTORS, "nVisible × nHidden", `an RBM of ${nVisible}×${nHidden} units (${RBM_PARAMETER_VECTORS} copies of its parameters for training)`);
     this.nVisible = nVisible;
     this.nHidden = nHidden;
     this.W = W ?? new Float64Array(nVisible * nHidden);
@@ -106,11 +111,11 @@ export class Rbm {
   static fromJSON(json: unknown, where = "rbm"): Rbm {
     if (typeof json !== "object" || json === null || Array.isArray(json)) throw new InputError(`${where}: expected an object {kind:"stochgrad.rbm", nVisible, nHidden, W, b, c}`);
     const o = json as Record<string, unknown>;
-    if (o.kind !== "stochgrad.rbm") throw new InputError(`${where}.kind: expected "stochgrad.rbm", got ${JSON.stringify(o.kind)}`);
+    if (o.kind !== "stochgrad.rbm") throw new InputError(`${where}.kind: expected "stochgrad.rbm", got ${describeValue(o.kind)}`);
     const nV = o.nVisible;
     const nH = o.nHidden;
-    if (typeof nV !== "number" || !Number.isInteger(nV) || nV < 1) throw new InputError(`${where}.nVisible: expected an integer ≥ 1, got ${JSON.stringify(nV)}`);
-    if (typeof nH !== "number" || !Number.isInteger(nH) || nH < 1) throw new InputError(`${where}.nHidden: expected an integer ≥ 1, got ${JSON.stringify(nH)}`);
+    if (typeof nV !== "number" || !Number.isInteger(nV) || nV < 1) throw new InputError(`${where}.nVisible: expected an integer ≥ 1, got ${describeValue(nV)}`);
+    if (typeof nH !== "number" || !Number.isInteger(nH) || nH < 1) throw new InputError(`${where}.nHidden: expected an integer ≥ 1, got ${describeValue(nH)}`);
     const r = new Rbm(nV, nH);
     if (!Array.isArray(o.W) || o.W.length !== nV) throw new InputError(`${where}.W: expected ${nV} rows (nVisible), got ${Array.isArray(o.W) ? o.W.length : typeof o.W}`);
     o.W.forEach((row: unknown, i: number) => {

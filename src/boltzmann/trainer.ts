@@ -9,7 +9,8 @@
  * Validation errors name option fields (`learningRate`, `batchSize`, …); the CLI maps them to flags.
  * Source: Hinton 2002 (CD-k); Tieleman 2008 (PCD); scikit-learn `neural_network/_rbm.py`.
  */
-import { FieldError, InputError, requireFinite } from "../errors.js";
+import { describeValue, FieldError, InputError } from "../errors.js";
+import { requireArray, requireInteger, requireNumbers, requireRecord } from "../validate.js";
 import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
 import type { NegativePhaseSampler } from "./negative-phase/types.js";
@@ -44,7 +45,12 @@ const orList = (xs: string[]) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -
 
 /** Validate options; each error is a FieldError naming the option field. */
 export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
-  if (!Object.prototype.hasOwnProperty.call(negativePhases, o.method)) throw new FieldError("method", `expected ${orList(Object.keys(negativePhases))}, got "${o.method}"`);
+  if (o === null || typeof o !== "object") throw new InputError(`training options: expected an object, got ${describeValue(o)}`);
+  // values from a file must be numbers, not strings that compare as numbers ("0.5" < 1 is true)
+  for (const k of ["k", "chains", "learningRate", "momentum", "weightDecay", "batchSize"] as const) if (typeof o[k] !== "number") throw new FieldError(k, `expected a number, got ${describeValue(o[k])}`);
+  if (o.lrDecay !== undefined && typeof o.lrDecay !== "number") throw new FieldError("lrDecay", `expected a number, got ${describeValue(o.lrDecay)}`);
+  if (typeof o.meanFieldHidden !== "boolean") throw new FieldError("meanFieldHidden", `expected true or false, got ${describeValue(o.meanFieldHidden)}`);
+  if (typeof o.method !== "string" || !Object.prototype.hasOwnProperty.call(negativePhases, o.method)) throw new FieldError("method", `expected ${orList(Object.keys(negativePhases))}, got ${describeValue(o.method)}`);
   if (!Number.isInteger(o.k) || o.k < 1) throw new FieldError("k", `expected an integer ≥ 1, got ${o.k}`);
   if (!Number.isInteger(o.chains) || o.chains < 1) throw new FieldError("chains", `expected an integer ≥ 1, got ${o.chains}`);
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new FieldError("learningRate", `expected a finite learning rate > 0, got ${o.learningRate}`);
@@ -57,8 +63,8 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
 
 /** Serialisable trainer state, so training resumes bit for bit. */
 export interface RbmTrainerState {
-  /** the sampler's persistent chain state (PCD: chains×nH hidden states), null when it keeps none */
-  chainsH: number[] | null;
+  /** the sampler's persistent chain state (PCD: chains×nH hidden states), absent when it keeps none */
+  chainsH?: number[];
   velocity: number[];
   stream: StreamSnapshot;
   updates: number;
@@ -180,23 +186,33 @@ export class RbmTrainer {
   /** Trainer state for resuming (persistent chains, velocity, stream position). */
   toJSON(): RbmTrainerState {
     const p = this.sampler.persistent;
-    return { chainsH: p ? Array.from(p) : null, velocity: Array.from(this.velocity), stream: this.stream.toJSON(), updates: this.updates };
+    // no chainsH key when the sampler keeps none (a null would read as a NaN written by JSON.stringify)
+    return { ...(p ? { chainsH: Array.from(p) } : {}), velocity: Array.from(this.velocity), stream: this.stream.toJSON(), updates: this.updates };
   }
 
   /** Restore the state written by `toJSON` (shapes validated; errors name `where`). */
   restore(s: RbmTrainerState, where = "training.state"): void {
-    if (!s || !Array.isArray(s.velocity) || s.velocity.length !== this.velocity.length) throw new InputError(`${where}.velocity: expected ${this.velocity.length} entries`);
-    s.velocity.forEach((x, k) => (this.velocity[k] = requireFinite(x, `${where}.velocity[${k}]`)));
+    // everything is checked before anything is set, so a bad state leaves the trainer as it was
+    const o = requireRecord(s, where, ["chainsH", "velocity", "stream", "updates"], "{chainsH, velocity, stream, updates}");
+    const velocity = requireNumbers(o.velocity, `${where}.velocity`, this.velocity.length, "one per parameter");
     const p = this.sampler.persistent;
+    let chains: unknown[] | null = null;
     if (p) {
-      if (!Array.isArray(s.chainsH) || s.chainsH.length !== p.length) throw new InputError(`${where}.chainsH: expected ${p.length} entries (the ${this.options.method} sampler's chain state for options.chains = ${this.options.chains})`);
-      s.chainsH.forEach((x, k) => (p[k] = x === 1 ? 1 : 0));
-    }
+      chains = requireArray(o.chainsH, `${where}.chainsH`, p.length, `the ${this.options.method} sampler's chain state for options.chains = ${this.options.chains}`);
+      chains.forEach((x, k) => {
+        if (x !== 0 && x !== 1) throw new InputError(`${where}.chainsH[${k}]: expected 0 or 1 (a hidden state), got ${describeValue(x)}`);
+      });
+    } else if (o.chainsH !== undefined && o.chainsH !== null) throw new InputError(`${where}.chainsH: the ${this.options.method} sampler keeps no chains; expected no chainsH, got ${describeValue(o.chainsH)}`);
+    const updates = requireInteger(o.updates, `${where}.updates`, 0);
+    let stream: Stream;
     try {
-      this.stream = Stream.fromJSON(s.stream);
+      stream = Stream.fromJSON(o.stream as StreamSnapshot);
     } catch (e) {
       throw new InputError(`${where}.stream: ${(e as Error).message}`);
     }
-    this.updates = s.updates | 0;
+    this.velocity.set(velocity);
+    if (p && chains) chains.forEach((x, k) => (p[k] = x as number));
+    this.stream = stream;
+    this.updates = updates;
   }
 }

@@ -5,7 +5,7 @@
  * Every data set is row-major n×dim 0/1 Float64Arrays. Validation errors name option fields
  * (`data`, `binarize`, `trainSize`, `testSize`); the CLI maps them to its flags.
  */
-import { FieldError } from "../errors.js";
+import { FieldError, quote } from "../errors.js";
 import { matrixView, type NdArray } from "../ndarray.js";
 import type { Stream } from "../random/stream.js";
 import { barsAndStripes } from "./bars-and-stripes.js";
@@ -26,6 +26,11 @@ export interface DataSet {
   trainRows: NdArray<Float64Array>;
   /** `test` as a zero-copy nTest×dim ndarray */
   testRows: NdArray<Float64Array>;
+  /**
+   * the best mean log-likelihood any model can reach, where the data distribution is known:
+   * −ln N for bars-and-stripes (uniform on its N patterns, train = test); absent for MNIST
+   */
+  bestLogLikelihood?: number;
 }
 
 export interface DataSetOptions {
@@ -44,14 +49,20 @@ function withViews(d: Omit<DataSet, "trainRows" | "testRows">): DataSet {
   return { ...d, trainRows: matrixView(d.train, d.nTrain, d.dim), testRows: matrixView(d.test, d.nTest, d.dim) };
 }
 
-function barsAndStripesSet(name: string, n: number): DataSet {
+/** Bars-and-stripes: every pattern once in train and test, so sizes are fixed and the data is binary already. */
+function barsAndStripesSet(name: string, n: number, o: DataSetOptions): DataSet {
   const d = barsAndStripes(n);
-  return withViews({ name, binarize: "threshold", train: d.data, nTrain: d.count, test: d.data, nTest: d.count, dim: d.dim });
+  // an option that cannot apply is refused rather than ignored (the record would misstate the run)
+  if (o.binarize !== undefined && o.binarize !== "threshold") throw new FieldError("binarize", `${name} is binary already; only threshold (the default) applies, got ${quote(o.binarize)}`);
+  for (const [field, v] of [["trainSize", o.trainSize], ["testSize", o.testSize]] as const) {
+    if (v !== undefined && v !== d.count) throw new FieldError(field, `${name} has exactly ${d.count} patterns, all used for training and test; got ${v}`);
+  }
+  return withViews({ name, binarize: "threshold", train: d.data, nTrain: d.count, test: d.data, nTest: d.count, dim: d.dim, bestLogLikelihood: -Math.log(d.count) });
 }
 
 function mnistSet(o: DataSetOptions): DataSet {
   const mode = o.binarize ?? "threshold";
-  if (mode !== "threshold" && mode !== "stochastic") throw new FieldError("binarize", `expected threshold or stochastic, got "${mode}"`);
+  if (mode !== "threshold" && mode !== "stochastic") throw new FieldError("binarize", `expected threshold or stochastic, got ${quote(mode)}`);
   if (mode === "stochastic" && !o.stream) throw new FieldError("stream", "stochastic binarisation needs a stream");
   const tr = loadMnist("train", o.mnistDir);
   const te = loadMnist("test", o.mnistDir);
@@ -73,8 +84,8 @@ function mnistSet(o: DataSetOptions): DataSet {
 /** Every data set, keyed by the name `stochgrad rbm train --data` takes. */
 export const dataSets = {
   mnist: mnistSet,
-  "bars-and-stripes-3": () => barsAndStripesSet("bars-and-stripes-3", 3),
-  "bars-and-stripes-4": () => barsAndStripesSet("bars-and-stripes-4", 4),
+  "bars-and-stripes-3": (o) => barsAndStripesSet("bars-and-stripes-3", 3, o),
+  "bars-and-stripes-4": (o) => barsAndStripesSet("bars-and-stripes-4", 4, o),
 } satisfies Record<string, (o: DataSetOptions) => DataSet>;
 
 export type DataSetName = keyof typeof dataSets;
@@ -83,6 +94,6 @@ const orList = (xs: string[]) => `${xs.slice(0, -1).join(", ")} or ${xs[xs.lengt
 
 /** Load a data set by name; an unknown name or option is a FieldError naming the field. */
 export function loadDataSet(name: string, options: DataSetOptions = {}): DataSet {
-  if (!Object.prototype.hasOwnProperty.call(dataSets, name)) throw new FieldError("data", `expected ${orList(Object.keys(dataSets))}, got "${name}"`);
+  if (!Object.prototype.hasOwnProperty.call(dataSets, name)) throw new FieldError("data", `expected ${orList(Object.keys(dataSets))}, got ${quote(name)}`);
   return dataSets[name as DataSetName](options);
 }

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Stream } from "../random/stream.js";
-import { FieldError, InputError } from "../errors.js";
+import { FieldError, InputError, quote } from "../errors.js";
 import { matrixView, type NdArray } from "../ndarray.js";
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -114,7 +114,7 @@ export function binarize(images: IdxImages, mode: Binarize, stream?: Stream, cou
     if (!stream) throw new Error("binarize: stochastic mode needs a stream");
     stream.uniforms(out);
     for (let k = 0; k < out.length; k++) out[k] = +(out[k] < px[k] / 255);
-  } else throw new FieldError("binarize", `expected threshold or stochastic, got "${mode as string}"`);
+  } else throw new FieldError("binarize", `expected threshold or stochastic, got ${quote(String(mode))}`);
   return out;
 }
 

@@ -14,6 +14,7 @@ import { exactCostReason, sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "..
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * AR instance. `shareNoise = false` is the negative control that draws the weight's u′
@@ -51,5 +52,8 @@ export const ar: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createAr(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createAr(problem);
+  },
 };

@@ -14,6 +14,7 @@ import { exactCostReason, sequentialCellMoments, MAX_SEQUENTIAL_CELLS } from "..
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * ARM instance. `shareNoise = false` is the negative control in which each branch's antithetic
@@ -70,5 +71,8 @@ export const arm: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createArm(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createArm(problem);
+  },
 };

@@ -8,7 +8,8 @@
  */
 import { addAllLogitGradients, requireBernoulliUnits, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { enumerateConfigurations } from "../exact/enumerate.js";
-import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec, OptionDomain } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * out = Σᵢ (hᵢ − σᵢ)(L − bᵢ) ∂aᵢ/∂θ after sampling h from u. Shapes: θ (nParams), u (nUnits),
@@ -56,8 +57,14 @@ export function optimalBaseline(problem: BinaryProblem, theta: Float64Array): Fl
 
 type BaselineKind = "none" | "constant" | "moving-average" | "optimal" | "optimal-online" | "h-dependent";
 
+/** β of a moving average L̃ ← βL̃ + (1−β)L */
+const DECAY: OptionDomain = { min: 0, max: 1, why: "a moving average βL̃ + (1−β)L needs β in [0, 1]" };
+const FINITE: OptionDomain = {};
+
 function makeSpec(id: string, kind: BaselineKind, title: string, formula: string, defaults: EstimatorOptions, unbiased = true): EstimatorSpec {
   return {
+    // decay is a moving-average coefficient; baseline, initial and beta any finite number
+    domains: Object.fromEntries(Object.keys(defaults).map((k) => [k, k === "decay" ? DECAY : FINITE])),
     id,
     title,
     formula,
@@ -67,7 +74,7 @@ function makeSpec(id: string, kind: BaselineKind, title: string, formula: string
     defaults,
     applicable: (problem) => requireBernoulliUnits(problem) ?? (kind === "optimal" && problem.nUnits > 24 ? `the exact optimal baseline enumerates 2^${problem.nUnits} states; use correlation-optimal-online` : null),
     create(problem: BinaryProblem, theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-      const opt = { ...defaults, ...options };
+      const opt = resolveOptions(this, options);
       const n = problem.nUnits;
       const ws = problem.createWorkspace();
       const b = new Float64Array(n);

@@ -16,6 +16,7 @@ import { sigmoid } from "../numerics.js";
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
 import { AntitheticChains, antitheticCellBound } from "./antithetic.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * DisARM instance. `absLogit = false` is the negative control that uses σ(aᵢ) in place of
@@ -66,5 +67,8 @@ export const disarm: EstimatorSpec = {
   noise: "custom",
   defaults: {},
   applicable: (p) => requireBernoulliUnits(p),
-  create: (problem) => createDisarm(problem),
+  create(problem, _theta, options) {
+    resolveOptions(this, options);
+    return createDisarm(problem);
+  },
 };

@@ -6,7 +6,8 @@
 import { exactAnalysis } from "../exact/moments.js";
 import { MAX_ENUMERABLE_UNITS } from "../exact/enumerate.js";
 import type { BinaryProblem } from "../problems/types.js";
-import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 export const exact: EstimatorSpec = {
   id: "exact",
@@ -17,7 +18,8 @@ export const exact: EstimatorSpec = {
   noise: "none",
   defaults: {},
   applicable: (p) => (p.nUnits > MAX_ENUMERABLE_UNITS ? `${p.nUnits} units exceed the enumeration limit of ${MAX_ENUMERABLE_UNITS}` : null),
-  create(problem: BinaryProblem): EstimatorInstance {
+  create(problem: BinaryProblem, _theta?: Float64Array, options?: EstimatorOptions): EstimatorInstance {
+    resolveOptions(this, options);
     let cached: Float64Array | null = null;
     let grad: Float64Array | null = null;
     let EL = Number.NaN;

@@ -17,6 +17,7 @@ import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec }
 import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
 import { exactCostReason } from "../exact/sequential-cells.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 export type FdScheme = "forward" | "central";
 
@@ -129,9 +130,10 @@ function makeSpec(id: string, scheme: FdScheme, title: string, formula: string):
     unbiased: false,
     noise: "custom",
     defaults,
+    domains: { c: { min: 0, minOpen: true, why: "the perturbation size" }, crn: { values: [0, 1], why: "0 independent noise, 1 common random numbers" } },
     applicable: (p) => requireBernoulliUnits(p),
     create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-      const o = { ...defaults, ...options };
+      const o = resolveOptions(this, options);
       if (o.crn !== 0 && o.crn !== 1) throw new InputError(`crn: expected 0 (independent noise) or 1 (common random numbers), got ${o.crn}`);
       const k = new FdKernel(problemOracle(problem), { c: o.c, scheme, crn: o.crn === 1 });
       return {

@@ -15,6 +15,7 @@ import type { BinaryProblem } from "../problems/types.js";
 import { RelaxedNet, relaxationReason, requireTemperature } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /**
  * Gumbel-Softmax instance at temperature τ: ĝ = ∇θ f(σ((a + ℓ(u))/τ)) by back-propagation through
@@ -42,8 +43,9 @@ export const gumbelSoftmax: EstimatorSpec = {
   unbiased: false,
   noise: "custom",
   defaults: { temperature: 0.5 },
+  domains: { temperature: { min: 0, minOpen: true, why: "the relaxation temperature τ" } },
   applicable: relaxationReason,
   create(problem, _theta, options = {}) {
-    return createGumbelSoftmax(problem, requireTemperature({ ...this.defaults, ...options }.temperature, "gumbel-softmax option temperature"));
+    return createGumbelSoftmax(problem, requireTemperature(resolveOptions(this, options).temperature, "gumbel-softmax option temperature"));
   },
 };

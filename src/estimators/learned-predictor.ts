@@ -17,8 +17,10 @@
 import { enumerateConfigurations } from "../exact/enumerate.js";
 import { Stream } from "../random/stream.js";
 import { requireBernoulliUnits, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
-import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec, OptionDomain } from "./types.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
+import { formatCount, requireTime, samplingSeconds } from "../limits.js";
 
 /** Number of features per coordinate (excluding the intercept). */
 export const N_FEATURES = 4;
@@ -273,9 +275,12 @@ export function fitLearnedPredictor(problems: BinaryProblem | BinaryProblem[], t
 }
 
 function requireOption(v: number, name: string, ok: (v: number) => boolean, what: string): number {
-  if (!ok(v)) throw new InputError(`--option ${name}: learned-predictor needs ${what}, got ${v}`);
+  if (!ok(v)) throw new InputError(`learned-predictor option ${name}: expected ${what}, got ${v}`);
   return v;
 }
+
+/** The feature bit mask: 1 ĝ_ST, 2 ĝ_STσ, 4 h·∂a/∂θ, 8 σ·∂a/∂θ. */
+const FEATURE_MASK: OptionDomain = { integer: true, min: 1, max: 15, why: "a bit mask: 1 ĝ_ST, 2 ĝ_STσ, 4 h·∂a/∂θ, 8 σ·∂a/∂θ" };
 
 /**
  * Batch version. Options: batch (draws for the fit; 0 = exact enumeration-weighted fit),
@@ -291,10 +296,13 @@ export const learnedPredictor: EstimatorSpec = {
   unbiased: false,
   noise: "units",
   defaults: { batch: 1000, seed: 1, baseline: 0, fitShift: 0, features: 15 },
+  domains: { batch: { integer: true, min: 0, why: "0 = exact fit, else draws ≥ 2" }, seed: {}, baseline: {}, fitShift: {}, features: FEATURE_MASK },
   applicable: learnedPredictorApplicable,
   create(problem: BinaryProblem, theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-    const opt = { ...this.defaults, ...options };
+    const opt = resolveOptions(this, options);
     const batch = requireOption(opt.batch, "batch", (v) => Number.isInteger(v) && (v === 0 || v >= 2), "0 (exact fit) or an integer ≥ 2");
+    // the fit draws `batch` correlation and straight-through estimates before anything else runs
+    requireTime(samplingSeconds(2 * batch * (problem.nUnits + problem.nParams)), "learned-predictor option batch", `fitting on ${formatCount(batch)} draws`);
     const mask = requireOption(opt.features, "features", (v) => Number.isInteger(v) && v >= 1 && v <= 15, "an integer bit mask in 1..15 (1 ĝ_ST, 2 ĝ_STσ, 4 h·∂a/∂θ, 8 σ·∂a/∂θ)");
     const fitTheta = theta.map((v) => v + opt.fitShift);
     const coef = fitLearnedPredictor(problem, fitTheta, batch, batch === 0 ? null : Stream.fromSeed(`learned-predictor/${opt.seed}`), opt.baseline, mask);
@@ -325,9 +333,10 @@ export const learnedPredictorOnline: EstimatorSpec = {
   unbiased: false,
   noise: "units",
   defaults: { decay: 0.999, warmup: 50, baseline: 0, features: 15 },
+  domains: { decay: { min: 0, minOpen: true, max: 1 }, warmup: { integer: true, min: 0 }, baseline: {}, features: FEATURE_MASK },
   applicable: learnedPredictorApplicable,
   create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-    const opt = { ...this.defaults, ...options };
+    const opt = resolveOptions(this, options);
     requireOption(opt.decay, "decay", (v) => v > 0 && v <= 1, "in (0, 1]");
     const mask = requireOption(opt.features, "features", (v) => Number.isInteger(v) && v >= 1 && v <= 15, "an integer bit mask in 1..15");
     const feats = new PredictorFeatures(problem, opt.baseline, mask);

@@ -25,6 +25,7 @@ import { InputError } from "../errors.js";
 import { addAllLogitGradients, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import { meanFieldOf } from "./mean-field.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /** Validate the moving-average decay β of the optional baseline (0 = none, else in (0, 1)). */
 export function mupropBaselineDecay(beta: number | undefined): number {
@@ -107,11 +108,12 @@ export const muprop: EstimatorSpec = {
   unbiased: true,
   noise: "units",
   defaults: { baselineDecay: 0 },
+  domains: { baselineDecay: { min: 0, max: 1, maxOpen: true, why: "0 = no baseline, else a moving-average decay" } },
   applicable(problem) {
     const mf = meanFieldOf(problem);
     return typeof mf === "string" ? mf : null;
   },
   create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-    return createMuprop(problem, mupropBaselineDecay({ ...this.defaults, ...options }.baselineDecay));
+    return createMuprop(problem, mupropBaselineDecay(resolveOptions(this, options).baselineDecay));
   },
 };

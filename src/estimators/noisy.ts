@@ -17,7 +17,9 @@
 import { quadratureApplicable, noisyEstimatorMoments } from "../exact/noisy.js";
 import { NoisyNet, type NoisyWorkspace } from "../problems/noisy-net.js";
 import type { BinaryProblem } from "../problems/types.js";
-import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 type Mode = "pathwise" | "pathwise-threshold" | "sts" | "score-injected";
 
@@ -67,9 +69,10 @@ function make(mode: Mode): EstimatorSpec {
     noise: "custom",
     defaults: {},
     applicable: (problem) => notNoisy(problem) ?? r.applicable(problem as NoisyNet),
-    create(problem: BinaryProblem): EstimatorInstance {
+    create(problem: BinaryProblem, _theta?: Float64Array, options?: EstimatorOptions): EstimatorInstance {
+      resolveOptions(this, options);
       const why = notNoisy(problem) ?? r.applicable(problem as NoisyNet);
-      if (why) throw new Error(`${mode}: ${why}`);
+      if (why) throw new InputError(`${mode}: ${why}`);
       const net = problem as NoisyNet;
       const ws = net.createWorkspace();
       const grad = (t: Float64Array, w: NoisyWorkspace, L: number, g: Float64Array) => {

@@ -26,6 +26,7 @@ import { SigmoidBeliefNet } from "../problems/sbn.js";
 import { InputError } from "../errors.js";
 import { addAllLogitGradients, requireBernoulliUnits, unitResidual, type BinaryProblem, type Workspace } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 export interface NvilOptions {
   /** learning rate of the input-dependent baseline ψ */
@@ -158,8 +159,9 @@ export const nvil: EstimatorSpec = {
   unbiased: true,
   noise: "units",
   defaults: { lr: 0.01, decay: 0.8, normalise: 1, inputBaseline: 1 },
+  domains: { lr: { min: 0 }, decay: { min: 0, max: 1, maxOpen: true }, normalise: { values: [0, 1] }, inputBaseline: { values: [0, 1] } },
   applicable: (problem) => requireBernoulliUnits(problem),
   create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-    return createNvil(problem, nvilOptions({ ...this.defaults, ...options }));
+    return createNvil(problem, nvilOptions(resolveOptions(this, options)));
   },
 };

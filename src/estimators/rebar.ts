@@ -20,6 +20,7 @@ import { SigmoidBeliefNet } from "../problems/sbn.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { Adam } from "../optim/adam.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 /** Applicable iff factorised and relaxable. */
 export function rebarReason(problem: BinaryProblem): string | null {
@@ -196,9 +197,10 @@ export const rebar: EstimatorSpec = {
   unbiased: true,
   noise: "custom",
   defaults: { eta: 1, temperature: 0.5, tune: 0 },
+  domains: { eta: {}, temperature: { min: 0, minOpen: true, why: "the relaxation temperature τ" }, tune: { min: 0, why: "the learning rate of the online tuning of η and λ (0 = fixed)" } },
   applicable: rebarReason,
   create(problem, _theta, options = {}) {
-    const o = { ...this.defaults, ...options };
+    const o = resolveOptions(this, options);
     if (!Number.isFinite(o.eta)) throw new InputError(`rebar option eta: expected a finite number, got ${o.eta}`);
     if (!(o.tune >= 0) || !Number.isFinite(o.tune)) throw new InputError(`rebar option tune: the learning rate of the online tuning of η and λ must be ≥ 0 (0 = fixed), got ${o.tune}`);
     return createRebar(problem, o.eta, requireTemperature(o.temperature, "rebar option temperature"), true, o.tune);

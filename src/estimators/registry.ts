@@ -21,7 +21,7 @@ import { gumbelSoftmax } from "./gumbel-softmax.js";
 import { stGumbel } from "./st-gumbel.js";
 import { rebar } from "./rebar.js";
 import { relax } from "./relax.js";
-import { InputError } from "../errors.js";
+import { InputError, quote } from "../errors.js";
 import { muprop } from "./muprop.js";
 import { nvil } from "./nvil.js";
 import { vimco } from "./vimco.js";
@@ -84,7 +84,7 @@ export function isEstimatorId(id: string): id is EstimatorId {
 
 /** Look up an estimator; unknown ids get one clear error listing the known ones. */
 export function getEstimator(id: string): EstimatorSpec {
-  if (!isEstimatorId(id)) throw new InputError(`unknown estimator "${id}" (known: ${Object.keys(estimators).join(", ")})`);
+  if (!isEstimatorId(id)) throw new InputError(`unknown estimator ${quote(id)} (known: ${Object.keys(estimators).join(", ")})`);
   return estimators[id];
 }
 

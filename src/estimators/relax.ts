@@ -25,6 +25,7 @@ import { requireTemperature } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 export interface RelaxOptions {
   eta: number;
@@ -178,9 +179,10 @@ export const relax: EstimatorSpec = {
   unbiased: true,
   noise: "custom",
   defaults: { eta: 1, temperature: 0.5, hidden: 8, lr: 0.01, seed: 0 },
+  domains: { eta: {}, temperature: { min: 0, minOpen: true, why: "the relaxation temperature τ" }, hidden: { integer: true, min: 0, max: 1024 }, lr: { min: 0, minOpen: true }, seed: {} },
   applicable: rebarReason,
   create(problem, _theta, options = {}) {
-    const o = { ...this.defaults, ...options } as unknown as RelaxOptions;
+    const o = resolveOptions(this, options) as unknown as RelaxOptions;
     if (!Number.isFinite(o.eta)) throw new InputError(`relax option eta: expected a finite number, got ${o.eta}`);
     if (!Number.isInteger(o.hidden) || o.hidden < 0 || o.hidden > 1024) throw new InputError(`relax option hidden: expected an integer in [0, 1024], got ${o.hidden}`);
     if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new InputError(`relax option lr: expected a finite number > 0, got ${o.lr}`);

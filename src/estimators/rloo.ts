@@ -18,6 +18,7 @@ import { exactCostReason } from "../exact/sequential-cells.js";
 import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec, ExactMoments } from "./types.js";
 import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 /** Validate the sample count K (integer ≥ 2). */
 export function rlooSamples(K: number | undefined): number {
@@ -125,8 +126,9 @@ export const rloo: EstimatorSpec = {
   unbiased: true,
   noise: "custom",
   defaults: { K: 2 },
+  domains: { K: { integer: true, min: 2, max: 4096, why: "the leave-one-out baseline needs K ≥ 2 samples" } },
   applicable: (p) => requireBernoulliUnits(p),
   create(problem, _theta, options = {}) {
-    return createRloo(problem, rlooSamples({ ...this.defaults, ...options }.K));
+    return createRloo(problem, rlooSamples(resolveOptions(this, options).K));
   },
 };

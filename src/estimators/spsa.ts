@@ -24,6 +24,8 @@ import type { ExactMoments, EstimatorInstance, EstimatorOptions, EstimatorSpec }
 import { MAX_EXACT_LOG2_WORK, problemOracle, requirePerturbation, type LossOracle } from "./oracle.js";
 import { exactCostReason } from "../exact/sequential-cells.js";
 import { ExactRefusal, InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
+import { requireMemory } from "../limits.js";
 
 /** Largest p for which exact moments enumerate Δ ∈ {±1}ᵖ. */
 export const MAX_EXACT_SPSA_DIMENSION = 22;
@@ -72,6 +74,7 @@ export class SpsaKernel {
     this.q = oracle.noisePerEvaluation;
     const measurements = this.variant === "two-sided" ? 2 : 1;
     this.block = this.p + this.q * (measurements === 2 && !this.crn ? 2 : 1);
+    requireMemory(this.m * this.block, "perturbations", `${this.m} perturbations of ${this.block} noise values each`);
     this.noiseSize = this.m * this.block;
     this.lossEvaluations = this.m * measurements;
     this.delta = new Float64Array(this.p);
@@ -195,9 +198,10 @@ function makeSpec(id: string, variant: SpsaVariant, title: string, formula: stri
     unbiased: false,
     noise: "custom",
     defaults,
+    domains: { c: { min: 0, minOpen: true, why: "the perturbation size" }, perturbations: { integer: true, min: 1 }, crn: { values: [0, 1], why: "0 independent noise, 1 common random numbers" } },
     applicable: (p) => requireBernoulliUnits(p),
     create(problem: BinaryProblem, _theta: Float64Array, options: EstimatorOptions = {}): EstimatorInstance {
-      const o = { ...defaults, ...options };
+      const o = resolveOptions(this, options);
       if (o.crn !== undefined && o.crn !== 0 && o.crn !== 1) throw new InputError(`crn: expected 0 (independent noise) or 1 (common random numbers), got ${o.crn}`);
       const k = new SpsaKernel(problemOracle(problem), { c: o.c, perturbations: o.perturbations, crn: o.crn === 1, variant });
       return {

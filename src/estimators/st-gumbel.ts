@@ -14,6 +14,8 @@ import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js"
 import { logisticNoise, requireTemperature } from "./relaxation.js";
 import { attachSingleUnitQuadrature } from "./single-unit-quadrature.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
+import { InputError } from "../errors.js";
 
 /**
  * ST-Gumbel instance at temperature τ: hard forward b = 1[u < σ(a)], backward with
@@ -21,7 +23,7 @@ import type { EstimatorInstance, EstimatorSpec } from "./types.js";
  */
 export function createStGumbel(problem: BinaryProblem, tau: number): EstimatorInstance {
   const back = problem.backpropSurrogate;
-  if (!back) throw new Error(`st-gumbel: problem kind "${problem.kind}" has no back-propagation path`);
+  if (!back) throw new InputError(`st-gumbel: problem kind "${problem.kind}" has no back-propagation path`);
   const ws = problem.createWorkspace();
   const dhda = new Float64Array(problem.nUnits);
   const inst: EstimatorInstance = {
@@ -48,8 +50,9 @@ export const stGumbel: EstimatorSpec = {
   unbiased: false,
   noise: "custom",
   defaults: { temperature: 0.5 },
+  domains: { temperature: { min: 0, minOpen: true, why: "the relaxation temperature τ" } },
   applicable: (p) => requireBernoulliUnits(p) ?? (p.backpropSurrogate ? null : `problem kind "${p.kind}" has no differentiable path from h to L (ST-Gumbel needs back-propagation)`),
   create(problem, _theta, options = {}) {
-    return createStGumbel(problem, requireTemperature({ ...this.defaults, ...options }.temperature, "st-gumbel option temperature"));
+    return createStGumbel(problem, requireTemperature(resolveOptions(this, options).temperature, "st-gumbel option temperature"));
   },
 };

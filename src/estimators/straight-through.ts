@@ -8,7 +8,9 @@
  * is exactly unbiased for a single unit whose loss is linear in h.
  */
 import { requireBernoulliUnits, type BinaryProblem } from "../problems/types.js";
-import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "./types.js";
+import { InputError } from "../errors.js";
+import { resolveOptions } from "./options.js";
 
 function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
   return {
@@ -20,9 +22,10 @@ function make(id: string, mode: "identity" | "sigmoid"): EstimatorSpec {
     noise: "units",
     defaults: {},
     applicable: (problem) => requireBernoulliUnits(problem) ?? (problem.backpropSurrogate ? null : `problem kind "${problem.kind}" has no differentiable path from h to L (straight-through needs back-propagation)`),
-    create(problem: BinaryProblem): EstimatorInstance {
+    create(problem: BinaryProblem, _theta?: Float64Array, options?: EstimatorOptions): EstimatorInstance {
+      resolveOptions(this, options);
       const back = problem.backpropSurrogate;
-      if (!back) throw new Error(`${id}: ${this.applicable(problem)}`);
+      if (!back) throw new InputError(`${id}: ${this.applicable(problem)}`);
       const ws = problem.createWorkspace();
       const dhda = new Float64Array(problem.nUnits);
       const slopes = (w: typeof ws) => {

@@ -14,6 +14,19 @@ import type { BinaryProblem, Workspace } from "../problems/types.js";
 /** Estimator options: numeric knobs (baseline value, decay, temperature, c, K, …). */
 export type EstimatorOptions = Record<string, number>;
 
+/** The values an option may take (bounds inclusive unless open), checked by `resolveOptions`. */
+export interface OptionDomain {
+  min?: number;
+  max?: number;
+  minOpen?: boolean;
+  maxOpen?: boolean;
+  integer?: boolean;
+  /** exactly one of these values (e.g. switches 0 | 1) */
+  values?: readonly number[];
+  /** why the domain is what it is, for the error message */
+  why?: string;
+}
+
 /**
  * How an estimator consumes noise.
  * - "units": one uniform per binary unit, used only through h = 1[u < σ(a)] (enumerable).
@@ -83,8 +96,10 @@ export interface EstimatorSpec {
   /** unbiased for ∇θ E[L] by theory (claims check this) */
   readonly unbiased: boolean;
   readonly noise: NoiseKind;
-  /** the option names understood by `create`, with defaults */
+  /** the option names understood by `create`, with defaults; any other name is refused */
   readonly defaults: EstimatorOptions;
+  /** the domain of each option (every key of `defaults`); checked by `resolveOptions` in `create` */
+  readonly domains?: Readonly<Record<string, OptionDomain>>;
   /** null when usable on this problem, else the reason */
   applicable(problem: BinaryProblem): string | null;
   create(problem: BinaryProblem, theta: Float64Array, options?: EstimatorOptions): EstimatorInstance;

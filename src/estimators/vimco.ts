@@ -26,6 +26,7 @@ import { logAddExp } from "../numerics.js";
 import { InputError } from "../errors.js";
 import { requireBernoulliUnits, unitResidual, type BinaryProblem } from "../problems/types.js";
 import type { EstimatorInstance, EstimatorSpec } from "./types.js";
+import { resolveOptions } from "./options.js";
 
 /** Validate the number of samples K (integer in [2, 4096]). */
 export function vimcoSamples(K: number | undefined): number {
@@ -105,8 +106,9 @@ export const vimco: EstimatorSpec = {
   unbiased: false,
   noise: "custom",
   defaults: { K: 2 },
+  domains: { K: { integer: true, min: 2, max: 4096, why: "the leave-one-out baseline needs K ≥ 2 samples" } },
   applicable: (p) => requireBernoulliUnits(p),
   create(problem, _theta, options = {}) {
-    return createVimco(problem, vimcoSamples({ ...this.defaults, ...options }.K));
+    return createVimco(problem, vimcoSamples(resolveOptions(this, options).K));
   },
 };

@@ -7,7 +7,8 @@ import { NoisyRectifier } from "./noisy-rectifier.js";
 import { NoisySigmoid } from "./noisy-sigmoid.js";
 import { StochasticTimesSmooth } from "./sts.js";
 import type { NoisyUnit, UnitType } from "./types.js";
-import { InputError } from "../errors.js";
+import { describeValue, InputError } from "../errors.js";
+import { requireRecord } from "../validate.js";
 
 export { HardThreshold, NoisyRectifier, NoisySigmoid, StochasticTimesSmooth };
 export type { NoisyUnit, UnitType };
@@ -24,11 +25,13 @@ export const unitTypes = Object.keys(unitParsers) as UnitType[];
 
 /** Parse {"type": ..., "s": ...}; unknown type or s ≤ 0 → InputError naming `where`. */
 export function unitFromJSON(v: unknown, where = "unit"): NoisyUnit {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new InputError(`${where}: expected an object like {"type":"noisy-rectifier","s":0.5}`);
-  const o = v as Record<string, unknown>;
+  const form = `{"type":"noisy-rectifier","s":0.5} or {"type":"sts"}`;
+  const o = requireRecord(v, where, ["type", "s"], form);
   const t = o.type;
   if (typeof t !== "string" || !Object.prototype.hasOwnProperty.call(unitParsers, t)) {
-    throw new InputError(`${where}.type: unknown unit type ${JSON.stringify(t)} (known: ${unitTypes.join(", ")})`);
+    throw new InputError(`${where}.type: unknown unit type ${describeValue(t)} (known: ${unitTypes.join(", ")})`);
   }
+  // an sts unit has no noise scale: an "s" there would be silently ignored
+  if (t === "sts") requireRecord(o, where, ["type"], `{"type":"sts"} (an STS unit has no noise scale)`);
   return unitParsers[t as UnitType](o, where);
 }

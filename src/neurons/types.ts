@@ -1,4 +1,4 @@
-import { InputError } from "../errors.js";
+import { describeValue, InputError } from "../errors.js";
 /**
  * Units with injected noise (Bengio 2013, arXiv 1305.2982, §4 "noisy rectifier"; Bengio,
  * Léonard & Courville 2013, arXiv 1308.3432, §3 "stochastic times smooth"). A unit maps its
@@ -46,7 +46,7 @@ export interface NoisyUnit {
 /** Throws InputError unless s is a finite number > 0 (the noise scale of a Gaussian unit). */
 export function requireNoiseScale(s: unknown, where: string): number {
   if (typeof s !== "number" || !Number.isFinite(s) || !(s > 0)) {
-    throw new InputError(`${where}: noise scale s must be a finite number > 0, got ${typeof s === "number" ? String(s) : JSON.stringify(s)}`);
+    throw new InputError(`${where}: noise scale s must be a finite number > 0, got ${describeValue(s)}`);
   }
   return s;
 }

@@ -75,8 +75,8 @@ export interface TracePoint {
   evaluations: number;
   /** monitor(θₖ) */
   loss: number;
-  /** monitor(θ̄ₖ) of the averaged iterate (NaN before averaging starts) */
-  lossAveraged: number;
+  /** monitor(θ̄ₖ) of the averaged iterate (absent before averaging starts) */
+  lossAveraged?: number;
 }
 
 /** Why a run ended: its iteration count, its evaluation budget, or the termination checker. */
@@ -306,7 +306,9 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
   let clipped = 0;
   let stopReason: StopReason = "iterations";
   const initialLoss = monitor(theta);
-  const trace: TracePoint[] = [{ iteration: 0, evaluations, loss: initialLoss, lossAveraged: Number.NaN }];
+  const trace: TracePoint[] = [{ iteration: 0, evaluations, loss: initialLoss }];
+  // lossAveraged is absent until averaging starts (a NaN would be written as null)
+  const point = (iteration: number): TracePoint => (nAvg > 0 ? { iteration, evaluations, loss: monitor(theta), lossAveraged: monitor(avg) } : { iteration, evaluations, loss: monitor(theta) });
   let k = 0;
   for (; k < N; k++) {
     if (evaluations + evalsPerStep + blockPerStep > maxEval) {
@@ -352,7 +354,7 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
       stop = o.terminationChecker?.(info) === true;
     }
     if ((k + 1) % every === 0 || k + 1 === N || stop) {
-      trace.push({ iteration: k + 1, evaluations, loss: monitor(theta), lossAveraged: nAvg > 0 ? monitor(avg) : Number.NaN });
+      trace.push(point(k + 1));
     }
     if (stop) {
       k++;
@@ -360,7 +362,7 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
       break;
     }
   }
-  if (trace[trace.length - 1].iteration !== k) trace.push({ iteration: k, evaluations, loss: monitor(theta), lossAveraged: nAvg > 0 ? monitor(avg) : Number.NaN });
+  if (trace[trace.length - 1].iteration !== k) trace.push(point(k));
   const last = trace[trace.length - 1];
   return {
     method: o.method,
@@ -370,7 +372,7 @@ export function runLoop(theta0In: VectorInput, step: GradientStep, evalsPerStep:
     evaluations,
     initialLoss,
     finalLoss: last.loss,
-    finalLossAveraged: nAvg > 0 ? last.lossAveraged : last.loss,
+    finalLossAveraged: last.lossAveraged ?? last.loss,
     rejected,
     clipped,
     stopReason,

@@ -8,7 +8,9 @@
  */
 import { sigmoid } from "../numerics.js";
 import { type BinaryProblem, type Workspace } from "./types.js";
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError } from "../errors.js";
+import { MAX_FLOAT64_ENTRIES } from "../limits.js";
+import { requireInteger, requireNumbers } from "../validate.js";
 
 export interface DelayedRewardSpec {
   kind: "delayed";
@@ -36,23 +38,19 @@ export class DelayedReward implements BinaryProblem {
 
   constructor(spec: DelayedRewardSpec) {
     const T = spec.steps;
-    if (!Number.isInteger(T) || T < 3) throw new InputError(`steps: the reward must be delayed over T ≥ 3 steps, got ${JSON.stringify(T)}`);
+    if (typeof T !== "number" || !Number.isInteger(T) || T < 3) throw new InputError(`steps: the reward must be delayed over T ≥ 3 steps, got ${describeValue(T)}`);
     if (T > 24) throw new InputError(`steps: at most 24 (the exact engine enumerates 2^T paths), got ${T}`);
-    const S = spec.states;
-    if (!Number.isInteger(S) || S < 2) throw new InputError(`states: expected an integer ≥ 2, got ${JSON.stringify(S)}`);
-    if (!Number.isInteger(spec.start) || spec.start < 0 || spec.start >= S) throw new InputError(`start: expected an integer in [0, ${S - 1}], got ${JSON.stringify(spec.start)}`);
-    if (!Array.isArray(spec.policy) || spec.policy.length !== S) throw new InputError(`policy: expected ${S} logits (one per state), got ${Array.isArray(spec.policy) ? spec.policy.length : typeof spec.policy}`);
-    spec.policy.forEach((v, k) => requireFinite(v, `policy[${k}]`));
-    const r = spec.reward ?? Array.from({ length: S }, (_, k) => (k === S - 1 ? 1 : 0));
-    if (!Array.isArray(r) || r.length !== S) throw new InputError(`reward: expected ${S} numbers (one per final state)`);
-    r.forEach((v, k) => requireFinite(v, `reward[${k}]`));
+    const S = requireInteger(spec.states, "states", 2, MAX_FLOAT64_ENTRIES);
+    const start = requireInteger(spec.start, "start", 0, S - 1);
+    const policy = requireNumbers(spec.policy, "policy", S, "one logit per state");
+    const r = spec.reward === undefined ? Array.from({ length: S }, (_, k) => (k === S - 1 ? 1 : 0)) : requireNumbers(spec.reward, "reward", S, "one per final state");
     this.steps = T;
     this.states = S;
-    this.start = spec.start;
+    this.start = start;
     this.reward = Float64Array.from(r);
     this.nUnits = T;
     this.nParams = S;
-    this.theta0 = Float64Array.from(spec.policy);
+    this.theta0 = Float64Array.from(policy);
   }
 
   initialParams(): Float64Array {

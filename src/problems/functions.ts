@@ -1,4 +1,4 @@
-import { InputError, requireFinite } from "../errors.js";
+import { InputError, quote, requireFinite } from "../errors.js";
 /**
  * Deterministic test objectives for SPSA / FDSA / SGD and an additive measurement-noise model.
  *
@@ -184,7 +184,7 @@ export type ObjectiveId = keyof typeof objectives;
 /** Look up a built-in objective; unknown ids get one clear InputError listing the known ones. */
 export function getObjective(id: string, dimension?: number): Objective {
   if (!Object.prototype.hasOwnProperty.call(objectives, id)) {
-    throw new InputError(`--function: unknown function "${id}" (known: ${Object.keys(objectives).join(", ")}, or a problem .json file)`);
+    throw new InputError(`--function: unknown function ${quote(id)} (known: ${Object.keys(objectives).join(", ")}, or a problem .json file)`);
   }
   return objectives[id as ObjectiveId](dimension);
 }

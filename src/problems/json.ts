@@ -22,7 +22,9 @@ import { DelayedReward, type DelayedRewardSpec } from "./delayed.js";
 import { parseLoss } from "./loss.js";
 import { SigmoidBeliefNet, type SbnLayerSpec } from "./sbn.js";
 import { type BinaryProblem } from "./types.js";
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError, requireFinite } from "../errors.js";
+import { requireNumbers, requireRecord } from "../validate.js";
+import { layerRecords } from "./layout.js";
 import { noisyNetFromJSON, noisySingleFromJSON } from "./noisy-net.js";
 
 /** Builds a problem from its JSON object (already known to be an object); errors name the path. */
@@ -34,18 +36,17 @@ export type ProblemKindTable = Readonly<Record<string, ProblemParser>>;
 /** Every built-in JSON problem kind, one line each. */
 export const PROBLEM_KINDS: ProblemKindTable = Object.freeze({
   single: (o) => {
+    requireRecord(o, "problem", ["kind", "logit", "loss"]);
     const logit = requireFinite(o.logit, "logit");
     return new SigmoidBeliefNet([], [{ weights: [[]], bias: [logit] }], parseLoss(o.loss, 1), "single");
   },
   sbn: (o) => {
-    if (!Array.isArray(o.input)) throw new InputError(`input: expected an array of numbers (the constant x), got ${JSON.stringify(o.input)}`);
-    if (!Array.isArray(o.layers) || o.layers.length === 0) throw new InputError("layers: expected a non-empty array of {weights, bias}");
-    const layers = o.layers as SbnLayerSpec[];
-    const last = layers[layers.length - 1];
-    const lastWidth = last && Array.isArray(last.bias) ? last.bias.length : 0;
-    return new SigmoidBeliefNet(o.input as number[], layers, parseLoss(o.loss, lastWidth));
+    requireRecord(o, "problem", ["kind", "input", "layers", "loss"]);
+    const input = requireNumbers(o.input, "input", undefined, "the constant x");
+    const layers = layerRecords(o.layers, ["weights", "bias"], `{"weights":[[...]],"bias":[...]}`) as unknown as SbnLayerSpec[];
+    return new SigmoidBeliefNet(input, layers, parseLoss(o.loss, layers[layers.length - 1].bias.length));
   },
-  delayed: (o) => new DelayedReward(o as unknown as DelayedRewardSpec),
+  delayed: (o) => new DelayedReward(requireRecord(o, "problem", ["kind", "steps", "states", "start", "policy", "reward"]) as unknown as DelayedRewardSpec),
   "noisy-net": noisyNetFromJSON,
   "noisy-single": noisySingleFromJSON,
 });
@@ -57,10 +58,10 @@ export function problemKinds(kinds: ProblemKindTable = PROBLEM_KINDS): string[] 
 
 /** Validate a parsed JSON value and build the problem. Throws InputError naming the path. */
 export function problemFromJSON(value: unknown, kinds: ProblemKindTable = PROBLEM_KINDS): BinaryProblem {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError("problem: expected a JSON object with a \"kind\" field");
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new InputError(`problem: expected a JSON object with a "kind" field, got ${describeValue(value)}`);
   const o = value as Record<string, unknown>;
   const parse = typeof o.kind === "string" && Object.prototype.hasOwnProperty.call(kinds, o.kind) ? kinds[o.kind] : undefined;
-  if (!parse) throw new InputError(`kind: unknown problem kind ${JSON.stringify(o.kind)} (known: ${problemKinds(kinds).join(", ")})`);
+  if (!parse) throw new InputError(`kind: unknown problem kind ${describeValue(o.kind)} (known: ${problemKinds(kinds).join(", ")})`);
   return parse(o);
 }
 

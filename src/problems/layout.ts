@@ -1,4 +1,6 @@
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError, requireFinite } from "../errors.js";
+import { requireMemory } from "../limits.js";
+import { requireArray, requireFiniteEntries, requireNumbers, requireRecord } from "../validate.js";
 import { matrixView, vectorView, type NdArray } from "../ndarray.js";
 /**
  * The layered parameter layout shared by belief nets with binary units (sbn.ts) and with
@@ -13,6 +15,9 @@ export interface LayerSpec {
   weights: number[][];
   bias: number[];
 }
+
+/** Parameter-length vectors a request on a net holds at once (θ, estimates, means, variances, scratch), for the memory limit. */
+const PARAMETER_VECTORS = 16;
 
 export class LayerLayout {
   /** constant input x (n₀) */
@@ -36,9 +41,11 @@ export class LayerLayout {
    * @param layerForm the expected form of one layer, for the error message
    */
   constructor(input: ArrayLike<number>, layers: LayerSpec[], layerForm = `{"weights":[[...]], "bias":[...]}`) {
-    if (layers.length === 0) throw new InputError("layers: at least one layer is required");
+    if (!Array.isArray(layers) || layers.length === 0) throw new InputError(`layers: at least one layer is required, got ${describeValue(layers)}`);
+    if (input === null || typeof input !== "object" || typeof input.length !== "number") throw new InputError(`input: expected an array of numbers (the constant x), got ${describeValue(input)}`);
+    // checked before the copy: Float64Array.from would coerce "1" to 1, null to 0 and [[2]] to 2
+    requireFiniteEntries(input, "input");
     this.input = Float64Array.from(input);
-    this.input.forEach((v, j) => requireFinite(v, `input[${j}]`));
     this.widths = [this.input.length];
     this.unitOffset = [];
     this.weightOffset = [];
@@ -53,13 +60,9 @@ export class LayerLayout {
       const nIn = this.widths[l];
       if (nOut === 0) throw new InputError(`${where}.bias: a layer needs at least one unit`);
       if (L.weights.length !== nOut) throw new InputError(`${where}.weights: ${L.weights.length} rows but bias has ${nOut} units (weights[i][j] maps previous unit j to unit i)`);
-      L.weights.forEach((row, i) => {
-        if (!Array.isArray(row) || row.length !== nIn) {
-          throw new InputError(`${where}.weights[${i}]: expected ${nIn} entries (one per ${l === 0 ? "input" : `unit of layer ${l - 1}`}), got ${Array.isArray(row) ? row.length : typeof row}`);
-        }
-        row.forEach((w, j) => requireFinite(w, `${where}.weights[${i}][${j}]`));
-      });
-      L.bias.forEach((b, i) => requireFinite(b, `${where}.bias[${i}]`));
+      requireMemory((params + nOut * (nIn + 1)) * PARAMETER_VECTORS, `${where}.weights`, `a net with ${params + nOut * (nIn + 1)} parameters (about ${PARAMETER_VECTORS} vectors of them for estimates and moments)`);
+      L.weights.forEach((row, i) => requireNumbers(row, `${where}.weights[${i}]`, nIn, `one per ${l === 0 ? "input" : `unit of layer ${l - 1}`}`));
+      requireFiniteEntries(L.bias, `${where}.bias`);
       this.widths.push(nOut);
       this.unitOffset.push(units);
       this.weightOffset.push(params);
@@ -145,4 +148,20 @@ export class LayerLayout {
     const layers = this.layersFromParams(v);
     return { bias: layers.map((l) => l.bias), weights: layers.map((l) => l.weights) };
   }
+}
+
+/**
+ * The layers of a layered net as records with the given keys: a non-empty array of objects whose
+ * `weights` is an array of rows and whose `bias` is an array of numbers (shapes and entries are
+ * checked by LayerLayout). Checked before the loss, so a missing bias is not blamed on the loss.
+ */
+export function layerRecords(v: unknown, keys: readonly string[], form: string): Record<string, unknown>[] {
+  const layers = requireArray(v, "layers", undefined, `of ${form}`);
+  if (layers.length === 0) throw new InputError(`layers: expected a non-empty array of ${form}`);
+  return layers.map((L, l) => {
+    const r = requireRecord(L, `layers[${l}]`, keys, form);
+    requireArray(r.weights, `layers[${l}].weights`, undefined, "one row per unit");
+    requireNumbers(r.bias, `layers[${l}].bias`, undefined, "one per unit");
+    return r;
+  });
 }

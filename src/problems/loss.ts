@@ -1,4 +1,5 @@
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError } from "../errors.js";
+import { requireNumbers, requireRecord } from "../validate.js";
 /**
  * Losses on the last layer's configuration y ∈ {0,1}^m.
  */
@@ -63,7 +64,7 @@ export class TableLoss implements LossFunction {
   constructor(table: ArrayLike<number>) {
     const n = table.length;
     const arity = Math.round(Math.log2(n));
-    if (n < 2 || 1 << arity !== n) throw new InputError(`loss.table: length must be a power of two ≥ 2, got ${n}`);
+    if (n < 2 || 2 ** arity !== n) throw new InputError(`loss.table: length must be a power of two ≥ 2, got ${n}`);
     this.arity = arity;
     this.table = Float64Array.from(table);
   }
@@ -87,22 +88,26 @@ export class TableLoss implements LossFunction {
   }
 }
 
+/** A table loss reads at most this many units (2^24 entries, the enumeration limit). */
+export const MAX_TABLE_ARITY = 24;
+
 /** Parse a loss spec {"kind":"squared","target":t|[...]} or {"kind":"table","table":[...]}. */
 export function parseLoss(spec: unknown, arity: number, where = "loss"): LossFunction {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new InputError(`${where}: expected an object like {"kind":"squared","target":[...]}`);
-  const o = spec as Record<string, unknown>;
+  const form = `{"kind":"squared","target":[...]} or {"kind":"table","table":[...]}`;
+  const o = requireRecord(spec, where, ["kind", "target", "table"], form);
   if (o.kind === "squared") {
+    requireRecord(o, where, ["kind", "target"], form);
     const t = typeof o.target === "number" ? [o.target] : o.target;
-    if (!Array.isArray(t)) throw new InputError(`${where}.target: expected a number or an array of numbers`);
+    if (!Array.isArray(t)) throw new InputError(`${where}.target: expected a number or an array of numbers, got ${describeValue(o.target)}`);
     if (t.length !== arity) throw new InputError(`${where}.target: length ${t.length} does not match the last layer's ${arity} units`);
-    t.forEach((v, k) => requireFinite(v, `${where}.target[${k}]`));
-    return new SquaredLoss(t as number[]);
+    return new SquaredLoss(requireNumbers(t, `${where}.target`));
   }
   if (o.kind === "table") {
-    if (!Array.isArray(o.table)) throw new InputError(`${where}.table: expected an array of 2^m numbers`);
-    o.table.forEach((v, k) => requireFinite(v, `${where}.table[${k}]`));
-    if (o.table.length !== 1 << arity) throw new InputError(`${where}.table: length ${o.table.length} must be 2^${arity} = ${1 << arity} (one entry per configuration of the last layer)`);
-    return new TableLoss(o.table as number[]);
+    requireRecord(o, where, ["kind", "table"], form);
+    if (arity > MAX_TABLE_ARITY) throw new InputError(`${where}.table: a table loss over the last layer's ${arity} units needs 2^${arity} = ${(2 ** arity).toExponential(2)} entries; at most ${MAX_TABLE_ARITY} units (use a squared loss)`);
+    const table = requireNumbers(o.table, `${where}.table`);
+    if (table.length !== 2 ** arity) throw new InputError(`${where}.table: length ${table.length} must be 2^${arity} = ${2 ** arity} (one entry per configuration of the last layer)`);
+    return new TableLoss(table);
   }
-  throw new InputError(`${where}.kind: unknown loss kind ${JSON.stringify(o.kind)} (expected "squared" or "table")`);
+  throw new InputError(`${where}.kind: unknown loss kind ${describeValue(o.kind)} (expected "squared" or "table")`);
 }

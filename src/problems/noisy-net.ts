@@ -23,9 +23,10 @@
 import { unitFromJSON } from "../neurons/index.js";
 import type { NoisyUnit } from "../neurons/types.js";
 import { SquaredLoss, type LossFunction } from "./loss.js";
-import { LayerLayout } from "./layout.js";
+import { LayerLayout, layerRecords } from "./layout.js";
 import { type BinaryProblem, type Workspace } from "./types.js";
-import { InputError, requireFinite } from "../errors.js";
+import { describeValue, InputError, requireFinite } from "../errors.js";
+import { requireNumbers, requireRecord } from "../validate.js";
 import type { NdArray } from "../ndarray.js";
 
 /** L(h) = Σ_k c_k h_k: a loss linear in the last layer (ST-sigmoid is unbiased on it for one unit). */
@@ -57,18 +58,19 @@ export class LinearLoss implements LossFunction {
 
 /** Parse a loss on continuous outputs: squared or linear (table losses assume binary h). */
 export function parseContinuousLoss(spec: unknown, arity: number, where = "loss"): LossFunction {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new InputError(`${where}: expected {"kind":"squared","target":[...]} or {"kind":"linear","weights":[...]}`);
-  const o = spec as Record<string, unknown>;
+  const form = `{"kind":"squared","target":[...]} or {"kind":"linear","weights":[...]}`;
+  const o = requireRecord(spec, where, ["kind", "target", "weights", "table"], form);
   if (o.kind === "squared" || o.kind === "linear") {
     const key = o.kind === "squared" ? "target" : "weights";
+    requireRecord(o, where, ["kind", key], form);
     const raw = o[key];
     const t = typeof raw === "number" ? [raw] : raw;
-    if (!Array.isArray(t)) throw new InputError(`${where}.${key}: expected a number or an array of numbers`);
+    if (!Array.isArray(t)) throw new InputError(`${where}.${key}: expected a number or an array of numbers, got ${describeValue(raw)}`);
     if (t.length !== arity) throw new InputError(`${where}.${key}: length ${t.length} does not match the last layer's ${arity} units`);
-    t.forEach((v, k) => requireFinite(v, `${where}.${key}[${k}]`));
-    return o.kind === "squared" ? new SquaredLoss(t as number[]) : new LinearLoss(t as number[]);
+    const v = requireNumbers(t, `${where}.${key}`);
+    return o.kind === "squared" ? new SquaredLoss(v) : new LinearLoss(v);
   }
-  throw new InputError(`${where}.kind: unknown loss kind ${JSON.stringify(o.kind)} for noisy units (expected "squared" or "linear"; table losses need binary units)`);
+  throw new InputError(`${where}.kind: unknown loss kind ${describeValue(o.kind)} for noisy units (expected "squared" or "linear"; table losses need binary units)`);
 }
 
 export interface NoisyLayerSpec {
@@ -367,19 +369,19 @@ export function noisySingle(unit: NoisyUnit, a: number, loss: LossFunction): Noi
 
 /** JSON parsers for the kinds "noisy-net" and "noisy-single" (listed in the problem-kind table, src/problems/json.ts). */
 export function noisyNetFromJSON(o: Record<string, unknown>): NoisyNet {
-  if (!Array.isArray(o.input)) throw new InputError(`input: expected an array of numbers (the constant x), got ${JSON.stringify(o.input)}`);
-  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new InputError("layers: expected a non-empty array of {unit, weights, bias}");
-  const layers = (o.layers as Record<string, unknown>[]).map((L, l) => {
-    if (L === null || typeof L !== "object") throw new InputError(`layers[${l}]: expected {"unit":{...},"weights":[[...]],"bias":[...]}`);
-    return { unit: unitFromJSON(L.unit, `layers[${l}].unit`), weights: L.weights as number[][], bias: L.bias as number[] };
-  });
-  const last = layers[layers.length - 1];
-  const lastWidth = Array.isArray(last.bias) ? last.bias.length : 0;
-  return new NoisyNet(o.input as number[], layers, parseContinuousLoss(o.loss, lastWidth));
+  requireRecord(o, "problem", ["kind", "input", "layers", "loss"]);
+  const input = requireNumbers(o.input, "input", undefined, "the constant x");
+  const layers = layerRecords(o.layers, ["unit", "weights", "bias"], `{"unit":{...},"weights":[[...]],"bias":[...]}`).map((L, l) => ({
+    unit: unitFromJSON(L.unit, `layers[${l}].unit`),
+    weights: L.weights as number[][],
+    bias: L.bias as number[],
+  }));
+  return new NoisyNet(input, layers, parseContinuousLoss(o.loss, layers[layers.length - 1].bias.length));
 }
 
 /** Parser of the JSON kind "noisy-single": one noisy unit with pre-activation `a`. */
 export function noisySingleFromJSON(o: Record<string, unknown>): NoisyNet {
+  requireRecord(o, "problem", ["kind", "unit", "a", "loss"]);
   const unit = unitFromJSON(o.unit, "unit");
   const a = requireFinite(o.a, "a");
   return noisySingle(unit, a, parseContinuousLoss(o.loss, 1));

@@ -8,6 +8,7 @@
  * order work was executed in or how it was split across workers.
  */
 import { createRequire } from "node:module";
+import { InputError } from "../errors.js";
 
 const require = createRequire(import.meta.url);
 // seedrandom ships CommonJS; xor4096 is loaded directly so the ARC4 default is never used.
@@ -54,9 +55,11 @@ export class Stream {
 
   /** Restore a stream from `toJSON()` output. */
   static fromJSON(snap: StreamSnapshot): Stream {
-    if (!snap || snap.algorithm !== "xor4096" || !snap.state || !Array.isArray(snap.state.X) || snap.state.X.length !== 128) {
-      throw new Error("stream snapshot: expected {algorithm:'xor4096', seed, state:{X[128], i, w}}");
-    }
+    const form = "stream snapshot: expected {algorithm:'xor4096', seed, state:{X[128], i, w}}";
+    if (!snap || typeof snap !== "object" || snap.algorithm !== "xor4096" || typeof snap.seed !== "string" || !snap.state || typeof snap.state !== "object" || !Array.isArray(snap.state.X) || snap.state.X.length !== 128) throw new InputError(form);
+    // the words are int32s (a string or 1.5 would be coerced silently by the generator's bit operations)
+    const int32 = (x: unknown) => typeof x === "number" && (x | 0) === x;
+    if (!snap.state.X.every(int32) || !int32(snap.state.w) || !(Number.isInteger(snap.state.i) && snap.state.i >= 0 && snap.state.i < 128)) throw new InputError(`${form} with int32 words and 0 ≤ i < 128`);
     const st: Xor4096State = { X: snap.state.X.slice(), i: snap.state.i, w: snap.state.w };
     return new Stream(snap.seed, xor4096("", { state: st }));
   }

@@ -97,7 +97,10 @@ export function normalQuantile(p: number): number {
 export function zCritical(alpha: number, m = 1): number {
   if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha must be in (0,1), got ${alpha}`);
   if (!(m >= 1)) throw new Error(`number of coordinates must be ≥ 1, got ${m}`);
-  return normalQuantile(1 - alpha / (2 * m));
+  const tail = alpha / (2 * m);
+  // below 1e-10, 1 − tail loses the tail's digits (and rounds to 1, giving z* = ∞, below ~1e-16):
+  // take the quantile of the lower tail, z* = −Φ⁻¹(tail), which is accurate down to 1e-300
+  return tail < 1e-10 ? -normalQuantile(tail) : normalQuantile(1 - tail);
 }
 
 export interface ZTestResult {

@@ -25,8 +25,8 @@ describe("stochgrad compare", () => {
   it("bad input: unknown estimator, K < 2, τ ≤ 0 → exit 2, one message, no output folder", () => {
     const cases: [string[], RegExp][] = [
       [["--estimators", "rloo,bogus"], /unknown estimator "bogus"/],
-      [["--estimators", "rloo", "--option", "K=1"], /rloo option K.*K ≥ 2, got 1/],
-      [["--estimators", "gumbel-softmax,arm", "--option", "temperature=0"], /temperature τ must be a finite number > 0, got 0/],
+      [["--estimators", "rloo", "--option", "K=1"], /rloo option K: expected an integer in \[2, 4096\].*got 1/],
+      [["--estimators", "gumbel-softmax,arm", "--option", "temperature=0"], /option temperature: expected a number > 0 \(the relaxation temperature τ\), got 0/],
       [["--estimators", "rebar", "--option", "temperature=-2"], /temperature τ/],
       [["--estimators", "arm", "--samples", "1"], /--samples: need an integer ≥ 2/],
     ];

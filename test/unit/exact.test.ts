@@ -1,4 +1,5 @@
 import { InputError } from "../../src/errors.js";
+import { optionsFor } from "../../src/estimators/options.js";
 import { estimatorEntry } from "../../src/estimators/types.js";
 import { describe, expect, it } from "vitest";
 import { exactAnalysis } from "../../src/exact/moments.js";
@@ -100,7 +101,7 @@ describe("block path of the exact engine", () => {
       const p = make();
       const th = p.initialParams();
       const ids = ["correlation", "correlation-constant", "correlation-optimal", "straight-through", "straight-through-sigmoid", "exact"] as const;
-      const mk = () => Object.fromEntries(ids.filter((id) => !estimators[id].applicable(p)).map((id) => [id, estimatorEntry(estimators[id], p, th, { baseline: 0.37 })]));
+      const mk = () => Object.fromEntries(ids.filter((id) => !estimators[id].applicable(p)).map((id) => [id, estimatorEntry(estimators[id], p, th, optionsFor(estimators[id], { baseline: 0.37 }))]));
       const a = exactAnalysis(p, th, mk());
       const b = exactAnalysis(p, th, mk(), { general: true });
       expect(maxRel(a.gradient, b.gradient)).toBeLessThan(1e-12);

@@ -11,7 +11,7 @@ const DIRS = ["src", "analysis", "figures", "cli", "bench", "test-support"];
 
 /** Lowest layer first; a file belongs to the row with the longest matching prefix. */
 const LAYERS: [string, string[]][] = [
-  ["foundation", ["src/errors.ts", "src/numerics.ts", "src/ndarray.ts", "src/random/", "src/stats/", "src/linalg/", "src/parallel/"]],
+  ["foundation", ["src/errors.ts", "src/limits.ts", "src/validate.ts", "src/numerics.ts", "src/ndarray.ts", "src/random/", "src/stats/", "src/linalg/", "src/parallel/"]],
   ["units and data", ["src/neurons/", "src/data/"]],
   ["problems", ["src/problems/"]],
   ["contracts", ["src/estimators/types.ts", "src/exact/types.ts"]],

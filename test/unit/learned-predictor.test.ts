@@ -84,7 +84,7 @@ describe("learned predictor", () => {
     const delayed = problemFromJSON({ kind: "delayed", steps: 3, states: 3, start: 1, policy: [0, 0, 0], reward: [0, 0, 1] });
     expect(estimators["learned-predictor"].applicable(delayed)).not.toBeNull();
     expect(() => estimators["learned-predictor"].create(sbn, sbn.initialParams(), { batch: 1 })).toThrow(InputError);
-    expect(() => estimators["learned-predictor"].create(sbn, sbn.initialParams(), { features: 0 })).toThrow(/--option features/);
+    expect(() => estimators["learned-predictor"].create(sbn, sbn.initialParams(), { features: 0 })).toThrow(/learned-predictor option features/);
   });
 });
 

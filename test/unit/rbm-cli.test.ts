@@ -23,14 +23,14 @@ describe("stochgrad rbm", () => {
     expect(r.err).toMatch(/epoch 3: test log-likelihood -[0-9.]+ nats \(exact\)/);
     const rec = JSON.parse(fs.readFileSync(m, "utf8"));
     expect(rec.training.history.length).toBe(3);
-    expect(rec.training.history[0].method).toBe("exact");
+    expect(rec.training.history[0].likelihood).toBe("exact");
     const r2 = run(["rbm", "train", "--resume", m, "--epochs", "2", "--out", m]);
     expect(r2.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(m, "utf8")).training.epochs).toBe(5);
     const e = run(["rbm", "eval", m]);
     expect(e.code).toBe(0);
     const ev = JSON.parse(e.out);
-    expect(ev.method).toBe("exact");
+    expect(ev.likelihood).toBe("exact");
     expect(ev.testLogLikelihood).toBeCloseTo(JSON.parse(fs.readFileSync(m, "utf8")).training.history[4].testLogLikelihood, 10);
   });
 
@@ -90,8 +90,66 @@ describe("stochgrad rbm", () => {
     const r = run(["rbm", "train", "--hidden", "8", "--epochs", "1", "--train-size", "2000", "--test-size", "500", "--out", m]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.method).toBe("exact");
+    expect(j.likelihood).toBe("exact");
     expect(j.testLogLikelihood).toBeLessThan(-100);
     expect(j.testLogLikelihood).toBeGreaterThan(-400);
+  });
+
+  it("rbm eval uses the training run's split unless told otherwise (it evaluated all 10 000 test images)", () => {
+    const d = tmp();
+    const m = path.join(d, "split.json");
+    const r = run(["rbm", "train", "--hidden", "8", "--epochs", "1", "--train-size", "300", "--test-size", "100", "--out", m]);
+    expect(r.code).toBe(0);
+    const last = JSON.parse(fs.readFileSync(m, "utf8")).training.history[0];
+    const e = JSON.parse(run(["rbm", "eval", m]).out);
+    expect([e.trainSize, e.testSize, e.split]).toEqual([300, 100, "as trained"]);
+    expect(e.testLogLikelihood).toBe(last.testLogLikelihood);
+    expect(e.trainLogLikelihood).toBe(last.trainLogLikelihood);
+    const other = JSON.parse(run(["rbm", "eval", m, "--test-size", "200"]).out);
+    expect([other.testSize, other.split]).toEqual([200, "as given"]);
+  });
+
+  it("bars-and-stripes defaults learn (batch 100 against 14 patterns was one update per epoch and learnt nothing), with the best log-likelihood −ln 14 in the record", () => {
+    const d = tmp();
+    const ll = (r: { err: string }) => [...r.err.matchAll(/test log-likelihood (-[0-9.]+)/g)].map((x) => Number(x[1]));
+    const def = run(["rbm", "train", "--data", "bars-and-stripes-3", "--out", path.join(d, "a.json")]);
+    expect(def.code).toBe(0);
+    const j = JSON.parse(def.out);
+    expect(j.bestLogLikelihood).toBe(-Math.log(14));
+    expect(j.epochs).toBe(300);
+    const a = ll(def);
+    // the control: MNIST's batch and epochs on the same data move the log-likelihood by < 0.1 nat
+    const old = run(["rbm", "train", "--data", "bars-and-stripes-3", "--batch", "100", "--epochs", "10", "--out", path.join(d, "b.json")]);
+    const b = ll(old);
+    expect(a[a.length - 1] - a[0]).toBeGreaterThan(1);
+    expect(Math.abs(b[b.length - 1] - b[0])).toBeLessThan(0.1);
+    expect(old.err).toMatch(/warning: batch 100 against 14 training rows gives 1 update per epoch/);
+    expect(def.err).not.toMatch(/warning/);
+    // every log-likelihood is at most the best possible
+    expect(Math.max(...a, ...b)).toBeLessThanOrEqual(-Math.log(14) + 1e-9);
+  });
+
+  it("the header and the record name the training method and the likelihood evaluation apart", () => {
+    const d = tmp();
+    const r = run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "4", "--epochs", "1", "--out", path.join(d, "m.json")]);
+    expect(r.err).toMatch(/training pcd-1 \(100 chains\), lr 0\.05, batch 1 \(14 updates per epoch\) × 1 epochs; log-likelihood exact \(enumerating the 2\^4 states of the smaller layer\); best possible -2\.639/);
+    const j = JSON.parse(r.out);
+    expect([j.training, j.likelihood]).toEqual(["pcd-1 (100 chains)", "exact"]);
+    expect(j.method).toBeUndefined();
+  });
+
+  it("resume accepts a flag equal to the recorded value and refuses one that differs; bars-and-stripes refuses sizes it does not have", () => {
+    const d = tmp();
+    const m = path.join(d, "m.json");
+    expect(run(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "2", "--epochs", "1", "--lr", "0.1", "--out", m]).code).toBe(0);
+    expect(run(["rbm", "train", "--resume", m, "--epochs", "1", "--lr", "0.1", "--data", "bars-and-stripes-3", "--out", m]).code).toBe(0);
+    const bad = run(["rbm", "train", "--resume", m, "--epochs", "1", "--batch", "7", "--out", m]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--batch 7: the resumed run was trained with 1/);
+    expect(run(["rbm", "train", "--resume", m, "--out", m]).err).toMatch(/--resume: give --epochs/);
+    const size = run(["rbm", "train", "--data", "bars-and-stripes-3", "--train-size", "10", "--epochs", "1", "--out", path.join(d, "x.json")]);
+    expect(size.err).toMatch(/^stochgrad: error: --train-size: bars-and-stripes-3 has exactly 14 patterns, all used for training and test; got 10$/m);
+    expect(run(["rbm", "train", "--data", "bars-and-stripes-3", "--binarize", "stochastic", "--epochs", "1", "--out", path.join(d, "x.json")]).err).toMatch(/--binarize: bars-and-stripes-3 is binary already/);
+    expect(fs.existsSync(path.join(d, "x.json"))).toBe(false);
   });
 });

@@ -80,3 +80,21 @@ describe("normal distribution and z-tests", () => {
     expect(zTest([1.1], [0], [1], 1e-6).pass).toBe(false);
   });
 });
+
+describe("critical values at small α", () => {
+  it("z* satisfies 2m·P(Z > z*) = α down to α = 1e-300 (below 1e-16, 1 − α/2m rounded to 1 and z* was ∞)", async () => {
+    const { normalSf } = await import("../../src/stats/tests.js");
+    for (const m of [1, 1000]) {
+      for (const alpha of [1e-3, 1e-6, 1e-9, 2e-10, 1e-12, 1e-18, 1e-50, 1e-300]) {
+        const z = zCritical(alpha, m);
+        expect(Number.isFinite(z), `α = ${alpha}`).toBe(true);
+        // above 1e-10 the tail comes through 1 − tail, exact to ε/2 absolute: relative ε/(2·tail); below, 1e-12
+        const tail = alpha / (2 * m);
+        const tol = tail < 1e-10 ? 1e-12 : Number.EPSILON / (2 * tail) + 1e-12;
+        expect(Math.abs((2 * m * normalSf(z)) / alpha - 1), `α = ${alpha}, m = ${m}`).toBeLessThan(tol);
+      }
+    }
+    // monotone across the switch to the lower tail at α/2m = 1e-10
+    expect(zCritical(2.0000001e-10)).toBeLessThan(zCritical(1.9999999e-10));
+  });
+});

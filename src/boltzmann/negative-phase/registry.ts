@@ -3,7 +3,7 @@
  * the value of `RbmTrainOptions.method` and of `stochgrad rbm train --method`. Parallel tempering
  * (Desjardins et al. 2010) goes here as `pt` when it lands.
  */
-import { InputError } from "../../errors.js";
+import { InputError, quote } from "../../errors.js";
 import { cd } from "./cd.js";
 import { exact } from "./exact.js";
 import { pcd } from "./pcd.js";
@@ -24,6 +24,6 @@ export function isNegativePhaseId(id: string): id is NegativePhaseId {
 
 /** Look up a sampler; an unknown id is one clear error listing the known ones. */
 export function getNegativePhase(id: string): NegativePhaseSpec {
-  if (!isNegativePhaseId(id)) throw new InputError(`unknown negative phase "${id}" (known: ${Object.keys(negativePhases).join(", ")})`);
+  if (!isNegativePhaseId(id)) throw new InputError(`unknown negative phase ${quote(id)} (known: ${Object.keys(negativePhases).join(", ")})`);
   return negativePhases[id];
 }
