@@ -127,8 +127,8 @@ interface CurvePoint {
   /** single-sample ELBO on the first trainEvalRows training digits (nats per digit) */
   trainElbo: number;
   validationElbo: number;
-  /** mean minibatch ELBO of the training steps since the previous point (null at step 0) */
-  minibatchElbo: number | null;
+  /** mean minibatch ELBO of the training steps since the previous point (absent at step 0) */
+  minibatchElbo?: number;
   /** mean over the encoder parameters of Var[ĝ] on the probe minibatch */
   gradientVariance: number;
 }
@@ -180,7 +180,7 @@ function buildVae(s: VaeSettings, id: VaeMethodId): BinaryVae {
 }
 
 /** The evaluation point at the trainer's current step (its noise keyed by the step, shared by every estimator). */
-function evaluate(s: VaeSettings, vae: BinaryVae, sets: EvalSets, root: Stream, step: number, minibatchElbo: number | null): CurvePoint {
+function evaluate(s: VaeSettings, vae: BinaryVae, sets: EvalSets, root: Stream, step: number, minibatchElbo?: number): CurvePoint {
   const ev = root.fork(`eval/${step}`);
   const trainElbo = importanceBound(vae, sets.train, s.data.trainEvalRows, 1, ev.fork("train"));
   const validationElbo = importanceBound(vae, sets.validation, s.data.validationSize, 1, ev.fork("validation"));
@@ -189,7 +189,7 @@ function evaluate(s: VaeSettings, vae: BinaryVae, sets: EvalSets, root: Stream, 
   const m = layerGradientMoments(vae.network, vae.latent, { n: s.probe.rows, x: sets.probe }, s.probe.draws, ev.fork("probe"), dim, (_d, out) => encoderGradient(vae, s.probe.rows, out));
   let v = 0;
   for (let k = 0; k < dim; k++) v += m.variance[k];
-  return { step, trainElbo, validationElbo, minibatchElbo, gradientVariance: v / dim };
+  return { step, trainElbo, validationElbo, ...(minibatchElbo === undefined ? {} : { minibatchElbo }), gradientVariance: v / dim };
 }
 
 function executeRun(s: VaeSettings, sets: EvalSets, id: VaeMethodId, seedKey: string, ctx: ReproductionContext, tick: (steps: number) => void): RunSaved {
@@ -208,7 +208,7 @@ function executeRun(s: VaeSettings, sets: EvalSets, id: VaeMethodId, seedKey: st
     const trainer = new BinaryVaeTrainer(vae, sets.grey, s.data.trainSize, s.training.batchSize, s.training.learningRate, seedStream.fork("train"));
     const run: RunSaved = saved ?? { done: false, trainer: null, curve: [], testBound: null, seconds: 0 };
     if (run.trainer) trainer.restore(run.trainer);
-    else run.curve.push(evaluate(s, vae, sets, root, 0, null));
+    else run.curve.push(evaluate(s, vae, sets, root, 0));
     tick(trainer.steps);
     while (trainer.steps < s.training.steps) {
       for (let k = 0; k < s.training.evalEvery; k++) trainer.step();
@@ -245,8 +245,8 @@ interface MethodRecord {
   testBound: ReturnType<typeof summary>;
   /** mean over the evaluation points after step 0 (and the seeds) of log₁₀ of the mean gradient variance */
   meanLog10Variance: number;
-  /** mean over the same points of log₁₀(variance / DisARM's variance at the same step and seed); null without a DisARM row */
-  meanLog10VarianceRatioToDisarm: number | null;
+  /** mean over the same points of log₁₀(variance / DisARM's variance at the same step and seed); absent without a DisARM row */
+  meanLog10VarianceRatioToDisarm?: number;
 }
 
 interface VaeRecord {
@@ -298,14 +298,14 @@ function charts(record: VaeRecord): { name: string; spec: ChartSpec }[] {
 }
 
 function table(record: VaeRecord, seconds: Record<string, number>): string {
-  const f = (x: { mean: number; sd: number | null }) => `${x.mean.toFixed(2)}${x.sd === null ? "" : ` ± ${x.sd.toFixed(2)}`}`;
+  const f = (x: { mean: number; sd?: number }) => `${x.mean.toFixed(2)}${x.sd === undefined ? "" : ` ± ${x.sd.toFixed(2)}`}`;
   const lines = [
     `| estimator | steps | train ELBO | validation ELBO | test bound (${record.settings.evaluation.testSamples} samples) | mean log₁₀ gradient variance | log₁₀ variance ratio to DisARM | wall time (s) |`,
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, m] of Object.entries(record.methods)) {
     const ratio = m.meanLog10VarianceRatioToDisarm;
-    lines.push(`| ${id} | ${m.steps} | ${f(m.trainElbo)} | ${f(m.validationElbo)} | ${f(m.testBound)} | ${m.meanLog10Variance.toFixed(3)} | ${ratio === null ? "—" : ratio.toFixed(3)} | ${(seconds[id] ?? 0).toFixed(0)} |`);
+    lines.push(`| ${id} | ${m.steps} | ${f(m.trainElbo)} | ${f(m.validationElbo)} | ${f(m.testBound)} | ${m.meanLog10Variance.toFixed(3)} | ${ratio === undefined ? "—" : ratio.toFixed(3)} | ${(seconds[id] ?? 0).toFixed(0)} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -339,11 +339,8 @@ async function run(input: ReproductionInput, ctx: ReproductionContext): Promise<
     const rs = runs[id];
     const last = (r: RunSaved) => r.curve[r.curve.length - 1];
     const all = rs.flatMap(logVar);
-    let ratio: number | null = null;
-    if (runs.disarm) {
-      const d = runs.disarm.flatMap(logVar);
-      ratio = all.reduce((a, v, i) => a + v - d[i], 0) / all.length;
-    }
+    const d = runs.disarm?.flatMap(logVar);
+    const ratio = d ? { meanLog10VarianceRatioToDisarm: all.reduce((a, v, i) => a + v - d[i], 0) / all.length } : {};
     methods[id] = {
       title: m.title,
       label: m.label,
@@ -352,13 +349,14 @@ async function run(input: ReproductionInput, ctx: ReproductionContext): Promise<
       formula: spec.formula,
       estimatorSource: spec.source,
       unbiased: spec.unbiased,
-      seeds: rs.map((r, k) => ({ seed: `seed/${k}`, testBound: r.testBound!, curve: r.curve })),
+      // a point saved without its minibatch mean (step 0) leaves the key out, whatever wrote the checkpoint
+      seeds: rs.map((r, k) => ({ seed: `seed/${k}`, testBound: r.testBound!, curve: r.curve.map(({ minibatchElbo, ...p }) => (typeof minibatchElbo === "number" ? { ...p, minibatchElbo } : p)) })),
       steps: s.training.steps,
       trainElbo: summary(rs.map((r) => last(r).trainElbo)),
       validationElbo: summary(rs.map((r) => last(r).validationElbo)),
       testBound: summary(rs.map((r) => r.testBound!)),
       meanLog10Variance: all.reduce((a, b) => a + b, 0) / all.length,
-      meanLog10VarianceRatioToDisarm: ratio,
+      ...ratio,
     };
   }
   const record: VaeRecord = {

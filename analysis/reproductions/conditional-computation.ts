@@ -440,7 +440,7 @@ function table(record: CcRecord, seconds: Record<string, number>): string {
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, m] of Object.entries(record.methods)) {
-    const sd = (x: { sd: number | null }) => (x.sd === null ? "" : ` ± ${pct(x.sd)}`);
+    const sd = (x: { sd?: number }) => (x.sd === undefined ? "" : ` ± ${pct(x.sd)}`);
     const bias = m.bias ? `${m.bias.verdict} (${m.bias.significant}/${m.bias.probes} probes; |z| ${m.bias.minAbsZ.toPrecision(3)} … ${m.bias.maxAbsZ.toPrecision(3)}, critical ${m.bias.critical.toFixed(2)})` : "—";
     lines.push(`| ${id} | ${m.learningRate} | ${pct(m.testError.mean)}${sd(m.testError)} | ${m.unit ? pct(m.zeroGateFraction.mean) + sd(m.zeroGateFraction) : "—"} | ${m.unit ? pct(m.skippableFraction.mean) : "0"} | ${m.unit ? pct(m.netSkippableFraction.mean) : "0"} | ${bias} | ${(seconds[id] ?? 0).toFixed(0)} |`);
   }

@@ -146,7 +146,7 @@ export class StochasticNode extends NetNode {
     for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) D[r * N + j] = this.pBar[j] * this.unit.onProbabilityDerivative(A[r * N + j]);
   }
   override describe(): Record<string, unknown> {
-    return { ...super.describe(), unit: this.unit.toJSON(), estimator: this.spec.id, options: this.options, sparsity: this.sparsity };
+    return { ...super.describe(), unit: this.unit.toJSON(), estimator: this.spec.id, options: this.options, ...(this.sparsity ? { sparsity: this.sparsity } : {}) };
   }
 }
 

@@ -28,6 +28,14 @@ describe("stochgrad reproduce binary-vae", () => {
     expect(r.out).toMatch(/^\| estimator \| steps \| train ELBO \|/m);
     const rec = JSON.parse(fs.readFileSync(path.join(dir, REC), "utf8"));
     expect(rec.kind).toBe("stochgrad.reproduction");
+    // records hold no null (an absent value is an absent key)
+    const nulls: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (v === null) nulls.push(at);
+      else if (typeof v === "object") for (const [k, x] of Object.entries(v as object)) walk(x, `${at}.${k}`);
+    };
+    walk(rec, "$");
+    expect(nulls).toEqual([]);
     expect(Object.keys(rec.methods)).toEqual(NINE);
     const points = rec.settings.training.steps / rec.settings.training.evalEvery + 1;
     for (const [id, m] of Object.entries<Record<string, unknown> & { seeds: { curve: Record<string, number | null>[]; testBound: number }[] }>(rec.methods)) {
