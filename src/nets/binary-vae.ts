@@ -74,10 +74,10 @@ export function meanPixelLogits(grey: Float64Array, n: number, dim: number): Flo
   return out;
 }
 
-/** Dynamic binarisation: out[k] = 1[u_k < grey[k]] for len entries, u from the stream (32-bit uniforms into `u`). */
-export function binarise(grey: Float64Array, gOff: number, len: number, stream: Stream, u: Float64Array, out: Float64Array): void {
+/** Dynamic binarisation: out[outOff + k] = 1[u_k < grey[gOff + k]] for k < len, u from the stream (32-bit uniforms into `u`, ≥ len). */
+export function binarise(grey: Float64Array, gOff: number, len: number, stream: Stream, u: Float64Array, out: Float64Array, outOff = 0): void {
   stream.uniforms(u, 0, len);
-  for (let k = 0; k < len; k++) out[k] = +(u[k] < grey[gOff + k]);
+  for (let k = 0; k < len; k++) out[outOff + k] = +(u[k] < grey[gOff + k]);
 }
 
 /** Everything a trainer needs to continue bit for bit (plain numbers). */
@@ -134,7 +134,7 @@ export class BinaryVaeTrainer {
       this.noise = this.stream.fork(`epoch/${e}/noise`);
       if (k !== 0) throw new Error(`trainer: resume only at an epoch boundary (step ${this.steps})`);
     }
-    for (let r = 0; r < B; r++) binarise(this.grey, this.order[k * B + r] * D, D, this.noise, this.u, this.x.subarray(r * D, (r + 1) * D));
+    for (let r = 0; r < B; r++) binarise(this.grey, this.order[k * B + r] * D, D, this.noise, this.u, this.x, r * D);
     net.fillNoise(this.noise, B);
     const J = net.forward({ n: B, x: this.x });
     net.backward();
