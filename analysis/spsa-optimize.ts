@@ -74,10 +74,11 @@ function calibrationSummary(runs: OptimResult[]) {
     a: range((c) => c.a),
     c: range((c) => c.c),
     A: r0.A,
-    noiseSd: r0.noise ? range((c) => c.noise!.sd) : null,
-    blockingTolerance: r0.blockingTolerance !== undefined ? range((c) => c.blockingTolerance!) : null,
-    newtonStep: r0.newtonStep ?? null,
-    firstStepTarget: r0.step?.target ?? null,
+    // absent, not null, where calibration did not set a value (records hold no null)
+    ...(r0.noise ? { noiseSd: range((c) => c.noise!.sd) } : {}),
+    ...(r0.blockingTolerance !== undefined ? { blockingTolerance: range((c) => c.blockingTolerance!) } : {}),
+    ...(r0.newtonStep !== undefined ? { newtonStep: r0.newtonStep } : {}),
+    ...(r0.step ? { firstStepTarget: r0.step.target } : {}),
   };
 }
 

@@ -58,7 +58,7 @@ function describeCalibration(cal: NonNullable<ReturnType<typeof runSpsaStudy>["r
   const v = (r: { median: number; min: number; max: number }) => (r.min === r.max || seeds === 1 ? `${+r.median.toPrecision(4)}` : `${+r.median.toPrecision(4)} [median; ${+r.min.toPrecision(4)} to ${+r.max.toPrecision(4)} over ${seeds} runs]`);
   const how: string[] = [];
   const set = new Set(cal.calibrated);
-  if (set.has("a")) how.push(cal.newtonStep !== null ? `a = ${v(cal.a)} (a₀ = a/(A+1)^α = ${cal.newtonStep}: a full regularised Newton step)` : `a = ${v(cal.a)} (first step moves each θᵢ by ${cal.firstStepTarget} on average)`);
+  if (set.has("a")) how.push(cal.newtonStep !== undefined ? `a = ${v(cal.a)} (a₀ = a/(A+1)^α = ${cal.newtonStep}: a full regularised Newton step)` : `a = ${v(cal.a)} (first step moves each θᵢ by ${cal.firstStepTarget} on average)`);
   if (set.has("c")) how.push(`c = ${v(cal.c)} (${cal.noiseSd && cal.noiseSd.max > 0 ? "the loss's standard deviation at θ₀" : "default: the loss at θ₀ showed no noise"})`);
   if (set.has("A")) how.push(`A = ${cal.A} (10% of the iterations)`);
   if (set.has("blockingTolerance") && cal.blockingTolerance) how.push(`blocking tolerance = ${v(cal.blockingTolerance)} (2 × the loss's standard deviation)`);

@@ -33,8 +33,6 @@ export interface BinaryVaeOptions {
   estimatorOptions?: LayerEstimatorOptions;
   /** largest minibatch */
   maxRows: number;
-  /** initial decoder output biases (pixels): the logits of the training set's mean pixel values, as in Mnih & Gregor 2014 */
-  decoderBias?: Float64Array;
 }
 
 export interface BinaryVae {
@@ -57,7 +55,11 @@ export function binaryVae(o: BinaryVaeOptions): BinaryVae {
   return { network: b.build(o.maxRows), encoder, latent, decoder };
 }
 
-/** Initialise θ from the stream (Glorot-uniform weights, zero biases and prior logits), then the decoder biases if given. */
+/**
+ * Initialise θ from the stream (Glorot-uniform weights, zero biases and prior logits), then the
+ * decoder biases if given (pixels; e.g. the logits of the training set's mean pixel values, as in
+ * Mnih & Gregor 2014).
+ */
 export function initBinaryVae(vae: BinaryVae, stream: Stream, decoderBias?: Float64Array): void {
   vae.network.init(stream);
   if (decoderBias) vae.decoder.split(vae.decoder.params).b.set(decoderBias);

@@ -71,17 +71,32 @@ describe("stochgrad reproduce binary-vae", () => {
     expect(ck.units["run/relax/seed/0"].trainer.steps).toBe(10);
     await runReproduction(rep, { quick: true, seed: "r", estimators: methods, options: {} }, { outDir: b });
     expect(fs.readFileSync(path.join(b, REC), "utf8")).toBe(fs.readFileSync(path.join(a, REC), "utf8"));
+    // a run split across processes: relax alone in one folder, then --merge with the DisARM-only folder's work
+    const c = tmp();
+    expect(run(["reproduce", "binary-vae", "--quick", "--estimators", "relax", "--seed", "r", "--out", c]).code).toBe(0);
+    const d = tmp();
+    await runReproduction(rep, { quick: true, seed: "r", estimators: ["disarm"], options: {} }, { outDir: d });
+    const m = tmp();
+    const merged = run(["reproduce", "binary-vae", "--quick", "--estimators", methods.join(","), "--seed", "r", "--merge", `${c},${d}`, "--out", m]);
+    expect(merged.code, merged.err).toBe(0);
+    expect(fs.readFileSync(path.join(m, REC), "utf8")).toBe(fs.readFileSync(path.join(a, REC), "utf8"));
+    // a folder written under other settings is refused
+    const other = run(["reproduce", "binary-vae", "--quick", "--estimators", methods.join(","), "--seed", "other", "--merge", c, "--out", tmp()]);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/checkpoint .*binary-vae-checkpoint.json: written by binary-vae with other settings/);
   });
 
   it("bad inputs: one line on stderr naming the flag, exit code 2, nothing written", () => {
     const d = path.join(tmp(), "never-created");
     for (const [args, msg] of [
-      [["--steps", "15"], /^stochgrad: error: --steps: expected a positive multiple of the evaluation interval \(10 steps\), at most 10⁸, got 15\n$/],
+      [["--steps", "15"], /^stochgrad: error: --steps: expected a positive multiple of the evaluation interval \(10 steps\), got 15\n$/],
+      [["--steps", "1000000000"], /^stochgrad: error: 1000000000 steps × 1 seed × 9 estimators: training and evaluation would take about .* days; the limit is 24 hours per run/],
       [["--eval-every", "5"], /^stochgrad: error: --eval-every: expected a whole number of epochs of 10 steps \(10, 20, …\), got 5\n$/],
       [["--eval-every", "30"], /^stochgrad: error: --steps: 20 steps are not a whole number of evaluation intervals of 30; give --steps too\n$/],
       [["--probe-draws", "1"], /^stochgrad: error: --probe-draws: expected an integer in \[2, 100000\], got 1\n$/],
       [["--estimators", "disarm,rebar"], /^stochgrad: error: --estimators: unknown method "rebar" \(known: reinforce-ma, .*gumbel-softmax\)\n$/],
       [["--seeds", "0"], /^stochgrad: error: --seeds: expected an integer in \[1, 100\], got 0\n$/],
+      [["--merge", "/nonexistent-run"], /^stochgrad: error: --merge: no checkpoint \/nonexistent-run\/binary-vae-checkpoint.json\n$/],
     ] as [string[], RegExp][]) {
       const r = run(["reproduce", "binary-vae", "--quick", ...args, "--out", d]);
       expect(r.code, args.join(" ")).toBe(2);
