@@ -58,10 +58,10 @@ export function validateStudy(o: Pick<SpsaStudyOptions, "method" | "iterations" 
   SA_METHODS[o.method].validate({ ...o.run, iterations: o.iterations });
 }
 
-/** What calibration set across the runs: which gains, and the range of each calibrated value. */
+/** What calibration set across the runs: which gains, and the range of each calibrated value (undefined without calibration; absent fields were not calibrated). */
 function calibrationSummary(runs: OptimResult[]) {
   const recs = runs.map((r) => r.details.calibration as CalibrationRecord | undefined);
-  if (!recs[0]) return null;
+  if (!recs[0]) return undefined;
   const range = (f: (c: CalibrationRecord) => number) => {
     const v = recs.map((c) => f(c!));
     // min and max by reduce: Math.min(...v) overflows the stack on a few hundred thousand runs
@@ -74,11 +74,10 @@ function calibrationSummary(runs: OptimResult[]) {
     a: range((c) => c.a),
     c: range((c) => c.c),
     A: r0.A,
-    // absent, not null, where calibration did not set a value (records hold no null)
     ...(r0.noise ? { noiseSd: range((c) => c.noise!.sd) } : {}),
     ...(r0.blockingTolerance !== undefined ? { blockingTolerance: range((c) => c.blockingTolerance!) } : {}),
     ...(r0.newtonStep !== undefined ? { newtonStep: r0.newtonStep } : {}),
-    ...(r0.step ? { firstStepTarget: r0.step.target } : {}),
+    ...(r0.step?.target !== undefined ? { firstStepTarget: r0.step.target } : {}),
   };
 }
 

@@ -165,10 +165,12 @@ interface FinalResult {
 /** A unit of work as saved in the checkpoint. */
 interface RunSaved {
   done: boolean;
-  trainer: TrainerState | null;
+  /** the trainer's state between epochs (absent once the run is done) */
+  trainer?: TrainerState;
   curve: EpochRecord[];
   probes: ProbeRecord[];
-  result: (FinalResult & { validationError: number }) | null;
+  /** validation numbers of every run; the test numbers of a final run (tuning runs see no test data) */
+  result?: { validationError: number; zeroGateFraction: number } & Partial<FinalResult>;
   seconds: number;
 }
 
@@ -268,7 +270,7 @@ function executeRun(s: CcSettings, data: MnistSplits, spec: RunSpec, ctx: Reprod
   const model = buildModel(s, method, B);
   model.network.init(root.fork(`init/${spec.seedKey}`));
   const trainer = new Trainer(model.network, data.train, { batchSize: B, learningRate: spec.learningRate, optimizer: s.training.optimizer }, root.fork(`train/${spec.seedKey}`));
-  const run: RunSaved = saved ? { ...saved, curve: saved.curve.slice(), probes: saved.probes.slice() } : { done: false, trainer: null, curve: [], probes: [], result: null, seconds: 0 };
+  const run: RunSaved = saved ? { ...saved, curve: saved.curve.slice(), probes: saved.probes.slice() } : { done: false, curve: [], probes: [], seconds: 0 };
   if (saved?.trainer) trainer.restore(saved.trainer);
   for (let e = 0; e < trainer.epochs; e++) tick();
   const probing = spec.final && method.unit !== null;
@@ -295,14 +297,12 @@ function executeRun(s: CcSettings, data: MnistSplits, spec: RunSpec, ctx: Reprod
   const test: GateEvaluation | null = spec.final ? model.evaluate(data.test, root.fork(`eval/test/${spec.seedKey}`)) : null;
   run.result = {
     validationError: last.validationError,
-    testError: test ? test.error : Number.NaN,
-    testCrossEntropy: test ? test.crossEntropy : Number.NaN,
     zeroGateFraction: test ? test.zeroGateFraction : last.validationZeroGates,
-    skippableFraction: test ? test.skippableFraction : Number.NaN,
-    netSkippableFraction: test ? test.netSkippableFraction : Number.NaN,
+    // absent for a tuning run (a NaN would be written as null)
+    ...(test ? { testError: test.error, testCrossEntropy: test.crossEntropy, skippableFraction: test.skippableFraction, netSkippableFraction: test.netSkippableFraction } : {}),
   };
   run.done = true;
-  run.trainer = null;
+  delete run.trainer;
   run.seconds = (saved?.seconds ?? 0) + (performance.now() - t0) / 1000;
   ctx.checkpoint.save(spec.key, run);
   return run;
@@ -476,7 +476,8 @@ async function run(input: ReproductionInput, ctx: ReproductionContext): Promise<
       const r = executeRun(s, data, spec, ctx, tick);
       timings[spec.key] = r.seconds;
       secs += r.seconds;
-      const { validationError: _v, ...final } = r.result!;
+      // a final run evaluated the test set, so every FinalResult field is present
+      const { validationError: _v, ...final } = r.result! as FinalResult & { validationError: number };
       seeds.push({ seed: spec.seedKey, ...final, curve: r.curve, probes: r.probes });
     }
     perMethodSeconds[id] = secs;

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { caseDir, classify, FUZZ_SEED, fuzzRoot, listFiles, report, runInProcess, runs, runSpawned, Tally } from "./harness.js";
+import { caseDir, classify, FUZZ_SEED, fuzzRoot, HANG_MS, listFiles, report, REPRODUCTION_HANG_MS, runInProcess, runs, runSpawned, Tally } from "./harness.js";
 
 interface Flag {
   type: "string" | "number" | "int" | "boolean";
@@ -99,6 +99,16 @@ const REQUIRED: Record<string, string[][]> = {
   "reproduce binary-vae": [["--quick"], ["--estimators", "disarm"], ["--steps", "10"], ["--probe-draws", "2"]],
 };
 
+/**
+ * The flags a case of `cmd` always gets: REQUIRED's, and for every reproduction (whose defaults run
+ * for an hour by design) its quick settings with one seed and one epoch, where it has those flags.
+ */
+function requiredFor(cmd: Cmd): string[][] {
+  if (REQUIRED[cmd.name]) return REQUIRED[cmd.name];
+  if (!cmd.name.startsWith("reproduce ")) return [];
+  return [["--quick"], ["--seeds", "1"], ["--epochs", "1"]].filter(([n]) => Object.prototype.hasOwnProperty.call(cmd.flags, n.slice(2)));
+}
+
 function value(name: string, f: Flag, clean: boolean): fc.Arbitrary<string> {
   const typed = f.type === "int" ? count : f.type === "number" ? real : hostileString;
   const plausible = byName[name];
@@ -135,12 +145,21 @@ function argvFor(cmd: Cmd, clean: boolean): fc.Arbitrary<string[]> {
     })
     .map(({ positional: p, flags, stray: s, keepRequired, repeat }) => {
       const given = new Set(flags.map((a) => a[0].split("=")[0]));
-      const req = (REQUIRED[cmd.name] ?? []).filter(([n]) => keepRequired || n !== "--epochs").filter(([n]) => !given.has(n));
+      const req = requiredFor(cmd).filter(([n]) => keepRequired || n !== "--epochs").filter(([n]) => !given.has(n));
       // an absent --out would write into the working folder: every case writes into its own
       const out = cmd.flags.out && !given.has("--out") ? [["--out", "{dir}/out"]] : [];
       return [...cmd.name.split(" "), ...(p ? [p] : []), ...flags.flat(), ...req.flat(), ...out.flat(), ...(s ?? []), ...(repeat ?? [])];
     });
 }
+
+/**
+ * A reproduction's record marks what does not apply with null by its documented form (the dense
+ * row's unit and estimator, the sd of a single seed); its checkpoint and every other file holds none.
+ */
+const recordNulls = (argv: string[]) => (file: string) => argv[0] === "reproduce" && path.basename(file) === `${argv[1]}.json`;
+
+/** The hang limit of a case: a reproduction's quick run trains for seconds. */
+const hangLimit = (argv: string[]) => (argv[0] === "reproduce" ? REPRODUCTION_HANG_MS : HANG_MS);
 
 /** "rbm train", "exact", … or "other" (a stray first word), for the time table. */
 function label(argv: string[]): string {
@@ -150,21 +169,17 @@ function label(argv: string[]): string {
 
 describe("command lines under fuzzing", async () => {
   const { commands } = (await import("../../dist/cli/commands/index.js")) as { commands: Record<string, Cmd | { name: string; subcommands: Record<string, Cmd> }> };
-  // reproduce conditional-computation is left out: its checkpoint and record still hold null
-  // (the dense row's unit, estimator, formula, bias; finished units' trainer and result), which
-  // this suite rejects; its own tests (test/unit/reproduce-cli.test.ts) cover its inputs
-  const all: Cmd[] = Object.values(commands)
-    .flatMap((c) => ("subcommands" in c ? Object.values(c.subcommands) : [c]))
-    .filter((c) => c.name !== "reproduce conditional-computation");
+  const all: Cmd[] = Object.values(commands).flatMap((c) => ("subcommands" in c ? Object.values(c.subcommands) : [c]));
   // one trained model for --resume and rbm eval (bars-and-stripes-3, 2 hidden units, 1 epoch)
   writeInputs();
   const m = await runInProcess(["rbm", "train", "--data", "bars-and-stripes-3", "--hidden", "2", "--epochs", "1", "--out", MODEL]);
-  // verify's valid runs take 0.2 s each (a claim runs): drawn a third as often as the other commands
-  const weight = (c: Cmd) => (c.name === "verify" ? 1 : 3);
+  // verify's valid runs take 0.2 s each (a claim runs): drawn a third as often as the other
+  // commands; a quick reproduction trains for seconds: a ninth
+  const weight = (c: Cmd) => (c.name.startsWith("reproduce ") ? 1 : c.name === "verify" ? 3 : 9);
   const anyArgv = fc.oneof(
     ...all.map((c) => ({ arbitrary: argvFor(c, false), weight: weight(c) })),
     ...all.map((c) => ({ arbitrary: argvFor(c, true), weight: weight(c) })),
-    { arbitrary: fc.array(fc.oneof(hostileString, fc.constantFrom("exact", "rbm", "spsa", "--help", "help", "--version")), { maxLength: 4 }), weight: 3 },
+    { arbitrary: fc.array(fc.oneof(hostileString, fc.constantFrom("exact", "rbm", "spsa", "--help", "help", "--version")), { maxLength: 4 }), weight: 9 },
   );
 
   it("every command: one clear error or a valid result (in-process)", async () => {
@@ -177,7 +192,7 @@ describe("command lines under fuzzing", async () => {
         const argv = argvT.map((a) => a.replaceAll("{dir}", dir));
         const before = listFiles(dir);
         const r = await runInProcess(argv);
-        const { outcome, why } = classify(r, { dir, before, resultCodes: argv[0] === "verify" ? [0, 1] : [0] });
+        const { outcome, why } = classify(r, { dir, before, resultCodes: argv[0] === "verify" ? [0, 1] : [0], hangMs: hangLimit(argvT), allowNull: recordNulls(argvT) });
         inProc.add(outcome, why, argvT);
         inProc.timed(`${label(argvT)}/${outcome}`, r.ms);
         fs.rmSync(dir, { recursive: true, force: true });
@@ -196,7 +211,7 @@ describe("command lines under fuzzing", async () => {
       // an argument longer than the kernel's limit (128 KiB) cannot be passed to a process
       const argv = argvT.map((a) => a.replaceAll("{dir}", dir)).filter((a) => a.length < 100_000);
       const before = listFiles(dir);
-      const { outcome, why } = classify(runSpawned(argv), { dir, before, resultCodes: argv[0] === "verify" ? [0, 1] : [0] });
+      const { outcome, why } = classify(runSpawned(argv, Math.max(30_000, hangLimit(argvT))), { dir, before, resultCodes: argv[0] === "verify" ? [0, 1] : [0], hangMs: hangLimit(argvT), allowNull: recordNulls(argvT) });
       spawned.add(outcome, why, argvT);
     });
     expect(spawned.bad).toBe(0);

@@ -20,6 +20,9 @@ export type Outcome = "ok" | "error" | "crash" | "hang" | "garbage";
 /** A case slower than this (in-process) counts as a hang: every fuzzed request is small or refused. */
 export const HANG_MS = 10_000;
 
+/** A quick reproduction trains on real data for seconds (10 s on a loaded 2-core machine): its hang limit. */
+export const REPRODUCTION_HANG_MS = 60_000;
+
 /** fast-check runs per property: FUZZ_RUNS scales the campaign (CI default small), FUZZ_SEED varies it. */
 export const FUZZ_SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20240610);
@@ -119,11 +122,13 @@ export interface CaseContext {
   allowNull?: (file: string) => boolean;
   /** exit codes of a valid result: [0], or [0, 1] for verify (1 = a claim failed, e.g. at α = 0.4) */
   resultCodes?: number[];
+  /** the slowest valid run (ms) before it counts as a hang: HANG_MS, more for a quick reproduction */
+  hangMs?: number;
 }
 
 /** Classify a run by the property (see the file comment); `why` says what broke it. */
 export function classify(r: RunResult, ctx: CaseContext): { outcome: Outcome; why: string } {
-  if (r.ms > HANG_MS) return { outcome: "hang", why: `${(r.ms / 1000).toFixed(1)} s` };
+  if (r.ms > (ctx.hangMs ?? HANG_MS)) return { outcome: "hang", why: `${(r.ms / 1000).toFixed(1)} s` };
   if (r.code === -2) return { outcome: "hang", why: "killed by the timeout" };
   const results = ctx.resultCodes ?? [0];
   if (/internal error|uncaught:|\n\s+at .*\(.*:\d+:\d+\)/.test(r.err) || (r.code !== 2 && !results.includes(r.code))) return { outcome: "crash", why: `exit ${r.code}: ${r.err.slice(0, 400)}` };
