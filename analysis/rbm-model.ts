@@ -35,12 +35,14 @@ export interface ModelRecord extends RbmJson {
   training?: TrainingRecord;
 }
 
-const OPTION_KEYS = ["method", "k", "chains", "learningRate", "momentum", "weightDecay", "batchSize", "meanFieldHidden", "lrDecay"];
+const OPTION_KEYS = ["method", "k", "chains", "learningRate", "momentum", "weightDecay", "batchSize", "meanFieldHidden", "lrDecay", "dtype"];
 
-function historyEntry(v: unknown, where: string, epoch: number): HistoryEntry {
+function historyEntry(v: unknown, where: string, after: number, epochs: number): HistoryEntry {
   // "method" is the name files written before the likelihood was named apart from the training method used
   const o = requireRecord(v, where, ["epoch", "likelihood", "method", "logZ", "logZLower", "logZUpper", "aisRuns", "aisSteps", "trainLogLikelihood", "testLogLikelihood"]);
-  if (o.epoch !== epoch) throw new InputError(`${where}.epoch: expected ${epoch} (entries are the epochs 1, 2, … in order), got ${describeValue(o.epoch)}`);
+  // one entry per evaluated epoch, in order (`rbm train --eval none` evaluates none)
+  const epoch = o.epoch;
+  if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch <= after || epoch > epochs) throw new InputError(`${where}.epoch: expected an epoch in [${after + 1}, ${epochs}] (entries are evaluated epochs in increasing order), got ${describeValue(o.epoch)}`);
   const how = requireString(o.likelihood ?? o.method, `${where}.likelihood`, ["exact", "ais"]) as LikelihoodEvaluation["likelihood"];
   const e: HistoryEntry = { epoch, likelihood: how, logZ: requireFinite(o.logZ, `${where}.logZ`), trainLogLikelihood: requireFinite(o.trainLogLikelihood, `${where}.trainLogLikelihood`), testLogLikelihood: requireFinite(o.testLogLikelihood, `${where}.testLogLikelihood`) };
   if (how === "ais") {
@@ -69,8 +71,12 @@ function trainingRecord(v: unknown): TrainingRecord {
     throw e;
   }
   const epochs = requireInteger(o.epochs, `${w}.epochs`, 0);
-  const history = requireArray(o.history, `${w}.history`, epochs, "one entry per epoch trained").map((h, i) => historyEntry(h, `${w}.history[${i}]`, i + 1));
-  const state = requireRecord(o.state, `${w}.state`, ["chainsH", "velocity", "stream", "updates"]) as unknown as RbmTrainerState;
+  const entries = requireArray(o.history, `${w}.history`);
+  if (entries.length > epochs) throw new InputError(`${w}.history: ${entries.length} entries for ${epochs} epochs trained (at most one per epoch)`);
+  const history: HistoryEntry[] = [];
+  entries.forEach((h, i) => history.push(historyEntry(h, `${w}.history[${i}]`, i === 0 ? 0 : history[i - 1].epoch, epochs)));
+  // the state's keys and arrays are checked by RbmTrainer.restore, against the model it resumes
+  const state = requireRecord(o.state, `${w}.state`, ["format", "stream", "updates", "velocity", "positive", "sampler"]) as unknown as RbmTrainerState;
   const ver = requireRecord(o.versions, `${w}.versions`, ["stochgrad", "node"]);
   const versions = { stochgrad: requireString(ver.stochgrad, `${w}.versions.stochgrad`), node: requireString(ver.node, `${w}.versions.node`) };
   return { data, binarize, trainSize, testSize, seed, options, epochs, history, state, versions };

@@ -1,63 +1,144 @@
 /**
- * Benchmark: seconds per MNIST epoch (60 000 thresholded digits) of RBM training, 784×500,
- * batch 100, CD-1 and PCD-1 (100 persistent chains), float64 — the settings of scikit-learn's
- * BernoulliRBM (PCD-1 only), run side by side through bench/rbm_sklearn.py (pip's scikit-learn,
- * its BLAS kernel printed, 1 and 2 BLAS threads; bench/lib/peer.ts). Also prints the GEMM
- * throughput on the three RBM shapes. Usage: node dist/bench/rbm-mnist.js [rows] [hidden]
- * (rows < 60000 times a partial epoch and scales it to 60 000 rows).
+ * Benchmark: one epoch of RBM training over the 60 000 thresholded MNIST digits, 784×500, batch
+ * 100, η = 0.05 (scikit-learn's BernoulliRBM settings), CD-1 and PCD-1 (100 persistent chains),
+ * float64 and float32, on the library's trainer (src/boltzmann/trainer.ts: the kernels of
+ * src/linalg on the worker pool) with 1 and 2 workers, against — in the same run — pip
+ * scikit-learn's BernoulliRBM (PCD-1 with one chain per batch row; float64 and float32 input) and
+ * the numpy CD-1/PCD-1 peer written with one BLAS GEMM per product, each with 1 and 2 BLAS threads
+ * and its BLAS kernel printed (bench/lib/peer.ts unsets OPENBLAS_CORETYPE/L2_SIZE for the peers).
+ *
+ * Wall clock, best of --reps epochs for every configuration (ours and the peers'), each from the
+ * same seed after a warm-up on 1 000 rows; the load average is printed beside every block. The
+ * data's index lists are built once (as `rbm train` does) and timed apart. The parameter bytes
+ * after an epoch must be identical for 1 and 2 workers.
+ * Then AIS (100 runs) on the first trained model with 1 and 2 workers.
+ * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 2] [--methods pcd,cd] [--dtypes float64,float32] [--ais-steps 1000] [--no-peers]
+ * (rows < 60000 times a partial epoch and scales it to 60 000 rows)
  */
+import os from "node:os";
+import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "../src/boltzmann/ais.js";
+import { BinaryRows } from "../src/boltzmann/binary-rows.js";
+import type { Dtype } from "../src/boltzmann/gibbs.js";
 import { Rbm } from "../src/boltzmann/rbm.js";
 import { DEFAULT_TRAIN_OPTIONS, RbmTrainer, type RbmMethod } from "../src/boltzmann/trainer.js";
 import { binarize, loadMnist, mnistDataDir } from "../src/data/mnist.js";
-import { gemm } from "../src/linalg/gemm.js";
+import { WorkerPool } from "../src/parallel/pool.js";
 import { Stream } from "../src/random/stream.js";
-import { pick, printBlas, runPeer, type PeerRun } from "./lib/peer.js";
+import { pick, printBlas, runPeer } from "./lib/peer.js";
 
-function gemmRate(M: number, N: number, K: number, tA: boolean, tB: boolean): number {
-  const A = new Float64Array(M * K).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
-  const B = new Float64Array(K * N).map((_, i) => ((i * 104729) % 1000) / 1000 - 0.5);
-  const C = new Float64Array(M * N);
-  for (let w = 0; w < 3; w++) gemm(tA, tB, M, N, K, 1, A, tA ? M : K, B, tB ? K : N, 0, C, N);
-  const c0 = process.cpuUsage();
-  const R = 20;
-  for (let r = 0; r < R; r++) gemm(tA, tB, M, N, K, 1, A, tA ? M : K, B, tB ? K : N, 0, C, N);
-  const c = process.cpuUsage(c0);
-  return (2 * M * N * K * R) / ((c.user + c.system) / 1e6) / 1e9;
-}
+const argv = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const rows = Number(argv.find((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith("--")) ?? 60000);
+const reps = Number(flag("--reps", "2"));
+const methods = flag("--methods", "pcd,cd").split(",") as RbmMethod[];
+const dtypes = flag("--dtypes", "float64,float32").split(",") as Dtype[];
+const NH = 500;
+const scale = 60000 / rows;
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
 
-function epochSeconds(method: RbmMethod, data: Float64Array, rows: number, hidden: number): { wall: number; cpu: number } {
-  const rbm = Rbm.random(784, hidden, Stream.fromSeed("bench/init"), 0.01);
-  const t = new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method, k: 1, chains: 100, batchSize: 100, learningRate: 0.05 }, Stream.fromSeed(`bench/${method}`));
-  t.epoch(data, Math.min(rows, 1000)); // warm-up (JIT)
-  const w0 = performance.now();
-  const c0 = process.cpuUsage();
-  t.epoch(data, rows);
-  const c = process.cpuUsage(c0);
-  const scale = 60000 / rows;
-  return { wall: ((performance.now() - w0) / 1000) * scale, cpu: ((c.user + c.system) / 1e6) * scale };
-}
-
-/** scikit-learn's BernoulliRBM (PCD-1, float64) with 1 and 2 BLAS threads (bench/rbm_sklearn.py via bench/lib/peer.ts). */
-function sklearnPeer(rows: number, hidden: number): PeerRun | null {
-  return runPeer("rbm_sklearn.py", [mnistDataDir(), String(hidden), String(rows), "1,2", "float64"]);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = Number(process.argv[2] ?? 60000);
-  const hidden = Number(process.argv[3] ?? 500);
-  console.log(`GEMM (packed, 4×4 register block), 1 core: V·W 100×${hidden}×784 ${gemmRate(100, hidden, 784, false, false).toFixed(2)} GFLOP/s, H·Wᵀ 100×784×${hidden} ${gemmRate(100, 784, hidden, false, true).toFixed(2)} GFLOP/s, Vᵀ·H 784×${hidden}×100 ${gemmRate(784, hidden, 100, true, false).toFixed(2)} GFLOP/s`);
-  const data = binarize(loadMnist("train").images, "threshold", undefined, rows);
-  const res: Record<string, { wall: number; cpu: number }> = {};
-  for (const m of ["cd", "pcd"] as RbmMethod[]) {
-    res[m] = epochSeconds(m, data, rows, hidden);
-    console.log(`stochgrad ${m.toUpperCase()}-1, 784×${hidden}, batch 100, float64: ${res[m].wall.toFixed(2)} s/epoch wall, ${res[m].cpu.toFixed(2)} s CPU${rows < 60000 ? ` (measured on ${rows} rows, scaled to 60 000)` : ""}`);
+/** FNV-1a of the parameters' bytes. */
+function digest(rbm: Rbm): string {
+  let h = 0x811c9dc5;
+  for (const a of [rbm.W, rbm.b, rbm.c]) {
+    const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i], 0x01000193) >>> 0;
   }
-  const peer = sklearnPeer(rows, hidden);
-  if (peer) {
-    printBlas("scikit-learn peer", peer);
-    for (const p of pick(peer, { dtype: "float64" })) {
-      const wall = (Number(p.wall) * 60000) / rows;
-      console.log(`scikit-learn ${String(p.sklearn)} BernoulliRBM (PCD-1, float64, ${String(p.threads)} BLAS thread(s)): ${wall.toFixed(2)} s/epoch wall — ratio stochgrad PCD-1 / sklearn = ${(res.pcd.wall / wall).toFixed(2)}× wall`);
+  return h.toString(16).padStart(8, "0");
+}
+
+/** A trainer with the benchmark's settings on a fresh model from the fixed seeds. */
+function trainer(method: RbmMethod, dtype: Dtype, pool: WorkerPool): RbmTrainer {
+  const rbm = Rbm.random(784, NH, Stream.fromSeed("bench/rbm-mnist/init"), 0.01);
+  return new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method, k: 1, chains: 100, batchSize: 100, learningRate: 0.05, dtype }, Stream.fromSeed("bench/rbm-mnist/train"), pool);
+}
+
+/** Best wall seconds (scaled to 60 000 rows) of `reps` epochs from the same start, and the parameter digest. */
+function epochSeconds(method: RbmMethod, dtype: Dtype, pool: WorkerPool, data: BinaryRows): { wall: number; digest: string; rbm: Rbm } {
+  let wall = Infinity;
+  let dg = "";
+  let trained: Rbm | null = null;
+  for (let r = 0; r < reps; r++) {
+    const warm = trainer(method, dtype, pool);
+    warm.epoch(data, Math.min(rows, 1000)); // JIT and worker warm-up
+    warm.release();
+    const t = trainer(method, dtype, pool);
+    const t0 = performance.now();
+    t.epoch(data);
+    wall = Math.min(wall, ((performance.now() - t0) / 1000) * scale);
+    dg = digest(t.rbm);
+    trained = t.rbm;
+    t.release();
+  }
+  return { wall, digest: dg, rbm: trained! };
+}
+
+console.log(`rbm-mnist: ${rows} rows${rows < 60000 ? " (times scaled to 60 000)" : ""}, 784×${NH}, batch 100, η = 0.05, best of ${reps}; ${os.cpus().length} cores; load ${load()} (1/5/15 min)`);
+const pixels = binarize(loadMnist("train").images, "threshold", undefined, rows);
+const t0 = performance.now();
+const data = BinaryRows.fromMatrix(pixels, rows, 784, "train");
+console.log(`index lists of the ${rows} thresholded digits (once per run): ${((performance.now() - t0) / 1000).toFixed(3)} s`);
+const ours = new Map<string, number>();
+const pools = new Map([1, 2].map((w) => [w, new WorkerPool({ workers: w })]));
+let model: Rbm | null = null;
+for (const dtype of dtypes) {
+  for (const method of methods) {
+    const digests: string[] = [];
+    for (const [workers, pool] of pools) {
+      const r = epochSeconds(method, dtype, pool, data);
+      ours.set(`${method}/${dtype}/${workers}`, r.wall);
+      digests.push(r.digest);
+      model ??= r.rbm;
+      console.log(`stochgrad ${method.toUpperCase()}-1 ${dtype} ${workers} worker(s): ${r.wall.toFixed(2)} s/epoch wall (load ${load()}), params ${r.digest}`);
+    }
+    const one = ours.get(`${method}/${dtype}/1`)!;
+    const two = ours.get(`${method}/${dtype}/2`)!;
+    console.log(`  scaling 1 → 2 workers: ${(one / two).toFixed(2)}× (target ≥ 1.8×); parameter bytes identical for 1 and 2 workers: ${digests[0] === digests[1] ? "yes" : "NO"}`);
+  }
+}
+// AIS (Salakhutdinov & Murray 2008) on the first model trained above, 100 runs: the chunks of runs on the pool
+if (model) {
+  const steps = Number(flag("--ais-steps", "1000"));
+  const base = baseRateBiases(pixels, rows, 784);
+  const logZ: number[] = [];
+  const secs: number[] = [];
+  for (const [workers, pool] of pools) {
+    const t1 = performance.now();
+    logZ.push(aisLogPartition(model, Stream.fromSeed("bench/rbm-mnist/ais"), { runs: 100, betas: salakhutdinovMurrayBetas(steps), baseBias: base, pool }).logZ);
+    secs.push((performance.now() - t1) / 1000);
+    console.log(`AIS 784×${NH}, 100 runs × ${steps} steps, ${workers} worker(s): ${secs[secs.length - 1].toFixed(2)} s (${((secs[secs.length - 1] * 14500) / steps).toFixed(1)} s at the paper's 14 500 steps; load ${load()})`);
+  }
+  console.log(`  scaling 1 → 2 workers: ${(secs[0] / secs[1]).toFixed(2)}×; log Ẑ identical for 1 and 2 workers: ${logZ[0] === logZ[1] ? "yes" : "NO"}`);
+}
+for (const p of pools.values()) p.close();
+data.release();
+
+if (!argv.includes("--no-peers")) {
+  const dir = mnistDataDir();
+  console.log(`peers start, load ${load()}`);
+  const sk = runPeer("rbm_sklearn.py", [dir, String(NH), String(rows), "1,2", dtypes.join(","), String(reps)]);
+  if (sk) printBlas("scikit-learn peer", sk);
+  const np = runPeer("rbm_numpy.py", [dir, String(NH), String(rows), "1,2", dtypes.join(","), methods.join(","), String(reps)]);
+  if (np) printBlas("numpy peer", np);
+  console.log(`peers done, load ${load()}`);
+  for (const dtype of dtypes) {
+    for (const threads of [1, 2]) {
+      for (const r of pick(sk, { dtype, threads })) {
+        const peer = Number(r.wall) * scale;
+        for (const method of methods) {
+          const mine = ours.get(`${method}/${dtype}/${threads}`);
+          if (mine !== undefined) console.log(`${method.toUpperCase()}-1 ${dtype}, ${threads} worker(s) vs scikit-learn ${String(r.sklearn)} BernoulliRBM (PCD-1) with ${threads} BLAS thread(s): ${mine.toFixed(2)} s vs ${peer.toFixed(2)} s → ${(mine / peer).toFixed(2)}× the peer's time${threads === 2 && dtype === "float64" ? " (target ≤ 1.0×)" : ""}`);
+        }
+      }
+      for (const method of methods) {
+        for (const r of pick(np, { dtype, threads, method })) {
+          const peer = Number(r.wall) * scale;
+          const mine = ours.get(`${method}/${dtype}/${threads}`);
+          if (mine !== undefined) console.log(`${method.toUpperCase()}-1 ${dtype}, ${threads} worker(s) vs the numpy ${method.toUpperCase()}-1 peer with ${threads} BLAS thread(s): ${mine.toFixed(2)} s vs ${peer.toFixed(2)} s → ${(mine / peer).toFixed(2)}× the peer's time`);
+        }
+      }
     }
   }
 }

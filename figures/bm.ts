@@ -37,6 +37,7 @@ export const filtersFigure: Figure = {
       t.epoch(data, nImg);
       ctx.progress(e + 1, epochs);
     }
+    t.release();
     const tiles: number[][] = [];
     for (let j = 0; j < 16; j++) {
       const tile: number[] = [];
@@ -77,6 +78,7 @@ function trainingCurve(rbm0: Rbm, train: Float64Array, nTrain: number, test: Flo
     t.epoch(train, nTrain);
     if (e % every === 0 || e === epochs) pts.push([e, Number(rbmLogLikelihood(rbm, test, nTest).toPrecision(10))]);
   }
+  t.release();
   return pts;
 }
 
@@ -200,6 +202,7 @@ function multimodalRbm(stream: Stream): { rbm: Rbm; data: Float64Array; n: numbe
   const rbm = Rbm.random(6, 4, stream, 0.1);
   const t = new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.5, batchSize: 4 }, stream.fork("train"));
   for (let e = 0; e < 400; e++) t.epoch(data, 4);
+  t.release();
   // gradients are taken on 8 random patterns (at its own training data the gradient is ≈ 0)
   const probe = new Float64Array(8 * 6);
   stream.fork("probe").uniforms(probe);
@@ -270,6 +273,7 @@ export const estimatorsFigure: Figure = {
       ks.forEach((k, i) => {
         const tr = new RbmTrainer(rbm.clone(), { ...DEFAULT_TRAIN_OPTIONS, method: "cd", k, batchSize: n }, ctx.stream.fork(`${name}/cd${k}/trainer`));
         const st = mcStats((_s, out) => void gradientToFlat(tr.estimate(data, n), out), `cd${k}`);
+        tr.release();
         const rb = relDist(cdMeans[i], grad);
         rows[`CD-${k}`] = { relBias: rb, variance: st.variance, cosineOfMean: cosine(cdMeans[i], grad), meanCosine: st.meanCosine };
         cdBias.push([k, Math.max(rb, 1e-16)]);
@@ -347,6 +351,7 @@ export const estimatorsFigure: Figure = {
       const pcd = new RbmTrainer(rbm.clone(), { ...DEFAULT_TRAIN_OPTIONS, method: "pcd", k: 1, chains: n, batchSize: n }, ctx.stream.fork(`${name}/pcd/trainer`));
       for (let b = 0; b < 500; b++) pcd.estimate(data, n);
       const stP = mcStats((_s, out) => void gradientToFlat(pcd.estimate(data, n), out), "pcd");
+      pcd.release();
       rows["PCD-1 (stationary)"] = { relBias: relDist(stP.mean, grad), variance: stP.variance, cosineOfMean: cosine(stP.mean, grad), meanCosine: stP.meanCosine };
       table[name] = rows;
       const kmin = ks[0];

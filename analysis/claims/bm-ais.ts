@@ -19,7 +19,11 @@ export function mnistTrainedRbm(nHidden: number, images: number, epochs: number,
   const rbm = Rbm.random(784, nHidden, stream.fork("init"), 0.01);
   rbm.b.set(baseRateBiases(data, images, 784));
   const t = new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method: "pcd", k: 1, chains: 100, learningRate: 0.05, batchSize: 100 }, stream.fork("train"));
-  for (let e = 0; e < epochs; e++) t.epoch(data, images);
+  try {
+    for (let e = 0; e < epochs; e++) t.epoch(data, images);
+  } finally {
+    t.release();
+  }
   return { rbm, data, n: images };
 }
 

@@ -41,6 +41,7 @@ export const bmCdk: Claim = {
     const multi = Rbm.random(6, 4, ctx.stream.fork("multimodal"), 0.1);
     const t = new RbmTrainer(multi, { ...DEFAULT_TRAIN_OPTIONS, method: "exact", learningRate: 0.5, batchSize: 4 }, ctx.stream.fork("train"));
     for (let e = 0; e < 400; e++) t.epoch(pats, 4);
+    t.release();
     const ks = [1, 2, 5, 10, K];
     const bm = relBias(mix, data, 8, ks);
     const bc = relBias(multi, data, 8, ks);

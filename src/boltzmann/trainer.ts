@@ -1,21 +1,52 @@
 /**
- * Minibatch training of a Bernoulli–Bernoulli RBM (rbm.ts): one `step` = one gradient estimate
- * X⁺ − X⁻ (`phaseGradient`; positive phase from the batch, negative phase from a sampler in
- * `negative-phase/registry.ts`: CD-k, PCD-k or exact) and one momentum SGD update
- *   Δ ← μΔ + η(∇̂ − λW),  θ ← θ + Δ.
- * Hyperparameters live in `RbmTrainOptions` (scikit-learn style: options separate from learned
- * state); sampler state (persistent chains), velocity and the stream live in `RbmTrainer` and
- * serialise with `toJSON`/`restore`, so training resumes bit for bit.
- * Validation errors name option fields (`learningRate`, `batchSize`, …); the CLI maps them to flags.
+ * Minibatch training of a Bernoulli–Bernoulli RBM (rbm.ts) on the compute core (gibbs.ts: the
+ * kernels of src/linalg over the worker pool of src/parallel): one update = one gradient estimate
+ * ∇̂ = X⁺ − X⁻ (positive phase from the batch, negative phase from a sampler in
+ * `negative-phase/registry.ts`: CD-k, PCD-k or exact) and one momentum SGD step
+ *   Δ ← μΔ + η(∇̂ − λW),  θ ← θ + Δ   (no decay on the biases; Hinton 2010, §9–10).
+ *
+ * One update of a batch of n rows, as pool jobs with fixed chunks (gibbs.ts explains why the bytes
+ * do not depend on the number of workers):
+ *   positive phase   H⁺ = σ(v⁺W + c)                               hidden column chunks
+ *                    h⁺ ~ Bernoulli(H⁺) (meanFieldHidden off only)  row chunks, own streams
+ *   negative phase   the sampler's jobs (v⁻ as row lists, H⁻ = p(h|v⁻) or sampled h)
+ *   parameter step   `parameterStep`, one job: W-row chunks build the column lists of v⁺ and v⁻
+ *                    for their visible units and run the fused step of W and its velocity
+ *                    (`rowUpdate`: α(ρΣ⁺ − Σ⁻) − δW with α = η/n⁻, ρ = n⁻/n⁺, δ = ηλ), then b and
+ *                    their block of Wᵀ; hidden column chunks step c.
+ * The positive hidden H⁺ and the negative H⁻ are probabilities unless meanFieldHidden is off
+ * (scikit-learn and Hinton's guide use probabilities). Parameters, Wᵀ, velocities and chains live in
+ * the shared memory in the working precision (`dtype`, default float64); the `Rbm` is read at the
+ * start of every call (`epoch`, `step`, `estimate`) and written at the end of `epoch` and `step`.
+ *
+ * Extension points: a new negative phase (e.g. parallel tempering, K tempered chains) is one
+ * sampler file + one registry line: it runs its own jobs on the core and hands back samples or
+ * expectations. A reparameterised gradient such as centering (Montavon & Müller 2012: offsets μ, λ)
+ * enters without changing this schedule: its conditionals are σ(c − Wᵀμ + Wᵀv) and
+ * σ(b − Wλ + Wh) (the bias pointers of the row-sum jobs), and its weight gradient
+ * ⟨(v − μ)(h − λ)ᵀ⟩⁺ − ⟨…⟩⁻ is the same row-list step on centred hidden rows h − λ plus a rank-one
+ * term −μ(ρΣ(h⁺ − λ) − Σ(h⁻ − λ))ᵀ.
+ *
+ * Hyperparameters live in `RbmTrainOptions`; the sampler state (persistent chains, generator
+ * positions), the velocity, the positive-phase streams and the shuffling stream serialise with
+ * `toJSON`/`restore`, so training resumes bit for bit. Validation errors name option fields
+ * (`learningRate`, `batchSize`, …); the CLI maps them to flags.
  * Source: Hinton 2002 (CD-k); Tieleman 2008 (PCD); scikit-learn `neural_network/_rbm.py`.
  */
-import { describeValue, FieldError, InputError } from "../errors.js";
+import { describeValue, FieldError, InputError, requireFinite } from "../errors.js";
 import { requireArray, requireInteger, requireNumbers, requireRecord } from "../validate.js";
 import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
-import type { NegativePhaseSampler } from "./negative-phase/types.js";
+import { binaryIndex, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
+import { wasmCore } from "../linalg/wasm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
-import { bernoulli, hiddenProbabilities, phaseGradient, zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
+import { ChunkStreams } from "../parallel/chunk-streams.js";
+import { WorkerPool } from "../parallel/pool.js";
+import { defineTask } from "../parallel/task.js";
+import { BinaryRows } from "./binary-rows.js";
+import { CHUNKS_PER_WORKER, columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
+import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
+import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
 
 /** How the negative phase is sampled: a key of `negativePhases` ("cd" | "pcd" | "exact"). */
 export type RbmMethod = NegativePhaseId;
@@ -37,11 +68,15 @@ export interface RbmTrainOptions {
   meanFieldHidden: boolean;
   /** learning-rate decay d: epoch e (0-based) uses η/(1 + d·e); 0 = constant (Tieleman 2008 decays η for PCD) */
   lrDecay?: number;
+  /** working precision of the parameters, chains and products (default "float64"); likelihoods are always float64 */
+  dtype?: Dtype;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true };
+export const DEFAULT_TRAIN_OPTIONS: RbmTrainOptions = { method: "pcd", k: 1, chains: 100, learningRate: 0.05, momentum: 0, weightDecay: 0, batchSize: 100, meanFieldHidden: true, dtype: "float64" };
 
-const orList = (xs: string[]) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`);
+const DTYPES: readonly Dtype[] = ["float64", "float32"];
+
+const orList = (xs: readonly string[]) => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`);
 
 /** Validate options; each error is a FieldError naming the option field. */
 export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
@@ -58,22 +93,89 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
   if (o.lrDecay !== undefined && (!(o.lrDecay >= 0) || !Number.isFinite(o.lrDecay))) throw new FieldError("lrDecay", `expected a finite number ≥ 0, got ${o.lrDecay}`);
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new FieldError("weightDecay", `expected a finite number ≥ 0, got ${o.weightDecay}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new FieldError("batchSize", `expected an integer ≥ 1, got ${o.batchSize}`);
+  if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) throw new FieldError("dtype", `expected ${orList(DTYPES)}, got "${o.dtype}"`);
   return o;
 }
 
+/** The version of `RbmTrainerState` this trainer writes (2: chunked generator states on the compute core). */
+export const TRAINER_STATE_FORMAT = 2;
+
 /** Serialisable trainer state, so training resumes bit for bit. */
 export interface RbmTrainerState {
-  /** the sampler's persistent chain state (PCD: chains×nH hidden states), absent when it keeps none */
-  chainsH?: number[];
-  velocity: number[];
+  format: typeof TRAINER_STATE_FORMAT;
+  /** the shuffling stream */
   stream: StreamSnapshot;
   updates: number;
+  /** [W (nV·nH), b, c] velocities, present when momentum > 0 */
+  velocity?: number[];
+  /** the positive phase's generator states, present when meanFieldHidden is off */
+  positive?: number[][];
+  /** the sampler's state (`NegativePhaseSampler.toJSON`: chains, generator positions), present when it keeps one */
+  sampler?: unknown;
 }
 
 /**
- * Minibatch trainer: one `step` = one gradient estimate (positive − negative phase) and one
- * momentum SGD update: Δ ← μΔ + η(∇̂ − λW), θ ← θ + Δ. Buffers are allocated once; `step`
- * allocates no arrays (the exact sampler's enumeration aside).
+ * The parameter step of one update (see the module comment), chunks [0, kW) over rows of W and
+ * [kW, kW + kC) over hidden columns. The targets W, b, c may be gradient buffers at 0 (with
+ * decay 0, no velocity and Wt = 0) to get α(ρΣ⁺ − Σ⁻) itself.
+ */
+export const parameterStep = defineTask(
+  import.meta.url,
+  "parameterStep",
+  ["pIdx", "pStart", "pCnt", "nIdx", "nStart", "nCnt", "nPos", "nNeg", "nV", "nH", "Hp", "Hn", "W", "Wt", "b", "c", "VW", "Vb", "Vc", "gc", "rho", "alpha", "decay", "mu", "pcIdx", "pcStart", "pcCnt", "ncIdx", "ncStart", "ncCnt", "kW", "kC", "f32"],
+  (a, ch, ctx) => {
+    const e = a.f32 ? 4 : 8;
+    const buf = ctx.core.buffer;
+    const view = (p: number, n: number): FloatArray => (a.f32 ? new Float32Array(buf, p, n) : new Float64Array(buf, p, n));
+    if (ch < a.kW) {
+      const k0 = Math.floor((ch * a.nV) / a.kW);
+      const k1 = Math.floor(((ch + 1) * a.nV) / a.kW);
+      if (k1 <= k0) return;
+      ctx.k.transposeIndex(a.pIdx, a.pStart, a.pCnt, a.nPos, k0, k1, a.pcIdx, a.pcStart, a.pcCnt);
+      ctx.k.transposeIndex(a.nIdx, a.nStart, a.nCnt, a.nNeg, k0, k1, a.ncIdx, a.ncStart, a.ncCnt);
+      const q = 4 * k0;
+      const m = k1 - k0;
+      (a.f32 ? ctx.k.rowUpdateF32 : ctx.k.rowUpdateF64)(a.pcIdx, a.pcStart + q, a.pcCnt + q, a.Hp, a.ncIdx, a.ncStart + q, a.ncCnt + q, a.Hn, a.nH, m, a.nH, a.rho, a.alpha, a.decay, a.W + k0 * a.nH * e, a.nH, a.VW ? a.VW + k0 * a.nH * e : 0, a.nH, a.mu);
+      const pc = new Int32Array(buf, a.pcCnt + q, m);
+      const nc = new Int32Array(buf, a.ncCnt + q, m);
+      const b = view(a.b + k0 * e, m);
+      const vb = a.Vb ? view(a.Vb + k0 * e, m) : null;
+      for (let k = 0; k < m; k++) {
+        const g = a.alpha * (a.rho * pc[k] - nc[k]); // counts: the positive and negative means of v
+        if (vb) {
+          vb[k] = a.mu * vb[k] + g;
+          b[k] += vb[k];
+        } else b[k] += g;
+      }
+      if (a.Wt) (a.f32 ? ctx.k.transposeF32 : ctx.k.transposeF64)(a.W + k0 * a.nH * e, a.nH, m, a.nH, a.Wt + k0 * e, a.nV);
+      return;
+    }
+    const [j0, j1] = columnRange(a.nH, a.kC, ch - a.kW, a.f32);
+    if (j1 <= j0) return;
+    const w = j1 - j0;
+    const o = j0 * e;
+    const g = view(a.gc + o, w).fill(0);
+    const sums = a.f32 ? ctx.k.columnSumsF32 : ctx.k.columnSumsF64;
+    sums(a.Hp + o, a.nH, a.nPos, w, a.alpha * a.rho, a.gc + o);
+    sums(a.Hn + o, a.nH, a.nNeg, w, -a.alpha, a.gc + o);
+    const c = view(a.c + o, w);
+    const vc = a.Vc ? view(a.Vc + o, w) : null;
+    for (let j = 0; j < w; j++) {
+      if (vc) {
+        vc[j] = a.mu * vc[j] + g[j];
+        c[j] += vc[j];
+      } else c[j] += g[j];
+    }
+  },
+);
+
+/** Where a parameter step writes: the model (a training update) or gradient buffers at 0 (`estimate`). */
+type Target = "params" | "gradient";
+
+/**
+ * Minibatch trainer on the compute core (see the module comment). `pool` runs the jobs (default:
+ * an in-process pool of one); the bytes of every result are the same for any pool. Call
+ * `release()` when done: the trainer's arrays live in the shared WebAssembly memory.
  */
 export class RbmTrainer {
   readonly rbm: Rbm;
@@ -82,93 +184,119 @@ export class RbmTrainer {
   updates = 0;
   /** multiplies the learning rate (set per epoch from `lrDecay`) */
   learningRateScale = 1;
-  /** the last gradient estimate (flat layout buffers) */
+  /** the last gradient estimate of `estimate` (float64, the `Rbm` shapes) */
   readonly grad: RbmGradient;
   /** the negative-phase sampler of `options.method` */
   readonly sampler: NegativePhaseSampler;
-  private readonly velocity: Float64Array;
-  private readonly hPos: Float64Array;
-  private readonly uH: Float64Array;
+  /** the model on the compute core (parameters in the working precision) */
+  readonly core: RbmCore;
+  private readonly pool: WorkerPool;
+  private readonly ownPool: boolean;
+  private readonly Hp: FloatArray;
+  private readonly hp: BinaryIndex | null;
+  private readonly positive: ChunkStreams | null;
+  private readonly batch: BinaryIndex;
+  /** row lists of a batch given as a matrix (`step`, `estimate`) */
+  private readonly given: BinaryIndex;
+  private readonly pCols: BinaryIndex;
+  private readonly nCols: BinaryIndex;
+  private readonly gc: FloatArray;
+  private readonly velocity: { W: FloatArray; b: FloatArray; c: FloatArray } | null;
+  private gradBuffers: { W: FloatArray; b: FloatArray; c: FloatArray } | null = null;
 
-  constructor(rbm: Rbm, options: RbmTrainOptions, stream: Stream) {
+  constructor(rbm: Rbm, options: RbmTrainOptions, stream: Stream, pool?: WorkerPool) {
     validateTrainOptions(options);
     const spec = getNegativePhase(options.method);
     const why = spec.applicable(rbm, options);
     if (why) throw new FieldError("method", why);
     this.rbm = rbm;
-    this.options = { ...options };
+    this.options = { ...options, dtype: options.dtype ?? "float64" };
     this.stream = stream;
+    this.ownPool = !pool;
+    this.pool = pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });
+    const { nVisible: nV, nHidden: nH } = rbm;
     const B = options.batchSize;
+    const core = (this.core = new RbmCore(nV, nH, this.options.dtype!, this.pool));
     this.grad = zeroGradient(rbm);
-    this.velocity = new Float64Array(rbm.nParams);
-    this.hPos = new Float64Array(B * rbm.nHidden);
-    this.uH = new Float64Array(B * rbm.nHidden);
-    this.sampler = spec.create(rbm, this.options);
+    this.Hp = core.matrix(B, nH);
+    this.hp = options.meanFieldHidden ? null : core.lists(B, nH);
+    this.positive = options.meanFieldHidden ? null : ChunkStreams.fromStream(stream, "positive", drawStreams(B), core.arena);
+    this.batch = { idx: core.arena.i32(1), start: core.arena.i32(B), count: core.arena.i32(B) };
+    this.given = core.lists(B, nV);
+    this.pCols = binaryIndex(nV, B, core.arena);
+    this.nCols = binaryIndex(nV, Math.max(B, options.chains), core.arena);
+    this.gc = core.matrix(1, nH);
+    this.velocity = options.momentum > 0 ? { W: core.matrix(nV, nH), b: core.matrix(1, nV), c: core.matrix(1, nH) } : null;
+    this.sampler = spec.create(core, this.options, stream.fork("negative-phase"));
   }
 
   /**
-   * Estimate ∇ log-likelihood on the batch V (n×nV rows, n ≤ batchSize; a Float64Array or an
-   * ndarray n×nV) into `this.grad`:
-   * hPos = p(h|vPos) (sampled unless meanFieldHidden), the negative phase from the sampler.
+   * Estimate ∇ log-likelihood on the batch V (n×nV rows of 0/1, n ≤ batchSize; a Float64Array or
+   * an ndarray n×nV) into `this.grad`: W = v⁺ᵀh⁺/n⁺ − v⁻ᵀh⁻/n⁻ (or − E[vhᵀ]), b, c likewise, with
+   * h⁺ = p(h|v⁺) (sampled unless meanFieldHidden) and the negative phase from the sampler (whose
+   * chains advance). The model is not changed.
    */
   estimate(batch: MatrixInput, rows?: number): RbmGradient {
-    const rbm = this.rbm;
-    const { data: V, rows: n } = toMatrix(batch, rbm.nVisible, "batch", rows);
-    if (n > this.options.batchSize) throw new InputError(`batch: ${n} rows exceed batchSize = ${this.options.batchSize}`);
-    const nH = rbm.nHidden;
-    hiddenProbabilities(rbm, V, n, this.hPos);
-    if (!this.options.meanFieldHidden) {
-      this.stream.uniforms(this.uH, 0, n * nH);
-      bernoulli(this.hPos, this.uH, this.hPos, n * nH);
-    }
-    const neg = this.sampler.sample(V, this.hPos, n, this.stream);
-    return phaseGradient(rbm.nVisible, nH, V, this.hPos, n, neg, this.grad);
+    const g = this.gradientBuffers();
+    this.withBatch(batch, rows, (v, n) => {
+      this.core.load(this.rbm);
+      g.W.fill(0);
+      g.b.fill(0);
+      g.c.fill(0);
+      this.update(v, n, "gradient");
+    });
+    this.grad.W.set(g.W);
+    this.grad.b.set(g.b);
+    this.grad.c.set(g.c);
+    return this.grad;
   }
 
-  /** One SGD-with-momentum update from the batch: Δ ← μΔ + η(∇̂ − λW); θ ← θ + Δ. */
+  /** One SGD-with-momentum update from the batch (0/1 rows, n ≤ batchSize): Δ ← μΔ + η(∇̂ − λW); θ ← θ + Δ. */
   step(batch: MatrixInput, rows?: number): void {
-    const g = this.estimate(batch, rows);
-    const o = this.options;
-    const rbm = this.rbm;
-    const vel = this.velocity;
-    const nw = rbm.W.length;
-    const mu = o.momentum;
-    const lr = o.learningRate * this.learningRateScale;
-    const wd = o.weightDecay;
-    for (let k = 0; k < nw; k++) {
-      vel[k] = mu * vel[k] + lr * (g.W[k] - wd * rbm.W[k]);
-      rbm.W[k] += vel[k];
-    }
-    for (let i = 0; i < rbm.nVisible; i++) {
-      vel[nw + i] = mu * vel[nw + i] + lr * g.b[i];
-      rbm.b[i] += vel[nw + i];
-    }
-    const o2 = nw + rbm.nVisible;
-    for (let j = 0; j < rbm.nHidden; j++) {
-      vel[o2 + j] = mu * vel[o2 + j] + lr * g.c[j];
-      rbm.c[j] += vel[o2 + j];
-    }
-    this.updates++;
+    this.withBatch(batch, rows, (v, n) => {
+      this.core.load(this.rbm);
+      this.update(v, n, "params");
+      this.core.store(this.rbm);
+    });
   }
 
   /**
-   * One epoch over `data` (nRows×nV; a Float64Array or an ndarray) in minibatches of `batchSize`,
-   * rows visited in an order shuffled by `this.stream`. Calls onBatch(done, total) after each update.
+   * One epoch over `data` (nRows×nV of 0/1: a Float64Array, an ndarray, or `BinaryRows` built once
+   * for many epochs) in minibatches of `batchSize`, rows visited in an order shuffled by
+   * `this.stream`. Calls onBatch(done, total) after each update (the `Rbm` is written at the end).
    */
-  epoch(rows: MatrixInput, nRowsIn?: number, onBatch?: (done: number, total: number) => void): void {
+  epoch(data: MatrixInput | BinaryRows, nRowsIn?: number, onBatch?: (done: number, total: number) => void): void {
     const nV = this.rbm.nVisible;
-    const { data, rows: nRows } = toMatrix(rows, nV, "data", nRowsIn);
-    const B = this.options.batchSize;
-    const order = new Int32Array(nRows);
-    for (let r = 0; r < nRows; r++) order[r] = r;
-    this.stream.shuffle(order);
-    const batch = new Float64Array(B * nV);
-    const total = Math.ceil(nRows / B);
-    for (let t = 0; t < total; t++) {
-      const n = Math.min(B, nRows - t * B);
-      for (let r = 0; r < n; r++) batch.set(data.subarray(order[t * B + r] * nV, (order[t * B + r] + 1) * nV), r * nV);
-      this.step(batch, n);
-      onBatch?.(t + 1, total);
+    const own = data instanceof BinaryRows ? null : BinaryRows.fromMatrix(data, nRowsIn, nV);
+    try {
+      const rows = own ?? (data as BinaryRows);
+      if (rows.cols !== nV) throw new InputError(`data: ${rows.cols} columns, the model has ${nV} visible units`);
+      const nRows = own ? rows.rows : (nRowsIn ?? rows.rows);
+      if (!Number.isInteger(nRows) || nRows < 1 || nRows > rows.rows) throw new InputError(`data: expected 1 … ${rows.rows} rows, got ${nRows}`);
+      const B = this.options.batchSize;
+      const order = new Int32Array(nRows);
+      for (let r = 0; r < nRows; r++) order[r] = r;
+      this.stream.shuffle(order);
+      const ix = rows.index;
+      const batch: BinaryIndex = { idx: ix.idx, start: this.batch.start, count: this.batch.count };
+      const total = Math.ceil(nRows / B);
+      this.core.load(this.rbm);
+      try {
+        for (let t = 0; t < total; t++) {
+          const n = Math.min(B, nRows - t * B);
+          for (let r = 0; r < n; r++) {
+            const row = order[t * B + r];
+            batch.start[r] = ix.start[row];
+            batch.count[r] = ix.count[row];
+          }
+          this.update(batch, n, "params");
+          onBatch?.(t + 1, total);
+        }
+      } finally {
+        this.core.store(this.rbm);
+      }
+    } finally {
+      own?.release();
     }
     this.requireFiniteParameters();
   }
@@ -183,36 +311,156 @@ export class RbmTrainer {
     }
   }
 
-  /** Trainer state for resuming (persistent chains, velocity, stream position). */
+  /** Trainer state for resuming (format 2: generator positions, chains, velocity, shuffling stream). */
   toJSON(): RbmTrainerState {
-    const p = this.sampler.persistent;
-    // no chainsH key when the sampler keeps none (a null would read as a NaN written by JSON.stringify)
-    return { ...(p ? { chainsH: Array.from(p) } : {}), velocity: Array.from(this.velocity), stream: this.stream.toJSON(), updates: this.updates };
+    // absent parts are left out (records hold no null)
+    const v = this.velocity;
+    const sampler = this.sampler.toJSON();
+    return {
+      format: TRAINER_STATE_FORMAT,
+      stream: this.stream.toJSON(),
+      updates: this.updates,
+      ...(v ? { velocity: [...v.W, ...v.b, ...v.c] } : {}),
+      ...(this.positive ? { positive: this.positive.toJSON() } : {}),
+      ...(sampler === undefined ? {} : { sampler }),
+    };
   }
 
   /** Restore the state written by `toJSON` (shapes validated; errors name `where`). */
   restore(s: RbmTrainerState, where = "training.state"): void {
-    // everything is checked before anything is set, so a bad state leaves the trainer as it was
-    const o = requireRecord(s, where, ["chainsH", "velocity", "stream", "updates"], "{chainsH, velocity, stream, updates}");
-    const velocity = requireNumbers(o.velocity, `${where}.velocity`, this.velocity.length, "one per parameter");
-    const p = this.sampler.persistent;
-    let chains: unknown[] | null = null;
-    if (p) {
-      chains = requireArray(o.chainsH, `${where}.chainsH`, p.length, `the ${this.options.method} sampler's chain state for options.chains = ${this.options.chains}`);
-      chains.forEach((x, k) => {
-        if (x !== 0 && x !== 1) throw new InputError(`${where}.chainsH[${k}]: expected 0 or 1 (a hidden state), got ${describeValue(x)}`);
-      });
-    } else if (o.chainsH !== undefined && o.chainsH !== null) throw new InputError(`${where}.chainsH: the ${this.options.method} sampler keeps no chains; expected no chainsH, got ${describeValue(o.chainsH)}`);
-    const updates = requireInteger(o.updates, `${where}.updates`, 0);
-    let stream: Stream;
+    if (s === null || typeof s !== "object" || Array.isArray(s)) throw new InputError(`${where}: expected the trainer state object, got ${describeValue(s)}`);
+    if (s.format !== TRAINER_STATE_FORMAT) throw new InputError(`${where}.format: expected ${TRAINER_STATE_FORMAT}, got ${describeValue(s.format)} (a state written before the compute-core trainer draws its noise in another layout and cannot resume bit for bit)`);
+    // every key is known (a model file is untrusted input)
+    requireRecord(s, where, ["format", "stream", "updates", "velocity", "positive", "sampler"], "the trainer state object {format, stream, updates, velocity?, positive?, sampler?}");
+    const v = this.velocity;
+    if (v) {
+      const n = v.W.length + v.b.length + v.c.length;
+      if (!Array.isArray(s.velocity) || s.velocity.length !== n) throw new InputError(`${where}.velocity: expected ${n} entries (momentum ${this.options.momentum} > 0)`);
+      s.velocity.forEach((x, k) => requireFinite(x, `${where}.velocity[${k}]`));
+      v.W.set(s.velocity.slice(0, v.W.length));
+      v.b.set(s.velocity.slice(v.W.length, v.W.length + v.b.length));
+      v.c.set(s.velocity.slice(v.W.length + v.b.length));
+    } else if (s.velocity !== undefined) throw new InputError(`${where}.velocity: unexpected (momentum 0 keeps no velocity)`);
+    if (this.positive) this.positive.restore(s.positive, `${where}.positive`);
+    else if (s.positive !== undefined) throw new InputError(`${where}.positive: unexpected (meanFieldHidden draws no positive-phase samples)`);
+    this.sampler.restore(s.sampler, `${where}.sampler`);
     try {
-      stream = Stream.fromJSON(o.stream as StreamSnapshot);
+      this.stream = Stream.fromJSON(s.stream);
     } catch (e) {
       throw new InputError(`${where}.stream: ${(e as Error).message}`);
     }
-    this.velocity.set(velocity);
-    if (p && chains) chains.forEach((x, k) => (p[k] = x as number));
-    this.stream = stream;
-    this.updates = updates;
+    if (!Number.isInteger(s.updates) || s.updates < 0) throw new InputError(`${where}.updates: expected an integer ≥ 0, got ${JSON.stringify(s.updates)}`);
+    this.updates = s.updates;
+  }
+
+  /** Free the trainer's shared memory (and its own pool); the trainer must not be used afterwards. */
+  release(): void {
+    this.core.release();
+    if (this.ownPool) this.pool.close();
+  }
+
+  /** Run `body` on the row lists of a batch of 0/1 rows (n ≤ batchSize), built in the trainer's own lists. */
+  private withBatch(batch: MatrixInput, rows: number | undefined, body: (v: BinaryIndex, n: number) => void): void {
+    const nV = this.rbm.nVisible;
+    const { data, rows: n } = toMatrix(batch, nV, "batch", rows);
+    if (n > this.options.batchSize) throw new InputError(`batch: ${n} rows exceed batchSize = ${this.options.batchSize}`);
+    const { idx, start, count } = this.given;
+    for (let r = 0; r < n; r++) {
+      let m = start[r];
+      const o = r * nV;
+      for (let k = 0; k < nV; k++) {
+        const x = data[o + k];
+        if (x !== 0 && x !== 1) throw new InputError(`batch[${r}][${k}] = ${x}: RBM training reads 0/1 data (binarize probabilities first)`);
+        idx[m] = k;
+        m += x;
+      }
+      count[r] = m - start[r];
+    }
+    body(this.given, n);
+  }
+
+  private gradientBuffers(): { W: FloatArray; b: FloatArray; c: FloatArray } {
+    const c = this.core;
+    this.gradBuffers ??= { W: c.matrix(c.nV, c.nH), b: c.matrix(1, c.nV), c: c.matrix(1, c.nH) };
+    return this.gradBuffers;
+  }
+
+  /** Positive phase, negative phase and parameter step of one batch (v: row lists of n rows). */
+  private update(v: BinaryIndex, n: number, target: Target): void {
+    const core = this.core;
+    core.hiddenProbabilities(v, n, this.Hp);
+    if (this.hp && this.positive) core.drawHidden(this.Hp, n, this.hp, this.positive, this.Hp);
+    const neg = this.sampler.sample({ v, H: this.Hp, h: this.hp, n });
+    if (neg.kind === "samples") this.stepSamples(v, n, neg, target);
+    else this.stepExpectations(v, n, neg, target);
+    if (target === "params") this.updates++;
+  }
+
+  /** The parameter step from sampled negatives (one pool job). */
+  private stepSamples(v: BinaryIndex, n: number, neg: Extract<NegativeStatistics, { kind: "samples" }>, target: Target): void {
+    const core = this.core;
+    const lr = this.options.learningRate * this.learningRateScale;
+    const params = target === "params";
+    const t = params ? { W: core.W, b: core.b, c: core.c } : this.gradientBuffers();
+    const vel = params ? this.velocity : null;
+    const workers = this.pool.workers;
+    const kW = workers === 1 ? 1 : Math.min(core.nV, CHUNKS_PER_WORKER * workers);
+    const kC = workers === 1 ? 1 : 2;
+    const { pCols: pc, nCols: nc } = this;
+    this.pool.run(
+      parameterStep,
+      {
+        pIdx: ptr(v.idx), pStart: ptr(v.start), pCnt: ptr(v.count), nIdx: ptr(neg.v.idx), nStart: ptr(neg.v.start), nCnt: ptr(neg.v.count), nPos: n, nNeg: neg.n, nV: core.nV, nH: core.nH,
+        Hp: ptr(this.Hp), Hn: ptr(neg.H), W: ptr(t.W), Wt: params ? ptr(core.Wt) : 0, b: ptr(t.b), c: ptr(t.c),
+        VW: ptr(vel?.W ?? null), Vb: ptr(vel?.b ?? null), Vc: ptr(vel?.c ?? null), gc: ptr(this.gc),
+        rho: neg.n / n, alpha: (params ? lr : 1) / neg.n, decay: params ? lr * this.options.weightDecay : 0, mu: params ? this.options.momentum : 0,
+        pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), kW, kC, f32: core.f32,
+      },
+      kW + kC,
+    );
+  }
+
+  /**
+   * The parameter step from exact expectations: the positive statistics by the same job (into
+   * gradient buffers, no negatives), minus E[vhᵀ], E[v], E[h], then the momentum step in place.
+   */
+  private stepExpectations(v: BinaryIndex, n: number, neg: Extract<NegativeStatistics, { kind: "expectations" }>, target: Target): void {
+    const core = this.core;
+    const g = this.gradientBuffers();
+    g.W.fill(0);
+    g.b.fill(0);
+    g.c.fill(0);
+    const { pCols: pc, nCols: nc } = this;
+    this.pool.run(
+      parameterStep,
+      {
+        pIdx: ptr(v.idx), pStart: ptr(v.start), pCnt: ptr(v.count), nIdx: ptr(v.idx), nStart: ptr(v.start), nCnt: ptr(v.count), nPos: n, nNeg: 0, nV: core.nV, nH: core.nH,
+        Hp: ptr(this.Hp), Hn: ptr(this.Hp), W: ptr(g.W), Wt: 0, b: ptr(g.b), c: ptr(g.c), VW: 0, Vb: 0, Vc: 0, gc: ptr(this.gc),
+        rho: 1, alpha: 1 / n, decay: 0, mu: 0, pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), kW: 1, kC: 1, f32: core.f32,
+      },
+      2,
+    );
+    for (let q = 0; q < g.W.length; q++) g.W[q] -= neg.vh[q];
+    for (let i = 0; i < g.b.length; i++) g.b[i] -= neg.v[i];
+    for (let j = 0; j < g.c.length; j++) g.c[j] -= neg.h[j];
+    if (target === "gradient") return;
+    const lr = this.options.learningRate * this.learningRateScale;
+    const wd = this.options.weightDecay;
+    const mu = this.options.momentum;
+    const vel = this.velocity;
+    const apply = (p: FloatArray, gr: FloatArray, vp: FloatArray | null, decay: number) => {
+      for (let q = 0; q < p.length; q++) {
+        const d = lr * (gr[q] - decay * p[q]);
+        if (vp) {
+          vp[q] = mu * vp[q] + d;
+          p[q] += vp[q];
+        } else p[q] += d;
+      }
+    };
+    apply(core.W, g.W, vel?.W ?? null, wd);
+    apply(core.b, g.b, vel?.b ?? null, 0);
+    apply(core.c, g.c, vel?.c ?? null, 0);
+    const k = wasmCore().k;
+    (core.f32 ? k.transposeF32 : k.transposeF64)(core.W.byteOffset, core.nH, core.nV, core.nH, core.Wt.byteOffset, core.nV);
   }
 }

@@ -5,7 +5,7 @@
  * computed whole by one chunk, in the kernel's fixed order, or writes a per-chunk partial that the
  * caller merges in chunk order:
  *   rowSumsByColumns    C = init + A·B (row index of A), chunk c = output columns [c·width, …)
- *   rowUpdateByRows     W += α(v⁺ᵀh⁺ − v⁻ᵀh⁻) (column indexes), chunk c = rows of W [c·rows, …)
+ *   rowUpdateByRows     W += α(ρv⁺ᵀh⁺ − v⁻ᵀh⁻) − δW, with momentum V (column indexes), chunk c = rows of W [c·rows, …)
  *   rowIndexByRows      row index lists, chunk c = rows [c·rows, …); throws on entries ∉ {0, 1}
  *   columnIndexByColumns column index lists, chunk c = columns [c·width, …)
  *   sigmoidBernoulliByRows  P = σ(A), S = 1[U < P], chunk c = rows [c·rows, …)
@@ -32,12 +32,13 @@ export const rowSumsByColumns = defineTask(import.meta.url, "rowSumsByColumns", 
   f(a.idx, a.start, a.cnt, a.n, a.B + o, a.ldb, w, a.init ? a.init + o : 0, a.C + o, a.ldc);
 });
 
-export const rowUpdateByRows = defineTask(import.meta.url, "rowUpdateByRows", ["idxP", "startP", "cntP", "BP", "idxN", "startN", "cntN", "BN", "ldb", "n", "N", "alpha", "C", "ldc", "rows", "f32"], (a, c, ctx) => {
+export const rowUpdateByRows = defineTask(import.meta.url, "rowUpdateByRows", ["idxP", "startP", "cntP", "BP", "idxN", "startN", "cntN", "BN", "ldb", "n", "N", "rho", "alpha", "decay", "C", "ldc", "V", "ldv", "mu", "rows", "f32"], (a, c, ctx) => {
   const r0 = c * a.rows;
   const m = Math.min(a.rows, a.n - r0);
   const f = a.f32 ? ctx.k.rowUpdateF32 : ctx.k.rowUpdateF64;
   const q = 4 * r0;
-  f(a.idxP, a.startP + q, a.cntP + q, a.BP, a.idxN, a.startN + q, a.cntN + q, a.BN, a.ldb, m, a.N, a.alpha, a.C + r0 * a.ldc * es(a.f32), a.ldc);
+  const e = es(a.f32);
+  f(a.idxP, a.startP + q, a.cntP + q, a.BP, a.idxN, a.startN + q, a.cntN + q, a.BN, a.ldb, m, a.N, a.rho, a.alpha, a.decay, a.C + r0 * a.ldc * e, a.ldc, a.V ? a.V + r0 * a.ldv * e : 0, a.ldv, a.mu);
 });
 
 export const rowIndexByRows = defineTask(import.meta.url, "rowIndexByRows", ["A", "lda", "n", "K", "idx", "start", "cnt", "rows", "f32"], (a, c, ctx) => {

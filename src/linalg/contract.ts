@@ -87,12 +87,16 @@ export interface Kernels {
    */
   rowSums(index: BinaryIndex, n: number, B: FloatArray, ldb: number, N: number, init: FloatArray | null, C: FloatArray, ldc: number): void;
   /**
-   * Two-phase update: C[r, :] += α·(Σ_{q} BP[pos_r[q], :] − Σ_{q} BN[neg_r[q], :]) for r < n
-   * (acc from 0: positive rows, then negative rows, each in list order; then C + α·acc). With
-   * column indexes of v⁺ and v⁻ this is the RBM weight step W += α(v⁺ᵀh⁺ − v⁻ᵀh⁻) (Hinton 2002).
-   * Shapes: BP, BN rows of stride ldb; C n×N with stride ldc.
+   * Two-phase parameter step with momentum and weight decay, for r < n:
+   *   acc = ρ·Σ_{q} BP[pos_r[q], :] − Σ_{q} BN[neg_r[q], :]   (from 0: positive rows in list order,
+   *         then ×ρ, then negative rows in list order),
+   *   g = α·acc − δ·C[r, :],
+   *   V non-null: V[r, :] = μ·V[r, :] + g, C[r, :] += V[r, :];   V null: C[r, :] += g.
+   * With column indexes of v⁺ and v⁻ this is the RBM weight step Δ ← μΔ + η(v⁺ᵀh⁺/n⁺ − v⁻ᵀh⁻/n⁻ − λW),
+   * W += Δ (Hinton 2002; Hinton 2010 §9–10 for momentum and weight decay), with α = η/n⁻,
+   * ρ = n⁻/n⁺, δ = ηλ. Shapes: BP, BN rows of stride ldb; C n×N with stride ldc; V n×N with stride ldv.
    */
-  rowUpdate(pos: BinaryIndex, BP: FloatArray, neg: BinaryIndex, BN: FloatArray, ldb: number, n: number, N: number, alpha: number, C: FloatArray, ldc: number): void;
+  rowUpdate(pos: BinaryIndex, BP: FloatArray, neg: BinaryIndex, BN: FloatArray, ldb: number, n: number, N: number, rho: number, alpha: number, decay: number, C: FloatArray, ldc: number, V: FloatArray | null, ldv: number, mu: number): void;
   /**
    * Fused σ and Bernoulli draws: p = σ(A[r,j]); P[r,j] = p (P non-null; may be A itself) and
    * S[r,j] = 1[U[r,j] < p] ∈ {0, 1} (S non-null). Shapes n×N, strides lda, ldu, ldp, lds. The
@@ -103,22 +107,25 @@ export interface Kernels {
   sigmoidBernoulli(A: FloatArray, lda: number, n: number, N: number, U: FloatArray | null, ldu: number, P: FloatArray | null, ldp: number, S: FloatArray | null, lds: number): void;
   /**
    * The draws of sigmoidBernoulli as row index lists (what the next product reads) instead of a
-   * 0/1 matrix: list r of `draws` = {j : U[r,j] < σ̂(A[r,j])}, ascending (draws.start given,
-   * room for N + 1 each); P[r,j] = σ̂(A[r,j]) when P is non-null. Same σ̂ and comparison as
-   * sigmoidBernoulli, so the lists are the row index of its S.
+   * 0/1 matrix, at inverse temperature β with an optional offset row O (N): x = β·A[r,j] + O[j]
+   * (each operation rounded in the working precision), list r of `draws` = {j : U[r,j] < σ̂(x)},
+   * ascending (draws.start given, room for N + 1 each); P[r,j] = σ̂(x) when P is non-null. With
+   * β = 1 and no offset (the defaults) x = A: the same σ̂ and comparison as sigmoidBernoulli, so the
+   * lists are the row index of its S. AIS draws v ~ σ(β(b + Wh) + (1 − β)b_A) this way.
    */
-  sigmoidBernoulliIndex(A: FloatArray, lda: number, n: number, N: number, U: FloatArray, ldu: number, P: FloatArray | null, ldp: number, draws: BinaryIndex): void;
+  sigmoidBernoulliIndex(A: FloatArray, lda: number, n: number, N: number, U: FloatArray, ldu: number, P: FloatArray | null, ldp: number, draws: BinaryIndex, beta?: number, offset?: FloatArray | null): void;
   /**
    * Bernoulli draws from probabilities as row index lists: list r of `draws` = {j : U[r,j] < P[r,j]},
    * ascending (draws.start given, room for N + 1 each). Shapes n×N, strides ldp, ldu.
    */
   bernoulliIndex(P: FloatArray, ldp: number, n: number, N: number, U: FloatArray, ldu: number, draws: BinaryIndex): void;
   /**
-   * out[r] = Σ_{j<N} softplus(A[r,j]), softplus(a) = log(1 + e^a), for r < n (an RBM's free energy
-   * F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vW)ⱼ)). Shapes: A n×N (stride lda), out n. Each term within
-   * BOUNDS.softplus; the sum within the rounding bound of N terms.
+   * out[r] = Σ_{j<N} softplus(β·A[r,j]), softplus(a) = log(1 + e^a), for r < n (an RBM's free
+   * energy F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vW)ⱼ), or its annealed form at β; β defaults to 1,
+   * which sums softplus(A) exactly). Shapes: A n×N (stride lda), out n. Each term within
+   * BOUNDS.softplus of softplus(fl(β·a)); the sum within the rounding bound of N terms.
    */
-  softplusRowSums(A: FloatArray, lda: number, n: number, N: number, out: FloatArray): void;
+  softplusRowSums(A: FloatArray, lda: number, n: number, N: number, out: FloatArray, beta?: number): void;
   /**
    * out[r] = log Σ_{j<N} e^{A[r,j]} for r < n, shifted by the row maximum (stable; −∞ rows give
    * −∞, +∞ gives +∞, NaN propagates). Shapes: A n×N (stride lda), out n.

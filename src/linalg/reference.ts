@@ -81,15 +81,22 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  rowUpdate(pos, BP, neg, BN, ldb, n, N, alpha, C, ldc) {
+  rowUpdate(pos, BP, neg, BN, ldb, n, N, rho, alpha, decay, C, ldc, V, ldv, mu) {
     const f = rounder(C);
-    const a = f(alpha);
+    const [a, p, d, m] = [alpha, rho, decay, mu].map(f);
     for (let r = 0; r < n; r++) {
       for (let j = 0; j < N; j++) {
         let acc = 0;
         for (let q = pos.start[r]; q < pos.start[r] + pos.count[r]; q++) acc = f(acc + BP[pos.idx[q] * ldb + j]);
+        acc = f(acc * p);
         for (let q = neg.start[r]; q < neg.start[r] + neg.count[r]; q++) acc = f(acc - BN[neg.idx[q] * ldb + j]);
-        C[r * ldc + j] = f(C[r * ldc + j] + f(a * acc));
+        const c = C[r * ldc + j];
+        const g = f(f(a * acc) - f(d * c));
+        if (V) {
+          const v = f(f(m * V[r * ldv + j]) + g);
+          V[r * ldv + j] = v;
+          C[r * ldc + j] = f(c + v);
+        } else C[r * ldc + j] = f(c + g);
       }
     }
   },
@@ -105,12 +112,14 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  sigmoidBernoulliIndex(A, lda, n, N, U, ldu, P, ldp, draws) {
+  sigmoidBernoulliIndex(A, lda, n, N, U, ldu, P, ldp, draws, beta = 1, offset = null) {
     const f = rounder(A);
+    const bt = f(beta);
     for (let r = 0; r < n; r++) {
       let m = 0;
       for (let j = 0; j < N; j++) {
-        const p = f(sigmoidRef(A[r * lda + j]));
+        const x = offset ? f(f(bt * A[r * lda + j]) + offset[j]) : f(bt * A[r * lda + j]);
+        const p = f(sigmoidRef(x));
         if (U[r * ldu + j] < p) draws.idx[draws.start[r] + m++] = j;
         if (P) P[r * ldp + j] = p;
       }
@@ -126,10 +135,12 @@ export const referenceKernels: Kernels = {
     }
   },
 
-  softplusRowSums(A, lda, n, N, out) {
+  softplusRowSums(A, lda, n, N, out, beta = 1) {
+    const f = rounder(A);
+    const bt = f(beta);
     for (let r = 0; r < n; r++) {
       let s = 0;
-      for (let j = 0; j < N; j++) s += softplusRef(A[r * lda + j]);
+      for (let j = 0; j < N; j++) s += softplusRef(f(bt * A[r * lda + j]));
       out[r] = s;
     }
   },

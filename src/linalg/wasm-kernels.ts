@@ -99,12 +99,12 @@ export const wasmKernels: Kernels = {
     });
   },
 
-  rowUpdate(pos, BP, neg, BN, ldb, n, N, alpha, C, ldc) {
-    const d = f64(C, BP, BN);
+  rowUpdate(pos, BP, neg, BN, ldb, n, N, rho, alpha, decay, C, ldc, V, ldv, mu) {
+    const d = f64(C, BP, BN, V);
     call((m, k) => {
       const [pi, ps, pc] = indexIn(m, pos);
       const [ni, ns, nc] = indexIn(m, neg);
-      const args = [pi, ps, pc, m.in(BP), ni, ns, nc, m.in(BN), ldb, n, N, alpha, m.out(C), ldc] as const;
+      const args = [pi, ps, pc, m.in(BP), ni, ns, nc, m.in(BN), ldb, n, N, rho, alpha, decay, m.out(C), ldc, m.out(V), ldv, mu] as const;
       if (d) k.rowUpdateF64(...args);
       else k.rowUpdateF32(...args);
     });
@@ -122,11 +122,11 @@ export const wasmKernels: Kernels = {
     });
   },
 
-  sigmoidBernoulliIndex(A, lda, n, N, U, ldu, P, ldp, draws) {
-    const d = f64(A, U, P);
+  sigmoidBernoulliIndex(A, lda, n, N, U, ldu, P, ldp, draws, beta = 1, offset = null) {
+    const d = f64(A, U, P, offset);
     call((m, k) => {
       const a = P === A ? m.out(A) : m.in(A);
-      const args = [a, lda, n, N, m.in(U), ldu, P === A ? a : m.out(P), ldp, m.out(draws.idx), m.in(draws.start), m.out(draws.count)] as const;
+      const args = [a, lda, n, N, m.in(U), ldu, P === A ? a : m.out(P), ldp, m.out(draws.idx), m.in(draws.start), m.out(draws.count), beta, m.in(offset)] as const;
       if (d) k.sigmoidBernoulliIndexF64(...args);
       else k.sigmoidBernoulliIndexF32(...args);
     });
@@ -137,9 +137,9 @@ export const wasmKernels: Kernels = {
     call((m, k) => (d ? k.bernoulliIndexF64 : k.bernoulliIndexF32)(m.in(P), ldp, n, N, m.in(U), ldu, m.out(draws.idx), m.in(draws.start), m.out(draws.count)));
   },
 
-  softplusRowSums(A, lda, n, N, out) {
+  softplusRowSums(A, lda, n, N, out, beta = 1) {
     const d = f64(A, out);
-    call((m, k) => (d ? k.softplusRowSumsF64 : k.softplusRowSumsF32)(m.in(A), lda, n, N, m.out(out)));
+    call((m, k) => (d ? k.softplusRowSumsF64 : k.softplusRowSumsF32)(m.in(A), lda, n, N, m.out(out), beta));
   },
 
   logSumExpRows(A, lda, n, N, out) {

@@ -146,7 +146,7 @@ describe("0/1 × dense products as row additions", () => {
       }
     });
 
-    it(`rowUpdate (W += α(v⁺ᵀh⁺ − v⁻ᵀh⁻)) equals the reference bit for bit (${name})`, () => {
+    it(`rowUpdate (Δ ← μΔ + α(ρv⁺ᵀh⁺ − v⁻ᵀh⁻) − δW, W += Δ) equals the reference bit for bit, with and without momentum (${name})`, () => {
       const s = Stream.fromSeed(`linalg/rowupdate/${name}`);
       for (const N of WIDTHS) {
         const n = 1 + s.int(6);
@@ -159,13 +159,49 @@ describe("0/1 × dense products as row additions", () => {
         const neg = binaryIndex(K, n);
         wasm.columnIndex(Vp, K, n, 0, K, pos);
         wasm.columnIndex(Vn, K, n, 0, K, neg);
-        const W1 = dense(T, K * N, s);
-        const W2 = W1.slice();
-        const alpha = 0.05 / n;
-        wasm.rowUpdate(pos, Hp, neg, Hn, N, K, N, alpha, W1, N);
-        ref.rowUpdate(pos, Hp, neg, Hn, N, K, N, alpha, W2, N);
-        expect(sameBytes(W1, W2)).toBe(true);
+        const ldv = N + s.int(3);
+        for (const [rho, decay, mu, momentum] of [
+          [1, 0, 0, false],
+          [0.7, 1e-3, 0.9, true],
+          [1.3, 0.02, 0, false],
+        ] as const) {
+          const W1 = dense(T, K * N, s);
+          const W2 = W1.slice();
+          const V1 = momentum ? dense(T, K * ldv, s, 0.01) : null;
+          const V2 = V1 ? V1.slice() : null;
+          const alpha = 0.05 / n;
+          wasm.rowUpdate(pos, Hp, neg, Hn, N, K, N, rho, alpha, decay, W1, N, V1, ldv, mu);
+          ref.rowUpdate(pos, Hp, neg, Hn, N, K, N, rho, alpha, decay, W2, N, V2, ldv, mu);
+          expect(sameBytes(W1, W2)).toBe(true);
+          if (V1 && V2) expect(sameBytes(V1, V2)).toBe(true);
+        }
       }
+    });
+
+    it(`rowUpdate with ρ = 1, no decay and no momentum is the plain step W += α(v⁺ᵀh⁺ − v⁻ᵀh⁻) (${name})`, () => {
+      const s = Stream.fromSeed(`linalg/rowupdate-plain/${name}`);
+      const n = 5;
+      const K = 17;
+      const N = 29;
+      const pos = binaryIndex(K, n);
+      const neg = binaryIndex(K, n);
+      wasm.columnIndex(binary(T, n, K, K, 0.3, s), K, n, 0, K, pos);
+      wasm.columnIndex(binary(T, n, K, K, 0.3, s), K, n, 0, K, neg);
+      const Hp = dense(T, n * N, s);
+      const Hn = dense(T, n * N, s);
+      const W = dense(T, K * N, s);
+      const want = W.slice();
+      const f = T === Float32Array ? Math.fround : (x: number) => x;
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < N; j++) {
+          let acc = 0;
+          for (let q = 0; q < pos.count[k]; q++) acc = f(acc + Hp[pos.idx[pos.start[k] + q] * N + j]);
+          for (let q = 0; q < neg.count[k]; q++) acc = f(acc - Hn[neg.idx[neg.start[k] + q] * N + j]);
+          want[k * N + j] = f(want[k * N + j] + f(f(0.01) * acc));
+        }
+      }
+      wasm.rowUpdate(pos, Hp, neg, Hn, N, K, N, 1, 0.01, 0, W, N, null, 0, 0);
+      expect(sameBytes(W, want)).toBe(true);
     });
   }
 });
@@ -236,6 +272,17 @@ describe("vectorised exp, log, σ, softplus within their stated bounds", () => {
       const each = new T(A.length);
       kernels.softplusRowSums(A, 1, A.length, 1, each);
       expect(worst(each, (i) => Math.max(A[i], 0) + Math.log1p(Math.exp(-Math.abs(A[i]))), b.floor / b.unit)).toBeLessThanOrEqual(b.softplus);
+      // at inverse temperature β: the reference on fl(β·a)
+      const gotB = new T(rows);
+      const wantB = new Float64Array(rows);
+      kernels.softplusRowSums(A, cols, rows, cols, gotB, 0.37);
+      ref.softplusRowSums(A, cols, rows, cols, wantB, 0.37);
+      for (let r = 0; r < rows; r++) {
+        let abs = 0;
+        for (let j = 0; j < cols; j++) abs += Math.log1p(Math.exp(-Math.abs(0.37 * A[r * cols + j]))) + Math.max(0.37 * A[r * cols + j], 0);
+        expect(Math.abs(gotB[r] - wantB[r])).toBeLessThanOrEqual((b.softplus + cols) * b.unit * abs + cols * b.floor);
+      }
+      expect(sameBytes(gotB, got)).toBe(false);
       const edge = new T([Infinity, -Infinity, 0]);
       const pe = new T(3);
       kernels.softplusRowSums(edge, 1, 3, 1, pe);
@@ -327,6 +374,36 @@ describe("fused σ → Bernoulli draws on the caller's uniforms", () => {
         let differ = 0;
         for (let r = 0; r < n; r++) differ += Math.abs(refDraws.count[r] - draws.count[r]);
         expect(differ).toBeLessThanOrEqual(1);
+      }
+    });
+
+    it(`annealed draws σ(β·a + o): P within the σ bound of the reference on fl(fl(β·a) + o), lists read that P, β = 1 without offset is the plain draw (${name})`, () => {
+      const s = Stream.fromSeed(`linalg/draw-annealed/${name}`);
+      const prec = name as "float64" | "float32";
+      for (const N of WIDTHS) {
+        const n = 7;
+        const A = dense(T, n * N, s, 6);
+        const O = dense(T, N, s, 3);
+        const U = new T(n * N).map(() => Math.floor(s.uniform() * 2 ** 24) * 2 ** -24);
+        const beta = 0.3 + 0.6 * s.uniform();
+        const P = new T(n * N);
+        const draws = binaryIndex(n, N + 1);
+        kernels.sigmoidBernoulliIndex(A, N, n, N, U, N, P, N, draws, beta, O);
+        const Pref = new T(n * N);
+        const refDraws = binaryIndex(n, N + 1);
+        ref.sigmoidBernoulliIndex(A, N, n, N, U, N, Pref, N, refDraws, beta, O);
+        for (let i = 0; i < n * N; i++) expect(Math.abs(P[i] - Pref[i])).toBeLessThanOrEqual(sigmoidTolerance(Pref[i], prec));
+        const fromP = binaryIndex(n, N + 1);
+        kernels.bernoulliIndex(P, N, n, N, U, N, fromP);
+        expect(sameBytes(fromP.count, draws.count)).toBe(true);
+        expect(sameBytes(fromP.idx, draws.idx)).toBe(true);
+        const plain = binaryIndex(n, N + 1);
+        const P1 = new T(n * N);
+        const Pb = new T(n * N);
+        kernels.sigmoidBernoulliIndex(A, N, n, N, U, N, P1, N, plain);
+        kernels.sigmoidBernoulliIndex(A, N, n, N, U, N, Pb, N, binaryIndex(n, N + 1), 1, null);
+        expect(sameBytes(P1, Pb)).toBe(true);
+        expect(sameBytes(P1, P)).toBe(false);
       }
     });
 

@@ -9,19 +9,12 @@ import { binaryIndex, kernels } from "../../src/linalg/kernels.js";
 import { wasmCore } from "../../src/linalg/wasm.js";
 import { WorkerPool } from "../../src/parallel/pool.js";
 import { Stream } from "../../src/random/stream.js";
+import { testPools } from "./worker-pools.js";
 
 const core = wasmCore();
 const arena = core.arena();
-const pools = new Map<number, WorkerPool>();
-function pool(workers: number): WorkerPool {
-  let p = pools.get(workers);
-  if (!p) pools.set(workers, (p = new WorkerPool({ workers, callerRuns: workers === 1 }))); // threads do every chunk
-  return p;
-}
-afterAll(() => {
-  for (const p of pools.values()) p.close();
-  arena.release();
-});
+const pool = testPools();
+afterAll(() => arena.release());
 
 function bytes(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
@@ -62,13 +55,14 @@ describe("worker pool: byte-identical outputs for 1, 2 and 8 workers", () => {
         pl.run(rowSumsByColumns, { idx: rix.idx.byteOffset, start: rix.start.byteOffset, cnt: rix.count.byteOffset, n, B: p.B.byteOffset, ldb: N, N, init: p.init.byteOffset, C: C.byteOffset, ldc: N, width: 12, f32: p.f32 }, chunkCount(N, 12));
         const W = p.f(K * N);
         W.set(p.B);
-        pl.run(rowUpdateByRows, { idxP: cix.idx.byteOffset, startP: cix.start.byteOffset, cntP: cix.count.byteOffset, BP: p.H.byteOffset, idxN: cix.idx.byteOffset, startN: cix.start.byteOffset, cntN: cix.count.byteOffset, BN: C.byteOffset, ldb: N, n: K, N, alpha: 0.01, C: W.byteOffset, ldc: N, rows: 10, f32: p.f32 }, chunkCount(K, 10));
+        const Vel = p.f(K * N).fill(0.001);
+        pl.run(rowUpdateByRows, { idxP: cix.idx.byteOffset, startP: cix.start.byteOffset, cntP: cix.count.byteOffset, BP: p.H.byteOffset, idxN: cix.idx.byteOffset, startN: cix.start.byteOffset, cntN: cix.count.byteOffset, BN: C.byteOffset, ldb: N, n: K, N, rho: 0.9, alpha: 0.01, decay: 1e-3, C: W.byteOffset, ldc: N, V: Vel.byteOffset, ldv: N, mu: 0.5, rows: 10, f32: p.f32 }, chunkCount(K, 10));
         const P = p.f(n * N);
         const S = p.f(n * N);
         pl.run(sigmoidBernoulliByRows, { A: C.byteOffset, lda: N, n, N, U: p.U.byteOffset, ldu: N, P: P.byteOffset, ldp: N, S: S.byteOffset, lds: N, rows: 4, f32: p.f32 }, chunkCount(n, 4));
         const G = p.f(K * N).fill(NaN);
         pl.run(gemmByColumns, { transA: 1, transB: 0, M: K, N, K: n, alpha: 0.5, A: p.V.byteOffset, lda: K, B: P.byteOffset, ldb: N, beta: 0, C: G.byteOffset, ldc: N, width: 16, f32: p.f32 }, chunkCount(N, 16));
-        results.push([rix.idx, rix.count, cix.idx, cix.count, C, W, P, S, G].map(bytes));
+        results.push([rix.idx, rix.count, cix.idx, cix.count, C, W, Vel, P, S, G].map(bytes));
         // the single-call kernels give the same bytes
         const C1 = new T(n * N);
         kernels.rowSums(rix, n, p.B, N, N, p.init, C1, N);

@@ -1,11 +1,15 @@
 /**
  * Contrastive divergence CD-k (Hinton 2002, "Training products of experts by minimizing
  * contrastive divergence", Neural Computation 14(8)): one chain per batch row, started at the data,
- *   h⁰ ~ p(h | vPos),  then k block-Gibbs sweeps  v ~ p(v | h), h ~ p(h | v);
- * the negative phase is the last (v, h) — or (v, p(h | v)) with meanFieldHidden.
- * Noise order per update: [h⁰: n·nH uniforms, only with meanFieldHidden] then k × [n·nV, n·nH].
+ *   h⁰ ~ p(h | vPos) (or the sampled h⁺ when meanFieldHidden is off),  then k block-Gibbs sweeps
+ *   v ~ p(v | h), h ~ p(h | v);
+ * the negative phase is the last (v, p(h | v)) — or (v, h) with sampled h when meanFieldHidden is off
+ * (with meanFieldHidden the last sweep draws no h).
+ * Noise: one generator state per row chunk of the batch (stream.fork("cd/c")); chunk c consumes,
+ * per update, its rows' h⁰ draws, then for each sweep its v draws and h draws.
  */
-import { bernoulli, gibbsBuffers, gibbsSweeps } from "../rbm.js";
+import { ChunkStreams } from "../../parallel/chunk-streams.js";
+import { drawStreams } from "../gibbs.js";
 import type { NegativePhaseSpec } from "./types.js";
 
 export const cd: NegativePhaseSpec = {
@@ -13,19 +17,34 @@ export const cd: NegativePhaseSpec = {
   title: "CD-k",
   source: "Hinton 2002, Neural Computation 14(8) (contrastive divergence)",
   applicable: () => null,
-  create(rbm, options) {
-    const { nVisible: nV, nHidden: nH } = rbm;
+  create(core, options, stream) {
     const B = options.batchSize;
-    const buf = gibbsBuffers(nV, nH, B);
-    const h = new Float64Array(B * nH);
+    const streams = ChunkStreams.fromStream(stream, "cd", drawStreams(B), core.arena);
+    const h = core.lists(B, core.nH);
+    const v = core.lists(B, core.nV);
+    const H = core.matrix(B, core.nH);
     return {
-      sample(_V, hPos, n, stream) {
-        if (options.meanFieldHidden) {
-          stream.uniforms(buf.uH, 0, n * nH);
-          bernoulli(hPos, buf.uH, h, n * nH);
-        } else h.set(hPos.subarray(0, n * nH));
-        gibbsSweeps(rbm, h, n, options.k, stream, buf);
-        return { kind: "samples", v: buf.v, h: options.meanFieldHidden ? buf.pH : h, n };
+      sample(pos) {
+        const n = pos.n;
+        let from = pos.h;
+        if (!from) {
+          core.drawHidden(pos.H, n, h, streams);
+          from = h;
+        }
+        for (let s = 1; s <= options.k; s++) {
+          core.sampleVisible(from, n, v, streams);
+          core.hiddenProbabilities(v, n, H);
+          const last = s === options.k;
+          if (!last || !options.meanFieldHidden) {
+            core.drawHidden(H, n, h, streams, last ? H : null);
+            from = h;
+          }
+        }
+        return { kind: "samples", v, H, n };
+      },
+      toJSON: () => ({ streams: streams.toJSON() }),
+      restore(state, where) {
+        streams.restore((state as { streams?: unknown } | null)?.streams, `${where}.streams`);
       },
     };
   },

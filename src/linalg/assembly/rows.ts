@@ -95,20 +95,38 @@ export function rowSumsF32(idx: usize, start: usize, cnt: usize, n: i32, B: usiz
   rowSums<f32>(idx, start, cnt, n, B, ldb, N, init, C, ldc);
 }
 
+/** One vector of the step: g = α·acc − δ·C; with V: V = μ·V + g, C = C + V; without: C = C + g. */
+@inline function stepVector<T>(o: usize, ov: usize, acc: v128, va: v128, vd: v128, vm: v128): void {
+  const c = v128.load(o);
+  const g = vsub<T>(vmul<T>(va, acc), vmul<T>(vd, c));
+  if (ov != 0) {
+    const v = vadd<T>(vmul<T>(vm, v128.load(ov)), g);
+    v128.store(ov, v);
+    v128.store(o, vadd<T>(c, v));
+  } else v128.store(o, vadd<T>(c, g));
+}
+
 /**
- * The RBM weight step from two phases: for r < n, j < N,
- *   acc = Σ_{q < cntP[r]} BP[idxP[startP[r] + q], j] − Σ_{q < cntN[r]} BN[idxN[startN[r] + q], j],
- *   C[r, j] = C[r, j] + α·acc
- * (acc starts at 0; positive rows first, then negative rows, each in list order). BP and BN share
- * the stride ldb; C has stride ldc.
+ * The RBM parameter step from two phases, with momentum and weight decay: for r < n, j < N,
+ *   acc = ρ·Σ_{q < cntP[r]} BP[idxP[startP[r] + q], j] − Σ_{q < cntN[r]} BN[idxN[startN[r] + q], j],
+ *   g = α·acc − δ·C[r, j],
+ *   V ≠ 0: V[r, j] = μ·V[r, j] + g, C[r, j] = C[r, j] + V[r, j];   V = 0: C[r, j] = C[r, j] + g
+ * (acc starts at 0: positive rows in list order, then ×ρ, then negative rows in list order). BP and
+ * BN share the stride ldb; C has stride ldc, V stride ldv.
  */
-function rowUpdate<T>(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: usize, startN: usize, cntN: usize, BN: usize, ldb: i32, n: i32, N: i32, alpha: f64, C: usize, ldc: i32): void {
+function rowUpdate<T>(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: usize, startN: usize, cntN: usize, BN: usize, ldb: i32, n: i32, N: i32, rho: f64, alpha: f64, decay: f64, C: usize, ldc: i32, V: usize, ldv: i32, mu: f64): void {
   const es = <usize>sizeof<T>();
   const L = lanes<T>();
   const W = TILE * L;
   const rowBytes = <usize>ldb * es;
   const va = vsplat<T>(alpha);
+  const vr = vsplat<T>(rho);
+  const vd = vsplat<T>(decay);
+  const vm = vsplat<T>(mu);
   const aT = <T>alpha;
+  const rT = <T>rho;
+  const dT = <T>decay;
+  const mT = <T>mu;
   let j0: i32 = 0;
   for (; j0 + W <= N; j0 += W) {
     const col = <usize>j0 * es;
@@ -130,6 +148,12 @@ function rowUpdate<T>(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: 
         a4 = vadd<T>(a4, v128.load(p, 64));
         a5 = vadd<T>(a5, v128.load(p, 80));
       }
+      a0 = vmul<T>(a0, vr);
+      a1 = vmul<T>(a1, vr);
+      a2 = vmul<T>(a2, vr);
+      a3 = vmul<T>(a3, vr);
+      a4 = vmul<T>(a4, vr);
+      a5 = vmul<T>(a5, vr);
       s = load<i32>(startN + (<usize>r << 2));
       e = s + load<i32>(cntN + (<usize>r << 2));
       for (let q = s; q < e; q++) {
@@ -142,12 +166,13 @@ function rowUpdate<T>(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: 
         a5 = vsub<T>(a5, v128.load(p, 80));
       }
       const o = C + (<usize>r * <usize>ldc) * es + col;
-      v128.store(o, vadd<T>(v128.load(o, 0), vmul<T>(va, a0)), 0);
-      v128.store(o, vadd<T>(v128.load(o, 16), vmul<T>(va, a1)), 16);
-      v128.store(o, vadd<T>(v128.load(o, 32), vmul<T>(va, a2)), 32);
-      v128.store(o, vadd<T>(v128.load(o, 48), vmul<T>(va, a3)), 48);
-      v128.store(o, vadd<T>(v128.load(o, 64), vmul<T>(va, a4)), 64);
-      v128.store(o, vadd<T>(v128.load(o, 80), vmul<T>(va, a5)), 80);
+      const ov = V != 0 ? V + (<usize>r * <usize>ldv) * es + col : 0;
+      stepVector<T>(o, ov, a0, va, vd, vm);
+      stepVector<T>(o + 16, ov != 0 ? ov + 16 : 0, a1, va, vd, vm);
+      stepVector<T>(o + 32, ov != 0 ? ov + 32 : 0, a2, va, vd, vm);
+      stepVector<T>(o + 48, ov != 0 ? ov + 48 : 0, a3, va, vd, vm);
+      stepVector<T>(o + 64, ov != 0 ? ov + 64 : 0, a4, va, vd, vm);
+      stepVector<T>(o + 80, ov != 0 ? ov + 80 : 0, a5, va, vd, vm);
     }
   }
   for (; j0 + L <= N; j0 += L) {
@@ -157,11 +182,11 @@ function rowUpdate<T>(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: 
       let s = load<i32>(startP + (<usize>r << 2));
       let e = s + load<i32>(cntP + (<usize>r << 2));
       for (let q = s; q < e; q++) a = vadd<T>(a, v128.load(BP + col + <usize>load<i32>(idxP + (<usize>q << 2)) * rowBytes));
+      a = vmul<T>(a, vr);
       s = load<i32>(startN + (<usize>r << 2));
       e = s + load<i32>(cntN + (<usize>r << 2));
       for (let q = s; q < e; q++) a = vsub<T>(a, v128.load(BN + col + <usize>load<i32>(idxN + (<usize>q << 2)) * rowBytes));
-      const o = C + (<usize>r * <usize>ldc) * es + col;
-      v128.store(o, vadd<T>(v128.load(o), vmul<T>(va, a)));
+      stepVector<T>(C + (<usize>r * <usize>ldc) * es + col, V != 0 ? V + (<usize>r * <usize>ldv) * es + col : 0, a, va, vd, vm);
     }
   }
   for (; j0 < N; j0++) {
@@ -171,21 +196,29 @@ function rowUpdate<T>(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: 
       let s = load<i32>(startP + (<usize>r << 2));
       let e = s + load<i32>(cntP + (<usize>r << 2));
       for (let q = s; q < e; q++) a += load<T>(BP + col + <usize>load<i32>(idxP + (<usize>q << 2)) * rowBytes);
+      a *= rT;
       s = load<i32>(startN + (<usize>r << 2));
       e = s + load<i32>(cntN + (<usize>r << 2));
       for (let q = s; q < e; q++) a -= load<T>(BN + col + <usize>load<i32>(idxN + (<usize>q << 2)) * rowBytes);
       const o = C + (<usize>r * <usize>ldc) * es + col;
-      store<T>(o, load<T>(o) + aT * a);
+      const c = load<T>(o);
+      const g: T = aT * a - dT * c;
+      if (V != 0) {
+        const ov = V + (<usize>r * <usize>ldv) * es + col;
+        const v: T = mT * load<T>(ov) + g;
+        store<T>(ov, v);
+        store<T>(o, c + v);
+      } else store<T>(o, c + g);
     }
   }
 }
 
-export function rowUpdateF64(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: usize, startN: usize, cntN: usize, BN: usize, ldb: i32, n: i32, N: i32, alpha: f64, C: usize, ldc: i32): void {
-  rowUpdate<f64>(idxP, startP, cntP, BP, idxN, startN, cntN, BN, ldb, n, N, alpha, C, ldc);
+export function rowUpdateF64(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: usize, startN: usize, cntN: usize, BN: usize, ldb: i32, n: i32, N: i32, rho: f64, alpha: f64, decay: f64, C: usize, ldc: i32, V: usize, ldv: i32, mu: f64): void {
+  rowUpdate<f64>(idxP, startP, cntP, BP, idxN, startN, cntN, BN, ldb, n, N, rho, alpha, decay, C, ldc, V, ldv, mu);
 }
 
-export function rowUpdateF32(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: usize, startN: usize, cntN: usize, BN: usize, ldb: i32, n: i32, N: i32, alpha: f64, C: usize, ldc: i32): void {
-  rowUpdate<f32>(idxP, startP, cntP, BP, idxN, startN, cntN, BN, ldb, n, N, alpha, C, ldc);
+export function rowUpdateF32(idxP: usize, startP: usize, cntP: usize, BP: usize, idxN: usize, startN: usize, cntN: usize, BN: usize, ldb: i32, n: i32, N: i32, rho: f64, alpha: f64, decay: f64, C: usize, ldc: i32, V: usize, ldv: i32, mu: f64): void {
+  rowUpdate<f32>(idxP, startP, cntP, BP, idxN, startN, cntN, BN, ldb, n, N, rho, alpha, decay, C, ldc, V, ldv, mu);
 }
 
 /**

@@ -5,7 +5,7 @@
 // run along a row; the ragged end of a row goes through the same vector code one lane at a time
 // (splat, compute, lane 0), so every element gets the same bits wherever it sits.
 
-import { lanes, vadd, vlt, vone, vsplat } from "./simd";
+import { lanes, vadd, vlt, vmul, vone, vsplat } from "./simd";
 import { vexp, vlog, vsigmoid, vsoftplus } from "./vmath";
 
 function lane0<T>(v: v128): T {
@@ -68,14 +68,17 @@ export function sigmoidBernoulliF32(A: usize, lda: i32, n: i32, N: i32, U: usize
 
 /**
  * σ and Bernoulli draws that emit the draws as row index lists instead of a 0/1 matrix (what the
- * next product reads): for r < n, p = σ(A[r,j]), P[r,j] = p when P ≠ 0, and list r at
- * idx[start[r] …] = {j : U[r,j] < p}, ascending, cnt[r] = its length (start[] given, room for
- * N + 1 each). The same σ and comparison as sigmoidBernoulli, so the lists equal the row index of
- * its S.
+ * next product reads): for r < n, x = β·A[r,j] (+ O[j] when O ≠ 0), p = σ(x), P[r,j] = p when
+ * P ≠ 0, and list r at idx[start[r] …] = {j : U[r,j] < p}, ascending, cnt[r] = its length
+ * (start[] given, room for N + 1 each). With β = 1 and O = 0, x = A exactly: the same σ and
+ * comparison as sigmoidBernoulli, so the lists equal the row index of its S. (β and the offset row
+ * O serve annealed and tempered chains: σ(β(b + Wh) + (1 − β)b_A).)
  */
-function sigmoidBernoulliIndex<T>(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize): void {
+function sigmoidBernoulliIndex<T>(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize, beta: f64, O: usize): void {
   const es = <usize>sizeof<T>();
   const L = lanes<T>();
+  const vb = vsplat<T>(beta);
+  const bT = <T>beta;
   for (let r: i32 = 0; r < n; r++) {
     const a = A + <usize>r * <usize>lda * es;
     const u = U + <usize>r * <usize>ldu * es;
@@ -85,13 +88,17 @@ function sigmoidBernoulliIndex<T>(A: usize, lda: i32, n: i32, N: i32, U: usize, 
     let j: i32 = 0;
     for (; j + L <= N; j += L) {
       const o = <usize>j * es;
-      const q = vsigmoid<T>(v128.load(a + o));
+      let x = vmul<T>(vb, v128.load(a + o));
+      if (O != 0) x = vadd<T>(x, v128.load(O + o));
+      const q = vsigmoid<T>(x);
       if (P != 0) v128.store(p + o, q);
       m = appendLanes<T>(out, m, j, vlt<T>(v128.load(u + o), q));
     }
     for (; j < N; j++) {
       const o = <usize>j * es;
-      const q = lane0<T>(vsigmoid<T>(splatT<T>(load<T>(a + o))));
+      let x: T = bT * load<T>(a + o);
+      if (O != 0) x += load<T>(O + o);
+      const q = lane0<T>(vsigmoid<T>(splatT<T>(x)));
       if (P != 0) store<T>(p + o, q);
       store<i32>(out + (<usize>m << 2), j);
       m += i32(load<T>(u + o) < q);
@@ -100,12 +107,12 @@ function sigmoidBernoulliIndex<T>(A: usize, lda: i32, n: i32, N: i32, U: usize, 
   }
 }
 
-export function sigmoidBernoulliIndexF64(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize): void {
-  sigmoidBernoulliIndex<f64>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt);
+export function sigmoidBernoulliIndexF64(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize, beta: f64, O: usize): void {
+  sigmoidBernoulliIndex<f64>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt, beta, O);
 }
 
-export function sigmoidBernoulliIndexF32(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize): void {
-  sigmoidBernoulliIndex<f32>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt);
+export function sigmoidBernoulliIndexF32(A: usize, lda: i32, n: i32, N: i32, U: usize, ldu: i32, P: usize, ldp: i32, idx: usize, start: usize, cnt: usize, beta: f64, O: usize): void {
+  sigmoidBernoulliIndex<f32>(A, lda, n, N, U, ldu, P, ldp, idx, start, cnt, beta, O);
 }
 
 /**
@@ -149,30 +156,33 @@ function hsum<T>(v: v128): T {
 }
 
 /**
- * out[r] = Σ_{j<N} softplus(A[r,j]) for r < n (the hidden term of an RBM's free energy).
- * Order: lane l sums the columns j ≡ l (mod lanes) of the full vectors in ascending j, the lanes
- * are added in lane order, then the ragged columns one by one.
+ * out[r] = Σ_{j<N} softplus(β·A[r,j]) for r < n (the hidden term of an RBM's free energy, at
+ * inverse temperature β; β = 1 sums softplus(A) exactly). Order: lane l sums the columns
+ * j ≡ l (mod lanes) of the full vectors in ascending j, the lanes are added in lane order, then
+ * the ragged columns one by one.
  */
-function softplusRowSums<T>(A: usize, lda: i32, n: i32, N: i32, out: usize): void {
+function softplusRowSums<T>(A: usize, lda: i32, n: i32, N: i32, out: usize, beta: f64): void {
   const es = <usize>sizeof<T>();
   const L = lanes<T>();
+  const vb = vsplat<T>(beta);
+  const bT = <T>beta;
   for (let r: i32 = 0; r < n; r++) {
     const a = A + <usize>r * <usize>lda * es;
     let acc = v128.splat<i64>(0);
     let j: i32 = 0;
-    for (; j + L <= N; j += L) acc = vadd<T>(acc, vsoftplus<T>(v128.load(a + <usize>j * es)));
+    for (; j + L <= N; j += L) acc = vadd<T>(acc, vsoftplus<T>(vmul<T>(vb, v128.load(a + <usize>j * es))));
     let sum = hsum<T>(acc);
-    for (; j < N; j++) sum += lane0<T>(vsoftplus<T>(splatT<T>(load<T>(a + <usize>j * es))));
+    for (; j < N; j++) sum += lane0<T>(vsoftplus<T>(splatT<T>(bT * load<T>(a + <usize>j * es))));
     store<T>(out + <usize>r * es, sum);
   }
 }
 
-export function softplusRowSumsF64(A: usize, lda: i32, n: i32, N: i32, out: usize): void {
-  softplusRowSums<f64>(A, lda, n, N, out);
+export function softplusRowSumsF64(A: usize, lda: i32, n: i32, N: i32, out: usize, beta: f64): void {
+  softplusRowSums<f64>(A, lda, n, N, out, beta);
 }
 
-export function softplusRowSumsF32(A: usize, lda: i32, n: i32, N: i32, out: usize): void {
-  softplusRowSums<f32>(A, lda, n, N, out);
+export function softplusRowSumsF32(A: usize, lda: i32, n: i32, N: i32, out: usize, beta: f64): void {
+  softplusRowSums<f32>(A, lda, n, N, out, beta);
 }
 
 /**
