@@ -129,7 +129,7 @@ export function productXtD(X: Float64Array, n: number, K: number, D: Float64Arra
     if (bad === 0 && ones(s.cols.count, K) <= BINARY_DENSITY_THRESHOLD * n * K) {
       scale(G, K * N, beta);
       s.empty.count.fill(0, 0, K);
-      kernels.rowUpdate(s.cols, D, s.empty, D, N, K, N, alpha, G, N);
+      kernels.rowUpdate(s.cols, D, s.empty, D, N, K, N, 1, alpha, 0, G, N, null, 0, 0);
       return;
     }
   }
