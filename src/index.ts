@@ -98,6 +98,8 @@ export { layerEstimators, getLayerEstimator, type LayerEstimatorId } from "./net
 export type { LayerEstimator, LayerEstimatorOptions, LayerEstimatorSpec, LayerSignals } from "./nets/estimators/types.js";
 export { networkFromProblem, type ProblemNetwork } from "./nets/from-problem.js";
 export { GatedMlp, MAX_EXACT_GATES, type GatedMlpOptions, type GateEvaluation } from "./nets/gated-mlp.js";
+export { BernoulliLikelihoodNode, BernoulliPriorNode, BernoulliLogPosteriorNode } from "./nets/elbo.js";
+export { binaryVae, initBinaryVae, meanPixelLogits, binarise, BinaryVaeTrainer, importanceBound, encoderGradient, type BinaryVae, type BinaryVaeOptions, type VaeTrainerState } from "./nets/binary-vae.js";
 export { Trainer, optimizers, type TrainOptions, type TrainerState, type EpochStats, type OptimizerKind } from "./nets/train.js";
 export { layerGradientMoments, biasReport, type GradientMoments, type ReferenceGradient, type BiasReport } from "./nets/probe.js";
 export { mnistSplits, gatherRows, type ClassificationSet, type MnistSplits, type MnistSplitOptions } from "./nets/data.js";

@@ -24,10 +24,14 @@ export class CheckpointStore {
   /**
    * @param file the checkpoint file (created on the first save)
    * @param stopAfter if set, `save` throws a CheckpointStop after that many saves (to test resume)
+   * @param from other checkpoint files (of runs split across processes) whose units are taken in
+   *   too: each must hold the same settings; a unit this file lacks, or holds unfinished while
+   *   another holds it done, is taken from the first that has it done (else the first that has it)
    */
   constructor(
     readonly file: string,
     readonly stopAfter?: number,
+    readonly from: readonly string[] = [],
   ) {}
 
   /** Open for a reproduction with these settings: loads the saved units if the file holds the same settings, refuses it otherwise. */
@@ -35,11 +39,19 @@ export class CheckpointStore {
     this.id = reproduction;
     this.fingerprint = JSON.stringify(settings);
     this.units = {};
-    if (!fs.existsSync(this.file)) return;
-    const v = readJsonFile(this.file, "checkpoint") as CheckpointFile;
-    if (!v || v.kind !== "stochgrad.checkpoint" || typeof v.units !== "object") throw new InputError(`checkpoint ${this.file}: not a stochgrad checkpoint`);
-    if (v.reproduction !== reproduction || v.settings !== this.fingerprint) throw new InputError(`checkpoint ${this.file}: written by ${v.reproduction} with other settings; resume with the same command, or use another --out`);
-    this.units = v.units;
+    if (fs.existsSync(this.file)) this.units = this.read(this.file, reproduction).units;
+    const isDone = (u: unknown) => typeof u === "object" && u !== null && (u as { done?: unknown }).done === true;
+    for (const f of this.from) {
+      for (const [key, unit] of Object.entries(this.read(f, reproduction).units)) if (!(key in this.units) || (!isDone(this.units[key]) && isDone(unit))) this.units[key] = unit;
+    }
+  }
+
+  /** A checkpoint file of this reproduction with these settings (InputError otherwise). */
+  private read(file: string, reproduction: string): CheckpointFile {
+    const v = readJsonFile(file, "checkpoint") as CheckpointFile;
+    if (!v || v.kind !== "stochgrad.checkpoint" || typeof v.units !== "object") throw new InputError(`checkpoint ${file}: not a stochgrad checkpoint`);
+    if (v.reproduction !== reproduction || v.settings !== this.fingerprint) throw new InputError(`checkpoint ${file}: written by ${v.reproduction} with other settings; resume with the same command, or use another --out`);
+    return v;
   }
 
   get<T>(key: string): T | undefined {

@@ -36,6 +36,7 @@ import { Trainer, type TrainerState } from "../../src/nets/train.js";
 import { layerUnit, type UnitKind } from "../../src/nets/units.js";
 import { Stream } from "../../src/random/stream.js";
 import type { ChartSpec, SeriesSpec } from "../charts.js";
+import { summary } from "./summary.js";
 import type { Reproduction, ReproductionContext, ReproductionInput, ReproductionOutput } from "./types.js";
 
 /** One row of the comparison: the gates' unit kind and layer estimator (none: the dense baseline). */
@@ -309,14 +310,6 @@ function executeRun(s: CcSettings, data: MnistSplits, spec: RunSpec, ctx: Reprod
   return run;
 }
 
-/** mean, sample standard deviation (n − 1; null for one value) and the values. */
-function summary(values: number[]): { mean: number; sd: number | null; values: number[] } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
-  return { mean, sd, values };
-}
-
 const pct = (x: number) => (100 * x).toFixed(2);
 
 function design(s: CcSettings): Record<string, unknown> {
@@ -449,7 +442,7 @@ function table(record: CcRecord, seconds: Record<string, number>): string {
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, m] of Object.entries(record.methods)) {
-    const sd = (x: { sd: number | null }) => (x.sd === null ? "" : ` ± ${pct(x.sd)}`);
+    const sd = (x: { sd?: number }) => (x.sd === undefined ? "" : ` ± ${pct(x.sd)}`);
     const bias = m.bias ? `${m.bias.verdict} (${m.bias.significant}/${m.bias.probes} probes; |z| ${m.bias.minAbsZ.toPrecision(3)} … ${m.bias.maxAbsZ.toPrecision(3)}, critical ${m.bias.critical.toFixed(2)})` : "—";
     lines.push(`| ${id} | ${m.learningRate} | ${pct(m.testError.mean)}${sd(m.testError)} | ${m.unit ? pct(m.zeroGateFraction.mean) + sd(m.zeroGateFraction) : "—"} | ${m.unit ? pct(m.skippableFraction.mean) : "0"} | ${m.unit ? pct(m.netSkippableFraction.mean) : "0"} | ${bias} | ${(seconds[id] ?? 0).toFixed(0)} |`);
   }
@@ -555,14 +548,11 @@ export const conditionalComputation: Reproduction = {
   },
 };
 
-/** A finite number or null (a summary's sd over one seed). */
-function finiteOrNull(v: unknown, where: string): number | null {
-  return v === null ? null : requireFinite(v, where);
-}
-
 function summaryFromJSON(v: unknown, where: string): ReturnType<typeof summary> {
-  const o = requireRecord(v, where, ["mean", "sd", "values"], `{"mean", "sd", "values"}`);
-  return { mean: requireFinite(o.mean, `${where}.mean`), sd: finiteOrNull(o.sd, `${where}.sd`), values: requireNumbers(o.values, `${where}.values`) };
+  const o = requireRecord(v, where, ["mean", "sd", "values"], `{"mean", "sd"?, "values"}`);
+  // sd is absent over one seed (records written before that held null there)
+  const sd = o.sd === undefined || o.sd === null ? undefined : requireFinite(o.sd, `${where}.sd`);
+  return { mean: requireFinite(o.mean, `${where}.mean`), ...(sd === undefined ? {} : { sd }), values: requireNumbers(o.values, `${where}.values`) };
 }
 
 /** A numeric field of a record whose other fields are not read here. */

@@ -176,7 +176,8 @@ export const rbmMnist: Reproduction = {
       const rates = fig.diagnostics.accepted.map((a, t) => a / fig.diagnostics.attempted[t]);
       const lit = LITERATURE.filter((l) => l.hidden === s.hidden);
       const record: RbmMnistRecord = {
-        kind: "stochgrad.reproduction.rbm-mnist",
+        kind: "stochgrad.reproduction",
+        id: "rbm-mnist",
         settings: s,
         data: { name: d.name, binarize: d.binarize, trainSize: d.nTrain, testSize: d.nTest },
         curve,
@@ -200,7 +201,8 @@ export const rbmMnist: Reproduction = {
 
 /** The record `reproduce rbm-mnist` writes (what `render` reads back). */
 interface RbmMnistRecord {
-  kind: "stochgrad.reproduction.rbm-mnist";
+  kind: "stochgrad.reproduction";
+  id: "rbm-mnist";
   settings: Settings;
   data: { name: string; binarize: string; trainSize: number; testSize: number };
   curve: CurvePoint[];
@@ -218,8 +220,9 @@ interface RbmMnistRecord {
  * settings it names, the curve's numbers, the final evaluation and the figure tiles.
  */
 function rbmMnistRecordFromJSON(json: unknown): RbmMnistRecord {
-  const o = requireRecord(json, "record", ["kind", "settings", "data", "curve", "final", "literature", "ptFigure", "filters", "notes"]);
-  requireString(o.kind, "record.kind", ["stochgrad.reproduction.rbm-mnist"]);
+  const o = requireRecord(json, "record", ["kind", "id", "settings", "data", "curve", "final", "literature", "ptFigure", "filters", "notes"]);
+  requireString(o.kind, "record.kind", ["stochgrad.reproduction"]);
+  requireString(o.id, "record.id", ["rbm-mnist"]);
   const st = requireRecord(o.settings, "record.settings", ["hidden", "centering", "method", "epochs", "every", "trainSize", "testSize", "options", "curveSteps", "finalSteps", "aisRuns", "raiseExamples", "figureSweeps", "seed"]);
   requireInteger(st.hidden, "record.settings.hidden", 1);
   requireInteger(st.epochs, "record.settings.epochs", 1);

@@ -5,7 +5,9 @@
  * checkpoint in DIR/<id>-checkpoint.json. The input is validated, and then the folder checked
  * writable, before any work starts.
  */
+import fs from "node:fs";
 import path from "node:path";
+import { FieldError } from "../../src/errors.js";
 import { renderChart } from "../charts.js";
 import { ensureWritableDir, writeFileAtomic, writeJsonAtomic } from "../io.js";
 import { CheckpointStore } from "./checkpoint.js";
@@ -17,12 +19,16 @@ export interface RunReproductionOptions {
   log?(line: string): void;
   /** tests: stop (CheckpointStop) after this many checkpoint saves */
   stopAfter?: number;
+  /** output folders of runs split across processes (same settings, other --estimators): their checkpoints' units are taken in */
+  mergeFrom?: string[];
 }
 
 export async function runReproduction(rep: Reproduction, input: ReproductionInput, o: RunReproductionOptions): Promise<{ output: ReproductionOutput; files: string[] }> {
   rep.validate(input);
+  const from = (o.mergeFrom ?? []).map((d) => path.join(d, `${rep.id}-checkpoint.json`));
+  for (const f of from) if (!fs.existsSync(f)) throw new FieldError("merge", `no checkpoint ${f}`);
   const dir = ensureWritableDir(o.outDir);
-  const checkpoint = new CheckpointStore(path.join(dir, `${rep.id}-checkpoint.json`), o.stopAfter);
+  const checkpoint = new CheckpointStore(path.join(dir, `${rep.id}-checkpoint.json`), o.stopAfter, from);
   const output = await rep.run(input, { progress: o.progress, log: o.log, checkpoint });
   const files: string[] = [];
   const rec = path.join(dir, `${rep.id}.json`);

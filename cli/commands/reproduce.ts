@@ -14,7 +14,7 @@ import type { Command, CommandGroup } from "../types.js";
 
 function command(rep: Reproduction): Command {
   const own: Record<string, FlagSpec> = Object.fromEntries(Object.entries(rep.options).map(([k, o]) => [k, { type: o.type, description: o.description, metavar: o.metavar }]));
-  const flagOf: Record<string, string> = Object.fromEntries(["seeds", "estimators", ...Object.keys(rep.options)].map((k) => [k, `--${k}`]));
+  const flagOf: Record<string, string> = Object.fromEntries(["seeds", "estimators", "merge", ...Object.keys(rep.options)].map((k) => [k, `--${k}`]));
   return {
     name: `reproduce ${rep.id}`,
     summary: `${rep.summary} (${rep.source})`,
@@ -24,6 +24,7 @@ function command(rep: Reproduction): Command {
       estimators: { type: "string", metavar: "a,b,…", description: `methods to run (default all: ${rep.methods.join(", ")})` },
       seeds: { type: "int", metavar: "K", description: `seeds per method (default ${rep.defaultSeeds}; --quick 1)` },
       seed: { type: "string", metavar: "S", description: "root seed", default: "stochgrad" },
+      merge: { type: "string", metavar: "DIR,…", description: "take in the finished work of runs split across processes (the same command with other --estimators, each with its own --out)" },
       ...own,
       help: { type: "boolean", description: "show this help" },
     },
@@ -33,10 +34,11 @@ function command(rep: Reproduction): Command {
       if (!f.out) throw new InputError(`reproduce ${rep.id}: --out DIR is required`);
       const options = Object.fromEntries(Object.keys(rep.options).map((k) => [k, f[k]]));
       const estimators = f.estimators === undefined ? undefined : String(f.estimators).split(",").map((x) => x.trim()).filter((x) => x.length > 0);
+      const mergeFrom = f.merge === undefined ? undefined : String(f.merge).split(",").map((x) => x.trim()).filter((x) => x.length > 0);
       const bar = new Progress(`reproduce ${rep.id}`);
       const t0 = Date.now();
       const { output, files } = await withFlags(flagOf, () =>
-        runReproduction(rep, { quick: Boolean(f.quick), seed: String(f.seed), seeds: f.seeds as number | undefined, estimators, options }, { outDir: String(f.out), progress: (d, t, l) => bar.update(d, t, l), log: (l) => bar.log(l) }),
+        runReproduction(rep, { quick: Boolean(f.quick), seed: String(f.seed), seeds: f.seeds as number | undefined, estimators, options }, { outDir: String(f.out), mergeFrom, progress: (d, t, l) => bar.update(d, t, l), log: (l) => bar.log(l) }),
       );
       bar.done();
       process.stdout.write(output.table);

@@ -7,7 +7,7 @@
  */
 import { FieldError } from "../errors.js";
 import type { Stream } from "../random/stream.js";
-import { addRowVector, blockScale, blockScaleBackward, columnSums, logSumExpRows, productDWt, productXtD, productXW, relu, reluBackward } from "./ops.js";
+import { blockScale, blockScaleBackward, columnSums, logSumExpRows, productDWt, productXtD, productXW, relu, reluBackward } from "./ops.js";
 
 /** One minibatch: input rows and, for classification losses, labels. */
 export interface Batch {
@@ -53,8 +53,8 @@ export abstract class NetNode {
   ) {}
   /** Initialise this node's parameters (a view of θ). */
   init(_params: Float64Array, _stream: Stream): void {}
-  /** Scratch sized for up to maxRows rows and the given number of slots. */
-  allocate(_maxRows: number, _slots: number): void {}
+  /** Scratch sized for up to maxRows rows and the given number of slots, from the network's memory (`f64(n)`: n zeros). */
+  allocate(_maxRows: number, _slots: number, _f64: (n: number) => Float64Array): void {}
   abstract forward(ins: Float64Array[], out: Float64Array, ctx: PassContext): void;
   abstract backward(ins: Float64Array[], out: Float64Array, dOut: Float64Array, dIns: (Float64Array | null)[], ctx: PassContext, paramGrads: Float64Array | null): void;
   /** Plain-data description for records. */
@@ -117,8 +117,7 @@ export class DenseNode extends NetNode {
   }
   forward(ins: Float64Array[], out: Float64Array, ctx: PassContext): void {
     const { W, b } = this.split(this.params);
-    productXW(ins[0], ctx.n, this.nIn, W, this.nOut, 1, 0, out, this.inputs[0].binary);
-    addRowVector(out, ctx.n, this.nOut, b);
+    productXW(ins[0], ctx.n, this.nIn, W, this.nOut, 1, 0, out, this.inputs[0].binary, b);
   }
   backward(ins: Float64Array[], _out: Float64Array, dOut: Float64Array, dIns: (Float64Array | null)[], ctx: PassContext, paramGrads: Float64Array | null): void {
     const n = ctx.n;
@@ -194,8 +193,8 @@ export class SoftmaxCrossEntropyNode extends NetNode {
   constructor(name: string, logits: NetNode) {
     super(name, [logits], 1);
   }
-  override allocate(maxRows: number, slots: number): void {
-    this.lse = Array.from({ length: slots }, () => new Float64Array(maxRows));
+  override allocate(maxRows: number, slots: number, f64: (n: number) => Float64Array): void {
+    this.lse = Array.from({ length: slots }, () => f64(maxRows));
   }
   forward(ins: Float64Array[], out: Float64Array, ctx: PassContext): void {
     const C = this.inputs[0].width;

@@ -16,7 +16,9 @@
 import { InputError } from "../errors.js";
 import type { Stream } from "../random/stream.js";
 import type { LayerEstimatorOptions, LayerEstimatorSpec, LayerSignals } from "./estimators/types.js";
+import { BernoulliLikelihoodNode, BernoulliLogPosteriorNode, BernoulliPriorNode } from "./elbo.js";
 import { DenseNode, GateNode, InputNode, NetNode, ReluNode, SoftmaxCrossEntropyNode, SquaredLossNode, ZeroOneLossNode, type Batch, type PassContext } from "./layers.js";
+import { netMemory, type NetMemory } from "./ops.js";
 import { StochasticNode, type SparsityTarget } from "./stochastic.js";
 import type { LayerUnit } from "./units.js";
 
@@ -70,6 +72,8 @@ export class Network {
   private readonly meanCtx: MutableContext;
   private readonly contexts: MutableContext[];
   private readonly signals: Signals[];
+  /** where θ, the gradient and every buffer live (the kernels' shared memory) */
+  private readonly memory: NetMemory;
 
   /**
    * @param nodes in topological order (every input before its consumers), with unique names
@@ -99,8 +103,10 @@ export class Network {
       p += node.nParams;
     }
     this.nParams = p;
-    this.theta = new Float64Array(p);
-    this.grad = new Float64Array(p);
+    const memory = (this.memory = netMemory());
+    const f64 = (n: number) => (n > 0 ? memory.f64(n) : EMPTY);
+    this.theta = f64(p);
+    this.grad = f64(p);
     nodes.forEach((node, i) => (node.params = this.theta.subarray(this.offsets[i], this.offsets[i] + node.nParams)));
     this.gradViews = nodes.map((node, i) => this.grad.subarray(this.offsets[i], this.offsets[i] + node.nParams));
     // which nodes need gradients, and what lies downstream of each stochastic layer
@@ -115,17 +121,20 @@ export class Network {
     this.stochastic.forEach((s, k) => this.validateLayer(s, k));
     // buffers: slot 0 for every node, slot 1 for nodes downstream of a stochastic layer
     const inRerun = (i: number) => this.down.some((m) => m[i] === 1);
-    this.out = [nodes.map((x) => new Float64Array(maxRows * x.width)), nodes.map((x, i) => (inRerun(i) ? new Float64Array(maxRows * x.width) : EMPTY))];
-    this.dOut = [nodes.map((x, i) => (this.needsGrad[i] ? new Float64Array(maxRows * x.width) : EMPTY)), nodes.map((x, i) => (inRerun(i) ? new Float64Array(maxRows * x.width) : EMPTY))];
-    for (const node of nodes) node.allocate(maxRows, 2);
-    this.f = new Float64Array(maxRows);
+    this.out = [nodes.map((x) => f64(maxRows * x.width)), nodes.map((x, i) => (inRerun(i) ? f64(maxRows * x.width) : EMPTY))];
+    this.dOut = [nodes.map((x, i) => (this.needsGrad[i] ? f64(maxRows * x.width) : EMPTY)), nodes.map((x, i) => (inRerun(i) ? f64(maxRows * x.width) : EMPTY))];
+    for (const node of nodes) node.allocate(maxRows, 2, f64);
+    this.f = f64(maxRows);
     const batch: Batch = { n: 0, x: EMPTY };
     this.ctx = [0, 1].map((slot) => ({ n: 0, batch, slot, mean: false }));
     this.meanCtx = { n: 0, batch, slot: 1, mean: true };
     this.contexts = [...this.ctx, this.meanCtx];
     // input lists, fixed once (slot 0); re-runs patch their copies in place
     this.ins = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (slot === 1 && inRerun(x.index) ? this.out[1][x.index] : this.out[0][x.index]))));
-    this.dIns = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (this.needsGrad[x.index] ? this.dOut[slot][x.index] : null))));
+    // the main pass never computes δh of a stochastic layer whose estimator does not read it (its
+    // consumers skip that input gradient); re-runs and the mean-field pass set their own lists
+    const unread = (x: NetNode) => x instanceof StochasticNode && !x.spec.needsBackprop;
+    this.dIns = [0, 1].map((slot) => nodes.map((node) => node.inputs.map((x) => (this.needsGrad[x.index] && !(slot === 0 && unread(x)) ? this.dOut[slot][x.index] : null))));
     this.signals = this.stochastic.map((s, k) => this.makeSignals(s, k));
   }
 
@@ -352,6 +361,15 @@ export class Network {
     }
   }
 
+  /**
+   * Return θ, the gradient and every buffer to the kernels' memory. Call it when a network is no
+   * longer needed in a long-lived process; none of its arrays (θ, grad, outputs, noise) may be
+   * used afterwards.
+   */
+  release(): void {
+    this.memory.release();
+  }
+
   /** Plain-data description of the nodes (records). */
   describe(): Record<string, unknown>[] {
     return this.nodes.map((x) => x.describe());
@@ -405,6 +423,18 @@ export class NetworkBuilder {
   /** Per-example loss f_r = Σ_k (x_rk − t_k)² for a constant target t. */
   squared(name: string, input: NetNode, target: ArrayLike<number>): SquaredLossNode {
     return this.add(new SquaredLossNode(name, input, target));
+  }
+  /** Per-example loss f_r = −log p(x_r | o_r) = Σ_k softplus(o_rk) − x_rk·o_rk for 0/1 targets x (elbo.ts). */
+  bernoulliLikelihood(name: string, logits: NetNode, target: NetNode): BernoulliLikelihoodNode {
+    return this.add(new BernoulliLikelihoodNode(name, logits, target));
+  }
+  /** Per-example loss f_r = −log p(h_r) = Σ_j softplus(c_j) − h_rj·c_j, learned prior logits c (elbo.ts). */
+  bernoulliPrior(name: string, h: NetNode, initLogit = 0): BernoulliPriorNode {
+    return this.add(new BernoulliPriorNode(name, h, initLogit));
+  }
+  /** Per-example term f_r = log q(h_r | a_r) = Σ_j h_rj·a_rj − softplus(a_rj) (elbo.ts). */
+  bernoulliLogPosterior(name: string, h: NetNode, logits: NetNode): BernoulliLogPosteriorNode {
+    return this.add(new BernoulliLogPosteriorNode(name, h, logits));
   }
   /** The network of the nodes added so far, for minibatches of up to maxRows rows (validates every layer's estimator). */
   build(maxRows: number): Network {

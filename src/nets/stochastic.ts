@@ -43,12 +43,12 @@ export class StochasticNode extends NetNode {
   /** uniforms per row: the main sample's width plus the estimator's extra noise */
   readonly noiseStride: number;
   /** the layer's noise for the current minibatch (maxRows × noiseStride), filled by the caller */
-  noise = new Float64Array(0);
+  noise: Float64Array = new Float64Array(0);
   private slots: SlotScratch[] = [];
   /** the estimator's ∂J/∂a of the last backward pass (n×width), without the sparsity penalty's exact term */
-  dLogits = new Float64Array(0);
+  dLogits: Float64Array = new Float64Array(0);
   /** the sparsity penalty's exact ∂/∂a of the last backward pass (n×width; zero without a penalty) */
-  dPenalty = new Float64Array(0);
+  dPenalty: Float64Array = new Float64Array(0);
   /** scratch for the penalty */
   private pBar: Float64Array;
   override readonly binary: boolean;
@@ -69,12 +69,12 @@ export class StochasticNode extends NetNode {
     this.pBar = new Float64Array(this.width);
     this.binary = unit.kind === "bernoulli";
   }
-  override allocate(maxRows: number, slots: number): void {
+  override allocate(maxRows: number, slots: number, f64: (n: number) => Float64Array): void {
     const len = maxRows * this.width;
-    this.noise = new Float64Array(maxRows * this.noiseStride);
-    this.slots = Array.from({ length: slots }, () => ({ P: new Float64Array(len), E: new Float64Array(len) }));
-    this.dLogits = new Float64Array(len);
-    this.dPenalty = new Float64Array(len);
+    this.noise = f64(maxRows * this.noiseStride);
+    this.slots = Array.from({ length: slots }, () => ({ P: f64(len), E: f64(len) }));
+    this.dLogits = f64(len);
+    this.dPenalty = f64(len);
   }
   /** P(h ≠ 0 | a) of a slot (n×width) */
   prob(slot = 0): Float64Array {
@@ -146,7 +146,7 @@ export class StochasticNode extends NetNode {
     for (let r = 0; r < n; r++) for (let j = 0; j < N; j++) D[r * N + j] = this.pBar[j] * this.unit.onProbabilityDerivative(A[r * N + j]);
   }
   override describe(): Record<string, unknown> {
-    return { ...super.describe(), unit: this.unit.toJSON(), estimator: this.spec.id, options: this.options, sparsity: this.sparsity };
+    return { ...super.describe(), unit: this.unit.toJSON(), estimator: this.spec.id, options: this.options, ...(this.sparsity ? { sparsity: this.sparsity } : {}) };
   }
 }
 

@@ -78,6 +78,11 @@ const byName: Record<string, fc.Arbitrary<string>> = {
   seeds: fc.constantFrom("1", "2", "0", "1e9"),
   dimension: fc.constantFrom("1", "2", "5", "0", "1e9"),
   perturbations: fc.constantFrom("1", "2", "0", "1e9"),
+  steps: fc.constantFrom("10", "20", "15", "0", "1e9"),
+  "eval-every": fc.constantFrom("10", "20", "5", "1e9"),
+  "probe-draws": fc.constantFrom("2", "5", "1", "1e9"),
+  merge: fc.constantFrom("{dir}", "{dir}/missing", "{dir}/out", ","),
+  sparsity: fc.constantFrom("0.2", "0", "1.5", "x"),
   "train-size": fc.constantFrom("14", "30", "1", "0", "1e9"),
   "test-size": fc.constantFrom("14", "30", "1", "0"),
 };
@@ -90,6 +95,8 @@ const REQUIRED: Record<string, string[][]> = {
   compare: [["--samples", "10"], ["--estimators", "correlation,arm"]],
   "spsa optimize": [["--iterations", "20"], ["--function", "quadratic"], ["--a", "0.1"]],
   estimate: [["--estimator", "correlation"], ["--samples", "100"]],
+  // a reproduction's full run takes hours by design: --quick, one method, one evaluation interval
+  "reproduce binary-vae": [["--quick"], ["--estimators", "disarm"], ["--steps", "10"], ["--probe-draws", "2"]],
 };
 
 /**

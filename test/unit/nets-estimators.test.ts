@@ -41,7 +41,7 @@ function tie(problem: BinaryProblem, singleId: keyof typeof estimators, layerIds
   const single = estimators[singleId].create(problem, theta, options);
   const pn = networkFromProblem(
     problem,
-    layerIds.map((id) => ({ spec: layerEstimators[id], options: id === "rloo" || id === "score-injected" ? options : {} })),
+    layerIds.map((id) => ({ spec: layerEstimators[id], options: id === "rloo" || id === "score-injected" || id === "muprop" ? options : {} })),
   );
   pn.setParams(theta);
   const u = new Float64Array(single.noiseSize);
@@ -79,6 +79,10 @@ describe("layer estimators equal the single-sample estimators sample by sample",
       expect(tie(deep, id, [id, id, id], 200, `tie/${id}`)).toBeLessThan(TOL);
     });
   }
+  it("muprop (no baseline, and a moving-average baseline) on a one-layer belief net", () => {
+    expect(tie(oneLayer, "muprop", ["muprop"], 200, "tie/muprop")).toBeLessThan(TOL);
+    expect(tie(oneLayer, "muprop", ["muprop"], 200, "tie/muprop-ma", { baselineDecay: 0.5 })).toBeLessThan(TOL);
+  });
   it("rloo (K = 2 and K = 4) on a one-layer belief net", () => {
     expect(tie(oneLayer, "rloo", ["rloo"], 200, "tie/rloo2", { K: 2 })).toBeLessThan(TOL);
     expect(tie(oneLayer, "rloo", ["rloo"], 200, "tie/rloo4", { K: 4 })).toBeLessThan(TOL);

@@ -221,7 +221,7 @@ describe("src/nets network", () => {
     const h2 = b.stochastic("h2", b.dense("a2", h1, 2), { unit: layerUnit("bernoulli"), estimator: layerEstimators.arm });
     b.squared("l", h2, [0, 1]);
     expect(() => b.build(1)).toThrow(/layer "h1": estimator straight-through needs a back-propagated signal, but the stochastic layer "h2" downstream uses arm, which does not back-propagate/);
-    expect(() => getLayerEstimator("gumbel-softmax")).toThrow(/^estimator: unknown layer estimator "gumbel-softmax" \(known: correlation, .*disarm\)$/);
+    expect(() => getLayerEstimator("rebar")).toThrow(/^estimator: unknown layer estimator "rebar" \(known: correlation, .*gumbel-softmax\)$/);
     const nr = gated("noisy-rectifier", "pathwise");
     expect(() => nr.exactGateGradient(new Float64Array(4))).toThrow(/needs discrete gates \(noisy-rectifier noise is continuous\)/);
   });

@@ -85,6 +85,6 @@ describe("stochgrad reproduce conditional-computation", () => {
     expect(o.err).toMatch(/--out .*a-file: output folder is not writable/);
     const none = run(["reproduce"]);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/reproduce: expected a subcommand conditional-computation or rbm-mnist, got nothing/);
+    expect(none.err).toMatch(/reproduce: expected a subcommand conditional-computation, rbm-mnist or binary-vae, got nothing/);
   });
 });

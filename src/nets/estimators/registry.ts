@@ -6,7 +6,11 @@ import { FieldError } from "../../errors.js";
 import { arm } from "./arm.js";
 import { correlation, correlationMovingAverage, correlationOptimalOnline } from "./correlation.js";
 import { disarm } from "./disarm.js";
+import { gumbelSoftmax } from "./gumbel-softmax.js";
+import { muprop } from "./muprop.js";
+import { nvil } from "./nvil.js";
 import { pathwise, sts } from "./pathwise.js";
+import { relax } from "./relax.js";
 import { rloo } from "./rloo.js";
 import { scoreInjected } from "./score-injected.js";
 import { straightThrough, straightThroughSigmoid } from "./straight-through.js";
@@ -24,6 +28,10 @@ export const layerEstimators = {
   rloo,
   arm,
   disarm,
+  muprop,
+  nvil,
+  relax,
+  "gumbel-softmax": gumbelSoftmax,
 } satisfies Record<string, LayerEstimatorSpec>;
 
 export type LayerEstimatorId = keyof typeof layerEstimators;
