@@ -106,7 +106,7 @@ export const estimateCommand: Command = {
     const f = args.flags;
     const workers = parseWorkers(f.workers);
     const file = args.positional[0];
-    if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
+    if (!file) throw new InputError("missing problem file (e.g. stochgrad estimate problem.json --estimator correlation)");
     if (!f.estimator) throw new InputError("estimate: --estimator is required");
     const shard = jsonShard(f);
     const r: EstimateRun = { problem: readJsonFile(file, "problem file"), problemFile: path.basename(file), estimator: String(f.estimator), samples: Number(f.samples), seed: String(f.seed), ...(f.option === undefined ? {} : { option: String(f.option) }), ...(f.register === undefined ? {} : { register: path.resolve(String(f.register)) }) };
