@@ -18,6 +18,7 @@ import type { ClaimResult } from "../../analysis/claims/types.js";
 import { mergeSpsaParts } from "./spsa.js";
 import { mergeEstimateParts } from "./estimate.js";
 import { mergeExactParts } from "./exact.js";
+import { mergeCompareParts } from "./compare.js";
 
 /** What a merger gets: the run's parameters and every item's state, in item order. */
 export interface MergeInput {
@@ -66,6 +67,7 @@ const mergers: Record<string, Merger> = {
   "spsa optimize": mergeSpsaParts,
   estimate: mergeEstimateParts,
   exact: mergeExactParts,
+  compare: mergeCompareParts,
 };
 
 export const mergeCommand: Command = {
