@@ -19,6 +19,7 @@ import { mergeSpsaParts } from "./spsa.js";
 import { mergeEstimateParts } from "./estimate.js";
 import { mergeExactParts } from "./exact.js";
 import { mergeCompareParts } from "./compare.js";
+import { mergeRbmEvalParts } from "./rbm.js";
 
 /** What a merger gets: the run's parameters and every item's state, in item order. */
 export interface MergeInput {
@@ -68,6 +69,7 @@ const mergers: Record<string, Merger> = {
   estimate: mergeEstimateParts,
   exact: mergeExactParts,
   compare: mergeCompareParts,
+  "rbm eval": mergeRbmEvalParts,
 };
 
 export const mergeCommand: Command = {
