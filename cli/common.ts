@@ -106,9 +106,9 @@ export function parseWorkers(raw: unknown): number {
   return w;
 }
 
-/** Enumeration blocks of the problem's exact analysis (0 when it is not enumerated: injected noise, or too many units). */
-export function enumerationBlockCount(problem: BinaryProblem): number {
-  return problem.unitNoise === "injected" || problem.nUnits > MAX_ENUMERABLE_UNITS ? 0 : 2 ** (problem.nUnits - blockBits(problem));
+/** Enumeration blocks of the problem's exact analysis (0 when it is not enumerated: injected noise, or more units than `maxUnits`). */
+export function enumerationBlockCount(problem: BinaryProblem, maxUnits = MAX_ENUMERABLE_UNITS): number {
+  return problem.unitNoise === "injected" || problem.nUnits > maxUnits ? 0 : 2 ** (problem.nUnits - blockBits(problem));
 }
 
 /**
