@@ -432,7 +432,8 @@ function runEval(run: EvalRun, mode: EvalMode): string {
       const dir = ensureWritableDir(mode.out);
       const states = annealingChunkStates(rbm, d.trainRows, d.testRows, stream, opts, ids).map((logWeights) => ({ logWeights }));
       const part = path.join(dir, partFileName("rbm eval", mode.shard));
-      writeFileAtomic(part, partText("rbm eval", VERSION, { ...run }, mode.shard, chunks.length, ids, states));
+      // the flags at the top of the run, so a merge of parts of different runs names the flag that differs
+      writeFileAtomic(part, partText("rbm eval", VERSION, { model: run.model, given: run.given, ...run.flags, record: run.record }, mode.shard, chunks.length, ids, states));
       const aisRuns = ids.reduce((s, c) => s + (chunks[c].kind === "ais" ? chunks[c].end - chunks[c].first : 0), 0);
       const raiseRuns = ids.reduce((s, c) => s + (chunks[c].kind === "raise" ? chunks[c].end - chunks[c].first : 0), 0);
       return `rbm eval: shard ${mode.shard.index}/${mode.shard.count}, ${ids.length} of ${chunks.length} chunks of ≤ ${ANNEALING_CHUNK_RUNS} annealing runs (${aisRuns} AIS, ${raiseRuns} RAISE runs); wrote part ${part}\n`;
@@ -481,9 +482,9 @@ function mergedLogWeights(opts: LikelihoodOptions, nTest: number, states: unknow
 
 /** `stochgrad merge` of `rbm eval --shard` parts: every run's log-weight into the whole evaluation; writes rbm-eval.json (what the whole run prints). */
 export function mergeRbmEvalParts(m: { version: string; run: Record<string, unknown>; states: unknown[] }, out: string): { code: number; text: string } {
-  const r = m.run as unknown as EvalRun;
-  if (typeof r.model !== "string" || r.flags === null || typeof r.flags !== "object" || !Array.isArray(r.given)) throw new InputError("merge: the parts' run is not that of stochgrad rbm eval --shard");
-  const text = runEval(r, { kind: "merge", states: m.states });
+  const { model, given, record, ...flags } = m.run as { model?: unknown; given?: unknown; record?: unknown } & Flags;
+  if (typeof model !== "string" || !Array.isArray(given) || record === undefined || Object.keys(flags).some((k) => !(EVAL_RUN_FLAGS as readonly string[]).includes(k))) throw new InputError("merge: the parts' run is not that of stochgrad rbm eval --shard");
+  const text = runEval({ model, given: given as string[], record, flags }, { kind: "merge", states: m.states });
   const file = path.join(out, "rbm-eval.json");
   writeFileAtomic(file, text);
   return { code: 0, text: text + `wrote ${file}\n` };
