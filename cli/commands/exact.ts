@@ -207,8 +207,8 @@ function listOf(ids: readonly number[]): string {
  * Print the cost of an enumeration to stderr before it starts (with --max-units): configurations
  * in all and in this shard, its Gray-code blocks and index ranges, and the wall time estimated
  * from a rate measured here: repeated probes of up to 2^13 configurations of the shard's first
- * block, with the same problem and estimators (until 2^17 configurations or 2 s, at least 4), the
- * median of the later half (the JIT settles over the first); the estimate is
+ * block, with the same problem and estimators (until 2^18 configurations and 0.25 s, at most 3 s,
+ * at least 4), the median of the later half (the JIT settles over the first); the estimate is
  * configurations ÷ (rate × threads). Refuses (the one-day budget, LIMITS.seconds) a run estimated
  * beyond it. `mine` null: the whole enumeration.
  */
@@ -224,12 +224,13 @@ function stateCost(problem: BinaryProblem, theta: Float64Array, instances: Recor
   const custom = Object.entries(instances).filter(([, e]) => e.noise === "custom" && e.instance.exactMoments).map(([k]) => k);
   const centre = modeLoss(problem, theta);
   const b0 = all[ids[0] ?? 0];
-  // the JIT needs some 10^5 configurations to settle: probes of 2^13 until 2^17 configurations or 2 s (at least 4), the median of the later half
+  // the JIT needs some 10^5 configurations to settle, and a shared machine's time slices are noisy:
+  // probes of 2^13 until 2^18 configurations and 0.25 s (at most 3 s; at least 4 probes), the median of the later half
   const probe = { first: b0.first, end: b0.first + Math.min(size, 2 ** 13) };
   const n = probe.end - probe.first;
   const start = performance.now();
   const rates: number[] = [];
-  while (rates.length < 4 || (rates.length * n < 2 ** 17 && performance.now() - start < 2000)) {
+  for (let elapsed = 0; rates.length < 4 || ((rates.length * n < 2 ** 18 || elapsed < 250) && elapsed < 3000); elapsed = performance.now() - start) {
     const t0 = performance.now();
     enumerationBlock(problem, theta, entries, probe, centre, false);
     rates.push(n / Math.max((performance.now() - t0) / 1000, 1e-6));
