@@ -200,7 +200,7 @@ function defaultUnitLimit(): number {
 
 /** "1, 4, 7, …, 1021" for a list of block ids. */
 function listOf(ids: readonly number[]): string {
-  return ids.length <= 6 ? ids.join(", ") : `${ids.slice(0, 3).join(", ")}, …, ${ids[ids.length - 1]}`;
+  return ids.length === 0 ? "none" : ids.length <= 6 ? ids.join(", ") : `${ids.slice(0, 3).join(", ")}, …, ${ids[ids.length - 1]}`;
 }
 
 /**
@@ -225,27 +225,31 @@ function stateCost(problem: BinaryProblem, theta: Float64Array, instances: Recor
   const centre = modeLoss(problem, theta);
   const b0 = all[ids[0] ?? 0];
   // the JIT needs some 10^5 configurations to settle, and a shared machine's time slices are noisy:
-  // probes of 2^13 until 2^18 configurations and 0.25 s (at most 3 s; at least 4 probes), the median of the later half
+  // probes of 2^13 until 2^18 configurations and 0.25 s (at most 3 s, at least 4 probes, never
+  // more than the run's own configurations), the median of the later half
   const probe = { first: b0.first, end: b0.first + Math.min(size, 2 ** 13) };
   const n = probe.end - probe.first;
   const start = performance.now();
   const rates: number[] = [];
-  for (let elapsed = 0; rates.length < 4 || ((rates.length * n < 2 ** 18 || elapsed < 250) && elapsed < 3000); elapsed = performance.now() - start) {
+  for (let probed = 0, elapsed = 0; here > 0 && (rates.length < 4 || (probed < here && (probed < 2 ** 18 || elapsed < 250) && elapsed < 3000)); elapsed = performance.now() - start) {
     const t0 = performance.now();
     enumerationBlock(problem, theta, entries, probe, centre, false);
     rates.push(n / Math.max((performance.now() - t0) / 1000, 1e-6));
+    probed += n;
   }
   const later = rates.slice(rates.length >> 1).sort((a, b) => a - b);
   const rate = later[later.length >> 1];
-  const seconds = here / (rate * threads);
+  const seconds = here === 0 ? 0 : here / (rate * threads);
   const who = shard ? `shard ${shard.index}/${shard.count}` : "this run";
   const ranges = ids.length === 0 ? "none" : ids.length === 1 ? `[${all[ids[0]].first}, ${all[ids[0]].end})` : `[${all[ids[0]].first}, ${all[ids[0]].end}) … [${all[ids[ids.length - 1]].first}, ${all[ids[ids.length - 1]].end})`;
   const est = seconds < 120 ? `${seconds.toPrecision(2)} s` : seconds < 7200 ? `${(seconds / 60).toPrecision(2)} minutes` : `${(seconds / 3600).toPrecision(2)} hours`;
   process.stderr.write(
-    `exact: 2^${problem.nUnits} = ${formatCount(total)} configurations in all, ${formatCount(here)} in ${who}: ${ids.length} of ${all.length} Gray-code blocks of 2^${Math.log2(size)} (blocks ${listOf(ids)}${shard && shard.count > 1 ? `, every ${shard.count}${shard.count === 2 ? "nd" : shard.count === 3 ? "rd" : "th"} from ${shard.index - 1}` : ""}; Gray-code indices ${ranges})\n` +
-      `exact: estimated wall time ${est} on ${threads} thread${threads > 1 ? "s" : ""}, at ${rate.toExponential(2)} configurations/s per thread (the median of the later half of ${rates.length} probes of ${n} configurations of block ${ids[0] ?? 0}, timed here; shards sharing cores run slower)${custom.length ? `; not counted: the own exact moments of ${custom.join(", ")}, computed after the enumeration${shard ? " (in the merge)" : ""}` : ""}\n`,
+    `exact: 2^${problem.nUnits} = ${formatCount(total)} configurations in all, ${formatCount(here)} in ${who}: ${ids.length} of ${all.length} Gray-code blocks of 2^${Math.log2(size)} (blocks ${listOf(ids)}${shard && shard.count > 1 && ids.length > 1 ? `, every ${shard.count}${shard.count === 2 ? "nd" : shard.count === 3 ? "rd" : "th"} from ${shard.index - 1}` : ""}; Gray-code indices ${ranges})\n` +
+      (here === 0
+        ? "exact: estimated wall time 0 s (no blocks in this shard: more shards than blocks)\n"
+        : `exact: estimated wall time ${est} on ${threads} thread${threads > 1 ? "s" : ""}, at ${rate.toExponential(2)} configurations/s per thread (the median of the later half of ${rates.length} probes of ${n} configurations of block ${ids[0]}, timed here; shards sharing cores run slower)${custom.length ? `; not counted: the own exact moments of ${custom.join(", ")}, computed after the enumeration${shard ? " (in the merge)" : ""}` : ""}\n`),
   );
-  requireTime(seconds, shard ? "--shard" : "--max-units", `the enumeration of ${formatCount(here)} configurations at the measured ${rate.toExponential(2)} per second on ${threads} thread${threads > 1 ? "s" : ""}${shard ? "" : " (split it: --shard K/N)"}`);
+  if (here > 0) requireTime(seconds, shard ? "--shard" : "--max-units", `the enumeration of ${formatCount(here)} configurations at the measured ${rate.toExponential(2)} per second on ${threads} thread${threads > 1 ? "s" : ""}${shard ? "" : " (split it: --shard K/N)"}`);
 }
 
 /** `stochgrad exact problem.json`: E[L], ∇E[L] and every applicable estimator's exact moments. */
