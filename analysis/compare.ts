@@ -7,7 +7,8 @@
 import type { ChartSpec } from "./charts.js";
 import { exactAnalysis, exactAnalysisUnavailable, exactBlockStates } from "../src/exact/moments.js";
 import { blockStateFromJSON, blockStateToJSON, enumerationBlocks, type EnumerationBlockJSON } from "../src/exact/enumeration-blocks.js";
-import type { BlockRunner, EnumerationBlockState } from "../src/exact/types.js";
+import type { EnumerationBlockState } from "../src/exact/types.js";
+import { blockRunnerOfParts } from "./shard.js";
 import { DEFAULT_CHUNK, momentsOfChunks, sampleChunksOf, sampleMoments, warmUp } from "../src/estimators/sample.js";
 import { MomentAccumulator } from "../src/stats/accumulator.js";
 import { poolBlockRunner } from "../src/estimators/enumeration-pool.js";
@@ -124,7 +125,7 @@ function sum(v: ArrayLike<number>): number {
  */
 export function compareEstimators(problem: BinaryProblem, specs: EstimatorSpec[], o: CompareOptions): ComparisonRecord {
   const setup = comparisonSetup(problem, specs, o);
-  const blockRunner = o.blocks ? fromBlockStates(o.blocks) : o.pool && poolBlockRunner(o.pool);
+  const blockRunner = o.blocks ? blockRunnerOfParts(o.blocks) : o.pool && poolBlockRunner(o.pool);
   const ref = setup.noReference ? null : exactAnalysis(problem, setup.theta, setup.exactSet, { blockRunner });
   const grad = ref ? ref.gradient : null;
   const out: EstimatorComparison[] = [];
@@ -193,17 +194,6 @@ function comparisonSetup(problem: BinaryProblem, specs: EstimatorSpec[], o: Comp
     for (const { spec, inst } of insts) if (spec.noise !== "custom" || inst.exactMoments) exactSet[spec.id] = { noise: spec.noise, instance: inst };
   }
   return { theta, noReference, insts, exactSet };
-}
-
-/** A block runner that hands back stored block states (checked against the job's blocks): a merge's. */
-function fromBlockStates(states: readonly EnumerationBlockState[]): BlockRunner {
-  return (job) => {
-    if (job.blocks.length !== states.length) throw new InputError(`merge: the parts hold ${states.length} enumeration blocks, the problem has ${job.blocks.length}`);
-    job.blocks.forEach((g, j) => {
-      if (g.first !== states[j].first || g.end !== states[j].end) throw new InputError(`merge: block ${j} in the parts covers [${states[j].first}, ${states[j].end}), the problem's block ${j} is [${g.first}, ${g.end})`);
-    });
-    return states.slice();
-  };
 }
 
 /**

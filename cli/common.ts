@@ -14,7 +14,11 @@ import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
   if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
-  const v = readJsonFile(file, "problem file");
+  return problemOf(readJsonFile(file, "problem file"), file);
+}
+
+/** The problem of a problem file's JSON `v` (as read, or as a part record keeps it); errors name the file. */
+export function problemOf(v: unknown, file: string): BinaryProblem {
   try {
     return problemFromJSON(v);
   } catch (e) {

@@ -7,11 +7,10 @@ import { partFileName, partText, shardItems, parseShard } from "../../analysis/s
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import type { EstimatorSpec } from "../../src/estimators/types.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
-import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
-import { optionsPerEstimator, parseOptions, enumerationBlockCount, parseWorkers, requireSamplingBudget, withPool, workersFlag } from "../common.js";
+import { optionsPerEstimator, parseOptions, enumerationBlockCount, parseWorkers, problemOf, requireSamplingBudget, withPool, workersFlag } from "../common.js";
 import { InputError } from "../../src/errors.js";
 import { REGISTER_FLAG, registryFrom } from "../register.js";
 import { SHARD_FLAG } from "../shard.js";
@@ -35,13 +34,7 @@ interface CompareRun {
 /** The problem, estimators and options of a run, every flag checked before any output (the same for the whole run, a shard and the merge). */
 async function prepare(r: CompareRun): Promise<{ problem: BinaryProblem; specs: EstimatorSpec[]; options: CompareOptions }> {
   const specs = parseEstimatorList(r.estimators, await registryFrom(r.register));
-  let problem: BinaryProblem;
-  try {
-    problem = problemFromJSON(r.problem);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(`problem file ${r.problemFile}: ${e.message}`);
-    throw e;
-  }
+  const problem = problemOf(r.problem, r.problemFile);
   const alpha = r.alpha;
   if (!(alpha > 0 && alpha < 0.5)) throw new InputError(`--alpha: expected a number in (0, 0.5), got ${alpha}`);
   const options = parseOptions(r.option);

@@ -5,16 +5,15 @@ import { assertEnumerable, MAX_ENUMERABLE_UNITS, modeLoss } from "../../src/exac
 import { formatCount, MAX_SHARDED_ENUMERATION_UNITS, requireTime } from "../../src/limits.js";
 import type { BlockRunner, EnumerationBlockState } from "../../src/exact/types.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
-import { problemFromJSON } from "../../src/problems/json.js";
 import { ensureWritableDir, readJsonFile, toJsonText, writeFileAtomic } from "../../analysis/io.js";
-import { partFileName, partText, shardItems, type Shard } from "../../analysis/shard.js";
+import { blockRunnerOfParts, partFileName, partText, shardItems, type Shard } from "../../analysis/shard.js";
 import { jsonShard, PART_OUT_FLAG, SHARD_FLAG } from "../shard.js";
 import { VERSION } from "../version.js";
 import type { EstimatorEntry, EstimatorOptions } from "../../src/estimators/types.js";
 import { parseEstimatorList } from "../../src/estimators/registry.js";
 import { requirePerturbation } from "../../src/estimators/oracle.js";
 import type { Command } from "../types.js";
-import { loadProblem, nestVector, optionsPerEstimator, parseOptions, enumerationBlockCount, parseWorkers, printJson, withPool, workersFlag } from "../common.js";
+import { nestVector, optionsPerEstimator, parseOptions, enumerationBlockCount, parseWorkers, problemOf, withPool, workersFlag } from "../common.js";
 import { poolBlockRunner } from "../../src/estimators/enumeration-pool.js";
 import { resolveOptions } from "../../src/estimators/options.js";
 import { isOnline, uncheckedInstance } from "../../src/estimators/types.js";
@@ -53,13 +52,7 @@ async function runExact(run: ExactRun, mode: ExactMode): Promise<string> {
   const warmup = run.warmup;
   if (!Number.isInteger(warmup) || warmup < 0 || warmup > MAX_WARMUP) throw new InputError(`--warmup: expected a number of draws, an integer in [0, ${MAX_WARMUP}], got ${warmup}`);
   const seed = run.seed;
-  let problem: BinaryProblem;
-  try {
-    problem = problemFromJSON(run.problem);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(`problem file ${run.problemFile}: ${e.message}`);
-    throw e;
-  }
+  const problem = problemOf(run.problem, run.problemFile);
   if (mode.kind !== "whole" && problem.unitNoise === "injected") throw new InputError("--shard: the quadrature of injected-noise units is not sharded (only the enumeration of binary units is)");
   const maxUnits = checkedMaxUnits(run.maxUnits, problem);
   if (mode.kind !== "whole") assertEnumerable(problem, maxUnits);
@@ -129,16 +122,7 @@ async function runExact(run: ExactRun, mode: ExactMode): Promise<string> {
       writeFileAtomic(part, partText("exact", VERSION, { ...run }, mode.shard, nBlocks, mine, states));
       return `exact: shard ${mode.shard.index}/${mode.shard.count}, ${mine.length} of ${nBlocks} Gray-code blocks of 2^${blockBits(problem)} states; wrote part ${part}\n`;
     }
-    const blockRunner: BlockRunner | undefined =
-      mode.kind === "merge"
-        ? (job) => {
-            if (job.blocks.length !== mode.states.length) throw new InputError(`merge: the parts hold ${mode.states.length} enumeration blocks, the problem has ${job.blocks.length}`);
-            job.blocks.forEach((g, j) => {
-              if (g.first !== mode.states[j].first || g.end !== mode.states[j].end) throw new InputError(`merge: block ${j} in the parts covers [${mode.states[j].first}, ${mode.states[j].end}), the problem's block ${j} is [${g.first}, ${g.end})`);
-            });
-            return mode.states;
-          }
-        : undefined;
+    const blockRunner: BlockRunner | undefined = mode.kind === "merge" ? blockRunnerOfParts(mode.states) : undefined;
     const r =
       mode.kind === "merge"
         ? exactAnalysis(problem, theta, instances, { onProgress, blockRunner, maxUnits })

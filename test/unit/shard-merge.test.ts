@@ -29,6 +29,15 @@ function parallel(runs: string[][], cwd: string, env: Record<string, string> = {
   );
 }
 
+/** The command is one error (exit 2, one line matching msg) and leaves no merge folder "m". */
+function refusedOnce(dir: string, args: string[], msg: RegExp): void {
+  const r = cli(args, dir);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(msg);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(fs.existsSync(path.join(dir, "m"))).toBe(false);
+}
+
 /** Every file under dir (relative path → bytes). */
 function tree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
@@ -217,15 +226,7 @@ describe("compare --shard: refusals and bad parts, one clear error each", () => 
     ["a missing rbm eval part", ["merge", part("r1", 2, "rbm-eval"), "--out", "m"], /merge: missing shard 1\/2 of `rbm eval`/],
     ["an rbm eval chunk of the wrong size", ["merge", part("r1", 1, "rbm-eval"), weights, "--out", "m"], /merge: chunk 1 in the parts should hold the log-weights of AIS runs 8…15, got 7 values/],
   ];
-  for (const [what, args, msg] of cases) {
-    it(what, () => {
-      const r = cli(args, dir);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(msg);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(fs.existsSync(path.join(dir, "m"))).toBe(false);
-    });
-  }
+  for (const [what, args, msg] of cases) it(what, () => refusedOnce(dir, args, msg));
 });
 
 describe("shards and parts: the pieces", () => {
@@ -293,15 +294,7 @@ describe("bad input to sharding and merge: one clear error each", () => {
     ["a file that is not JSON", ["merge", write("bad.json", "{"), "--out", "m"], /"bad\.json": not JSON/],
     ["a missing file", ["merge", "nope.json", "--out", "m"], /nope\.json/],
   ];
-  for (const [what, args, msg] of cases) {
-    it(what, () => {
-      const r = cli(args, dir);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(msg);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(fs.existsSync(path.join(dir, "m"))).toBe(false);
-    });
-  }
+  for (const [what, args, msg] of cases) it(what, () => refusedOnce(dir, args, msg));
   it("mergeParts refuses an item layout that does not match the shard", () => {
     const p = readPart(path.join(dir, part("a", 1)));
     const f = write("layout.json", JSON.stringify({ ...JSON.parse(partText(p.command, p.version, p.run, p.shard, p.items, p.done, p.states)), done: [1] }));
