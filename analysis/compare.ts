@@ -198,7 +198,8 @@ function comparisonSetup(problem: BinaryProblem, specs: EstimatorSpec[], o: Comp
 
 /**
  * The work items of a sharded comparison, in item order: the Gray-code blocks of the exact
- * reference (with every exactly measured estimator in them; none without a reference), then each
+ * reference (with every exactly measured estimator in them; none without a reference, and none for
+ * injected noise, whose quadrature reference the merge computes once), then each
  * Monte Carlo estimator's chunks of DEFAULT_CHUNK draws in the order of `specs`. The layout
  * depends on the problem, the estimators, --exact and --samples only, never on N or --workers.
  */
@@ -219,7 +220,8 @@ export function comparisonShardPlan(problem: BinaryProblem, specs: EstimatorSpec
   const online = sampled.filter(({ inst }) => isOnline(inst)).map(({ spec }) => spec.id);
   if (online.length) throw new InputError(`--shard: ${online.join(", ")}: ${online.length > 1 ? "online estimators" : "an online estimator"} (state advancing with every draw) cannot be sampled in separate chunks; run ${online.length > 1 ? "them" : "it"} unsharded${o.exact ? "" : ", or with --exact where the noise allows"}`);
   const items: ComparisonItem[] = [];
-  const blocks = setup.noReference ? 0 : enumerationBlocks(problem).length;
+  // the quadrature reference of injected noise is not cut into blocks: the merge computes it, once
+  const blocks = setup.noReference || problem.unitNoise === "injected" ? 0 : enumerationBlocks(problem).length;
   for (let j = 0; j < blocks; j++) items.push({ kind: "block", block: j });
   const nChunks = Math.ceil(o.samples / DEFAULT_CHUNK);
   for (const { spec } of sampled) for (let c = 0; c < nChunks; c++) items.push({ kind: "chunk", estimator: spec.id, chunk: c });

@@ -97,6 +97,12 @@ describe("--shard K/N and stochgrad merge: byte-identical to the unsharded run",
     await shardedMatchesUnsharded(["compare", NET18, "--exact", "--estimators", "correlation,correlation-ma,arm,gumbel-softmax", "--warmup", "50", "--samples", "5000"], ["comparison.json", "comparison-variance.png", "comparison-variance.svg", "comparison-variance.csv", "comparison-bias.csv"]);
   });
 
+  it("compare on injected noise, sharded by Monte Carlo chunk (its quadrature reference computed once, in the merge), N = 1, 2, 3", async () => {
+    const noisy = path.join(fixtures, "noisy.json");
+    fs.writeFileSync(noisy, JSON.stringify({ kind: "noisy-single", unit: { type: "noisy-rectifier", s: 0.7 }, a: 0.3, loss: { kind: "squared", target: 0.45 } }));
+    await shardedMatchesUnsharded(["compare", noisy, "--estimators", "pathwise,score-injected", "--samples", "9000"], ["comparison.json", "comparison-bias.csv"]);
+  });
+
   it("spsa optimize --seeds, sharded by run, N = 1, 2, 3 (5 runs: shards of unequal size)", async () => {
     const dir = await shardedMatchesUnsharded(["spsa", "optimize", "--function", "skewed-quartic", "--a", "0.2", "--iterations", "200", "--seeds", "5", "--noise", "0.1"], ["spsa-optimize.json", "spsa-optimize-figure.json", "spsa-optimize.png"]);
     // more shards than runs: the empty shards still write parts, and the merge is still the same
@@ -155,6 +161,7 @@ describe("--shard K/N on the commands that print JSON: merge writes the same byt
   });
 
   it("exact beyond the limit: refused without --max-units (naming it and --shard), and --max-units beyond the ceiling, below the net or on injected noise", () => {
+    fs.writeFileSync(path.join(dir, "noisy.json"), JSON.stringify({ kind: "noisy-single", unit: { type: "noisy-rectifier", s: 0.7 }, a: 0.3, loss: { kind: "squared", target: 0.45 } }));
     const low = { STOCHGRAD_TEST_ENUMERATION_LIMIT: "16" };
     const cases: [string[], Record<string, string>, RegExp][] = [
       [["exact", "net18.json"], low, /^stochgrad: error: the problem has 18 binary units; exact enumerates at most 16 \(2\^16 states\) unless asked: --max-units 18 \(≤ 40\) enumerates all 2\^18, best split over processes with --shard K\/N/],
