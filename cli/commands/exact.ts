@@ -114,8 +114,9 @@ async function runExact(run: ExactRun, mode: ExactMode): Promise<string> {
     if (mode.kind === "shard") {
       const nBlocks = enumerationBlocks(problem).length;
       const mine = shardItems(mode.shard, nBlocks);
-      const dir = ensureWritableDir(mode.out);
+      // the cost first: a shard over the time budget is refused before its folder is made
       if (run.maxUnits !== undefined) stateCost(problem, theta, instances, mine, 1, mode.shard);
+      const dir = ensureWritableDir(mode.out);
       const states = exactBlockStates(problem, theta, instances, { maxUnits }, mine).map(blockStateToJSON);
       bar.done();
       const part = path.join(dir, partFileName("exact", mode.shard));
