@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { describeValue, InputError, quote } from "../src/errors.js";
 import { readTextFile } from "./io.js";
+import type { BlockRunner, EnumerationBlockState } from "../src/exact/types.js";
 
 /** Shard K of N (1 ≤ K ≤ N). */
 export interface Shard {
@@ -177,4 +178,18 @@ export function mergeParts(files: string[]): { command: string; version: string;
   const states: unknown[] = new Array(first.items);
   for (const p of parts) p.done.forEach((id, j) => (states[id] = p.states[j]));
   return { command: first.command, version: first.version, run: first.run, states };
+}
+
+/**
+ * A BlockRunner (src/exact/types.ts) that hands back the enumeration block states of a merge's
+ * parts instead of enumerating, each checked against the job's block (`exact` and `compare`).
+ */
+export function blockRunnerOfParts(states: readonly EnumerationBlockState[]): BlockRunner {
+  return (job) => {
+    if (job.blocks.length !== states.length) throw new InputError(`merge: the parts hold ${states.length} enumeration blocks, the problem has ${job.blocks.length}`);
+    job.blocks.forEach((g, j) => {
+      if (g.first !== states[j].first || g.end !== states[j].end) throw new InputError(`merge: block ${j} in the parts covers [${states[j].first}, ${states[j].end}), the problem's block ${j} is [${g.first}, ${g.end})`);
+    });
+    return states.slice();
+  };
 }

@@ -14,7 +14,11 @@ import { MAX_ENUMERABLE_UNITS } from "../src/exact/enumerate.js";
 /** Load and validate a problem file; errors name the file. */
 export function loadProblem(file: string | undefined): BinaryProblem {
   if (!file) throw new InputError("missing problem file (e.g. stochgrad exact problem.json)");
-  const v = readJsonFile(file, "problem file");
+  return problemOf(readJsonFile(file, "problem file"), file);
+}
+
+/** The problem of a problem file's JSON `v` (as read, or as a part record keeps it); errors name the file. */
+export function problemOf(v: unknown, file: string): BinaryProblem {
   try {
     return problemFromJSON(v);
   } catch (e) {
@@ -106,9 +110,9 @@ export function parseWorkers(raw: unknown): number {
   return w;
 }
 
-/** Enumeration blocks of the problem's exact analysis (0 when it is not enumerated: injected noise, or too many units). */
-export function enumerationBlockCount(problem: BinaryProblem): number {
-  return problem.unitNoise === "injected" || problem.nUnits > MAX_ENUMERABLE_UNITS ? 0 : 2 ** (problem.nUnits - blockBits(problem));
+/** Enumeration blocks of the problem's exact analysis (0 when it is not enumerated: injected noise, or more units than `maxUnits`). */
+export function enumerationBlockCount(problem: BinaryProblem, maxUnits = MAX_ENUMERABLE_UNITS): number {
+  return problem.unitNoise === "injected" || problem.nUnits > maxUnits ? 0 : 2 ** (problem.nUnits - blockBits(problem));
 }
 
 /**

@@ -5,6 +5,9 @@
 #   examples/shard-local.sh N OUT COMMAND [FLAGS...]
 #   examples/shard-local.sh 4 verify-out verify --quick
 #   examples/shard-local.sh 3 spsa-out spsa optimize --function skewed-quartic --seeds 200
+#   examples/shard-local.sh 4 compare-out compare problem.json --estimators rloo,arm,disarm --exact
+#   examples/shard-local.sh 2 eval-out rbm eval model.json --workers 1       # → eval-out/rbm-eval.json
+#   examples/shard-local.sh 2 exact-out exact net26.json --max-units 26      # → exact-out/exact.json
 #
 # Uses GNU parallel when it is installed, else xargs -P (the same shards either way). Set
 # STOCHGRAD to the command that runs the CLI (default: npx stochgrad). Flag values must not

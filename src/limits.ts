@@ -29,6 +29,18 @@ export const LIMITS = Object.freeze({
   multiplyAddsPerSecond: 1e9,
 });
 
+/**
+ * Hard ceiling on the binary units `exact --max-units M` may enumerate (beyond the default
+ * MAX_ENUMERABLE_UNITS = 24 of src/exact/enumerate.ts). Why 40: 2^40 ≈ 1.1e12 configurations is
+ * about 3e5 core-seconds (3.5 core-days) at ~4e6 configurations per second, the rate measured for
+ * `exact` with a few estimators on a 26-unit net (README, "Sweeps on a cluster") — a job array
+ * of a few hundred shards finishes it in minutes each, while 2^41 and up double that per unit and
+ * soon exceed any sensible allocation. The Gray-code index stays exact far beyond (doubles hold
+ * integers to 2^53), and the enumeration is cut into at most 2^MAX_BLOCK_COUNT_BITS blocks, so the
+ * part files stay small. One shard is still held to the one-day budget (`LIMITS.seconds`).
+ */
+export const MAX_SHARDED_ENUMERATION_UNITS = 40;
+
 /** Largest number of float64 entries one request may allocate. */
 export const MAX_FLOAT64_ENTRIES = LIMITS.bytes / 8;
 

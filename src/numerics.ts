@@ -115,5 +115,7 @@ export function popcount(x: number): number {
 
 /** Index of the bit that changes between Gray codes g(k−1) and g(k), k ≥ 1: trailing zeros of k. */
 export function grayFlipBit(k: number): number {
-  return 31 - Math.clz32(k & -k);
+  // k & −k reads the low 32 bits (exact for integers below 2^53); a multiple of 2^32 looks above them
+  const low = k & -k;
+  return low !== 0 || k === 0 ? 31 - Math.clz32(low) : 32 + grayFlipBit(Math.floor(k / 4294967296));
 }

@@ -3,12 +3,11 @@ import { getEstimator } from "../../src/estimators/registry.js";
 import { DEFAULT_CHUNK, mergeChunks, sampleChunksOf, sampleMoments, type SampleMoments } from "../../src/estimators/sample.js";
 import type { EstimatorInstance, EstimatorOptions, EstimatorSpec } from "../../src/estimators/types.js";
 import type { BinaryProblem } from "../../src/problems/types.js";
-import { problemFromJSON } from "../../src/problems/json.js";
 import { Stream } from "../../src/random/stream.js";
 import { MomentAccumulator } from "../../src/stats/accumulator.js";
 import { Progress } from "../progress.js";
 import type { Command } from "../types.js";
-import { nestVector, optionsPerEstimator, parseOptions, requireSamplingBudget, parseWorkers, withPool, workersFlag } from "../common.js";
+import { nestVector, optionsPerEstimator, parseOptions, problemOf, requireSamplingBudget, parseWorkers, withPool, workersFlag } from "../common.js";
 import { resolveOptions } from "../../src/estimators/options.js";
 import { InputError } from "../../src/errors.js";
 import { REGISTER_FLAG, registryFrom } from "../register.js";
@@ -31,13 +30,7 @@ interface EstimateRun {
 
 /** The problem, spec, instance and stream of a run, checked (the same for the whole run, a shard and the merge). */
 async function prepare(r: EstimateRun) {
-  let problem: BinaryProblem;
-  try {
-    problem = problemFromJSON(r.problem);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(`problem file ${r.problemFile}: ${e.message}`);
-    throw e;
-  }
+  const problem = problemOf(r.problem, r.problemFile);
   const spec = getEstimator(r.estimator, await registryFrom(r.register));
   const why = spec.applicable(problem);
   if (why) throw new InputError(`estimator ${spec.id}: ${why}`);

@@ -18,6 +18,8 @@ import type { ClaimResult } from "../../analysis/claims/types.js";
 import { mergeSpsaParts } from "./spsa.js";
 import { mergeEstimateParts } from "./estimate.js";
 import { mergeExactParts } from "./exact.js";
+import { mergeCompareParts } from "./compare.js";
+import { mergeRbmEvalParts } from "./rbm.js";
 
 /** What a merger gets: the run's parameters and every item's state, in item order. */
 export interface MergeInput {
@@ -66,6 +68,8 @@ const mergers: Record<string, Merger> = {
   "spsa optimize": mergeSpsaParts,
   estimate: mergeEstimateParts,
   exact: mergeExactParts,
+  compare: mergeCompareParts,
+  "rbm eval": mergeRbmEvalParts,
 };
 
 export const mergeCommand: Command = {

@@ -10,12 +10,14 @@
  */
 import path from "node:path";
 import { renderChart, type ChartSpec } from "../../analysis/charts.js";
-import { checkWritableFile, ensureWritableDir, readJsonFile, writeJsonAtomic } from "../../analysis/io.js";
+import { checkWritableFile, ensureWritableDir, readJsonFile, writeFileAtomic, writeJsonAtomic } from "../../analysis/io.js";
+import { partFileName, partText, shardItems, type Shard } from "../../analysis/shard.js";
+import { jsonShard, PART_OUT_FLAG, SHARD_FLAG } from "../shard.js";
 import { modelFromJSON, type ModelRecord, type TrainingRecord } from "../../analysis/rbm-model.js";
 import { schemaUri } from "../../analysis/schemas.js";
 import { baseRateBiases } from "../../src/boltzmann/ais.js";
 import { BinaryRows } from "../../src/boltzmann/binary-rows.js";
-import { evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod } from "../../src/boltzmann/likelihood.js";
+import { ANNEALING_CHUNK_RUNS, annealingChunks, annealingChunkStates, evaluateLikelihood, likelihoodIsExact, type LikelihoodEvaluation, type LikelihoodMethod, type LikelihoodOptions } from "../../src/boltzmann/likelihood.js";
 import { DEFAULT_BETA_MIN, ptSample, temperingLadder, type PtDiagnostics } from "../../src/boltzmann/negative-phase/pt.js";
 import { negativePhases } from "../../src/boltzmann/negative-phase/registry.js";
 import { Rbm, RBM_PARAMETER_VECTORS } from "../../src/boltzmann/rbm.js";
@@ -64,9 +66,14 @@ const DEFAULT_AIS_STEPS = 14500;
 /** Intermediate distributions of `--quick` (the Salakhutdinov–Murray spans at 1000 instead of 14 500). */
 const QUICK_AIS_STEPS = 1000;
 
-function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto", raiseExamples = 0): LikelihoodEvaluation {
+function evaluate(rbm: Rbm, d: DataSet, stream: Stream, f: Flags, pool: WorkerPool, method: LikelihoodMethod = "auto", raiseExamples = 0, logWeights?: LikelihoodOptions["logWeights"]): LikelihoodEvaluation {
+  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { ...likelihoodOptions(f, pool, method, raiseExamples), ...(logWeights ? { logWeights } : {}) });
+}
+
+/** The likelihood options the flags ask for (--ais-runs, --ais-steps or --quick). */
+function likelihoodOptions(f: Flags, pool: WorkerPool, method: LikelihoodMethod, raiseExamples: number): LikelihoodOptions {
   const aisSteps = f.quick ? QUICK_AIS_STEPS : Number(f["ais-steps"]);
-  return evaluateLikelihood(rbm, d.trainRows, d.testRows, stream, { aisRuns: Number(f["ais-runs"]), aisSteps, method, pool, raiseExamples });
+  return { aisRuns: Number(f["ais-runs"]), aisSteps, method, pool, raiseExamples };
 }
 
 /** The sentences `rbm eval` prints beside its numbers. */
@@ -144,10 +151,9 @@ const RESUMED_FLAGS: [flag: string, recorded: (t: TrainingRecord) => string | nu
   ["offset-decay", (t) => t.options.offsetDecay],
 ];
 
-function loadModel(file: string): { rbm: Rbm; record: ModelRecord } {
-  const j = readJsonFile(file, "model file");
+function loadModel(file: string, json: unknown = readJsonFile(file, "model file")): { rbm: Rbm; record: ModelRecord } {
   try {
-    return modelFromJSON(j);
+    return modelFromJSON(json);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`model file ${file}: ${e.message}`);
     throw e;
@@ -358,18 +364,52 @@ function trainingName(o: RbmTrainOptions): string {
   return o.centering ? `${base}, centered (ν ${o.offsetDecay})` : base;
 }
 
+/** The flags an evaluation depends on (all but --workers, --shard and --out), as a part record keeps them. */
+const EVAL_RUN_FLAGS = ["data", "binarize", "train-size", "test-size", "mnist-dir", "ais-runs", "ais-steps", "eval", "raise-examples", "quick", "seed"] as const;
+
+/** What an evaluation depends on: the model file's name (printed) and contents, those flags, and which of the split sizes were given. */
+interface EvalRun {
+  model: string;
+  record: unknown;
+  flags: Flags;
+  given: string[];
+}
+
+/** How the evaluation runs: whole (on a pool of `workers`), one shard's chunks of annealing runs, or the merge of every shard's log-weights. */
+type EvalMode = { kind: "whole"; workers: number } | { kind: "shard"; shard: Shard; out: string; workers: number } | { kind: "merge"; states: unknown[] };
+
 async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<string>): Promise<number> {
   if (!file) throw new InputError("rbm eval: missing model file (stochgrad rbm eval model.json)");
-  const { rbm, record } = loadModel(file);
+  const shard = jsonShard(f);
+  const workers = parseWorkers(f.workers);
+  const flags: Flags = {};
+  for (const k of EVAL_RUN_FLAGS) if (f[k] !== undefined) flags[k] = k === "mnist-dir" ? path.resolve(String(f[k])) : f[k];
+  const run: EvalRun = { model: file, record: readJsonFile(file, "model file"), flags, given: ["train-size", "test-size"].filter((k) => given.has(k)) };
+  process.stdout.write(runEval(run, shard ? { kind: "shard", shard, out: String(f.out), workers } : { kind: "whole", workers }));
+  return 0;
+}
+
+/**
+ * The `rbm eval` work: the model and data, the checks, then the evaluation. A shard anneals the
+ * chunks of AIS and RAISE runs it owns (round-robin over fixed chunks of ANNEALING_CHUNK_RUNS runs)
+ * and writes their log-weights; the merge hands every run's log-weight, in run order, to the same
+ * evaluation (free energies and, on a small model, the exact answer beside it, computed once there),
+ * so its JSON is the whole run's, byte for byte. Returns the text to print.
+ */
+function runEval(run: EvalRun, mode: EvalMode): string {
+  const f = run.flags;
+  const given = new Set(run.given);
+  const file = run.model;
+  const { rbm, record } = loadModel(file, run.record);
   const t = record.training;
   const dataName = (f.data as string | undefined) ?? t?.data ?? "mnist";
   const seed = String(f.seed ?? t?.seed ?? "stochgrad");
   // the binarisation and split of the training run unless told otherwise (on the same data set)
   const sameData = t !== undefined && dataName === t.data;
-  const mode = (f.binarize as string | undefined) ?? (sameData ? t.binarize : undefined);
+  const dataMode = (f.binarize as string | undefined) ?? (sameData ? t.binarize : undefined);
   const trainSize = given.has("train-size") ? Number(f["train-size"]) : sameData ? t.trainSize : undefined;
   const testSize = given.has("test-size") ? Number(f["test-size"]) : sameData ? t.testSize : undefined;
-  const d = loadData(dataName, mode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
+  const d = loadData(dataName, dataMode, seed, trainSize, testSize, f["mnist-dir"] as string | undefined);
   if (rbm.nVisible !== d.dim) throw new InputError(`model file ${file}: ${rbm.nVisible} visible units, but ${dataName} has ${d.dim}`);
   const method = evalFlag(f, rbm);
   if (method === "none") throw new InputError(`--eval none: rbm eval always evaluates (auto, exact or ais)`);
@@ -378,17 +418,33 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
   const steps = f.quick ? QUICK_AIS_STEPS : Number(f["ais-steps"]);
   // AIS and RAISE: twice the AIS cost when RAISE runs
   requireTime(denseSeconds(evaluationCost(rbm.nVisible, rbm.nHidden, d.nTrain, d.nTest, { ...f, "ais-steps": steps * (raiseExamples ? 2 : 1) })), "--ais-steps", `a likelihood evaluation of a ${rbm.nVisible}×${rbm.nHidden} RBM`);
-  const pool = new WorkerPool({ workers: parseWorkers(f.workers) });
-
+  const ais = method === "ais" || !likelihoodIsExact(rbm);
+  if (mode.kind !== "whole" && !ais) throw new InputError(`--shard: the ${rbm.nVisible}×${rbm.nHidden} model's log Z is exact (enumerating the smaller layer), so there are no AIS runs to split; run it unsharded, or shard --eval ais`);
+  const stream = Stream.fromSeed(seed).fork("eval/ais");
+  const pool = new WorkerPool({ workers: mode.kind === "merge" ? defaultWorkers() : mode.workers });
   let ev: LikelihoodEvaluation;
   let exact: LikelihoodEvaluation | null = null;
   try {
-    ev = evaluate(rbm, d, Stream.fromSeed(seed).fork("eval/ais"), f, pool, method, raiseExamples);
+    if (mode.kind === "shard") {
+      const opts = likelihoodOptions(f, pool, method, raiseExamples);
+      const chunks = annealingChunks(opts, d.nTest);
+      const ids = shardItems(mode.shard, chunks.length);
+      const dir = ensureWritableDir(mode.out);
+      const states = annealingChunkStates(rbm, d.trainRows, d.testRows, stream, opts, ids).map((logWeights) => ({ logWeights }));
+      const part = path.join(dir, partFileName("rbm eval", mode.shard));
+      // the flags at the top of the run, so a merge of parts of different runs names the flag that differs
+      writeFileAtomic(part, partText("rbm eval", VERSION, { model: run.model, given: run.given, ...run.flags, record: run.record }, mode.shard, chunks.length, ids, states));
+      const aisRuns = ids.reduce((s, c) => s + (chunks[c].kind === "ais" ? chunks[c].end - chunks[c].first : 0), 0);
+      const raiseRuns = ids.reduce((s, c) => s + (chunks[c].kind === "raise" ? chunks[c].end - chunks[c].first : 0), 0);
+      return `rbm eval: shard ${mode.shard.index}/${mode.shard.count}, ${ids.length} of ${chunks.length} chunks of ≤ ${ANNEALING_CHUNK_RUNS} annealing runs (${aisRuns} AIS, ${raiseRuns} RAISE runs); wrote part ${part}\n`;
+    }
+    const logWeights = mode.kind === "merge" ? mergedLogWeights(likelihoodOptions(f, pool, method, raiseExamples), d.nTest, mode.states) : undefined;
+    ev = evaluate(rbm, d, stream, f, pool, method, raiseExamples, logWeights);
     if (ev.likelihood === "ais" && likelihoodIsExact(rbm)) exact = evaluate(rbm, d, Stream.fromSeed(seed), f, pool, "exact");
   } finally {
     pool.close();
   }
-  process.stdout.write(
+  return (
     JSON.stringify(
       {
         model: file,
@@ -405,9 +461,33 @@ async function evalCmd(file: string | undefined, f: Flags, given: ReadonlySet<st
       },
       null,
       2,
-    ) + "\n",
+    ) + "\n"
   );
-  return 0;
+}
+
+/** Every AIS and RAISE run's log-weight, in run order, from the chunks' states in chunk order (each checked against its chunk's size). */
+function mergedLogWeights(opts: LikelihoodOptions, nTest: number, states: unknown[]): NonNullable<LikelihoodOptions["logWeights"]> {
+  const chunks = annealingChunks(opts, nTest);
+  if (states.length !== chunks.length) throw new InputError(`merge: the parts hold ${states.length} chunks of annealing runs, the evaluation has ${chunks.length}`);
+  const n = { ais: 0, raise: 0 };
+  for (const c of chunks) n[c.kind] = c.end;
+  const out = { ais: new Float64Array(n.ais), raise: new Float64Array(n.raise) };
+  chunks.forEach((c, j) => {
+    const lw = (states[j] as { logWeights?: unknown } | null)?.logWeights;
+    if (!(lw instanceof Float64Array) || lw.length !== c.end - c.first) throw new InputError(`merge: chunk ${j} in the parts should hold the log-weights of ${c.kind === "ais" ? "AIS" : "RAISE"} runs ${c.first}…${c.end - 1}, got ${lw instanceof Float64Array ? `${lw.length} values` : typeof lw}`);
+    out[c.kind].set(lw, c.first);
+  });
+  return n.raise ? out : { ais: out.ais };
+}
+
+/** `stochgrad merge` of `rbm eval --shard` parts: every run's log-weight into the whole evaluation; writes rbm-eval.json (what the whole run prints). */
+export function mergeRbmEvalParts(m: { version: string; run: Record<string, unknown>; states: unknown[] }, out: string): { code: number; text: string } {
+  const { model, given, record, ...flags } = m.run as { model?: unknown; given?: unknown; record?: unknown } & Flags;
+  if (typeof model !== "string" || !Array.isArray(given) || record === undefined || Object.keys(flags).some((k) => !(EVAL_RUN_FLAGS as readonly string[]).includes(k))) throw new InputError("merge: the parts' run is not that of stochgrad rbm eval --shard");
+  const text = runEval({ model, given: given as string[], record, flags }, { kind: "merge", states: m.states });
+  const file = path.join(out, "rbm-eval.json");
+  writeFileAtomic(file, text);
+  return { code: 0, text: text + `wrote ${file}\n` };
 }
 
 /** "100 for mnist, 1 for bars-and-stripes-3, …" for the help text. */
@@ -472,6 +552,8 @@ export const rbmEvalCommand: Command = {
     "raise-examples": { type: "int", metavar: "N", description: "RAISE: one reverse annealing run from each of the first N test rows (0: none)", default: 100 },
     quick: { type: "boolean", description: `the Salakhutdinov–Murray schedule at ${QUICK_AIS_STEPS} instead of --ais-steps intermediate distributions (AIS and RAISE)` },
     seed: { type: "string", metavar: "S", description: "root seed (default: the model's training seed)" },
+    shard: SHARD_FLAG,
+    out: PART_OUT_FLAG,
     help: { type: "boolean", description: "show this help" },
   },
   async run(args) {

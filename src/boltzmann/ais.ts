@@ -90,6 +90,11 @@ export interface AisOptions {
   pool?: WorkerPool;
   /** called after each block of AIS_BLOCK steps with (steps done, K) */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * the log-weights of every run, in run order, computed elsewhere (`annealingLogWeights` of
+   * each shard's runs, a sharded run's merge): the estimate is then formed from them, no annealing
+   */
+  logWeights?: Float64Array;
 }
 
 /** An estimate of log Z from annealing runs with its spread (AIS or RAISE). */
@@ -205,7 +210,7 @@ export const aisRunsTask = defineTask(
 export function aisLogPartition(rbm: Rbm, stream: Stream, options: AisOptions): AisResult {
   const M = options.runs;
   if (!Number.isInteger(M) || M < 2) throw new InputError(`AIS: runs must be an integer ≥ 2, got ${M}`);
-  const { logw, logZA, K } = anneal(rbm, stream, options, M, null);
+  const { logw, logZA, K } = options.logWeights ? given(rbm, options, M) : anneal(rbm, stream, options, runIds(M), null);
   return aisSummary(logw, logZA, K, options.z ?? 3);
 }
 
@@ -222,7 +227,7 @@ export type RaiseResult = AnnealingResult;
 export function raiseLogPartition(rbm: Rbm, data: MatrixInput, nRows: number | undefined, stream: Stream, options: Omit<AisOptions, "runs">): RaiseResult {
   const { data: x, rows: M } = toMatrix(data, rbm.nVisible, "RAISE data", nRows);
   if (M < 2) throw new InputError(`RAISE: needs at least 2 data vectors, got ${M}`);
-  const { logw, logZA, K } = anneal(rbm, stream, options, M, x);
+  const { logw, logZA, K } = options.logWeights ? given(rbm, options, M) : anneal(rbm, stream, options, runIds(M), x);
   let s1 = 0;
   for (let r = 0; r < M; r++) s1 += logw[r];
   const mean = s1 / M;
@@ -234,16 +239,61 @@ export function raiseLogPartition(rbm: Rbm, data: MatrixInput, nRows: number | u
   return { logZ, lower: logZ - z * se, upper: logZ + z * se, logZBase: logZA, logWeights: logw, runs: M, steps: K };
 }
 
-/** The annealing runs of AIS (start = null: v₁ ~ p_A) or RAISE (start: M data rows, reversed schedule); log w per run. */
-function anneal(rbm: Rbm, stream: Stream, options: Omit<AisOptions, "runs">, M: number, start: Float64Array | null): { logw: Float64Array; logZA: number; K: number } {
-  const { nVisible: nV, nHidden: nH } = rbm;
-  const betas = options.betas ?? salakhutdinovMurrayBetas();
+/**
+ * The log-weights of some of the annealing runs of AIS (`data` absent) or RAISE (from the rows of
+ * `data`, M×nV), the runs numbered in `ids` (each < M): run r draws from stream.fork(`run/${r}`)
+ * and RAISE's starts from data row r, so every run's log-weight is the one it has in the whole job
+ * (bit for bit, whatever else runs beside it), and the log-weights of every shard's runs, put in
+ * run order into `options.logWeights`, give the whole job's estimate. Shapes: → ids.length.
+ */
+export function annealingLogWeights(rbm: Rbm, stream: Stream, options: Omit<AisOptions, "runs" | "logWeights">, ids: readonly number[], data?: MatrixInput, nRows?: number): Float64Array {
+  if (ids.length === 0) return new Float64Array(0);
+  const x = data === undefined ? null : toMatrix(data, rbm.nVisible, "RAISE data", nRows);
+  for (const r of ids) if (!Number.isInteger(r) || r < 0 || (x && r >= x.rows)) throw new InputError(`annealing run ${r}: expected an integer in [0, ${x ? x.rows : "∞"})`);
+  let start: Float64Array | null = null;
+  if (x) {
+    start = new Float64Array(ids.length * rbm.nVisible);
+    ids.forEach((r, p) => start!.set(x.data.subarray(r * rbm.nVisible, (r + 1) * rbm.nVisible), p * rbm.nVisible));
+  }
+  return anneal(rbm, stream, options, ids, start).logw;
+}
+
+function runIds(M: number): number[] {
+  return Array.from({ length: M }, (_, r) => r);
+}
+
+/** log Z_A of the base-rate model: nH log 2 + Σᵢ softplus(b_Aᵢ). */
+function baseLogPartition(nH: number, bA: Float64Array): number {
+  let logZA = nH * Math.LN2;
+  for (let i = 0; i < bA.length; i++) logZA += Math.log1p(Math.exp(-Math.abs(bA[i]))) + Math.max(bA[i], 0);
+  return logZA;
+}
+
+/** The given log-weights (options.logWeights, M of them) with the schedule's length and log Z_A, as `anneal` returns them. */
+function given(rbm: Rbm, options: Omit<AisOptions, "runs">, M: number): { logw: Float64Array; logZA: number; K: number } {
+  const lw = options.logWeights!;
+  if (lw.length !== M) throw new InputError(`AIS: ${lw.length} given log-weights for ${M} runs`);
+  const betas = checkedBetas(options.betas);
+  const bA = options.baseBias ?? new Float64Array(rbm.nVisible);
+  if (bA.length !== rbm.nVisible) throw new InputError(`AIS: base biases have ${bA.length} entries, expected ${rbm.nVisible}`);
+  return { logw: lw.slice(), logZA: baseLogPartition(rbm.nHidden, bA), K: betas.length - 1 };
+}
+
+function checkedBetas(given: Float64Array | undefined): Float64Array {
+  const betas = given ?? salakhutdinovMurrayBetas();
   if (betas.length < 2 || betas[0] !== 0 || betas[betas.length - 1] !== 1) throw new InputError("AIS: the β schedule must run from 0 to 1");
   for (let k = 1; k < betas.length; k++) if (!(betas[k] > betas[k - 1])) throw new InputError(`AIS: β schedule must increase (β[${k}] = ${betas[k]})`);
+  return betas;
+}
+
+/** The annealing runs of AIS (start = null: v₁ ~ p_A) or RAISE (start: one data row per run, reversed schedule) numbered `ids`; log w per run. */
+function anneal(rbm: Rbm, stream: Stream, options: Omit<AisOptions, "runs">, ids: readonly number[], start: Float64Array | null): { logw: Float64Array; logZA: number; K: number } {
+  const { nVisible: nV, nHidden: nH } = rbm;
+  const M = ids.length;
+  const betas = checkedBetas(options.betas);
   const bA = options.baseBias ?? new Float64Array(nV);
   if (bA.length !== nV) throw new InputError(`AIS: base biases have ${bA.length} entries, expected ${nV}`);
-  let logZA = nH * Math.LN2;
-  for (let i = 0; i < nV; i++) logZA += Math.log1p(Math.exp(-Math.abs(bA[i]))) + Math.max(bA[i], 0);
+  const logZA = baseLogPartition(nH, bA);
 
   const K = betas.length - 1;
   const pool = options.pool ?? new WorkerPool({ workers: 1, scratchBytes: 0 });
@@ -270,7 +320,7 @@ function anneal(rbm: Rbm, stream: Stream, options: Omit<AisOptions, "runs">, M: 
       betas: f64(betas).byteOffset, K, k0: 0, k1: 0, rev: start ? 1 : 0,
       vIdx: vl.idx.byteOffset, vStart: vl.start.byteOffset, vCnt: vl.count.byteOffset, hIdx: hl.idx.byteOffset, hStart: hl.start.byteOffset, hCnt: hl.count.byteOffset,
       act: f64(M * nH).byteOffset, L: f64(M * nV).byteOffset, U: f64(M * ldu).byteOffset, ldu,
-      states: ChunkStreams.fromStream(stream, "run", M, arena).states.byteOffset,
+      states: ChunkStreams.fromStream(stream, "run", M, arena, ids).states.byteOffset,
       lw: lw.byteOffset, d: f64(M).byteOffset, sp1: f64(M).byteOffset, sp0: f64(M).byteOffset, O: f64(chunks * nV).byteOffset,
     };
     if (start)

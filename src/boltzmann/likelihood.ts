@@ -14,7 +14,7 @@ import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { zCritical } from "../stats/tests.js";
 import type { Stream } from "../random/stream.js";
-import { aisLogPartition, baseRateBiases, raiseLogPartition, salakhutdinovMurrayBetas } from "./ais.js";
+import { aisLogPartition, annealingLogWeights, baseRateBiases, raiseLogPartition, salakhutdinovMurrayBetas } from "./ais.js";
 import { BinaryRows } from "./binary-rows.js";
 import { MAX_EXACT_LAYER, rbmLogPartition } from "./exact.js";
 import type { Rbm } from "./rbm.js";
@@ -36,6 +36,22 @@ export interface LikelihoodOptions {
   alpha?: number;
   /** with AIS: also run RAISE from the first `raiseExamples` test rows (≥ 2; 0 or absent: no RAISE), same schedule */
   raiseExamples?: number;
+  /**
+   * with AIS: every AIS run's and RAISE run's log-weight, in run order, computed elsewhere (the
+   * states of `annealingChunks`, by `annealingChunkStates` in separate processes): the evaluation
+   * is then formed from them, the same bytes as annealing here
+   */
+  logWeights?: { ais: Float64Array; raise?: Float64Array };
+}
+
+/** Annealing runs per chunk of a sharded evaluation: fixed, so the chunks never depend on the number of shards or workers. */
+export const ANNEALING_CHUNK_RUNS = 8;
+
+/** A chunk of annealing runs: AIS runs or RAISE runs [first, end). */
+export interface AnnealingChunk {
+  kind: "ais" | "raise";
+  first: number;
+  end: number;
 }
 
 /** RAISE beside AIS (ais.ts): the upper estimate of log Z and the conservative test log-likelihood. */
@@ -147,6 +163,52 @@ function requireFiniteLikelihood(rbm: Rbm, e: LikelihoodEvaluation): LikelihoodE
   throw new InputError(`the model's ${e.likelihood} log-likelihood is not a finite float64 (log Z = ${e.logZ}, train ${e.trainLogLikelihood}, test ${e.testLogLikelihood}): its parameters reach |θ| = ${big.toExponential(2)}, beyond what the free energy can hold; if it comes from training, the run diverged (lower the learning rate)`);
 }
 
+/** The schedule, base model, z and RAISE rows of an AIS evaluation (the same for the whole run, its chunks and their merge). */
+function annealingSetup(train: { data: Float64Array; rows: number }, test: { rows: number }, nV: number, options: LikelihoodOptions) {
+  const R = options.raiseExamples ?? 0;
+  if (R !== 0 && (!Number.isInteger(R) || R < 2)) throw new InputError(`RAISE: expected an integer number of test rows ≥ 2 (or 0 for none), got ${R}`);
+  return { betas: salakhutdinovMurrayBetas(options.aisSteps), baseBias: baseRateBiases(train.data, train.rows, nV), z: zCritical(options.alpha ?? 1e-6), raiseRows: R ? Math.min(R, test.rows) : 0 };
+}
+
+/**
+ * The chunks of annealing runs of an AIS evaluation, in order: AIS runs [0, aisRuns) then RAISE's
+ * (one per test row used) in chunks of ANNEALING_CHUNK_RUNS. Depends on the options and the test
+ * set's size only, never on who computes them.
+ */
+export function annealingChunks(options: LikelihoodOptions, testRows: number): AnnealingChunk[] {
+  const R = options.raiseExamples ?? 0;
+  const raise = R ? Math.min(R, testRows) : 0;
+  const out: AnnealingChunk[] = [];
+  for (const [kind, n] of [["ais", options.aisRuns], ["raise", raise]] as const) for (let first = 0; first < n; first += ANNEALING_CHUNK_RUNS) out.push({ kind, first, end: Math.min(n, first + ANNEALING_CHUNK_RUNS) });
+  return out;
+}
+
+/**
+ * The log-weights of the annealing chunks numbered `ids` (of `annealingChunks`) of the AIS
+ * evaluation `evaluateLikelihood(rbm, train, test, stream, options)` would run: each run's
+ * log-weight bit for bit (ais.ts `annealingLogWeights`), so the chunks of all shards, concatenated
+ * in chunk order into `options.logWeights`, give that evaluation's bytes. Shapes: → one array per id.
+ */
+export function annealingChunkStates(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions, ids: readonly number[]): Float64Array[] {
+  const train = toMatrix(trainRows, rbm.nVisible, "train");
+  const test = toMatrix(testRows, rbm.nVisible, "test");
+  const { betas, baseBias, z, raiseRows } = annealingSetup(train, test, rbm.nVisible, options);
+  const chunks = annealingChunks(options, test.rows);
+  for (const c of ids) if (!Number.isInteger(c) || c < 0 || c >= chunks.length) throw new InputError(`annealing chunk ${c}: expected an integer in [0, ${chunks.length})`);
+  const runs = (kind: "ais" | "raise") => ids.flatMap((c) => (chunks[c].kind === kind ? Array.from({ length: chunks[c].end - chunks[c].first }, (_, j) => chunks[c].first + j) : []));
+  const o = { betas, baseBias, z, pool: options.pool };
+  const ais = annealingLogWeights(rbm, stream, o, runs("ais"));
+  const raise = annealingLogWeights(rbm, stream.fork("raise"), o, runs("raise"), test.data.subarray(0, raiseRows * rbm.nVisible), raiseRows);
+  const at = { ais: 0, raise: 0 };
+  return ids.map((c) => {
+    const { kind, first, end } = chunks[c];
+    const src = kind === "ais" ? ais : raise;
+    const out = src.slice(at[kind], at[kind] + end - first);
+    at[kind] += end - first;
+    return out;
+  });
+}
+
 function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: MatrixInput, stream: Stream, options: LikelihoodOptions): LikelihoodEvaluation {
   const train = toMatrix(trainRows, rbm.nVisible, "train");
   const test = toMatrix(testRows, rbm.nVisible, "test");
@@ -158,17 +220,14 @@ function evaluateLikelihoodRaw(rbm: Rbm, trainRows: MatrixInput, testRows: Matri
     return { likelihood: "exact", logZ, trainLogLikelihood: logLikelihood(train, logZ, "train"), testLogLikelihood: logLikelihood(test, logZ, "test") };
   }
   const { aisRuns, aisSteps } = options;
-  const betas = salakhutdinovMurrayBetas(aisSteps);
-  const baseBias = baseRateBiases(train.data, train.rows, rbm.nVisible);
-  const z = zCritical(options.alpha ?? 1e-6);
-  const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas, baseBias, z, pool: options.pool });
+  const { betas, baseBias, z, raiseRows } = annealingSetup(train, test, rbm.nVisible, options);
+  const r = aisLogPartition(rbm, stream, { runs: aisRuns, betas, baseBias, z, pool: options.pool, logWeights: options.logWeights?.ais });
   const negF = -meanFreeEnergy(rbm, test.data, test.rows, options.pool, "test");
-  const R = options.raiseExamples ?? 0;
-  if (R !== 0 && (!Number.isInteger(R) || R < 2)) throw new InputError(`RAISE: expected an integer number of test rows ≥ 2 (or 0 for none), got ${R}`);
   let raise: RaiseEvaluation | undefined;
-  if (R) {
-    const n = Math.min(R, test.rows);
-    const q = raiseLogPartition(rbm, test.data.subarray(0, n * rbm.nVisible), n, stream.fork("raise"), { betas, baseBias, z, pool: options.pool });
+  if (raiseRows) {
+    const n = raiseRows;
+    if (options.logWeights && !options.logWeights.raise) throw new InputError("RAISE: given AIS log-weights but none of RAISE");
+    const q = raiseLogPartition(rbm, test.data.subarray(0, n * rbm.nVisible), n, stream.fork("raise"), { betas, baseBias, z, pool: options.pool, logWeights: options.logWeights?.raise });
     raise = { logZ: q.logZ, logZUpper: q.upper, runs: n, testLogLikelihood: negF - q.logZ, testLogLikelihoodLower: negF - q.upper };
   }
   return {

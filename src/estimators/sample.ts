@@ -150,6 +150,11 @@ export function mergeChunks(parts: MomentAccumulator[]): MomentAccumulator {
   return total;
 }
 
+/** The moments of chunk accumulators merged in chunk order: `sampleMoments`' result from its chunks (a sharded run's merge). */
+export function momentsOfChunks(parts: MomentAccumulator[]): SampleMoments {
+  return momentsOf(mergeChunks(parts));
+}
+
 function momentsOf(total: MomentAccumulator): SampleMoments {
   return { n: total.n, mean: total.mean.slice(), variance: total.variance(), standardError: total.standardError(), acc: total };
 }

@@ -9,6 +9,7 @@ import type { BinaryProblem, Workspace } from "../problems/types.js";
 import { grayFlipBit } from "../numerics.js";
 import { InputError } from "../errors.js";
 import type { GrayRange } from "./types.js";
+import { MAX_SHARDED_ENUMERATION_UNITS } from "../limits.js";
 
 /** Largest number of binary units the engine enumerates (2^24 ≈ 1.7e7 states). */
 export const MAX_ENUMERABLE_UNITS = 24;
@@ -54,12 +55,17 @@ export function assertEnumerable(problem: BinaryProblem, max = MAX_ENUMERABLE_UN
  * n−1−b (the convention of the walk below). Shapes: h (n).
  */
 export function grayConfiguration(k: number, n: number, h: Float64Array): void {
-  const g = k ^ (k >>> 1);
-  for (let b = 0; b < n; b++) h[n - 1 - b] = (g >>> b) & 1;
+  // in two 32-bit words, so that k up to 2^53 (units beyond 31, `exact --max-units`) is exact
+  const lo = k >>> 0;
+  const hi = Math.floor(k / 4294967296);
+  const glo = (lo ^ ((lo >>> 1) | ((hi & 1) << 31))) >>> 0;
+  const ghi = hi ^ (hi >>> 1);
+  for (let b = 0; b < n; b++) h[n - 1 - b] = b < 32 ? (glo >>> b) & 1 : (ghi >>> (b - 32)) & 1;
 }
 
 /**
- * Visit the 2^nUnits configurations in Gray-code order (or those of `range`: indices first … end−1,
+ * Visit the 2^nUnits configurations in Gray-code order, nUnits ≤ MAX_ENUMERABLE_UNITS (or those of
+ * `range`, nUnits ≤ MAX_SHARDED_ENUMERATION_UNITS: indices first … end−1,
  * starting from configuration `grayConfiguration(first)` evaluated in full, then walking with
  * single-unit flips; a flip recomputes the affected logits from scratch, so every configuration
  * sees the same workspace however the range was cut). Returns the number visited with p > 0 and
@@ -68,7 +74,8 @@ export function grayConfiguration(k: number, n: number, h: Float64Array): void {
  * `midpoints` false the visitor's `u` is not filled (for visitors that read only ws).
  */
 export function enumerateConfigurations(problem: BinaryProblem, theta: Float64Array, visit: Visitor, onProgress?: (done: number, total: number) => void, range?: GrayRange, midpoints = true): { states: number; totalProbability: number } {
-  assertEnumerable(problem);
+  // a range is one block of an enumeration whose size its caller checked (`exact --max-units`)
+  assertEnumerable(problem, range ? MAX_SHARDED_ENUMERATION_UNITS : MAX_ENUMERABLE_UNITS);
   const n = problem.nUnits;
   const first = range?.first ?? 0;
   const end = range?.end ?? 2 ** n;

@@ -40,9 +40,16 @@ export interface EnumerationBlockJSON {
   estimators: Record<string, { w: number; mean: number[]; m2: number[] }>;
 }
 
-/** log2 of the block size of a problem: max(BLOCK_BITS, leafUnits), at most nUnits. */
+/**
+ * log2 of the most blocks an enumeration is cut into (4096): beyond 28 units the blocks grow
+ * instead, so a sharded enumeration of up to 40 units (`exact --max-units`) has parts of a few
+ * thousand block states, not millions. No effect up to 28 units (2^(28−16) = 4096 blocks).
+ */
+export const MAX_BLOCK_COUNT_BITS = 12;
+
+/** log2 of the block size of a problem: max(BLOCK_BITS, leafUnits, nUnits − MAX_BLOCK_COUNT_BITS), at most nUnits. */
 export function blockBits(problem: BinaryProblem): number {
-  return Math.min(problem.nUnits, Math.max(BLOCK_BITS, problem.leafUnits ?? 0));
+  return Math.min(problem.nUnits, Math.max(BLOCK_BITS, problem.leafUnits ?? 0, problem.nUnits - MAX_BLOCK_COUNT_BITS));
 }
 
 /** The blocks of a problem, in order: [j·2^b, (j+1)·2^b) for j < 2^(n−b). */
@@ -188,6 +195,7 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
   const acc = entries.map(() => new WeightedMoments(P));
   let sub = -1;
   let open = false;
+  const sub2m = 2 ** m;
 
   const flush = () => {
     for (let i = 0; i < nf; i++) gsum[i] = base[i] * fixedSum;
@@ -229,7 +237,7 @@ function leafBlockPath(problem: BinaryProblem, theta: Float64Array, entries: [st
     problem,
     theta,
     (ws, _u, p, L, step) => {
-      const j = step >>> m;
+      const j = Math.floor(step / sub2m); // the sub-block (a division: step may pass 2^32)
       if (j !== sub) {
         if (open) flush();
         sub = j;

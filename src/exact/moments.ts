@@ -29,6 +29,7 @@ import { noisyExactAnalysis, quadratureApplicable, requireNoisyNet } from "./noi
 import type { EnumerationBlockState, ExactAnalysis, ExactEngine, ExactOptions } from "./types.js";
 import { ExactRefusal, InputError, requireFiniteResult } from "../errors.js";
 import { toFiniteVector, type VectorInput } from "../ndarray.js";
+import { MAX_SHARDED_ENUMERATION_UNITS } from "../limits.js";
 import { uncheckedInstance, type EstimatorEntry, type ExactMoments } from "../estimators/types.js";
 
 /**
@@ -152,7 +153,9 @@ export function exactFromBlocks(problem: BinaryProblem, states: readonly Enumera
 }
 
 function blockStates(problem: BinaryProblem, theta: Float64Array, instances: Record<string, EstimatorEntry>, options: ExactOptions, which?: readonly number[], onBlocks?: (done: number, total: number) => void): EnumerationBlockState[] {
-  assertEnumerable(problem);
+  const max = options.maxUnits ?? MAX_ENUMERABLE_UNITS;
+  if (!(Number.isInteger(max) && max >= 1 && max <= MAX_SHARDED_ENUMERATION_UNITS)) throw new InputError(`maxUnits: expected an integer in [1, ${MAX_SHARDED_ENUMERATION_UNITS}] (MAX_SHARDED_ENUMERATION_UNITS, src/limits.ts), got ${max}`);
+  assertEnumerable(problem, max);
   const all = enumerationBlocks(problem);
   const blocks = which
     ? which.map((j) => {

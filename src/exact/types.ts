@@ -31,6 +31,12 @@ export interface ExactOptions {
   /** force the general per-coordinate path (used by tests to cross-check the block path) */
   general?: boolean;
   /**
+   * the most binary units to enumerate (default MAX_ENUMERABLE_UNITS = 24; at most
+   * MAX_SHARDED_ENUMERATION_UNITS = 40, src/limits.ts): for `exact --max-units`, whose caller has
+   * stated and checked the cost
+   */
+  maxUnits?: number;
+  /**
    * injected-noise engine: the per-level adaptive rule's targets and interval budget (defaults:
    * relTol 1e-12, absTol 0, 2000 intervals); the results are certified to 1e-10 whatever these are
    */

@@ -23,11 +23,16 @@ export class ChunkStreams {
     this.states = arena.i32(count * STATE_WORDS);
   }
 
-  /** States 0 … count−1 from `stream.fork(`${key}/${c}`)` (independent of the stream's position). */
-  static fromStream(stream: Stream, key: string, count: number, arena: WasmArena): ChunkStreams {
+  /**
+   * States 0 … count−1 from `stream.fork(`${key}/${c}`)` (independent of the stream's position);
+   * with `ids`, state c from `stream.fork(`${key}/${ids[c]}`)` (count = ids.length: some of the
+   * chunks of a larger job, e.g. a shard's runs, drawing what they draw in the whole job).
+   */
+  static fromStream(stream: Stream, key: string, count: number, arena: WasmArena, ids?: readonly number[]): ChunkStreams {
+    if (ids && ids.length !== count) throw new InputError(`ChunkStreams: ${ids.length} ids for ${count} states`);
     const s = new ChunkStreams(count, arena);
     for (let c = 0; c < count; c++) {
-      const st = stream.fork(`${key}/${c}`).toJSON().state;
+      const st = stream.fork(`${key}/${ids ? ids[c] : c}`).toJSON().state;
       const o = c * STATE_WORDS;
       s.states.set(st.X, o);
       s.states[o + 128] = st.i;

@@ -85,6 +85,8 @@ const byName: Record<string, fc.Arbitrary<string>> = {
   sparsity: fc.constantFrom("0.2", "0", "1.5", "x"),
   "train-size": fc.constantFrom("14", "30", "1", "0", "1e9"),
   "test-size": fc.constantFrom("14", "30", "1", "0"),
+  shard: fc.constantFrom("1/1", "1/2", "2/2", "3/2", "0/1", "1/0", "2", "1/20000", "x/y"),
+  "max-units": fc.constantFrom("3", "24", "40", "41", "2", "0", "-1", "1e20"),
 };
 
 /** Flags a case always gets, so an accepted run stays small (MNIST, 300-epoch defaults and verify's full run are long by design). */

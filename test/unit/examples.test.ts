@@ -63,4 +63,21 @@ describe("examples/", () => {
       same(path.join(dir, "full"), path.join(dir, `${parts}-out`), ["claims.json", "report.md"]);
     }
   });
+
+  it("slurm/exact-array.sh: an enumeration beyond the limit as array tasks 1..N (the limit lowered for the test), merged", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sg-examples-"));
+    const layer = (o: number, i: number, k: number) => ({ weights: Array.from({ length: o }, (_, a) => Array.from({ length: i }, (_, b) => Math.sin(7 * a + 3 * b + k) * 0.8)), bias: Array.from({ length: o }, (_, a) => Math.cos(a + k) * 0.3) });
+    fs.writeFileSync(path.join(dir, "net18.json"), JSON.stringify({ kind: "sbn", input: [1, 0, 1], layers: [layer(9, 3, 1), layer(9, 9, 2)], loss: { kind: "squared", target: new Array(9).fill(1) } }));
+    const env = { STOCHGRAD_TEST_ENUMERATION_LIMIT: "16", PROBLEM: "net18.json", MAX_UNITS: "18", SLURM_ARRAY_TASK_COUNT: "2", PARTS: path.join(dir, "parts") };
+    const whole = spawnSync(process.execPath, [CLI, "exact", "net18.json", "--max-units", "18", "--estimators", "correlation,straight-through"], { cwd: dir, encoding: "utf8", env: { ...process.env, ...env } });
+    expect(whole.status, whole.stderr).toBe(0);
+    for (let k = 1; k <= 2; k++) {
+      const r = sh(path.join(ROOT, "examples/slurm/exact-array.sh"), [], dir, { ...env, SLURM_ARRAY_TASK_ID: String(k) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`^exact: 2\\^18 = 262144 configurations in all, 131072 in shard ${k}/2`, "m"));
+    }
+    const m = spawnSync(process.execPath, [CLI, "merge", "parts/exact-part-1-of-2.json", "parts/exact-part-2-of-2.json", "--out", "out"], { cwd: dir, encoding: "utf8" });
+    expect(m.status, m.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "out/exact.json"), "utf8")).toBe(whole.stdout);
+  });
 });

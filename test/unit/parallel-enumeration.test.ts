@@ -8,8 +8,9 @@ import { poolBlockRunner } from "../../src/estimators/enumeration-pool.js";
 import { estimatorEntry, type EstimatorEntry } from "../../src/estimators/types.js";
 import { warmUp } from "../../src/estimators/sample.js";
 import { expectedLoss } from "../../src/exact/dual.js";
-import { enumerateConfigurations } from "../../src/exact/enumerate.js";
-import { blockStateFromJSON, blockStateToJSON, enumerationBlocks } from "../../src/exact/enumeration-blocks.js";
+import { enumerateConfigurations, grayConfiguration } from "../../src/exact/enumerate.js";
+import { grayFlipBit } from "../../src/numerics.js";
+import { blockBits, blockStateFromJSON, blockStateToJSON, enumerationBlocks } from "../../src/exact/enumeration-blocks.js";
 import { exactAnalysis, exactBlockStates, exactFromBlocks } from "../../src/exact/moments.js";
 import type { ExactAnalysis } from "../../src/exact/types.js";
 import { type WorkerPool } from "../../src/parallel/pool.js";
@@ -131,5 +132,49 @@ describe("enumeration block states", () => {
 
   it("a problem of at most 2^16 states is one block", () => {
     expect(enumerationBlocks(referenceNet())).toEqual([{ first: 0, end: 2 ** referenceNet().nUnits }]);
+  });
+});
+
+describe("enumeration beyond 24 units (exact --max-units): Gray-code indices past 2^32, at most 4096 blocks", () => {
+  // reference: g = k ⊕ (k >> 1) in BigInt, Gray bit b is unit n−1−b
+  const grayRef = (k: number, n: number) => {
+    const g = BigInt(k) ^ (BigInt(k) >> 1n);
+    return Array.from({ length: n }, (_, i) => Number((g >> BigInt(n - 1 - i)) & 1n));
+  };
+
+  it("grayConfiguration and grayFlipBit agree with BigInt arithmetic around 2^31, 2^32 and 2^39", () => {
+    const n = 40;
+    const h = new Float64Array(n);
+    for (const base of [2 ** 31, 2 ** 32, 3 * 2 ** 32, 2 ** 39]) {
+      for (let k = base - 3; k <= base + 3; k++) {
+        grayConfiguration(k, n, h);
+        expect(Array.from(h), `k = ${k}`).toEqual(grayRef(k, n));
+        // the bit that flips from k − 1 to k is the lowest set bit of k
+        const low = BigInt(k) & -BigInt(k);
+        expect(grayFlipBit(k), `k = ${k}`).toBe(low.toString(2).length - 1);
+      }
+    }
+  });
+
+  it("the walk across 2^32 on a 33-unit net visits each configuration its index names", () => {
+    const net = randomSbn([2, 11, 11, 11], "wide");
+    expect(net.nUnits).toBe(33);
+    const theta = net.initialParams();
+    const seen: number[] = [];
+    enumerateConfigurations(net, theta, (ws, _u, _p, _L, k) => {
+      expect(Array.from(ws.h), `k = ${k}`).toEqual(grayRef(k, 33));
+      seen.push(k);
+    }, undefined, { first: 2 ** 32 - 5, end: 2 ** 32 + 5 });
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, j) => 2 ** 32 - 5 + j));
+    // a whole enumeration of 33 units is still refused: only a caller that checked the cost passes a range
+    expect(() => enumerateConfigurations(net, theta, () => {})).toThrow(/33 binary units; exact enumeration supports at most 24/);
+    expect(() => exactAnalysis(net, theta, {}, { maxUnits: 41 })).toThrow(/maxUnits: expected an integer in \[1, 40\]/);
+  });
+
+  it("blocks of 2^16 up to 28 units, then at most 4096 larger ones (the leaf count still sets the least)", () => {
+    const p = (nUnits: number, leafUnits?: number) => ({ nUnits, leafUnits }) as unknown as BinaryProblem;
+    expect([10, 16, 24, 28, 29, 30, 40].map((n) => blockBits(p(n)))).toEqual([10, 16, 16, 16, 17, 18, 28]);
+    expect(blockBits(p(26, 20))).toBe(20);
+    expect(blockBits(p(40, 30))).toBe(30);
   });
 });
