@@ -33,6 +33,9 @@ export type Dtype = "float64" | "float32";
 /** Rows per draw chunk: chunk c of a draw covers rows [c·DRAW_ROWS, …) and owns stream state c. */
 export const DRAW_ROWS = 10;
 
+/** Column chunks per participant of a pooled product or parameter step (any value gives the same bytes). */
+export const COLUMN_CHUNKS_PER_WORKER = 4;
+
 
 const es = (f32: number) => (f32 ? 4 : 8);
 /** Columns per cache line (64 bytes: 8 float64, 16 float32), the unit of a column chunk. */
@@ -168,14 +171,16 @@ export class RbmCore {
   }
 
   /**
-   * Column chunks of a job over N columns: one block of whole cache lines per participant, run
-   * `"static"`, so participant p owns the same columns in every job of an update — the same block
-   * of hidden units when it computes σ(V·W + c), steps W and c, and writes Wt (the trainer's
-   * parameter step uses this split too), and its cache keeps that block of W between phases.
-   * Any split gives the same bytes (see `columnRange`).
+   * Column chunks of a job over N columns: COLUMN_CHUNKS_PER_WORKER runs of whole cache lines per
+   * participant, run `"static"`, so participant p owns the same columns in every job of an update —
+   * the same hidden units when it computes σ(V·W + c), steps W and c, and writes Wt (the trainer's
+   * parameter step uses this split too), and its cache keeps that block of W between phases; a core
+   * that falls behind has its last chunks taken by the others. One chunk in-process. Any split
+   * gives the same bytes (see `columnRange`).
    */
   columnChunks(N: number): number {
-    return Math.min(Math.ceil(N / lineOf(this.f32)), this.pool.workers);
+    const w = this.pool.workers;
+    return w === 1 ? 1 : Math.min(Math.ceil(N / lineOf(this.f32)), COLUMN_CHUNKS_PER_WORKER * w);
   }
 
   /** H = σ(V·W + c) for the n rows of V (row lists). Shapes: H n×nH. One job. */

@@ -11,12 +11,17 @@
  * until the workers' chunks are done, so library code stays synchronous and deterministic.
  * Chunks are claimed from one atomic counter that also carries the job's generation, so a worker
  * that wakes late can never take a chunk of a later job with stale arguments.
- * A job may instead run `"static"`: chunk c belongs to a fixed participant (the chunks split into
- * contiguous blocks, one per participant that runs chunks), so successive jobs whose chunks cover
- * the same columns keep those columns on the same core (the RBM step: a core reads and writes the
- * same block of W in every phase, and its cache keeps it). Who runs a chunk never changes a result,
- * so the schedule changes only the speed. A static job waits for every participant; its generation
- * cannot go stale (the caller cannot start the next job before this one's chunks are all done).
+ * A job may instead run `"static"`: the chunks split into contiguous blocks, one per participant
+ * that runs chunks, each with its own claim counter (generation-checked like the job's); a
+ * participant claims its own block first, in order, then the rest of the others' blocks. When the
+ * cores keep pace, successive jobs whose chunks cover the same columns keep those columns on the
+ * same core (the RBM step: a core reads and writes the same block of W in every phase, and its
+ * cache keeps it); when one falls behind (a busy or preempted core), the others finish its block.
+ * Who runs a chunk never changes a result, so the schedule changes only the speed.
+ * A job is published like a seqlock: SEQ is 0 while the caller writes the task, arguments and
+ * mode, then the job's sequence number; a worker copies them between two reads of SEQ, runs the
+ * job only if both reads agree, and runs each sequence number at most once — so it never mixes
+ * two jobs' fields.
  * `workers = 1` runs every chunk in-process, in order, with no thread at all. Workers run the
  * compiled JavaScript (dist/); from the TypeScript sources (vitest) the pool maps each module to
  * its compiled twin, so `npm run build` must have run (npm test does).
@@ -30,10 +35,10 @@ import { wasmCore, type WasmArena } from "../linalg/wasm.js";
 import type { Task, TaskContext } from "./task.js";
 
 /** Layout of the control block (Int32Array over a SharedArrayBuffer). */
-export const CTRL = { GEN: 0, CMD: 1, TASK: 2, NCHUNK: 3, JOB: 4, DONE: 5, ERR: 6, READY: 7, STRLEN: 8, LOADID: 9, MODE: 10, RUNNERS: 11, FIRST: 12, SEQ: 13, ACK: 16, COUNT: 16 + 64 } as const;
+export const CTRL = { GEN: 0, CMD: 1, TASK: 2, NCHUNK: 3, JOB: 4, DONE: 5, ERR: 6, READY: 7, STRLEN: 8, LOADID: 9, MODE: 10, RUNNERS: 11, FIRST: 12, SEQ: 13, ACK: 16, COUNT: 16 + 64, CLAIM: 16 + 64 + 64 } as const;
 /** How the chunks of a job are handed out (CTRL.MODE). */
 export const MODE = { DYNAMIC: 0, STATIC: 1 } as const;
-/** `"dynamic"`: participants claim chunks from a shared counter (balance); `"static"`: participant i of R runs chunks [⌊i·n/R⌋, ⌊(i+1)·n/R⌋) (the same columns on the same core in every job). */
+/** `"dynamic"`: participants claim chunks from one shared counter; `"static"`: participant i of R owns the block of chunks [⌊i·n/R⌋, ⌊(i+1)·n/R⌋), runs it first and then helps with the others' unclaimed chunks (the same columns stay on the same core from job to job unless a core falls behind). */
 export type Schedule = "dynamic" | "static";
 export const CMD = { RUN: 1, LOAD: 2, EXIT: 3 } as const;
 /** JOB = generation << CHUNK_BITS | next chunk. */
@@ -136,7 +141,18 @@ export function runChunks(ctrl: Int32Array, strings: Uint8Array, gen: number, mo
     const runners = Atomics.load(ctrl, CTRL.RUNNERS);
     const i = ctx.worker - Atomics.load(ctrl, CTRL.FIRST);
     if (i < 0) return;
-    for (let c = Math.floor((i * n) / runners), end = Math.floor(((i + 1) * n) / runners); c < end; c++) runChunk(ctrl, strings, n, task, args, c, ctx);
+    for (let k = 0; k < runners; k++) {
+      const p = (i + k) % runners; // own block first, then the next ones
+      const end = Math.floor(((p + 1) * n) / runners);
+      for (;;) {
+        const w = Atomics.load(ctrl, CTRL.CLAIM + p);
+        if (w >>> CHUNK_BITS !== gen) return;
+        const c = w & MAX_CHUNKS;
+        if (c >= end) break;
+        if (Atomics.compareExchange(ctrl, CTRL.CLAIM + p, w, w + 1) !== w) continue;
+        runChunk(ctrl, strings, n, task, args, c, ctx);
+      }
+    }
     return;
   }
   for (;;) {
@@ -195,7 +211,7 @@ export class WorkerPool {
     const heapBytes = Math.ceil((options.heapBytes ?? 16 << 20) / 64) * 64;
     const heaps = Array.from({ length: workers }, (_, w) => (w === 0 ? 0 : this.arena.f64(heapBytes / 8).byteOffset));
     this.ctx = { k: core.k, core, worker: 0, scratch: scratch[0], scratchBytes };
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (CTRL.COUNT + MAX_WORKERS)));
+    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (CTRL.CLAIM + MAX_WORKERS)));
     this.args = new Float64Array(new SharedArrayBuffer(8 * MAX_ARGS));
     this.strings = new Uint8Array(new SharedArrayBuffer(STRING_BYTES));
     // the participants that run chunks (for static blocks): all, or the worker threads only
@@ -262,6 +278,10 @@ export class WorkerPool {
       ctrl[CTRL.CMD] = CMD.RUN;
       this.gen = (this.gen + 1) & GEN_MASK;
       Atomics.store(ctrl, CTRL.JOB, this.gen << CHUNK_BITS);
+      if (mode === MODE.STATIC) {
+        const runners = ctrl[CTRL.RUNNERS];
+        for (let p = 0; p < runners; p++) Atomics.store(ctrl, CTRL.CLAIM + p, (this.gen << CHUNK_BITS) | Math.floor((p * chunks) / runners));
+      }
       this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
       Atomics.store(ctrl, CTRL.SEQ, this.seq);
       Atomics.add(ctrl, CTRL.GEN, 1);
