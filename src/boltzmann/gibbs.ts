@@ -34,7 +34,7 @@ export type Dtype = "float64" | "float32";
 export const DRAW_ROWS = 10;
 
 /** Column chunks per participant of a pooled product or parameter step (any value gives the same bytes). */
-export const COLUMN_CHUNKS_PER_WORKER = 4;
+export const COLUMN_CHUNKS_PER_WORKER = 2;
 
 
 const es = (f32: number) => (f32 ? 4 : 8);

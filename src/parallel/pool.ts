@@ -62,6 +62,8 @@ export interface WorkerInit {
   /** this worker's heap region (its arenas allocate there; see linalg/wasm.ts) */
   heap: number;
   heapBytes: number;
+  /** how long the worker spins for the next command before it sleeps, ms (`spinMillis`) */
+  spinMs: number;
 }
 
 export interface PoolOptions {
@@ -122,8 +124,15 @@ export function spinWhile(ctrl: Int32Array, slot: number, value: number, ms: num
   }
 }
 
-/** How long the calling thread spins for the workers' last chunks before it sleeps, ms. */
-const CALLER_SPIN_MS = 2;
+/**
+ * How long a waiting thread spins before it sleeps, ms: the calling thread for the workers' last
+ * chunks, a worker for the next command. Long enough to cover the gaps between the jobs of one RBM
+ * update; but when there are more participants than cores a spinning thread takes the core of one
+ * that has work, so an oversubscribed pool barely spins.
+ */
+export function spinMillis(workers: number): number {
+  return workers <= defaultWorkers() ? 2 : 0.02;
+}
 
 /** "task chunk c (worker w): message" — the same report from either path. */
 function chunkFailure(name: string, chunk: number, worker: number, e: unknown): string {
@@ -132,8 +141,8 @@ function chunkFailure(name: string, chunk: number, worker: number, e: unknown): 
 
 /**
  * Run the chunks of job `gen` that fall to this participant; shared by the calling thread and
- * the workers. Dynamic jobs: claim chunks until none is left. Static jobs: run this participant's
- * block. A failing chunk records its message (first one wins) and later chunks are skipped, but
+ * the workers. Dynamic jobs: claim chunks until none is left. Static jobs: claim this
+ * participant's block, then the others' unclaimed chunks. A failing chunk records its message (first one wins) and later chunks are skipped, but
  * still counted, so the job always completes.
  */
 export function runChunks(ctrl: Int32Array, strings: Uint8Array, gen: number, mode: number, n: number, task: Task, args: Record<string, number>, ctx: TaskContext): void {
@@ -194,6 +203,7 @@ export class WorkerPool {
   private readonly arena: WasmArena;
   private readonly ctx: TaskContext;
   private readonly callerRuns: boolean;
+  private readonly spinMs: number;
   private gen = 0;
   private seq = 0;
   private busy = false;
@@ -204,6 +214,7 @@ export class WorkerPool {
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new RangeError(`workers: expected an integer in [1, ${MAX_WORKERS}], got ${workers}`);
     this.workers = workers;
     this.callerRuns = options.callerRuns ?? true;
+    this.spinMs = spinMillis(workers);
     const scratchBytes = options.scratchBytes ?? 2 << 20;
     const core = wasmCore();
     this.arena = core.arena();
@@ -220,7 +231,7 @@ export class WorkerPool {
     if (workers === 1) return;
     const entry = runnableUrl(new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url).href);
     for (let w = 1; w < workers; w++) {
-      const init: WorkerInit = { memory: core.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, strings: this.strings.buffer as SharedArrayBuffer, index: w, scratch: scratch[w], scratchBytes, heap: heaps[w], heapBytes };
+      const init: WorkerInit = { memory: core.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, strings: this.strings.buffer as SharedArrayBuffer, index: w, scratch: scratch[w], scratchBytes, heap: heaps[w], heapBytes, spinMs: this.spinMs };
       const t = new Worker(new URL(entry), { workerData: init, execArgv: workerExecArgv() });
       t.unref();
       this.threads.push(t);
@@ -287,7 +298,7 @@ export class WorkerPool {
       Atomics.add(ctrl, CTRL.GEN, 1);
       Atomics.notify(ctrl, CTRL.GEN);
       if (this.callerRuns) runChunks(ctrl, this.strings, this.gen, mode, chunks, task as Task, a, this.ctx);
-      for (let d = Atomics.load(ctrl, CTRL.DONE); d < chunks; d = Atomics.load(ctrl, CTRL.DONE)) if (!spinWhile(ctrl, CTRL.DONE, d, CALLER_SPIN_MS)) Atomics.wait(ctrl, CTRL.DONE, d);
+      for (let d = Atomics.load(ctrl, CTRL.DONE); d < chunks; d = Atomics.load(ctrl, CTRL.DONE)) if (!spinWhile(ctrl, CTRL.DONE, d, this.spinMs)) Atomics.wait(ctrl, CTRL.DONE, d);
       if (Atomics.load(ctrl, CTRL.ERR) !== 0) {
         const len = Atomics.load(ctrl, CTRL.STRLEN);
         throw new Error(`parallel: ${new TextDecoder().decode(this.strings.slice(STRING_BYTES / 2, STRING_BYTES / 2 + len))}`);

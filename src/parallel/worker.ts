@@ -4,21 +4,15 @@
  *   LOAD: import a task's module and keep the exported task under its id (acknowledged per worker);
  *   RUN:  claim chunks of the current job (generation-checked, see pool.ts) and run them;
  *   EXIT: return.
- * Between commands it spins for WORKER_SPIN_MS (back-to-back jobs, such as the phases of one RBM
- * step, arrive within microseconds), then sleeps in Atomics.wait.
+ * Between commands it spins for `init.spinMs` (pool.ts `spinMillis`: back-to-back jobs, such as the
+ * phases of one RBM update, arrive within microseconds; waking a sleeping thread takes 0.02–0.3 ms
+ * on a virtual machine), then sleeps in Atomics.wait.
  */
 import { workerData } from "node:worker_threads";
 import { attachWasmCore } from "../linalg/wasm.js";
 import { CHUNK_BITS, CMD, CTRL, runChunks, spinWhile, type WorkerInit } from "./pool.js";
 import { isTask, type Task, type TaskContext } from "./task.js";
 
-/**
- * How long a worker spins for the next command before it sleeps in Atomics.wait, ms. On a virtual
- * machine waking a sleeping thread takes 0.02–0.3 ms (measured on the 2-core KVM guest), longer
- * than most RBM phases' gaps, so the spin is timed, not counted, and covers any gap between the
- * jobs of one update.
- */
-export const WORKER_SPIN_MS = 2;
 
 async function serve(init: WorkerInit): Promise<void> {
   const core = attachWasmCore(init.memory, { start: init.heap, bytes: init.heapBytes });
@@ -35,7 +29,7 @@ async function serve(init: WorkerInit): Promise<void> {
   Atomics.add(ctrl, CTRL.READY, 1);
   Atomics.notify(ctrl, CTRL.READY);
   for (;;) {
-    if (!spinWhile(ctrl, CTRL.GEN, seen, WORKER_SPIN_MS)) Atomics.wait(ctrl, CTRL.GEN, seen);
+    if (!spinWhile(ctrl, CTRL.GEN, seen, init.spinMs)) Atomics.wait(ctrl, CTRL.GEN, seen);
     const g = Atomics.load(ctrl, CTRL.GEN);
     if (g === seen) continue;
     seen = g;
