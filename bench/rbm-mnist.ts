@@ -8,11 +8,14 @@
  * and its BLAS kernel printed (bench/lib/peer.ts unsets OPENBLAS_CORETYPE/L2_SIZE for the peers).
  *
  * Wall clock, best of --reps epochs for every configuration (ours and the peers'), each from the
- * same seed after a warm-up on 1 000 rows; the load average is printed beside every block. The
+ * same seed after a warm-up on 1 000 rows, the 1- and 2-worker epochs of a configuration taking
+ * turns (so a slow spell of a shared machine hits both); the load average is printed beside every
+ * block. With --phases, the wall time of each pool job of an update (the phases: σ(V·W + c),
+ * h·Wᵀ + b, the draws, the two jobs of the parameter step) in the best epoch, per update. The
  * data's index lists are built once (as `rbm train` does) and timed apart. The parameter bytes
  * after an epoch must be identical for 1 and 2 workers.
  * Then AIS (100 runs) on the first trained model with 1 and 2 workers.
- * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 2] [--methods pcd,cd] [--dtypes float64,float32] [--ais-steps 1000] [--no-peers]
+ * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 2] [--methods pcd,cd] [--dtypes float64,float32] [--ais-steps 1000] [--no-peers] [--no-ais] [--phases]
  * (rows < 60000 times a partial epoch and scales it to 60 000 rows)
  */
 import os from "node:os";
@@ -55,24 +58,50 @@ function trainer(method: RbmMethod, dtype: Dtype, pool: WorkerPool): RbmTrainer 
   return new RbmTrainer(rbm, { ...DEFAULT_TRAIN_OPTIONS, method, k: 1, chains: 100, batchSize: 100, learningRate: 0.05, dtype }, Stream.fromSeed("bench/rbm-mnist/train"), pool);
 }
 
-/** Best wall seconds (scaled to 60 000 rows) of `reps` epochs from the same start, and the parameter digest. */
-function epochSeconds(method: RbmMethod, dtype: Dtype, pool: WorkerPool, data: BinaryRows): { wall: number; digest: string; rbm: Rbm } {
-  let wall = Infinity;
-  let dg = "";
-  let trained: Rbm | null = null;
-  for (let r = 0; r < reps; r++) {
-    const warm = trainer(method, dtype, pool);
-    warm.epoch(data, Math.min(rows, 1000)); // JIT and worker warm-up
-    warm.release();
-    const t = trainer(method, dtype, pool);
+/** Wall ms per pool job kind of the epoch being timed (--phases); rowSumsTask split by its product. */
+const phases = new Map<string, number>();
+const showPhases = argv.includes("--phases");
+
+/** A pool whose jobs add their wall time to `phases` (with --phases). */
+function timedPool(workers: number): WorkerPool {
+  const pool = new WorkerPool({ workers });
+  if (!showPhases) return pool;
+  const run = pool.run.bind(pool);
+  pool.run = ((task, args, chunks, schedule) => {
     const t0 = performance.now();
-    t.epoch(data);
-    wall = Math.min(wall, ((performance.now() - t0) / 1000) * scale);
-    dg = digest(t.rbm);
-    trained = t.rbm;
-    t.release();
+    run(task, args, chunks, schedule);
+    const a = args as Record<string, number>;
+    const key = task.name === "rowSumsTask" ? (a.sigmoid ? "σ(V·W+c)" : "h·Wᵀ+b") : task.name;
+    phases.set(key, (phases.get(key) ?? 0) + performance.now() - t0);
+  }) as WorkerPool["run"];
+  return pool;
+}
+
+interface Timing {
+  wall: number;
+  digest: string;
+  rbm: Rbm | null;
+  phases: string;
+}
+
+/** One timed epoch (after a warm-up on 1 000 rows) into `best` if it is the fastest so far: wall seconds scaled to 60 000 rows, the parameter digest, the per-update phases. */
+function timeEpoch(method: RbmMethod, dtype: Dtype, pool: WorkerPool, data: BinaryRows, best: Timing): void {
+  const warm = trainer(method, dtype, pool);
+  warm.epoch(data, Math.min(rows, 1000)); // JIT and worker warm-up
+  warm.release();
+  const t = trainer(method, dtype, pool);
+  phases.clear();
+  const t0 = performance.now();
+  t.epoch(data);
+  const wall = ((performance.now() - t0) / 1000) * scale;
+  best.digest = digest(t.rbm);
+  if (wall < best.wall) {
+    const updates = Math.ceil(rows / 100);
+    best.wall = wall;
+    best.rbm = t.rbm;
+    best.phases = [...phases].map(([k, ms]) => `${k} ${((ms / updates) * 1000).toFixed(0)} µs`).join(", ");
   }
-  return { wall, digest: dg, rbm: trained! };
+  t.release();
 }
 
 console.log(`rbm-mnist: ${rows} rows${rows < 60000 ? " (times scaled to 60 000)" : ""}, 784×${NH}, batch 100, η = 0.05, best of ${reps}; ${os.cpus().length} cores; load ${load()} (1/5/15 min)`);
@@ -81,25 +110,25 @@ const t0 = performance.now();
 const data = BinaryRows.fromMatrix(pixels, rows, 784, "train");
 console.log(`index lists of the ${rows} thresholded digits (once per run): ${((performance.now() - t0) / 1000).toFixed(3)} s`);
 const ours = new Map<string, number>();
-const pools = new Map([1, 2].map((w) => [w, new WorkerPool({ workers: w })]));
+const pools = new Map([1, 2].map((w) => [w, timedPool(w)]));
 let model: Rbm | null = null;
 for (const dtype of dtypes) {
   for (const method of methods) {
-    const digests: string[] = [];
-    for (const [workers, pool] of pools) {
-      const r = epochSeconds(method, dtype, pool, data);
+    const best = new Map([...pools.keys()].map((w) => [w, { wall: Infinity, digest: "", rbm: null, phases: "" } as Timing]));
+    for (let r = 0; r < reps; r++) for (const [workers, pool] of pools) timeEpoch(method, dtype, pool, data, best.get(workers)!);
+    for (const [workers, r] of best) {
       ours.set(`${method}/${dtype}/${workers}`, r.wall);
-      digests.push(r.digest);
       model ??= r.rbm;
       console.log(`stochgrad ${method.toUpperCase()}-1 ${dtype} ${workers} worker(s): ${r.wall.toFixed(2)} s/epoch wall (load ${load()}), params ${r.digest}`);
+      if (showPhases) console.log(`  per update (best epoch): ${r.phases}`);
     }
     const one = ours.get(`${method}/${dtype}/1`)!;
     const two = ours.get(`${method}/${dtype}/2`)!;
-    console.log(`  scaling 1 → 2 workers: ${(one / two).toFixed(2)}× (target ≥ 1.8×); parameter bytes identical for 1 and 2 workers: ${digests[0] === digests[1] ? "yes" : "NO"}`);
+    console.log(`  scaling 1 → 2 workers: ${(one / two).toFixed(2)}× (target ≥ 1.8×); parameter bytes identical for 1 and 2 workers: ${best.get(1)!.digest === best.get(2)!.digest ? "yes" : "NO"}`);
   }
 }
 // AIS (Salakhutdinov & Murray 2008) on the first model trained above, 100 runs: the chunks of runs on the pool
-if (model) {
+if (model && !argv.includes("--no-ais")) {
   const steps = Number(flag("--ais-steps", "1000"));
   const base = baseRateBiases(pixels, rows, 784);
   const logZ: number[] = [];

@@ -11,8 +11,8 @@
  * index lists (`rowSums`); draws are written straight into the lists the next product reads.
  *
  * Determinism: each output element of a product is summed whole inside one chunk, in the kernel's
- * fixed order, so the column chunks may follow the number of workers (for balance) without
- * changing a bit. Draws are chunked by rows with the fixed DRAW_ROWS, and row chunk c draws from
+ * fixed order, so the column chunks may follow the number of workers (one block per participant,
+ * scheduled "static" so a core keeps its block of W from phase to phase) without changing a bit. Draws are chunked by rows with the fixed DRAW_ROWS, and row chunk c draws from
  * state c of the caller's `ChunkStreams`, so the noise, and every result, is the same for any
  * number of workers.
  *
@@ -33,18 +33,23 @@ export type Dtype = "float64" | "float32";
 /** Rows per draw chunk: chunk c of a draw covers rows [c·DRAW_ROWS, …) and owns stream state c. */
 export const DRAW_ROWS = 10;
 
-/** Column (and W-row) chunks per participant of a pooled job; any value gives the same bytes. */
-export const CHUNKS_PER_WORKER = 16;
+/** Column chunks per participant of a pooled product or parameter step (any value gives the same bytes). */
+export const COLUMN_CHUNKS_PER_WORKER = 2;
 
-/** Columns of the row-sum kernel's main tile (6 vectors: 12 float64, 24 float32). */
-const tileOf = (f32: number) => (f32 ? 24 : 12);
+
 const es = (f32: number) => (f32 ? 4 : 8);
+/** Columns per cache line (64 bytes: 8 float64, 16 float32), the unit of a column chunk. */
+const lineOf = (f32: number) => 64 / es(f32);
 
-/** Column range [j0, j1) of chunk c when N columns are split into `chunks` runs of whole tiles. */
+/**
+ * Column range [j0, j1) of chunk c when N columns are split into `chunks` runs of whole cache
+ * lines (so two chunks never write one line of a row whose start is line-aligned). Every kernel
+ * computes each column on its own (lane-wise IEEE operations), so any split gives the same bytes.
+ */
 export function columnRange(N: number, chunks: number, c: number, f32: number): [number, number] {
-  const tile = tileOf(f32);
-  const tiles = Math.ceil(N / tile);
-  return [Math.floor((c * tiles) / chunks) * tile, Math.min(N, Math.floor(((c + 1) * tiles) / chunks) * tile)];
+  const line = lineOf(f32);
+  const lines = Math.ceil(N / line);
+  return [Math.min(N, Math.floor((c * lines) / chunks) * line), Math.min(N, Math.floor(((c + 1) * lines) / chunks) * line)];
 }
 
 /** C = σ(A·B + init) (σ when `sigmoid` is 1) for the columns of chunk c; A as row lists. */
@@ -166,18 +171,22 @@ export class RbmCore {
   }
 
   /**
-   * Column chunks of a row-sum job over N columns: CHUNKS_PER_WORKER runs of whole tiles per
-   * participant (claimed dynamically, so the last chunk bounds the imbalance), one in-process.
+   * Column chunks of a job over N columns: COLUMN_CHUNKS_PER_WORKER runs of whole cache lines per
+   * participant, run `"static"`, so participant p owns the same columns in every job of an update —
+   * the same hidden units when it computes σ(V·W + c), steps W and c, and writes Wt (the trainer's
+   * parameter step uses this split too), and its cache keeps that block of W between phases; a core
+   * that falls behind has its last chunks taken by the others. One chunk in-process. Any split
+   * gives the same bytes (see `columnRange`).
    */
   columnChunks(N: number): number {
-    const tiles = Math.ceil(N / tileOf(this.f32));
-    return this.pool.workers === 1 ? 1 : Math.min(tiles, CHUNKS_PER_WORKER * this.pool.workers);
+    const w = this.pool.workers;
+    return w === 1 ? 1 : Math.min(Math.ceil(N / lineOf(this.f32)), COLUMN_CHUNKS_PER_WORKER * w);
   }
 
   /** H = σ(V·W + c) for the n rows of V (row lists). Shapes: H n×nH. One job. */
   hiddenProbabilities(v: BinaryIndex, n: number, H: FloatArray): void {
     const chunks = this.columnChunks(this.nH);
-    this.pool.run(rowSumsTask, { idx: ptr(v.idx), start: ptr(v.start), cnt: ptr(v.count), n, B: ptr(this.W), N: this.nH, init: ptr(this.c), C: ptr(H), chunks, sigmoid: 1, f32: this.f32 }, chunks);
+    this.pool.run(rowSumsTask, { idx: ptr(v.idx), start: ptr(v.start), cnt: ptr(v.count), n, B: ptr(this.W), N: this.nH, init: ptr(this.c), C: ptr(H), chunks, sigmoid: 1, f32: this.f32 }, chunks, "static");
   }
 
   /**
@@ -186,7 +195,7 @@ export class RbmCore {
    */
   drawHidden(H: FloatArray, n: number, out: BinaryIndex, streams: ChunkStreams, dense: FloatArray | null = null): void {
     const chunks = this.drawChunks(n, streams);
-    this.pool.run(hiddenDrawsTask, { H: ptr(H), n, nH: this.nH, U: ptr(this.scratch(n).U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), dense: ptr(dense), f32: this.f32 }, chunks);
+    this.pool.run(hiddenDrawsTask, { H: ptr(H), n, nH: this.nH, U: ptr(this.scratch(n).U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), dense: ptr(dense), f32: this.f32 }, chunks, "static");
   }
 
   /**
@@ -196,8 +205,8 @@ export class RbmCore {
   sampleVisible(h: BinaryIndex, n: number, out: BinaryIndex, streams: ChunkStreams): void {
     const s = this.scratch(n);
     const chunks = this.columnChunks(this.nV);
-    this.pool.run(rowSumsTask, { idx: ptr(h.idx), start: ptr(h.start), cnt: ptr(h.count), n, B: ptr(this.Wt), N: this.nV, init: ptr(this.b), C: ptr(s.L), chunks, sigmoid: 0, f32: this.f32 }, chunks);
-    this.pool.run(visibleDrawsTask, { L: ptr(s.L), n, nV: this.nV, U: ptr(s.U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), f32: this.f32 }, this.drawChunks(n, streams));
+    this.pool.run(rowSumsTask, { idx: ptr(h.idx), start: ptr(h.start), cnt: ptr(h.count), n, B: ptr(this.Wt), N: this.nV, init: ptr(this.b), C: ptr(s.L), chunks, sigmoid: 0, f32: this.f32 }, chunks, "static");
+    this.pool.run(visibleDrawsTask, { L: ptr(s.L), n, nV: this.nV, U: ptr(s.U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), f32: this.f32 }, this.drawChunks(n, streams), "static");
   }
 
   /** Return every array of this core (the core must not be used afterwards). */

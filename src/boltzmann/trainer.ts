@@ -10,10 +10,13 @@
  *   positive phase   H⁺ = σ(v⁺W + c)                               hidden column chunks
  *                    h⁺ ~ Bernoulli(H⁺) (meanFieldHidden off only)  row chunks, own streams
  *   negative phase   the sampler's jobs (v⁻ as row lists, H⁻ = p(h|v⁻) or sampled h)
- *   parameter step   `parameterStep`, one job: W-row chunks build the column lists of v⁺ and v⁻
- *                    for their visible units and run the fused step of W and its velocity
- *                    (`rowUpdate`: α(ρΣ⁺ − Σ⁻) − δW with α = η/n⁻, ρ = n⁻/n⁺, δ = ηλ), then b and
- *                    their block of Wᵀ; hidden column chunks step c.
+ *   parameter step   two jobs: `visibleStep`, visible blocks build the column lists of v⁺ and
+ *                    v⁻ for their units and step b; `hiddenBlockStep`, hidden blocks run the
+ *                    fused step of W[:, block] and its velocity (`rowUpdate`: α(ρΣ⁺ − Σ⁻) − δW
+ *                    with α = η/n⁻, ρ = n⁻/n⁺, δ = ηλ), step c and write their rows of Wᵀ.
+ * The hidden blocks are those of the products (`RbmCore.columnChunks`, scheduled "static"), so a
+ * core reads and writes the same block of W in every phase and its cache keeps it; W and Wt cross
+ * between cores once per update (the Wᵀ product's visible blocks read every hidden block's rows).
  * The positive hidden H⁺ and the negative H⁻ are probabilities unless meanFieldHidden is off
  * (scikit-learn and Hinton's guide use probabilities). Parameters, Wᵀ, velocities and chains live in
  * the shared memory in the working precision (`dtype`, default float64); the `Rbm` is read at the
@@ -43,7 +46,7 @@ import { ChunkStreams } from "../parallel/chunk-streams.js";
 import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { BinaryRows } from "./binary-rows.js";
-import { CHUNKS_PER_WORKER, columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
+import { columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
 import { DEFAULT_BETA_MIN, DEFAULT_TEMPERATURES, temperingLadder } from "./negative-phase/pt.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
@@ -137,45 +140,58 @@ export interface RbmTrainerState {
 export const DEFAULT_OFFSET_DECAY = 0.01;
 
 /**
- * The parameter step of one update (see the module comment), chunks [0, kW) over rows of W and
- * [kW, kW + kC) over hidden columns. The targets W, b, c may be gradient buffers at 0 (with
- * decay 0, no velocity and Wt = 0) to get α(ρΣ⁺ − Σ⁻) itself.
+ * First job of the parameter step (see the module comment), chunk q of kV over visible units
+ * [k0, k1): the column lists of v⁺ and v⁻ for those units (which units each row switches on →
+ * which rows switch each unit on), and the step of b there, Δb = α(ρ·#⁺ − #⁻) from the lists'
+ * lengths (with velocity: Vb ← μVb + Δb, b ← b + Vb). The target b may be a gradient buffer at 0.
  */
-export const parameterStep = defineTask(
+export const visibleStep = defineTask(
   import.meta.url,
-  "parameterStep",
-  ["pIdx", "pStart", "pCnt", "nIdx", "nStart", "nCnt", "nPos", "nNeg", "nV", "nH", "Hp", "Hn", "W", "Wt", "b", "c", "VW", "Vb", "Vc", "gc", "rho", "alpha", "decay", "mu", "pcIdx", "pcStart", "pcCnt", "ncIdx", "ncStart", "ncCnt", "kW", "kC", "f32"],
+  "visibleStep",
+  ["pIdx", "pStart", "pCnt", "nIdx", "nStart", "nCnt", "nPos", "nNeg", "nV", "b", "Vb", "rho", "alpha", "mu", "pcIdx", "pcStart", "pcCnt", "ncIdx", "ncStart", "ncCnt", "kV", "f32"],
   (a, ch, ctx) => {
+    const [k0, k1] = columnRange(a.nV, a.kV, ch, a.f32);
+    if (k1 <= k0) return;
     const e = a.f32 ? 4 : 8;
     const buf = ctx.core.buffer;
     const view = (p: number, n: number): FloatArray => (a.f32 ? new Float32Array(buf, p, n) : new Float64Array(buf, p, n));
-    if (ch < a.kW) {
-      const k0 = Math.floor((ch * a.nV) / a.kW);
-      const k1 = Math.floor(((ch + 1) * a.nV) / a.kW);
-      if (k1 <= k0) return;
-      ctx.k.transposeIndex(a.pIdx, a.pStart, a.pCnt, a.nPos, k0, k1, a.pcIdx, a.pcStart, a.pcCnt);
-      ctx.k.transposeIndex(a.nIdx, a.nStart, a.nCnt, a.nNeg, k0, k1, a.ncIdx, a.ncStart, a.ncCnt);
-      const q = 4 * k0;
-      const m = k1 - k0;
-      (a.f32 ? ctx.k.rowUpdateF32 : ctx.k.rowUpdateF64)(a.pcIdx, a.pcStart + q, a.pcCnt + q, a.Hp, a.ncIdx, a.ncStart + q, a.ncCnt + q, a.Hn, a.nH, m, a.nH, a.rho, a.alpha, a.decay, a.W + k0 * a.nH * e, a.nH, a.VW ? a.VW + k0 * a.nH * e : 0, a.nH, a.mu);
-      const pc = new Int32Array(buf, a.pcCnt + q, m);
-      const nc = new Int32Array(buf, a.ncCnt + q, m);
-      const b = view(a.b + k0 * e, m);
-      const vb = a.Vb ? view(a.Vb + k0 * e, m) : null;
-      for (let k = 0; k < m; k++) {
-        const g = a.alpha * (a.rho * pc[k] - nc[k]); // counts: the positive and negative means of v
-        if (vb) {
-          vb[k] = a.mu * vb[k] + g;
-          b[k] += vb[k];
-        } else b[k] += g;
-      }
-      if (a.Wt) (a.f32 ? ctx.k.transposeF32 : ctx.k.transposeF64)(a.W + k0 * a.nH * e, a.nH, m, a.nH, a.Wt + k0 * e, a.nV);
-      return;
+    ctx.k.transposeIndex(a.pIdx, a.pStart, a.pCnt, a.nPos, k0, k1, a.pcIdx, a.pcStart, a.pcCnt);
+    ctx.k.transposeIndex(a.nIdx, a.nStart, a.nCnt, a.nNeg, k0, k1, a.ncIdx, a.ncStart, a.ncCnt);
+    const m = k1 - k0;
+    const pc = new Int32Array(buf, a.pcCnt + 4 * k0, m);
+    const nc = new Int32Array(buf, a.ncCnt + 4 * k0, m);
+    const b = view(a.b + k0 * e, m);
+    const vb = a.Vb ? view(a.Vb + k0 * e, m) : null;
+    for (let k = 0; k < m; k++) {
+      const g = a.alpha * (a.rho * pc[k] - nc[k]); // counts: the positive and negative means of v
+      if (vb) {
+        vb[k] = a.mu * vb[k] + g;
+        b[k] += vb[k];
+      } else b[k] += g;
     }
-    const [j0, j1] = columnRange(a.nH, a.kC, ch - a.kW, a.f32);
+  },
+);
+
+/**
+ * Second job of the parameter step, chunk q of kH over the hidden units [j0, j1) (the block that
+ * participant q also owns in `RbmCore`'s products, so W stays in its cache): the fused step of
+ * W[:, j0:j1) and its velocity from the column lists of `visibleStep` (`rowUpdate`: α(ρΣ⁺ − Σ⁻) − δW
+ * with α = η/n⁻, ρ = n⁻/n⁺, δ = ηλ), then c on [j0, j1), then rows j0 … j1−1 of Wt. The targets
+ * W, c may be gradient buffers at 0 (with decay 0, no velocity and Wt = 0) to get α(ρΣ⁺ − Σ⁻) itself.
+ */
+export const hiddenBlockStep = defineTask(
+  import.meta.url,
+  "hiddenBlockStep",
+  ["nPos", "nNeg", "nV", "nH", "Hp", "Hn", "W", "Wt", "c", "VW", "Vc", "gc", "rho", "alpha", "decay", "mu", "pcIdx", "pcStart", "pcCnt", "ncIdx", "ncStart", "ncCnt", "kH", "f32"],
+  (a, ch, ctx) => {
+    const [j0, j1] = columnRange(a.nH, a.kH, ch, a.f32);
     if (j1 <= j0) return;
+    const e = a.f32 ? 4 : 8;
+    const buf = ctx.core.buffer;
+    const view = (p: number, n: number): FloatArray => (a.f32 ? new Float32Array(buf, p, n) : new Float64Array(buf, p, n));
     const w = j1 - j0;
     const o = j0 * e;
+    (a.f32 ? ctx.k.rowUpdateF32 : ctx.k.rowUpdateF64)(a.pcIdx, a.pcStart, a.pcCnt, a.Hp + o, a.ncIdx, a.ncStart, a.ncCnt, a.Hn + o, a.nH, a.nV, w, a.rho, a.alpha, a.decay, a.W + o, a.nH, a.VW ? a.VW + o : 0, a.nH, a.mu);
     const g = view(a.gc + o, w).fill(0);
     const sums = a.f32 ? ctx.k.columnSumsF32 : ctx.k.columnSumsF64;
     sums(a.Hp + o, a.nH, a.nPos, w, a.alpha * a.rho, a.gc + o);
@@ -188,6 +204,7 @@ export const parameterStep = defineTask(
         c[j] += vc[j];
       } else c[j] += g[j];
     }
+    if (a.Wt) (a.f32 ? ctx.k.transposeF32 : ctx.k.transposeF64)(a.W + o, a.nH, a.nV, w, a.Wt + j0 * a.nV * e, a.nV);
   },
 );
 
@@ -510,21 +527,25 @@ export class RbmTrainer {
     const params = target === "params";
     const t = params ? { W: core.W, b: core.b, c: core.c } : this.gradientBuffers();
     const vel = params ? this.velocity : null;
-    const workers = this.pool.workers;
-    const kW = workers === 1 ? 1 : Math.min(core.nV, CHUNKS_PER_WORKER * workers);
-    const kC = workers === 1 ? 1 : 2;
+    this.parameterStep({
+      pos: v, neg: neg.v, nPos: n, nNeg: neg.n, Hn: neg.H, W: t.W, Wt: params ? core.Wt : null, b: t.b, c: t.c, vel,
+      rho: neg.n / n, alpha: (params ? lr : 1) / neg.n, decay: params ? lr * this.options.weightDecay : 0, mu: params ? this.options.momentum : 0,
+    });
+  }
+
+  /**
+   * The parameter step as two pool jobs: `visibleStep` over visible blocks (column lists, b), then
+   * `hiddenBlockStep` over the hidden blocks of `RbmCore.columnChunks` (W, c, Wt), static, so each
+   * participant steps the block of W it reads in the products.
+   */
+  private parameterStep(s: { pos: BinaryIndex; neg: BinaryIndex; nPos: number; nNeg: number; Hn: FloatArray; W: FloatArray; Wt: FloatArray | null; b: FloatArray; c: FloatArray; vel: { W: FloatArray; b: FloatArray; c: FloatArray } | null; rho: number; alpha: number; decay: number; mu: number }): void {
+    const core = this.core;
     const { pCols: pc, nCols: nc } = this;
-    this.pool.run(
-      parameterStep,
-      {
-        pIdx: ptr(v.idx), pStart: ptr(v.start), pCnt: ptr(v.count), nIdx: ptr(neg.v.idx), nStart: ptr(neg.v.start), nCnt: ptr(neg.v.count), nPos: n, nNeg: neg.n, nV: core.nV, nH: core.nH,
-        Hp: ptr(this.Hp), Hn: ptr(neg.H), W: ptr(t.W), Wt: params ? ptr(core.Wt) : 0, b: ptr(t.b), c: ptr(t.c),
-        VW: ptr(vel?.W ?? null), Vb: ptr(vel?.b ?? null), Vc: ptr(vel?.c ?? null), gc: ptr(this.gc),
-        rho: neg.n / n, alpha: (params ? lr : 1) / neg.n, decay: params ? lr * this.options.weightDecay : 0, mu: params ? this.options.momentum : 0,
-        pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), kW, kC, f32: core.f32,
-      },
-      kW + kC,
-    );
+    const cols = { pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), nPos: s.nPos, nNeg: s.nNeg, nV: core.nV, rho: s.rho, alpha: s.alpha, mu: s.mu, f32: core.f32 };
+    const kV = core.columnChunks(core.nV);
+    this.pool.run(visibleStep, { ...cols, pIdx: ptr(s.pos.idx), pStart: ptr(s.pos.start), pCnt: ptr(s.pos.count), nIdx: ptr(s.neg.idx), nStart: ptr(s.neg.start), nCnt: ptr(s.neg.count), b: ptr(s.b), Vb: ptr(s.vel?.b ?? null), kV }, kV, "static");
+    const kH = core.columnChunks(core.nH);
+    this.pool.run(hiddenBlockStep, { ...cols, nH: core.nH, Hp: ptr(this.Hp), Hn: ptr(s.Hn), W: ptr(s.W), Wt: ptr(s.Wt), c: ptr(s.c), VW: ptr(s.vel?.W ?? null), Vc: ptr(s.vel?.c ?? null), gc: ptr(this.gc), decay: s.decay, kH }, kH, "static");
   }
 
   /**
@@ -537,16 +558,7 @@ export class RbmTrainer {
     g.W.fill(0);
     g.b.fill(0);
     g.c.fill(0);
-    const { pCols: pc, nCols: nc } = this;
-    this.pool.run(
-      parameterStep,
-      {
-        pIdx: ptr(v.idx), pStart: ptr(v.start), pCnt: ptr(v.count), nIdx: ptr(v.idx), nStart: ptr(v.start), nCnt: ptr(v.count), nPos: n, nNeg: 0, nV: core.nV, nH: core.nH,
-        Hp: ptr(this.Hp), Hn: ptr(this.Hp), W: ptr(g.W), Wt: 0, b: ptr(g.b), c: ptr(g.c), VW: 0, Vb: 0, Vc: 0, gc: ptr(this.gc),
-        rho: 1, alpha: 1 / n, decay: 0, mu: 0, pcIdx: ptr(pc.idx), pcStart: ptr(pc.start), pcCnt: ptr(pc.count), ncIdx: ptr(nc.idx), ncStart: ptr(nc.start), ncCnt: ptr(nc.count), kW: 1, kC: 1, f32: core.f32,
-      },
-      2,
-    );
+    this.parameterStep({ pos: v, neg: v, nPos: n, nNeg: 0, Hn: this.Hp, W: g.W, Wt: null, b: g.b, c: g.c, vel: null, rho: 1, alpha: 1 / n, decay: 0, mu: 0 });
     for (let q = 0; q < g.W.length; q++) g.W[q] -= neg.vh[q];
     for (let i = 0; i < g.b.length; i++) g.b[i] -= neg.v[i];
     for (let j = 0; j < g.c.length; j++) g.c[j] -= neg.h[j];

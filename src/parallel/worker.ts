@@ -4,15 +4,15 @@
  *   LOAD: import a task's module and keep the exported task under its id (acknowledged per worker);
  *   RUN:  claim chunks of the current job (generation-checked, see pool.ts) and run them;
  *   EXIT: return.
- * Between commands it spins briefly (back-to-back jobs, such as the phases of one RBM step,
- * arrive within microseconds), then sleeps in Atomics.wait.
+ * Between commands it spins for `init.spinMs` (pool.ts `spinMillis`: back-to-back jobs, such as the
+ * phases of one RBM update, arrive within microseconds; waking a sleeping thread takes 0.02–0.3 ms
+ * on a virtual machine), then sleeps in Atomics.wait.
  */
 import { workerData } from "node:worker_threads";
 import { attachWasmCore } from "../linalg/wasm.js";
-import { CHUNK_BITS, CMD, CTRL, runChunks, type WorkerInit } from "./pool.js";
+import { CHUNK_BITS, CMD, CTRL, runChunks, spinWhile, type WorkerInit } from "./pool.js";
 import { isTask, type Task, type TaskContext } from "./task.js";
 
-const SPINS = 20_000;
 
 async function serve(init: WorkerInit): Promise<void> {
   const core = attachWasmCore(init.memory, { start: init.heap, bytes: init.heapBytes });
@@ -24,13 +24,12 @@ async function serve(init: WorkerInit): Promise<void> {
   const tasks: Task[] = [];
   const argObjects: Record<string, number>[] = [];
   const ack = CTRL.ACK + init.index;
+  let lastSeq = 0;
   let seen = Atomics.load(ctrl, CTRL.GEN); // read before announcing readiness: no command can be missed
   Atomics.add(ctrl, CTRL.READY, 1);
   Atomics.notify(ctrl, CTRL.READY);
   for (;;) {
-    let spins = SPINS;
-    while (Atomics.load(ctrl, CTRL.GEN) === seen && spins-- > 0);
-    if (Atomics.load(ctrl, CTRL.GEN) === seen) Atomics.wait(ctrl, CTRL.GEN, seen);
+    if (!spinWhile(ctrl, CTRL.GEN, seen, init.spinMs)) Atomics.wait(ctrl, CTRL.GEN, seen);
     const g = Atomics.load(ctrl, CTRL.GEN);
     if (g === seen) continue;
     seen = g;
@@ -58,16 +57,20 @@ async function serve(init: WorkerInit): Promise<void> {
       continue;
     }
     if (cmd === CMD.RUN) {
-      // the job word first: a claim succeeds only while its generation is current, so the task
-      // and arguments read after it can only be used if they belong to that generation
+      // a consistent snapshot of the job (seqlock, see pool.ts), each job at most once
+      const seq = Atomics.load(ctrl, CTRL.SEQ);
+      if (seq === 0 || seq === lastSeq) continue;
       const gen = Atomics.load(ctrl, CTRL.JOB) >>> CHUNK_BITS;
       const id = Atomics.load(ctrl, CTRL.TASK);
       const n = Atomics.load(ctrl, CTRL.NCHUNK);
+      const mode = Atomics.load(ctrl, CTRL.MODE);
       const task = tasks[id];
       if (!task) continue;
       const a = argObjects[id];
       task.fields.forEach((f, i) => (a[f] = args[i]));
-      runChunks(ctrl, strings, gen, n, task, a, ctx);
+      if (Atomics.load(ctrl, CTRL.SEQ) !== seq) continue;
+      lastSeq = seq;
+      runChunks(ctrl, strings, gen, mode, n, task, a, ctx);
     }
   }
 }

@@ -80,6 +80,34 @@ describe("worker pool: byte-identical outputs for 1, 2 and 8 workers", () => {
     });
   }
 
+  it("static and dynamic jobs back to back: every chunk of every job runs exactly once (in-place updates give the in-process bytes)", () => {
+    // rowUpdateByRows adds to W and its velocity in place, so a chunk run twice (or skipped) by a
+    // late worker changes the bytes; dynamic jobs of other chunk counts sit between the static ones
+    const n = 23;
+    const K = 61;
+    const N = 19;
+    const p = problem(Float64Array, n, K, N, "pool/static");
+    const cix = binaryIndex(K, n, arena);
+    pool(1).run(columnIndexByColumns, { A: p.V.byteOffset, lda: K, n, K, idx: cix.idx.byteOffset, start: cix.start.byteOffset, cnt: cix.count.byteOffset, width: 7, f32: 0 }, chunkCount(K, 7));
+    const out: Uint8Array[][] = [];
+    for (const workers of [1, 2, 8]) {
+      const pl = pool(workers);
+      const W = p.f(K * N);
+      W.set(p.B);
+      const Vel = p.f(K * N).fill(0.001);
+      const partials = p.f(chunkCount(K, 3) * N);
+      const args = { idxP: cix.idx.byteOffset, startP: cix.start.byteOffset, cntP: cix.count.byteOffset, BP: p.H.byteOffset, idxN: cix.idx.byteOffset, startN: cix.start.byteOffset, cntN: cix.count.byteOffset, BN: p.U.byteOffset, ldb: N, n: K, N, rho: 0.9, alpha: 0.01, decay: 1e-3, C: W.byteOffset, ldc: N, V: Vel.byteOffset, ldv: N, mu: 0.5, rows: 2, f32: 0 };
+      for (let r = 0; r < 200; r++) {
+        pl.run(rowUpdateByRows, args, chunkCount(K, 2), "static");
+        if (r % 3 === 0) pl.run(columnSumsPartials, { A: W.byteOffset, lda: N, n: K, N, out: partials.byteOffset, rows: 3, f32: 0 }, chunkCount(K, 3));
+      }
+      out.push([W, Vel, partials].map(bytes));
+    }
+    expect(out[1]).toEqual(out[0]);
+    expect(out[2]).toEqual(out[0]);
+    expect(pool(2).chunksRun()[0]).toBe(0); // static blocks over the worker threads only when the caller takes none
+  });
+
   it("a reduction over row chunks, merged in chunk order, is the same for every pool (and differs from another order)", () => {
     const n = 1000;
     const N = 29;
