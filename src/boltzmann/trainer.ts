@@ -39,6 +39,7 @@ import { describeValue, FieldError, InputError, requireFinite } from "../errors.
 import { requireArray, requireInteger, requireNumbers, requireRecord } from "../validate.js";
 import { Stream, type StreamSnapshot } from "../random/stream.js";
 import { getNegativePhase, negativePhases, type NegativePhaseId } from "./negative-phase/registry.js";
+import { requireMemory } from "../limits.js";
 import { binaryIndex, type BinaryIndex, type FloatArray } from "../linalg/kernels.js";
 import { wasmCore } from "../linalg/wasm.js";
 import { toMatrix, type MatrixInput } from "../ndarray.js";
@@ -99,11 +100,13 @@ export function validateTrainOptions(o: RbmTrainOptions): RbmTrainOptions {
   if (typeof o.method !== "string" || !Object.prototype.hasOwnProperty.call(negativePhases, o.method)) throw new FieldError("method", `expected ${orList(Object.keys(negativePhases))}, got ${describeValue(o.method)}`);
   if (!Number.isInteger(o.k) || o.k < 1) throw new FieldError("k", `expected an integer ≥ 1, got ${o.k}`);
   if (!Number.isInteger(o.chains) || o.chains < 1) throw new FieldError("chains", `expected an integer ≥ 1, got ${o.chains}`);
+  if (!Number.isSafeInteger(o.chains)) throw new FieldError("chains", `expected an integer below 2^53, got ${o.chains}`);
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new FieldError("learningRate", `expected a finite learning rate > 0, got ${o.learningRate}`);
   if (!(o.momentum >= 0 && o.momentum < 1)) throw new FieldError("momentum", `expected a number in [0, 1), got ${o.momentum}`);
   if (o.lrDecay !== undefined && (!(o.lrDecay >= 0) || !Number.isFinite(o.lrDecay))) throw new FieldError("lrDecay", `expected a finite number ≥ 0, got ${o.lrDecay}`);
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) throw new FieldError("weightDecay", `expected a finite number ≥ 0, got ${o.weightDecay}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new FieldError("batchSize", `expected an integer ≥ 1, got ${o.batchSize}`);
+  if (!Number.isSafeInteger(o.batchSize)) throw new FieldError("batchSize", `expected an integer below 2^53, got ${o.batchSize}`);
   if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) throw new FieldError("dtype", `expected ${orList(DTYPES)}, got "${o.dtype}"`);
   if (o.centering !== undefined && typeof o.centering !== "boolean") throw new FieldError("centering", `expected true or false, got ${JSON.stringify(o.centering)}`);
   if (o.offsetDecay !== undefined) {
@@ -252,6 +255,9 @@ export class RbmTrainer {
 
   constructor(rbm: Rbm, options: RbmTrainOptions, stream: Stream, pool?: WorkerPool) {
     validateTrainOptions(options);
+    // the batch and chain matrices (B × (nV + nH) and C × (nV + nH), plus W-sized scratch) are
+    // priced before any is allocated, so a huge batch is one error, not a RangeError from a typed array
+    requireMemory((options.batchSize + options.chains) * (rbm.nVisible + rbm.nHidden) + 2 * rbm.nVisible * rbm.nHidden, `batchSize = ${options.batchSize}, chains = ${options.chains}`, "the training matrices");
     const spec = getNegativePhase(options.method);
     const why = spec.applicable(rbm, options);
     if (why) throw new FieldError("method", why);

@@ -170,6 +170,10 @@ describe("RBM training on the compute core", () => {
     expect(() => t.restore({ ...s, sampler: { ...(s.sampler as object), streams: [[1, 2]] } })).toThrow(/^training\.state\.sampler\.streams: expected \d+ generator states, got 1$/);
     t.release();
     expect(() => BinaryRows.fromMatrix(new Float64Array([1, 2]), 1, 2)).toThrow(/^data\[0\]\[1\] = 2/);
+    // a batch or chain count too large to allocate is priced up front, never a RangeError
+    expect(() => new RbmTrainer(new Rbm(4, 3), { ...DEFAULT_TRAIN_OPTIONS, batchSize: 2 ** 53 }, Stream.fromSeed("x"))).toThrow(/^batchSize: expected an integer below 2\^53, got 9007199254740992$/);
+    expect(() => new RbmTrainer(new Rbm(4, 3), { ...DEFAULT_TRAIN_OPTIONS, batchSize: 2 ** 40 }, Stream.fromSeed("x"))).toThrow(/^batchSize = 1099511627776, chains = 100: the training matrices would need about .* GiB; the limit is 4 GiB/);
+    expect(() => new RbmTrainer(new Rbm(4, 3), { ...DEFAULT_TRAIN_OPTIONS, chains: 2 ** 40 }, Stream.fromSeed("x"))).toThrow(InputError);
   });
 
   it("parallel tempering: the geometric ladder, swap counts per pair, every swap accepted when all β are 1, and bad ladders refused naming the option", () => {
