@@ -13,8 +13,11 @@ const TYPES: [string, Ctor][] = [
   ["float64", Float64Array],
   ["float32", Float32Array],
 ];
-/** Widths around the vector (2, 4) and tile (12, 24) sizes, and the RBM's. */
-const WIDTHS = [1, 2, 3, 5, 11, 12, 13, 23, 24, 25, 37, 50, 101];
+/**
+ * Widths around the vector (2, 4) and tile (12, 24) sizes, and the RBM's; they include every tail
+ * of the row-addition kernels: 0–5 whole vectors past the last 6-vector tile, then 0–3 lanes.
+ */
+const WIDTHS = [1, 2, 3, 5, 7, 8, 9, 11, 12, 13, 16, 19, 23, 24, 25, 37, 50, 101];
 
 function binary(T: Ctor, n: number, K: number, lda: number, density: number, s: Stream): FloatArray {
   const A = new T(n * lda);
