@@ -38,18 +38,32 @@ export const COLUMN_CHUNKS_PER_WORKER = 2;
 
 
 const es = (f32: number) => (f32 ? 4 : 8);
-/** Columns per cache line (64 bytes: 8 float64, 16 float32), the unit of a column chunk. */
-const lineOf = (f32: number) => 64 / es(f32);
+/** Vectors per tile of the row-addition kernels (TILE in src/linalg/assembly/rows.ts): a pass over the lists covers up to this many 16-byte vectors. */
+const TILE_VECTORS = 6;
 
 /**
- * Column range [j0, j1) of chunk c when N columns are split into `chunks` runs of whole cache
- * lines (so two chunks never write one line of a row whose start is line-aligned). Every kernel
- * computes each column on its own (lane-wise IEEE operations), so any split gives the same bytes.
+ * Column range [j0, j1) of chunk c of `chunks` over N columns. One chunk: all of them. Otherwise
+ * chunks = COLUMN_CHUNKS_PER_WORKER · R for R participants (`RbmCore.columnChunks`); participant
+ * p = ⌊c / COLUMN_CHUNKS_PER_WORKER⌋ owns the p-th of R near-equal runs of whole 16-byte vectors,
+ * and its chunks split that run at whole tiles from its start, so splitting adds at most one
+ * partial kernel pass per participant (a pass over the lists has a fixed cost, rows.ts) and the
+ * participants' runs differ by at most one vector. Every kernel computes each column on
+ * its own (lane-wise IEEE operations, the same σ for a ragged lane), so any split gives the same bytes.
  */
 export function columnRange(N: number, chunks: number, c: number, f32: number): [number, number] {
-  const line = lineOf(f32);
-  const lines = Math.ceil(N / line);
-  return [Math.min(N, Math.floor((c * lines) / chunks) * line), Math.min(N, Math.floor(((c + 1) * lines) / chunks) * line)];
+  if (chunks === 1) return [0, N];
+  const per = COLUMN_CHUNKS_PER_WORKER;
+  if (chunks % per !== 0) throw new RangeError(`columnRange: ${chunks} chunks is not a multiple of ${per} (chunks per participant)`);
+  const L = 16 / es(f32);
+  const V = Math.ceil(N / L);
+  const R = chunks / per;
+  const p = Math.floor(c / per);
+  const k = c % per;
+  const v0 = Math.floor((p * V) / R);
+  const m = Math.floor(((p + 1) * V) / R) - v0;
+  const tiles = Math.ceil(m / TILE_VECTORS);
+  const at = (q: number) => v0 + Math.min(m, Math.floor((q * tiles) / per) * TILE_VECTORS);
+  return [Math.min(N, at(k) * L), Math.min(N, at(k + 1) * L)];
 }
 
 /** C = σ(A·B + init) (σ when `sigmoid` is 1) for the columns of chunk c; A as row lists. */
@@ -171,21 +185,22 @@ export class RbmCore {
   }
 
   /**
-   * Column chunks of a job over N columns: COLUMN_CHUNKS_PER_WORKER runs of whole cache lines per
-   * participant, run `"static"`, so participant p owns the same columns in every job of an update —
+   * Column chunks of a job over a row of columns: COLUMN_CHUNKS_PER_WORKER per participant (`columnRange`
+   * balances the participants' runs; a chunk may be empty when N is small), run `"static"`, so
+   * participant p owns the same columns in every job of an update —
    * the same hidden units when it computes σ(V·W + c), steps W and c, and writes Wt (the trainer's
    * parameter step uses this split too), and its cache keeps that block of W between phases; a core
    * that falls behind has its last chunks taken by the others. One chunk in-process. Any split
    * gives the same bytes (see `columnRange`).
    */
-  columnChunks(N: number): number {
+  columnChunks(): number {
     const w = this.pool.workers;
-    return w === 1 ? 1 : Math.min(Math.ceil(N / lineOf(this.f32)), COLUMN_CHUNKS_PER_WORKER * w);
+    return w === 1 ? 1 : COLUMN_CHUNKS_PER_WORKER * w;
   }
 
   /** H = σ(V·W + c) for the n rows of V (row lists). Shapes: H n×nH. One job. */
   hiddenProbabilities(v: BinaryIndex, n: number, H: FloatArray): void {
-    const chunks = this.columnChunks(this.nH);
+    const chunks = this.columnChunks();
     this.pool.run(rowSumsTask, { idx: ptr(v.idx), start: ptr(v.start), cnt: ptr(v.count), n, B: ptr(this.W), N: this.nH, init: ptr(this.c), C: ptr(H), chunks, sigmoid: 1, f32: this.f32 }, chunks, "static");
   }
 
@@ -204,7 +219,7 @@ export class RbmCore {
    */
   sampleVisible(h: BinaryIndex, n: number, out: BinaryIndex, streams: ChunkStreams): void {
     const s = this.scratch(n);
-    const chunks = this.columnChunks(this.nV);
+    const chunks = this.columnChunks();
     this.pool.run(rowSumsTask, { idx: ptr(h.idx), start: ptr(h.start), cnt: ptr(h.count), n, B: ptr(this.Wt), N: this.nV, init: ptr(this.b), C: ptr(s.L), chunks, sigmoid: 0, f32: this.f32 }, chunks, "static");
     this.pool.run(visibleDrawsTask, { L: ptr(s.L), n, nV: this.nV, U: ptr(s.U), states: ptr(streams.states), idx: ptr(out.idx), start: ptr(out.start), cnt: ptr(out.count), f32: this.f32 }, this.drawChunks(n, streams), "static");
   }
