@@ -7,15 +7,17 @@
  * the numpy CD-1/PCD-1 peer written with one BLAS GEMM per product, each with 1 and 2 BLAS threads
  * and its BLAS kernel printed (bench/lib/peer.ts unsets OPENBLAS_CORETYPE/L2_SIZE for the peers).
  *
- * Wall clock, best of --reps epochs for every configuration (ours and the peers'), each from the
- * same seed after a warm-up on 1 000 rows, the 1- and 2-worker epochs of a configuration taking
- * turns (so a slow spell of a shared machine hits both); the load average is printed beside every
- * block. With --phases, the wall time of each pool job of an update (the phases: σ(V·W + c),
+ * Wall clock, best of --reps epochs (default 3) for every configuration (ours and the peers'), each
+ * from the same seed after a warm-up on 1 000 rows, the 1- and 2-worker epochs of a configuration
+ * taking turns (so a slow spell of a shared machine hits both); the load average is printed beside
+ * every block. On the 2-vCPU guest a slow spell lasts seconds to a minute and slows both threads
+ * of a 2-worker epoch alike (each thread's busy time in the products measured at 1.44× a quiet epoch's), so
+ * with the default of 2 one spell could cover both 2-worker epochs of a row. With --phases, the wall time of each pool job of an update (the phases: σ(V·W + c),
  * h·Wᵀ + b, the draws, the two jobs of the parameter step) in the best epoch, per update. The
  * data's index lists are built once (as `rbm train` does) and timed apart. The parameter bytes
  * after an epoch must be identical for 1 and 2 workers.
  * Then AIS (100 runs) on the first trained model with 1 and 2 workers.
- * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 2] [--methods pcd,cd] [--dtypes float64,float32] [--ais-steps 1000] [--no-peers] [--no-ais] [--phases]
+ * Usage: node dist/bench/rbm-mnist.js [rows=60000] [--reps 3] [--methods pcd,cd] [--dtypes float64,float32] [--ais-steps 1000] [--no-peers] [--no-ais] [--phases]
  * (rows < 60000 times a partial epoch and scales it to 60 000 rows)
  */
 import os from "node:os";
@@ -35,7 +37,7 @@ const flag = (name: string, dflt: string) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const rows = Number(argv.find((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith("--")) ?? 60000);
-const reps = Number(flag("--reps", "2"));
+const reps = Number(flag("--reps", "3"));
 const methods = flag("--methods", "pcd,cd").split(",") as RbmMethod[];
 const dtypes = flag("--dtypes", "float64,float32").split(",") as Dtype[];
 const NH = 500;
