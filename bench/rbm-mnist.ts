@@ -11,8 +11,9 @@
  * from the same seed after a warm-up on 1 000 rows, the 1- and 2-worker epochs of a configuration
  * taking turns (so a slow spell of a shared machine hits both); the load average is printed beside
  * every block. On the 2-vCPU guest a slow spell lasts seconds to a minute and slows both threads
- * of a 2-worker epoch alike (each thread's busy time in the products measured at 1.44× a quiet epoch's), so
- * with the default of 2 one spell could cover both 2-worker epochs of a row. With --phases, the wall time of each pool job of an update (the phases: σ(V·W + c),
+ * of a 2-worker epoch alike (each thread's busy time in the products traced at 1.44× a quiet
+ * epoch's), so two tries per row could both fall in one spell. With --phases, the wall time of
+ * each pool job of an update (the phases: σ(V·W + c),
  * h·Wᵀ + b, the draws, the two jobs of the parameter step) in the best epoch, per update. The
  * data's index lists are built once (as `rbm train` does) and timed apart. The parameter bytes
  * after an epoch must be identical for 1 and 2 workers.
