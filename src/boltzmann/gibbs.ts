@@ -122,6 +122,11 @@ export const hiddenDrawsTask = defineTask(import.meta.url, "hiddenDrawsTask", ["
 /** Byte address of an array in the shared memory (0: none). */
 export const ptr = (a: ArrayBufferView | null): number => (a ? a.byteOffset : 0);
 
+/** A typed-array view of n elements at byte offset p of the shared memory `buf`, in the working precision (f32: float32, else float64). */
+export function floatView(buf: ArrayBufferLike, f32: number, p: number, n: number): FloatArray {
+  return f32 ? new Float32Array(buf, p, n) : new Float64Array(buf, p, n);
+}
+
 /**
  * An RBM's parameters on the compute core and its block-Gibbs conditionals as pool jobs (see the
  * module comment). Arrays live in one arena, released by `release()`. The parameters are copied

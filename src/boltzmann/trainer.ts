@@ -47,7 +47,7 @@ import { ChunkStreams } from "../parallel/chunk-streams.js";
 import { WorkerPool } from "../parallel/pool.js";
 import { defineTask } from "../parallel/task.js";
 import { BinaryRows } from "./binary-rows.js";
-import { columnRange, drawStreams, ptr, RbmCore, type Dtype } from "./gibbs.js";
+import { columnRange, drawStreams, floatView, ptr, RbmCore, type Dtype } from "./gibbs.js";
 import { DEFAULT_BETA_MIN, DEFAULT_TEMPERATURES, temperingLadder } from "./negative-phase/pt.js";
 import type { NegativePhaseSampler, NegativeStatistics } from "./negative-phase/types.js";
 import { zeroGradient, type Rbm, type RbmGradient } from "./rbm.js";
@@ -157,7 +157,7 @@ export const visibleStep = defineTask(
     if (k1 <= k0) return;
     const e = a.f32 ? 4 : 8;
     const buf = ctx.core.buffer;
-    const view = (p: number, n: number): FloatArray => (a.f32 ? new Float32Array(buf, p, n) : new Float64Array(buf, p, n));
+    const view = (p: number, n: number) => floatView(buf, a.f32, p, n);
     ctx.k.transposeIndex(a.pIdx, a.pStart, a.pCnt, a.nPos, k0, k1, a.pcIdx, a.pcStart, a.pcCnt);
     ctx.k.transposeIndex(a.nIdx, a.nStart, a.nCnt, a.nNeg, k0, k1, a.ncIdx, a.ncStart, a.ncCnt);
     const m = k1 - k0;
@@ -191,7 +191,7 @@ export const hiddenBlockStep = defineTask(
     if (j1 <= j0) return;
     const e = a.f32 ? 4 : 8;
     const buf = ctx.core.buffer;
-    const view = (p: number, n: number): FloatArray => (a.f32 ? new Float32Array(buf, p, n) : new Float64Array(buf, p, n));
+    const view = (p: number, n: number) => floatView(buf, a.f32, p, n);
     const w = j1 - j0;
     const o = j0 * e;
     (a.f32 ? ctx.k.rowUpdateF32 : ctx.k.rowUpdateF64)(a.pcIdx, a.pcStart, a.pcCnt, a.Hp + o, a.ncIdx, a.ncStart, a.ncCnt, a.Hn + o, a.nH, a.nV, w, a.rho, a.alpha, a.decay, a.W + o, a.nH, a.VW ? a.VW + o : 0, a.nH, a.mu);
