@@ -165,9 +165,14 @@ function requireFiniteLikelihood(rbm: Rbm, e: LikelihoodEvaluation): LikelihoodE
 
 /** The schedule, base model, z and RAISE rows of an AIS evaluation (the same for the whole run, its chunks and their merge). */
 function annealingSetup(train: { data: Float64Array; rows: number }, test: { rows: number }, nV: number, options: LikelihoodOptions) {
+  return { betas: salakhutdinovMurrayBetas(options.aisSteps), baseBias: baseRateBiases(train.data, train.rows, nV), z: zCritical(options.alpha ?? 1e-6), raiseRows: raiseRowCount(options, test.rows) };
+}
+
+/** The test rows RAISE starts from: min(raiseExamples, test rows), 0 for none; raiseExamples must be 0 or an integer ≥ 2. */
+function raiseRowCount(options: LikelihoodOptions, testRows: number): number {
   const R = options.raiseExamples ?? 0;
   if (R !== 0 && (!Number.isInteger(R) || R < 2)) throw new InputError(`RAISE: expected an integer number of test rows ≥ 2 (or 0 for none), got ${R}`);
-  return { betas: salakhutdinovMurrayBetas(options.aisSteps), baseBias: baseRateBiases(train.data, train.rows, nV), z: zCritical(options.alpha ?? 1e-6), raiseRows: R ? Math.min(R, test.rows) : 0 };
+  return R ? Math.min(R, testRows) : 0;
 }
 
 /**
@@ -176,8 +181,7 @@ function annealingSetup(train: { data: Float64Array; rows: number }, test: { row
  * set's size only, never on who computes them.
  */
 export function annealingChunks(options: LikelihoodOptions, testRows: number): AnnealingChunk[] {
-  const R = options.raiseExamples ?? 0;
-  const raise = R ? Math.min(R, testRows) : 0;
+  const raise = raiseRowCount(options, testRows);
   const out: AnnealingChunk[] = [];
   for (const [kind, n] of [["ais", options.aisRuns], ["raise", raise]] as const) for (let first = 0; first < n; first += ANNEALING_CHUNK_RUNS) out.push({ kind, first, end: Math.min(n, first + ANNEALING_CHUNK_RUNS) });
   return out;
